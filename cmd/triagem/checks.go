@@ -1,0 +1,66 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+	"github.com/spf13/cobra"
+
+	"triagem/diagnose"
+)
+
+func (a *app) newChecksCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "checks",
+		Short: "List every check of the chain: id, section, what it needs, what makes it fail",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runChecks()
+		},
+	}
+}
+
+type checkInfo struct {
+	ID       string `json:"id"`
+	Section  string `json:"section"`
+	Category string `json:"category,omitempty"`
+	Needs    string `json:"needs"`
+	Fails    string `json:"fails"`
+}
+
+func (a *app) runChecks() error {
+	infos := make([]checkInfo, len(diagnose.Checks))
+	for i, c := range diagnose.Checks {
+		infos[i] = checkInfo{c.ID, c.Section, c.Category, c.Needs, c.Fails}
+	}
+	switch a.output {
+	case "json":
+		enc := json.NewEncoder(a.stdout)
+		enc.SetEscapeHTML(false)
+		for _, in := range infos {
+			if err := enc.Encode(in); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "markdown":
+		var b strings.Builder
+		b.WriteString("| id | section | category on failure | needs | fails when |\n|---|---|---|---|---|\n")
+		for _, in := range infos {
+			b.WriteString("| `" + in.ID + "` | " + in.Section + " | " + in.Category + " | " + in.Needs + " | " + in.Fails + " |\n")
+		}
+		_, err := a.stdout.Write([]byte(b.String()))
+		return err
+	}
+	l := diagnose.Lang(a.lang)
+	tb := tablewriter.NewTable(a.stdout, tablewriter.WithHeaderAutoFormat(tw.Off), tablewriter.WithRowAutoWrap(tw.WrapNormal), tablewriter.WithMaxWidth(140))
+	tb.Header(l.T("Verificação", "Check"), l.T("Seção", "Section"), l.T("Categoria se falhar", "Category on failure"), l.T("Precisa de", "Needs"), l.T("Falha quando", "Fails when"))
+	for _, in := range infos {
+		if err := tb.Append([]string{in.ID, in.Section, in.Category, in.Needs, in.Fails}); err != nil {
+			return err
+		}
+	}
+	return tb.Render()
+}

@@ -1,0 +1,339 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"triagem/diagnose"
+	"triagem/directory"
+	"triagem/render"
+)
+
+type diagnoseOptions struct {
+	args      []string
+	overrides diagnose.Overrides
+	tokenKey  string
+}
+
+const diagnoseExample = `  # a case file (YAML or JSON), the bundled example:
+  triagem diagnose testdata/cases/token-expirado.yaml --directory testdata/directory.yaml
+
+  # the same request told with flags, from a ticket:
+  triagem diagnose --url https://api-externo-stag.crefazon.com.br/api/v2/propostas/pre-analise \
+    --at "20/11/2026 23:30" --user alfa.maria --error "Token expirado"
+
+  # every case of a folder, as JSON Lines for a script:
+  triagem diagnose testdata/cases -o json`
+
+func (a *app) newDiagnoseCommand() *cobra.Command {
+	opts := &diagnoseOptions{}
+	var url, method, at, apiKey, user, token, payload, errText, env, product, ticket string
+	var status int
+	cmd := &cobra.Command{
+		Use:   "diagnose [CASE|DIR|-]...",
+		Short: "Run the procedure's validation chain on failing requests and print the verdict",
+		Long: `Run the procedure's validation chain on one or more cases and print a verdict for each.
+
+A case is a YAML or JSON file (told apart by content), "-" for standard input, or a folder
+of case files (*.yaml, *.yml, *.json). Flags give or override any field of the case; with
+flags alone, they are the case. Times without an offset are local time in the rules' time
+zone (America/Sao_Paulo).`,
+		Example: diagnoseExample,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.args = args
+			f := cmd.Flags()
+			str := func(name string, v *string) *string {
+				if f.Changed(name) {
+					return v
+				}
+				return nil
+			}
+			o := &opts.overrides
+			o.URL, o.Method, o.At = str("url", &url), str("method", &method), str("at", &at)
+			o.APIKey, o.User, o.Token = str("api-key", &apiKey), str("user", &user), str("token", &token)
+			o.Error, o.Env, o.Product, o.Ticket = str("error", &errText), str("env", &env), str("product", &product), str("ticket", &ticket)
+			if f.Changed("status") {
+				o.Status = &status
+			}
+			if f.Changed("payload") {
+				p, err := readPayloadFlag(payload)
+				if err != nil {
+					return err
+				}
+				o.Payload = &p
+			}
+			return a.runDiagnose(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&url, "url", "", "the request's URL")
+	f.StringVar(&method, "method", "", "the request's HTTP method")
+	f.StringVar(&at, "at", "", "when the request was sent (RFC 3339, YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])")
+	f.StringVar(&apiKey, "api-key", "", "the API key used")
+	f.StringVar(&user, "user", "", "the login that generated the token")
+	f.StringVar(&token, "token", "", "the token sent (JWT)")
+	f.StringVar(&payload, "payload", "", "the request body: the text itself, or @FILE")
+	f.StringVar(&errText, "error", "", "the error message the partner saw")
+	f.IntVar(&status, "status", 0, "the HTTP status of the response")
+	f.StringVar(&env, "env", "", "the environment: homologacao or producao (the URL's host wins)")
+	f.StringVar(&product, "product", "", "the product, by id or alias (\"Luz em Dia\", consignado)")
+	f.StringVar(&ticket, "ticket", "", "the support ticket's id")
+	f.StringVar(&opts.tokenKey, "token-key", "", "verify token signatures: a `FILE` holding a PEM public key or an HMAC secret, or env:VAR for a secret in a variable")
+	return cmd
+}
+
+func readPayloadFlag(v string) (string, error) {
+	name, ok := strings.CutPrefix(v, "@")
+	if !ok {
+		return v, nil
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return "", inputError("--payload %s: %v", v, pathErr(err))
+	}
+	return string(b), nil
+}
+
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// caseInput is one case to diagnose, read or failed to read.
+type caseInput struct {
+	name string
+	data []byte
+	err  error
+}
+
+func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
+	rl, err := a.loadRules()
+	if err != nil {
+		return err
+	}
+	inputs, err := a.collectCases(opts.args)
+	if err != nil {
+		return err
+	}
+	if len(inputs) == 0 {
+		if opts.overrides == (diagnose.Overrides{}) {
+			return inputError("no case: give a case file, a folder of cases, - for standard input, or the request's fields as flags (see 'triagem diagnose --help')")
+		}
+		inputs = []caseInput{{name: "flags"}}
+	}
+	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang(a.lang)}
+	if chain.TokenKey, err = a.loadTokenKey(opts.tokenKey); err != nil {
+		return err
+	}
+	dir, err := a.openDirectory()
+	if err != nil {
+		return err
+	}
+	if dir != nil && len(inputs) > 1 {
+		// Many cases against one snapshot: index it once rather than scan it per case.
+		if dir, err = indexDirectory(dir); err != nil {
+			return err
+		}
+	}
+	if dir != nil {
+		chain.Dir = dir
+	}
+
+	var tally render.Tally
+	worst := exitOK
+	for i, in := range inputs {
+		v, err := a.diagnoseOne(ctx, chain, in, opts.overrides)
+		if err != nil {
+			code := exitInput
+			var ee *exitError
+			if errors.As(err, &ee) {
+				code = ee.code
+			}
+			fmt.Fprintf(a.stderr, "triagem: %v\n", err)
+			tally.AddError()
+			worst = max(worst, code)
+			continue
+		}
+		tally.Add(v)
+		worst = max(worst, v.ExitCode())
+		if i > 0 && a.output != "json" {
+			sep := "\n" + strings.Repeat("─", 80) + "\n\n"
+			if a.output == "markdown" {
+				sep = "\n---\n\n"
+			}
+			io.WriteString(a.stdout, sep)
+		}
+		if err := render.Verdict(a.stdout, a.output, v); err != nil {
+			return &exitError{exitDependency, fmt.Errorf("writing the verdict: %v", err)}
+		}
+	}
+	if len(inputs) > 1 {
+		w := a.stdout
+		if a.output == "json" {
+			w = a.stderr
+		} else {
+			io.WriteString(w, "\n")
+		}
+		if err := render.Summary(w, &tally, diagnose.Lang(a.lang)); err != nil {
+			return &exitError{exitDependency, fmt.Errorf("writing the summary: %v", err)}
+		}
+	}
+	if worst != exitOK {
+		return exitCodeOnly(worst)
+	}
+	return nil
+}
+
+func (a *app) diagnoseOne(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides) (*diagnose.Verdict, error) {
+	if in.err != nil {
+		return nil, in.err
+	}
+	c := &diagnose.Case{Source: in.name}
+	if in.data != nil {
+		var err error
+		if c, err = diagnose.ParseCase(in.name, in.data); err != nil {
+			return nil, err
+		}
+	}
+	c.Apply(o)
+	v, err := chain.Diagnose(ctx, c)
+	if err != nil {
+		var ie *diagnose.InputError
+		if errors.As(err, &ie) {
+			return nil, err
+		}
+		// Anything else comes from the directory.
+		return nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("directory %s: %v", chain.Dir.Source(), err)}
+	}
+	return v, nil
+}
+
+// directoryExitCode: a snapshot file was read whole when opened, so its lookups fail only on
+// malformed content, which is bad input (2); any other directory failing is a dependency (3).
+func directoryExitCode(d directory.Directory) int {
+	switch d.(type) {
+	case *directory.Snapshot, *directory.Index:
+		return exitInput
+	}
+	return exitDependency
+}
+
+// indexDirectory decodes a snapshot into maps once, for a batch of cases.
+func indexDirectory(d directory.Directory) (directory.Directory, error) {
+	s, ok := d.(*directory.Snapshot)
+	if !ok {
+		return d, nil
+	}
+	x, err := s.Index()
+	if err != nil {
+		return nil, &exitError{exitInput, fmt.Errorf("directory %s", err)}
+	}
+	return x, nil
+}
+
+// collectCases reads the case arguments: files, folders (their *.yaml, *.yml and *.json,
+// in name order) and "-" for standard input. A file that cannot be read becomes an error of
+// its own, so the other cases still run.
+func (a *app) collectCases(args []string) ([]caseInput, error) {
+	var out []caseInput
+	stdinUsed := false
+	for _, arg := range args {
+		if arg == "-" {
+			if stdinUsed {
+				return nil, inputError("- (standard input) given twice")
+			}
+			stdinUsed = true
+			data, err := io.ReadAll(a.stdin)
+			if err != nil {
+				return nil, &exitError{exitInput, fmt.Errorf("reading standard input: %v", err)}
+			}
+			out = append(out, caseInput{name: "stdin", data: data})
+			continue
+		}
+		st, err := os.Stat(arg)
+		if err != nil {
+			out = append(out, caseInput{name: arg, err: inputError("%s: %v", arg, pathErr(err))})
+			continue
+		}
+		if !st.IsDir() {
+			out = append(out, readCase(arg))
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && p != arg && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			switch strings.ToLower(filepath.Ext(p)) {
+			case ".yaml", ".yml", ".json":
+				if !d.IsDir() {
+					files = append(files, p)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, inputError("%s: %v", arg, pathErr(err))
+		}
+		if len(files) == 0 {
+			return nil, inputError("%s: no case files (*.yaml, *.yml, *.json) in this folder", arg)
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			out = append(out, readCase(f))
+		}
+	}
+	return out, nil
+}
+
+func readCase(path string) caseInput {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return caseInput{name: path, err: inputError("%s: %v", path, pathErr(err))}
+	}
+	return caseInput{name: path, data: data}
+}
+
+// loadTokenKey reads --token-key: env:VAR, or a file with a PEM public key or HMAC secret.
+// The key's text never reaches a message.
+func (a *app) loadTokenKey(spec string) (*diagnose.TokenKey, error) {
+	if spec == "" {
+		return nil, nil
+	}
+	var material []byte
+	source := spec
+	if name, ok := strings.CutPrefix(spec, "env:"); ok {
+		v := a.getenv(name)
+		if v == "" {
+			return nil, inputError("--token-key %s: the variable %s is empty or unset", spec, name)
+		}
+		material = []byte(v)
+		source = "$" + name
+	} else {
+		b, err := os.ReadFile(spec)
+		if err != nil {
+			return nil, inputError("--token-key %s: %v", spec, pathErr(err))
+		}
+		material = b
+	}
+	k, err := diagnose.NewTokenKey(material, source)
+	if err != nil {
+		return nil, inputError("--token-key: %v", err)
+	}
+	return k, nil
+}

@@ -1,0 +1,385 @@
+// Package diagnose owns the case (a partner's failing request, as support received it), the
+// checks of the support procedure, the chain that runs them and the verdict they lead to.
+// It reads rules and a directory; it never prints, never touches the network and knows
+// nothing of the command line.
+package diagnose
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Case is a failing request as the contract's case file describes it.
+type Case struct {
+	Ticket      string       `yaml:"ticket" json:"ticket"`
+	Partner     string       `yaml:"partner" json:"partner"`
+	Environment string       `yaml:"environment" json:"environment"`
+	Product     string       `yaml:"product" json:"product"`
+	Error       string       `yaml:"error" json:"error"`
+	Request     Request      `yaml:"request" json:"request"`
+	Response    *Response    `yaml:"response" json:"response"`
+	Credentials Credentials  `yaml:"credentials" json:"credentials"`
+
+	// Source names the case in messages and verdicts: a file name, "stdin" or "flags".
+	Source string `yaml:"-" json:"-"`
+	// places remembers where fields came from (file:line or --flag) for error messages.
+	places map[string]string
+}
+
+// Request is what the partner sent.
+type Request struct {
+	Method  string            `yaml:"method" json:"method"`
+	URL     string            `yaml:"url" json:"url"`
+	At      Timestamp         `yaml:"at" json:"at"`
+	Headers map[string]string `yaml:"headers" json:"headers"`
+	Body    Body              `yaml:"body" json:"body"`
+}
+
+// Response is what the partner got back, when known.
+type Response struct {
+	Status int    `yaml:"status" json:"status"`
+	Body   Body   `yaml:"body" json:"body"`
+}
+
+// Credentials are the key, user and token involved.
+type Credentials struct {
+	APIKey        string    `yaml:"api_key" json:"api_key"`
+	User          string    `yaml:"user" json:"user"`
+	Token         string    `yaml:"token" json:"token"`
+	TokenIssuedAt Timestamp `yaml:"token_issued_at" json:"token_issued_at"`
+}
+
+// Timestamp keeps a time as written; Resolve reads it in the rules' time zone, since a time
+// without an offset is local time there.
+type Timestamp struct {
+	Raw   string
+	Place string // case.yaml:9 or --at
+
+	t  time.Time
+	ok bool
+}
+
+// Time returns the resolved instant and whether there is one.
+func (ts Timestamp) Time() (time.Time, bool) { return ts.t, ts.ok }
+
+// IsZero tells whether no timestamp was given.
+func (ts Timestamp) IsZero() bool { return strings.TrimSpace(ts.Raw) == "" }
+
+func (ts *Timestamp) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a timestamp, got a %s", n.Line, kindName(n))
+	}
+	if n.Tag == "!!null" {
+		return nil
+	}
+	ts.Raw = n.Value
+	ts.Place = "line " + strconv.Itoa(n.Line)
+	return nil
+}
+
+func (ts *Timestamp) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return errors.New("want a timestamp as a string")
+	}
+	ts.Raw = s
+	return nil
+}
+
+func (ts Timestamp) MarshalYAML() (any, error) {
+	if ts.ok {
+		return ts.t.Format(time.RFC3339), nil
+	}
+	return ts.Raw, nil
+}
+
+func (ts Timestamp) MarshalJSON() ([]byte, error) {
+	v, _ := ts.MarshalYAML()
+	return json.Marshal(v)
+}
+
+// timeLayouts are the layouts the contract accepts, beyond RFC 3339.
+var timeLayouts = []string{
+	"2006-01-02 15:04:05", "2006-01-02 15:04",
+	"02/01/2006 15:04:05", "02/01/2006 15:04",
+	"2006-01-02T15:04:05", "2006-01-02T15:04", // RFC 3339 without an offset: local time too
+}
+
+// ParseTime reads a timestamp in any accepted layout; without an offset it is local time
+// in loc.
+func ParseTime(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time: use RFC 3339 (2026-11-20T23:30:00-03:00), YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS]", s)
+}
+
+// Body is a payload as the case holds it: a YAML/JSON value, or a string holding the raw
+// payload (which may not even be JSON: that is for the syntax check to judge).
+type Body struct {
+	Raw     []byte // the payload's text: JSON when it came as a value
+	Present bool
+}
+
+func (b *Body) UnmarshalYAML(n *yaml.Node) error {
+	switch {
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!null":
+		return nil
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!str":
+		b.Raw, b.Present = []byte(n.Value), strings.TrimSpace(n.Value) != ""
+		return nil
+	}
+	var v any
+	if err := n.Decode(&v); err != nil {
+		return err
+	}
+	raw, err := json.Marshal(jsonable(v))
+	if err != nil {
+		return fmt.Errorf("line %d: the body is not a JSON value: %v", n.Line, err)
+	}
+	b.Raw, b.Present = raw, true
+	return nil
+}
+
+func (b *Body) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	switch {
+	case string(data) == "null":
+		return nil
+	case len(data) > 0 && data[0] == '"':
+		var s string
+		if err := json.Unmarshal(data, &s); err != nil {
+			return err
+		}
+		b.Raw, b.Present = []byte(s), strings.TrimSpace(s) != ""
+		return nil
+	}
+	b.Raw, b.Present = bytes.Clone(data), true
+	return nil
+}
+
+func (b Body) MarshalYAML() (any, error) {
+	if !b.Present {
+		return nil, nil
+	}
+	return string(b.Raw), nil
+}
+
+func (b Body) MarshalJSON() ([]byte, error) {
+	if !b.Present {
+		return []byte("null"), nil
+	}
+	if json.Valid(b.Raw) {
+		return b.Raw, nil
+	}
+	return json.Marshal(string(b.Raw))
+}
+
+// jsonable turns YAML's map[any]any (non-string keys) into something json can hold, so that
+// `1: x` becomes {"1": "x"} rather than an error.
+func jsonable(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = jsonable(e)
+		}
+		return x
+	case map[any]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[fmt.Sprint(k)] = jsonable(e)
+		}
+		return m
+	case []any:
+		for i, e := range x {
+			x[i] = jsonable(e)
+		}
+		return x
+	}
+	return v
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	}
+	return "value"
+}
+
+// InputError is a problem with what the user gave: it names the place. The command maps it
+// to exit code 2.
+type InputError struct {
+	Place string // file:line, file:line:col, --flag, or the file alone
+	Msg   string
+}
+
+func (e *InputError) Error() string {
+	if e.Place == "" {
+		return e.Msg
+	}
+	return e.Place + ": " + e.Msg
+}
+
+func inputErr(place, format string, args ...any) error {
+	return &InputError{Place: place, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ParseCase reads a case file, YAML or JSON, told apart by content. name is used in messages.
+// Unknown fields are errors that name the line.
+func ParseCase(name string, data []byte) (*Case, error) {
+	trimmed := bytes.TrimSpace(trimBOM(data))
+	if len(trimmed) == 0 {
+		return nil, inputErr(name, "empty case file")
+	}
+	if !isText(trimmed) {
+		return nil, inputErr(name, "not a case file: binary content, neither YAML nor JSON")
+	}
+	var c Case
+	var err error
+	if trimmed[0] == '{' {
+		err = decodeJSONCase(name, trimmed, &c)
+	} else {
+		err = decodeYAMLCase(name, trimmed, &c)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Source = name
+	c.setPlaces(name)
+	return &c, nil
+}
+
+func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }
+
+// isText rejects binary junk early, so that its error does not read like a YAML problem.
+func isText(b []byte) bool {
+	n := len(b)
+	if n > 4096 {
+		n = 4096
+	}
+	for _, c := range b[:n] {
+		if c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	yamlLineRE     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	yamlUnknownRE  = regexp.MustCompile(`^field (\S+) not found in type diagnose\.(\w+)$`)
+	yamlCannotRE   = regexp.MustCompile(`^cannot unmarshal !!(\w+) (?:.*)into (?:\S+)$`)
+	sectionOfTypes = map[string]string{"Case": "", "Request": "request", "Response": "response", "Credentials": "credentials"}
+)
+
+func decodeYAMLCase(name string, data []byte, c *Case) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err := dec.Decode(c)
+	if err == nil {
+		return nil
+	}
+	var te *yaml.TypeError
+	msgs := []string{err.Error()}
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	m := yamlLineRE.FindStringSubmatch(msgs[0])
+	if m == nil {
+		return inputErr(name, "not a case file: neither a YAML mapping nor a JSON object (%s)", strings.TrimPrefix(msgs[0], "yaml: "))
+	}
+	place, msg := name+":"+m[1], m[2]
+	if u := yamlUnknownRE.FindStringSubmatch(msg); u != nil {
+		field := u[1]
+		if s := sectionOfTypes[u[2]]; s != "" {
+			field = s + "." + field
+		}
+		return inputErr(place, "unknown field %q", field)
+	}
+	if u := yamlCannotRE.FindStringSubmatch(msg); u != nil {
+		if m[1] == "1" && u[1] != "map" {
+			return inputErr(name, "not a case file: neither a YAML mapping nor a JSON object")
+		}
+		return inputErr(place, "wrong type: got a %s", strings.TrimPrefix(u[1], "!!"))
+	}
+	return inputErr(place, "%s", msg)
+}
+
+func decodeJSONCase(name string, data []byte, c *Case) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(c)
+	if err == nil {
+		if _, err := dec.Token(); err != io.EOF {
+			line, col := lineCol(data, int(dec.InputOffset()))
+			return inputErr(fmt.Sprintf("%s:%d:%d", name, line, col), "unexpected content after the case's JSON object")
+		}
+		return nil
+	}
+	var se *json.SyntaxError
+	var ue *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		line, col := lineCol(data, int(se.Offset))
+		return inputErr(fmt.Sprintf("%s:%d:%d", name, line, col), "invalid JSON: %s", strings.TrimPrefix(se.Error(), "json: "))
+	case errors.As(err, &ue):
+		line, col := lineCol(data, int(ue.Offset))
+		return inputErr(fmt.Sprintf("%s:%d:%d", name, line, col), "field %q: want %s, got JSON %s", ue.Field, ue.Type, ue.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		line, col := lineCol(data, len(data))
+		return inputErr(fmt.Sprintf("%s:%d:%d", name, line, col), "invalid JSON: unexpected end of input")
+	}
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		// encoding/json does not say where; YAML reads JSON too and knows the line.
+		var probe Case
+		if yerr := decodeYAMLCase(name, data, &probe); yerr != nil {
+			var ie *InputError
+			if errors.As(yerr, &ie) && strings.HasPrefix(ie.Msg, "unknown field") {
+				return yerr
+			}
+		}
+		return inputErr(name, "unknown field %s", field)
+	}
+	return inputErr(name, "%v", err)
+}
+
+func lineCol(data []byte, off int) (int, int) {
+	if off > len(data) {
+		off = len(data)
+	}
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := off - bytes.LastIndexByte(data[:off], '\n')
+	return line, col
+}
+
+// setPlaces records where the timestamps were, as name:line, for their error messages.
+func (c *Case) setPlaces(name string) {
+	for _, ts := range []*Timestamp{&c.Request.At, &c.Credentials.TokenIssuedAt} {
+		if line, ok := strings.CutPrefix(ts.Place, "line "); ok {
+			ts.Place = name + ":" + line
+		} else if ts.Place == "" {
+			ts.Place = name
+		}
+	}
+}

@@ -1,0 +1,218 @@
+package rules
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"triagem/internal/brdoc"
+)
+
+type schemaValidator = *jsonschema.Schema
+
+var enPrinter = message.NewPrinter(language.English)
+
+// Formats the route schemas may use on top of JSON Schema's own ("date", "email", ...).
+var customFormats = []*jsonschema.Format{
+	{Name: "cpf", Validate: stringFormat(func(s string) error {
+		if !brdoc.ValidCPF(s) {
+			return errors.New("check digits do not match")
+		}
+		return nil
+	})},
+	{Name: "cnpj", Validate: stringFormat(func(s string) error {
+		if !brdoc.ValidCNPJ(s) {
+			return errors.New("check digits do not match")
+		}
+		return nil
+	})},
+	// http-url: an absolute http(s) URL with a host, the only kind of webhook the API can call.
+	{Name: "http-url", Validate: stringFormat(func(s string) error {
+		u, err := url.Parse(s)
+		if err != nil {
+			return errors.New("not a URL")
+		}
+		if u.Scheme != "http" && u.Scheme != "https" {
+			return errors.New("not an absolute http(s) URL")
+		}
+		if u.Host == "" {
+			return errors.New("has no host")
+		}
+		return nil
+	})},
+}
+
+func stringFormat(f func(string) error) func(any) error {
+	return func(v any) error {
+		s, ok := v.(string)
+		if !ok {
+			return nil // the type keyword judges non-strings
+		}
+		return f(s)
+	}
+}
+
+// compileRoute compiles route i's schema once; later calls return the same result.
+func (r *Rules) compileRoute(i int) (*jsonschema.Schema, error) {
+	cs := &r.schemas[i]
+	cs.once.Do(func() {
+		cs.s, cs.err = compileSchema(fmt.Sprintf("https://triagem.invalid/routes/%d.json", i), r.Routes[i].Schema)
+	})
+	return cs.s, cs.err
+}
+
+func compileSchema(loc string, doc any) (*jsonschema.Schema, error) {
+	// The schema comes from YAML; a round trip through JSON gives it the number types the
+	// compiler expects and rejects what JSON cannot hold (non-string keys).
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("not a JSON value: %v", err)
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	for _, f := range customFormats {
+		c.RegisterFormat(f)
+	}
+	if err := c.AddResource(loc, v); err != nil {
+		return nil, err
+	}
+	s, err := c.Compile(loc)
+	if err != nil {
+		// The compiler's message repeats the made-up location; keep what helps a rules author.
+		return nil, errors.New(strings.ReplaceAll(err.Error(), loc, "schema"))
+	}
+	return s, nil
+}
+
+// Violation is one way a payload breaks its route's schema. The diagnose package words it;
+// the rules only say what and where.
+type Violation struct {
+	Path   string   // dotted path into the payload, "" for the payload itself: cliente.cpf
+	Code   string   // required, type, format, enum, const, minLength, maxLength, pattern, minimum, maximum, other
+	Fields []string // for required: the missing fields
+	Want   string   // the type, format, bound or pattern wanted
+	Got    string   // the type found, for type violations (never the value: it may be personal data)
+	Detail string   // for format violations: why the value does not fit
+}
+
+// ValidatePayload checks a decoded JSON payload (as jsonschema.UnmarshalJSON gives it) against
+// route i's schema. A route without a schema accepts anything.
+func (r *Rules) ValidatePayload(i int, payload any) ([]Violation, error) {
+	if r.Routes[i].Schema == nil {
+		return nil, nil
+	}
+	s, err := r.compileRoute(i)
+	if err != nil {
+		return nil, err
+	}
+	err = s.Validate(payload)
+	if err == nil {
+		return nil, nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return nil, err
+	}
+	var out []Violation
+	collectViolations(ve, &out)
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Path < out[b].Path })
+	return out, nil
+}
+
+// HasSchema tells whether route i judges payloads.
+func (r *Rules) HasSchema(i int) bool { return r.Routes[i].Schema != nil }
+
+func collectViolations(e *jsonschema.ValidationError, out *[]Violation) {
+	if len(e.Causes) > 0 {
+		for _, c := range e.Causes {
+			collectViolations(c, out)
+		}
+		return
+	}
+	v := Violation{Path: strings.Join(e.InstanceLocation, ".")}
+	switch k := e.ErrorKind.(type) {
+	case *kind.Required:
+		v.Code, v.Fields = "required", k.Missing
+	case *kind.Type:
+		v.Code, v.Want, v.Got = "type", strings.Join(k.Want, "|"), k.Got
+	case *kind.Format:
+		v.Code, v.Want = "format", k.Want
+		if k.Err != nil {
+			v.Detail = k.Err.Error()
+		}
+	case *kind.Enum:
+		v.Code, v.Want = "enum", fmt.Sprint(k.Want...)
+		parts := make([]string, len(k.Want))
+		for i, w := range k.Want {
+			b, _ := json.Marshal(w)
+			parts[i] = string(b)
+		}
+		v.Want = strings.Join(parts, ", ")
+	case *kind.Const:
+		b, _ := json.Marshal(k.Want)
+		v.Code, v.Want = "const", string(b)
+	case *kind.MinLength:
+		v.Code, v.Want = "minLength", fmt.Sprint(k.Want)
+	case *kind.MaxLength:
+		v.Code, v.Want = "maxLength", fmt.Sprint(k.Want)
+	case *kind.Pattern:
+		v.Code, v.Want = "pattern", k.Want
+	case *kind.Minimum:
+		v.Code, v.Want = "minimum", k.Want.FloatString(2)
+	case *kind.Maximum:
+		v.Code, v.Want = "maximum", k.Want.FloatString(2)
+	default:
+		v.Code, v.Detail = "other", e.ErrorKind.LocalizedString(enPrinter)
+	}
+	*out = append(*out, v)
+}
+
+// ReplyData is what a reply template can use.
+type ReplyData struct {
+	Ticket      string
+	Partner     string
+	Environment string // its display name: Homologação
+	Version     string // v1, v2
+	Product     string // its display name
+	Route       string // METHOD /path
+	Section     string
+	Findings    []string // the failing checks' messages, in --lang
+	Missing     []string // missing evidence, in --lang
+	Docs        []string
+	Channel     string // where a product not on the API is sold
+	Escalate    bool   // the case goes to the Code team
+}
+
+func parseReply(text string) (*template.Template, error) {
+	return template.New("reply").Option("missingkey=error").Parse(text)
+}
+
+// Reply renders the reply for a category in lang.
+func (r *Rules) Reply(category, lang string, data ReplyData) (string, error) {
+	t := r.replies[category+"\x00"+lang]
+	if t == nil {
+		t = r.replies[category+"\x00"+DefaultLang]
+	}
+	if t == nil {
+		return "", fmt.Errorf("no reply for %s", category)
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("reply for %s: %v", category, err)
+	}
+	return strings.TrimSpace(b.String()), nil
+}
