@@ -248,19 +248,21 @@ func inputErr(place, format string, args ...any) error {
 // ParseCase reads a case file, YAML or JSON, told apart by content. name is used in messages.
 // Unknown fields are errors that name the line.
 func ParseCase(name string, data []byte) (*Case, error) {
-	trimmed := bytes.TrimSpace(trimBOM(data))
+	data = trimBOM(data)
+	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, inputErr(name, "empty case file")
 	}
 	if !isText(trimmed) {
 		return nil, inputErr(name, "not a case file: binary content, neither YAML nor JSON")
 	}
+	// Decode the untrimmed text so that lines and columns are the file's own.
 	var c Case
 	var err error
 	if trimmed[0] == '{' {
-		err = decodeJSONCase(name, trimmed, &c)
+		err = decodeJSONCase(name, data, &c)
 	} else {
-		err = decodeYAMLCase(name, trimmed, &c)
+		err = decodeYAMLCase(name, data, &c)
 	}
 	if err != nil {
 		return nil, err
@@ -341,7 +343,7 @@ func decodeJSONCase(name string, data []byte, c *Case) error {
 	var ue *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		line, col := lineCol(data, int(se.Offset))
+		line, col := lineCol(data, int(se.Offset)-1) // Offset counts the offending byte
 		return inputErr(fmt.Sprintf("%s:%d:%d", name, line, col), "invalid JSON: %s", strings.TrimPrefix(se.Error(), "json: "))
 	case errors.As(err, &ue):
 		line, col := lineCol(data, int(ue.Offset))
@@ -365,9 +367,7 @@ func decodeJSONCase(name string, data []byte, c *Case) error {
 }
 
 func lineCol(data []byte, off int) (int, int) {
-	if off > len(data) {
-		off = len(data)
-	}
+	off = min(max(off, 0), len(data))
 	line := 1 + bytes.Count(data[:off], []byte("\n"))
 	col := off - bytes.LastIndexByte(data[:off], '\n')
 	return line, col

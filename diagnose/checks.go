@@ -437,7 +437,7 @@ func jsonProblem(b []byte, l Lang) string {
 	case err == nil:
 		return l.T("conteúdo depois do JSON", "content after the JSON value")
 	case asSyntax(err, &se):
-		line, col := lineCol(b, int(se.Offset))
+		line, col := lineCol(b, int(se.Offset)-1) // Offset counts the offending byte
 		return l.T("linha %d, coluna %d: %s", "line %d, column %d: %s", line, col, strings.TrimPrefix(se.Error(), "json: "))
 	}
 	return l.T("termina antes da hora (falta fechar chaves ou aspas)", "ends too early (unclosed braces or quotes)")

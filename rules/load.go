@@ -372,7 +372,10 @@ func (r *Rules) validate() Problems {
 		if rt.days, err = parseDays(rt.Days); err != nil {
 			add(p+".days", "%v", err)
 		}
-		if rt.Window == (Window{}) {
+		switch {
+		case rt.Window.err != "":
+			add(p+".window", "%s", rt.Window.err)
+		case rt.Window == (Window{}):
 			add(p+".window", "missing: a window such as 22:00-06:00")
 		}
 	}
@@ -406,10 +409,14 @@ func (r *Rules) validate() Problems {
 			}
 		}
 	}
+	var noReply []string
 	for _, c := range Categories {
 		if _, ok := r.Replies[c]; !ok {
-			add("replies", "no reply for category %s", c)
+			noReply = append(noReply, c)
 		}
+	}
+	if len(noReply) > 0 {
+		add("replies", "no reply for %s (copy them from 'triagem rules show')", strings.Join(noReply, ", "))
 	}
 	for i, d := range r.Docs {
 		p := fmt.Sprintf("docs[%d]", i)

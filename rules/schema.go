@@ -92,10 +92,36 @@ func compileSchema(loc string, doc any) (*jsonschema.Schema, error) {
 	}
 	s, err := c.Compile(loc)
 	if err != nil {
-		// The compiler's message repeats the made-up location; keep what helps a rules author.
-		return nil, errors.New(strings.ReplaceAll(err.Error(), loc, "schema"))
+		return nil, schemaError(err, loc)
 	}
 	return s, nil
+}
+
+// schemaError keeps what helps a rules author: where in the schema, and what is wrong there,
+// rather than the metaschema's whole tree of alternatives.
+func schemaError(err error, loc string) error {
+	var sve *jsonschema.SchemaValidationError
+	if !errors.As(err, &sve) || sve.Err == nil {
+		return errors.New(strings.ReplaceAll(err.Error(), loc, "schema"))
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(sve.Err, &ve) {
+		return errors.New(strings.ReplaceAll(err.Error(), loc, "schema"))
+	}
+	var msgs []string
+	var leaves func(e *jsonschema.ValidationError)
+	leaves = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			at := "/" + strings.Join(e.InstanceLocation, "/")
+			msgs = append(msgs, fmt.Sprintf("at %s: %s", at, e.ErrorKind.LocalizedString(enPrinter)))
+			return
+		}
+		for _, c := range e.Causes {
+			leaves(c)
+		}
+	}
+	leaves(ve)
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 // Violation is one way a payload breaks its route's schema. The diagnose package words it;

@@ -66,6 +66,8 @@ func ClockOf(t time.Time) Clock { return Clock(t.Hour()*60 + t.Minute()) }
 // Window is a daily span "HH:MM-HH:MM"; a start after the end crosses midnight.
 type Window struct {
 	Start, End Clock
+
+	err string // a malformed window, reported by validate with every other problem
 }
 
 func parseWindow(s string) (Window, error) {
@@ -84,13 +86,14 @@ func parseWindow(s string) (Window, error) {
 	if start == end {
 		return Window{}, fmt.Errorf("window %q is empty: start equals end", s)
 	}
-	return Window{start, end}, nil
+	return Window{Start: start, End: end}, nil
 }
 
 func (w *Window) UnmarshalYAML(n *yaml.Node) error {
 	v, err := parseWindow(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %v", n.Line, err)
+		w.err = err.Error()
+		return nil
 	}
 	*w = v
 	return nil
