@@ -165,6 +165,9 @@ func Resolve(c *Case, r *rules.Rules) (*Facts, error) {
 	}
 
 	f.Payload, f.HasPayload = c.Request.Body.Raw, c.Request.Body.Present
+	if f.Route >= 0 && r.Route(f.Route).Login {
+		fillFromLogin(c, f.Payload)
+	}
 
 	if err := f.resolveProduct(c, r); err != nil {
 		return nil, err
@@ -322,4 +325,29 @@ func responseErrors(b Body) []string {
 		}
 	}
 	return out
+}
+
+// fillFromLogin takes the API key and the user from a login call's body (V1 {login, apiKey}
+// or V2 {usuario: {login, apiKey}}) when the case does not give them: they are what was sent.
+func fillFromLogin(c *Case, payload []byte) {
+	var body struct {
+		Login   string `json:"login"`
+		APIKey  string `json:"apiKey"`
+		Usuario *struct {
+			Login  string `json:"login"`
+			APIKey string `json:"apiKey"`
+		} `json:"usuario"`
+	}
+	if len(payload) == 0 || json.Unmarshal(payload, &body) != nil {
+		return
+	}
+	if body.Usuario != nil {
+		body.Login, body.APIKey = body.Usuario.Login, body.Usuario.APIKey
+	}
+	if strings.TrimSpace(c.Credentials.APIKey) == "" {
+		c.Credentials.APIKey = body.APIKey
+	}
+	if strings.TrimSpace(c.Credentials.User) == "" {
+		c.Credentials.User = body.Login
+	}
 }

@@ -1,0 +1,67 @@
+package directory
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Place is a position in a snapshot file. Line and Col count from 1; Col counts
+// characters (runes), not bytes, so it matches what an analyst sees in an editor on a
+// line holding "Corban Sé". Zero Line or Col means unknown (YAML parse errors carry only
+// a line; some carry none).
+type Place struct {
+	File string
+	Line int
+	Col  int
+}
+
+func (p Place) String() string {
+	s := p.File
+	if p.Line > 0 {
+		s += ":" + strconv.Itoa(p.Line)
+		if p.Col > 0 {
+			s += ":" + strconv.Itoa(p.Col)
+		}
+	}
+	return s
+}
+
+// Error is a problem at a place of a snapshot file: a syntax error, an unknown field, a
+// malformed entry. Its text is "file:line:col: msg", the form editors and terminals jump to.
+type Error struct {
+	Place Place
+	Msg   string
+}
+
+func (e *Error) Error() string { return e.Place.String() + ": " + e.Msg }
+
+// placeAt turns a byte offset into a Place. It scans from the start of data, so it is
+// meant for the error path and for a handful of entries; use lineCounter for many.
+func placeAt(file string, data []byte, off int) Place {
+	var c lineCounter
+	c.data = data
+	return c.at(file, off)
+}
+
+// lineCounter turns increasing byte offsets into places in time linear in the file, for
+// walks that need the place of every entry (Index, Validate).
+type lineCounter struct {
+	data      []byte
+	off       int // bytes before off are counted
+	line      int // newlines before off
+	lineStart int // offset of the first byte of the line holding off
+}
+
+func (c *lineCounter) at(file string, off int) Place {
+	if off < c.off { // not monotonic: start over rather than answer wrong
+		*c = lineCounter{data: c.data}
+	}
+	seg := c.data[c.off:off]
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		c.line += n
+		c.lineStart = c.off + bytes.LastIndexByte(seg, '\n') + 1
+	}
+	c.off = off
+	return Place{File: file, Line: c.line + 1, Col: utf8.RuneCount(c.data[c.lineStart:off]) + 1}
+}

@@ -1,0 +1,146 @@
+package directory
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+)
+
+// Environments a key can belong to.
+const (
+	EnvHomologacao = "homologacao"
+	EnvProducao    = "producao"
+)
+
+// Snapshot is a directory snapshot file. It is safe for concurrent use.
+//
+// A JSON snapshot is kept as bytes and every Lookup walks it once, checking its whole
+// structure and decoding only the entries that match. Syntax errors therefore surface
+// at the first Lookup (Parse only looks at the first byte; Validate checks without a
+// query), and a corrupt file fails every non-empty Lookup whatever it asks. A YAML
+// snapshot is decoded at Parse and answered from maps.
+//
+// When a sha256 or a login appears in more than one entry, the first one in the file
+// wins for Lookup (Validate reports the others). PartnerKeys lists every key entry of
+// the partner, duplicates included, in file order.
+type Snapshot struct {
+	name string
+	json []byte // the document, for a JSON snapshot
+	yaml *Index // the decoded document, for a YAML snapshot; entries not yet checked
+}
+
+var _ Directory = (*Snapshot)(nil)
+
+// Open reads a snapshot file. A missing or unreadable file gives the os error, which
+// names the path.
+func Open(path string) (*Snapshot, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse reads a snapshot held in memory; name is used in messages and as Source. The
+// format is told by content: a document whose first non-whitespace byte is '{' is
+// JSON, anything else YAML. Parse keeps data for a JSON snapshot; do not modify it.
+func Parse(name string, data []byte) (*Snapshot, error) {
+	// Windows tools like to start UTF-8 files with a byte order mark; neither format
+	// wants it, and it would hide the '{' of a JSON file.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 {
+		return nil, fmt.Errorf("%s: empty directory snapshot", name)
+	}
+	if trimmed[0] == '{' {
+		return &Snapshot{name: name, json: data}, nil
+	}
+	c, err := parseYAML(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{name: name, yaml: newIndex(name, c)}, nil
+}
+
+// Source is the name the snapshot was opened with.
+func (s *Snapshot) Source() string { return s.name }
+
+// Lookup answers q. On a JSON snapshot it is one pass over the file for all the
+// non-empty fields of q together.
+func (s *Snapshot) Lookup(ctx context.Context, q Query) (Result, error) {
+	if err := checkQuery(s.name, q); err != nil {
+		return Result{}, err
+	}
+	if q == (Query{}) {
+		return Result{}, nil
+	}
+	if s.yaml != nil {
+		return s.yaml.lookup(ctx, q)
+	}
+	return s.lookupJSON(ctx, q)
+}
+
+// Index decodes the whole snapshot into maps, for runs that look up many cases in the
+// same snapshot. Unlike Lookup it fails on any malformed entry, since it decodes them
+// all.
+func (s *Snapshot) Index() (*Index, error) {
+	if s.yaml != nil {
+		if err := s.yaml.check(); err != nil {
+			return nil, err
+		}
+		return s.yaml, nil
+	}
+	c, err := s.decodeJSON(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	x := newIndex(s.name, c)
+	if err := x.check(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// contents is every entry of a snapshot, in file order, with where each one starts.
+type contents struct {
+	keys   []Key
+	users  []User
+	keyAt  []Place
+	userAt []Place
+}
+
+func (s *Snapshot) contents(ctx context.Context) (*contents, error) {
+	if s.yaml != nil {
+		return &s.yaml.contents, nil
+	}
+	return s.decodeJSON(ctx)
+}
+
+// checkQuery refuses a key that is not a hex SHA-256. The value is not echoed: a caller
+// that got this wrong may have passed the raw API key itself.
+func checkQuery(source string, q Query) error {
+	if q.KeySHA256 != "" {
+		if problem := sha256Problem(q.KeySHA256); problem != "" {
+			return fmt.Errorf("lookup in %s: query key is not a lower-case hex SHA-256: %s", source, problem)
+		}
+	}
+	return nil
+}
+
+// sha256Problem says what is wrong with a would-be lower-case hex SHA-256, or "" if
+// nothing is. It never quotes the value, which might be a raw key typed in the wrong place.
+func sha256Problem(h string) string {
+	if h == "" {
+		return "it is empty"
+	}
+	if len(h) != 64 {
+		return fmt.Sprintf("it has %d characters, want 64", len(h))
+	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return fmt.Sprintf("character %d is not a lower-case hex digit", i+1)
+		}
+	}
+	return ""
+}
