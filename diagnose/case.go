@@ -20,14 +20,14 @@ import (
 
 // Case is a failing request as the contract's case file describes it.
 type Case struct {
-	Ticket      string       `yaml:"ticket" json:"ticket"`
-	Partner     string       `yaml:"partner" json:"partner"`
-	Environment string       `yaml:"environment" json:"environment"`
-	Product     string       `yaml:"product" json:"product"`
-	Error       string       `yaml:"error" json:"error"`
-	Request     Request      `yaml:"request" json:"request"`
-	Response    *Response    `yaml:"response" json:"response"`
-	Credentials Credentials  `yaml:"credentials" json:"credentials"`
+	Ticket      string      `yaml:"ticket" json:"ticket"`
+	Partner     string      `yaml:"partner" json:"partner"`
+	Environment string      `yaml:"environment" json:"environment"`
+	Product     string      `yaml:"product" json:"product"`
+	Error       string      `yaml:"error" json:"error"`
+	Request     Request     `yaml:"request" json:"request"`
+	Response    *Response   `yaml:"response" json:"response"`
+	Credentials Credentials `yaml:"credentials" json:"credentials"`
 
 	// Source names the case in messages and verdicts: a file name, "stdin" or "flags".
 	Source string `yaml:"-" json:"-"`
@@ -46,8 +46,8 @@ type Request struct {
 
 // Response is what the partner got back, when known.
 type Response struct {
-	Status int    `yaml:"status" json:"status"`
-	Body   Body   `yaml:"body" json:"body"`
+	Status int  `yaml:"status" json:"status"`
+	Body   Body `yaml:"body" json:"body"`
 }
 
 // Credentials are the key, user and token involved.

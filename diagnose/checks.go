@@ -253,7 +253,9 @@ func checkTokenFormat(c *Context) (Status, string) {
 	return Pass, msg
 }
 
-func (c *Context) tokenUsable() bool { return c.Token != nil && c.Token.Err == nil && !c.Facts.BearerMissing }
+func (c *Context) tokenUsable() bool {
+	return c.Token != nil && c.Token.Err == nil && !c.Facts.BearerMissing
+}
 
 func checkTokenLifetime(c *Context) (Status, string) {
 	l, t := c.L, c.Token

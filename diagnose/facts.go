@@ -15,7 +15,7 @@ import (
 // Overrides are fields given on the command line; a nil field leaves the case's own.
 type Overrides struct {
 	URL, Method, At, APIKey, User, Token, Payload, Error, Env, Product, Ticket *string
-	Status                                                                    *int
+	Status                                                                     *int
 }
 
 // Apply sets the given fields on the case, recording the flag as their place.

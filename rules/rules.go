@@ -42,8 +42,8 @@ type Rules struct {
 	hash     string
 	loc      *time.Location
 	calendar *cal.BusinessCalendar
-	schemas  []compiledSchema // one per route, compiled on first use
-	aliases  map[string]int   // folded id or alias -> index in Products
+	schemas  []compiledSchema              // one per route, compiled on first use
+	aliases  map[string]int                // folded id or alias -> index in Products
 	replies  map[string]*template.Template // category + "\x00" + lang
 }
 
@@ -104,8 +104,8 @@ type BusinessHours struct {
 
 // Holidays closes whole days: a named calendar plus the team's own dates.
 type Holidays struct {
-	Calendars []string     `yaml:"calendars" json:"calendars"`
-	Ignore    []string     `yaml:"ignore,omitempty" json:"ignore,omitempty"` // calendar holidays treated as working days
+	Calendars []string       `yaml:"calendars" json:"calendars"`
+	Ignore    []string       `yaml:"ignore,omitempty" json:"ignore,omitempty"` // calendar holidays treated as working days
 	Extra     []ExtraHoliday `yaml:"extra,omitempty" json:"extra,omitempty"`
 }
 

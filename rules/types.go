@@ -54,7 +54,7 @@ func (c *Clock) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-func (c Clock) String() string       { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
+func (c Clock) String() string            { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
 func (c Clock) MarshalYAML() (any, error) { return c.String(), nil }
 func (c Clock) MarshalText() ([]byte, error) {
 	return []byte(c.String()), nil

@@ -20,11 +20,11 @@ import (
 
 // Exit codes of the contract.
 const (
-	exitOK        = 0 // nothing wrong found
-	exitFound     = 1 // the verdict names a cause or a need
-	exitInput     = 2 // the input or the command line is wrong
+	exitOK         = 0 // nothing wrong found
+	exitFound      = 1 // the verdict names a cause or a need
+	exitInput      = 2 // the input or the command line is wrong
 	exitDependency = 3 // a directory, a service or the file system failed
-	exitRefused   = 4 // an escalation was refused
+	exitRefused    = 4 // an escalation was refused
 )
 
 // exitError carries an exit code up to run, the one place that maps errors to codes.
