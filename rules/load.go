@@ -385,6 +385,14 @@ func (r *Rules) validate() Problems {
 			add(fmt.Sprintf("unavailable.statuses[%d]", i), "%d is not an HTTP status", s)
 		}
 	}
+	for i, p := range r.Unavailable.TimeoutPatterns {
+		f := Fold(p)
+		if f == "" {
+			add(fmt.Sprintf("unavailable.timeout_patterns[%d]", i), "empty pattern")
+			continue
+		}
+		r.Unavailable.folded = append(r.Unavailable.folded, f)
+	}
 	for i := range r.Errors {
 		e := &r.Errors[i]
 		e.folded = Fold(e.Message)

@@ -128,6 +128,8 @@ type Routine struct {
 type Unavailable struct {
 	Statuses        []int    `yaml:"statuses" json:"statuses"`
 	TimeoutPatterns []string `yaml:"timeout_patterns" json:"timeout_patterns"`
+
+	folded []string
 }
 
 // KnownError is an error message the API is known to answer, and what it usually means.
@@ -354,8 +356,8 @@ func (r *Rules) KnownErrorIn(text string) (KnownError, bool) {
 // IsTimeoutText tells whether an error text reports a timeout.
 func (r *Rules) IsTimeoutText(text string) bool {
 	f := Fold(text)
-	for _, p := range r.Unavailable.TimeoutPatterns {
-		if strings.Contains(f, Fold(p)) {
+	for _, p := range r.Unavailable.folded {
+		if strings.Contains(f, p) {
 			return true
 		}
 	}

@@ -143,7 +143,10 @@ func parseDays(list []string) ([7]bool, error) {
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
+	if !isASCII(s) {
+		s = norm.NFD.String(s) // accents become separate marks, dropped below
+	}
+	for _, r := range s {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 		case r == ' ' || r == '-' || r == '_' || r == '\t':
@@ -152,4 +155,13 @@ func Fold(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
