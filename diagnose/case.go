@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -92,10 +93,24 @@ func (ts *Timestamp) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return errors.New("want a timestamp as a string")
+		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: reflect.TypeOf("")}
 	}
 	ts.Raw = s
 	return nil
+}
+
+func jsonKind(b []byte) string {
+	switch c := bytes.TrimSpace(b); {
+	case len(c) == 0:
+		return "nothing"
+	case c[0] == '{':
+		return "object"
+	case c[0] == '[':
+		return "array"
+	case c[0] == 't' || c[0] == 'f':
+		return "bool"
+	}
+	return "number"
 }
 
 func (ts Timestamp) MarshalYAML() (any, error) {
@@ -121,8 +136,10 @@ var timeLayouts = []string{
 // in loc.
 func ParseTime(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
+	for _, l := range []string{time.RFC3339Nano, "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04Z07:00"} {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, nil
+		}
 	}
 	for _, l := range timeLayouts {
 		if t, err := time.ParseInLocation(l, s, loc); err == nil {
@@ -302,6 +319,9 @@ func decodeYAMLCase(name string, data []byte, c *Case) error {
 	if err == nil {
 		return nil
 	}
+	if errors.Is(err, io.EOF) {
+		return inputErr(name, "empty case file")
+	}
 	var te *yaml.TypeError
 	msgs := []string{err.Error()}
 	if errors.As(err, &te) {
@@ -346,7 +366,11 @@ func decodeJSONCase(name string, data []byte, c *Case) error {
 		line, col := lineCol(data, int(se.Offset)-1) // Offset counts the offending byte
 		return inputErr(fmt.Sprintf("%s:%d:%d", name, line, col), "invalid JSON: %s", strings.TrimPrefix(se.Error(), "json: "))
 	case errors.As(err, &ue):
-		line, col := lineCol(data, int(ue.Offset))
+		off := int(ue.Offset)
+		if off == 0 { // a custom unmarshaler's type error carries no offset: find the key
+			off = keyOffset(data, strings.Split(ue.Field, "."))
+		}
+		line, col := lineCol(data, off)
 		return inputErr(fmt.Sprintf("%s:%d:%d", name, line, col), "field %q: want %s, got JSON %s", ue.Field, ue.Type, ue.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		line, col := lineCol(data, len(data))
@@ -354,8 +378,9 @@ func decodeJSONCase(name string, data []byte, c *Case) error {
 	}
 	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		// encoding/json does not say where; YAML reads JSON too and knows the line.
+		// YAML has no \/ escape, which PHP's json_encode writes in every URL.
 		var probe Case
-		if yerr := decodeYAMLCase(name, data, &probe); yerr != nil {
+		if yerr := decodeYAMLCase(name, bytes.ReplaceAll(data, []byte(`\/`), []byte(`/`)), &probe); yerr != nil {
 			var ie *InputError
 			if errors.As(yerr, &ie) && strings.HasPrefix(ie.Msg, "unknown field") {
 				return yerr
@@ -382,4 +407,19 @@ func (c *Case) setPlaces(name string) {
 			ts.Place = name
 		}
 	}
+}
+
+// keyOffset finds where a dotted field path's last key is written, looking for each key in
+// turn after the previous one: good enough to point an error at the right line.
+func keyOffset(data []byte, path []string) int {
+	off := 0
+	for _, k := range path {
+		re := regexp.MustCompile(`"` + regexp.QuoteMeta(k) + `"\s*:`)
+		loc := re.FindIndex(data[off:])
+		if loc == nil {
+			return off
+		}
+		off += loc[0]
+	}
+	return off
 }

@@ -25,6 +25,14 @@ func (c *Case) Apply(o Overrides) {
 			*dst = *v
 		}
 	}
+	if o.Token != nil {
+		// The flag names the token to judge: it replaces the one in the Authorization header.
+		for k := range c.Request.Headers {
+			if strings.EqualFold(k, "Authorization") {
+				delete(c.Request.Headers, k)
+			}
+		}
+	}
 	set(&c.Request.URL, o.URL)
 	set(&c.Request.Method, o.Method)
 	set(&c.Credentials.APIKey, o.APIKey)
@@ -126,6 +134,9 @@ func Resolve(c *Case, r *rules.Rules) (*Facts, error) {
 	}
 
 	if s := strings.TrimSpace(c.Request.URL); s != "" {
+		if !strings.Contains(s, "://") && !strings.HasPrefix(s, "/") {
+			s = "https://" + s // pasted from a ticket without its scheme
+		}
 		u, err := url.Parse(s)
 		if err != nil {
 			return nil, inputErr(c.place("request.url"), "request.url: %q is not a URL", s)
@@ -162,6 +173,9 @@ func Resolve(c *Case, r *rules.Rules) (*Facts, error) {
 	}
 	if f.Method == "" && c.Request.Body.Present {
 		f.Method, f.MethodInferred = "POST", true
+		if f.HasVersion { // the path may have a GET and a POST: the body says which
+			f.Route, f.PathKnown = r.MatchRoute(f.Version.ID, f.Method, f.RoutePath)
+		}
 	}
 
 	f.Payload, f.HasPayload = c.Request.Body.Raw, c.Request.Body.Present

@@ -279,6 +279,9 @@ func (r *Rules) validate() Problems {
 			}
 			if other, ok := r.aliases[k]; ok && other != i {
 				path := p + ".id"
+				if j == 1 {
+					path = p + ".name"
+				}
 				if j >= 2 {
 					path = fmt.Sprintf("%s.aliases[%d]", p, j-2)
 				}
@@ -339,7 +342,7 @@ func (r *Rules) validate() Problems {
 		}
 		hs = append(hs, f()...)
 	}
-	kept := hs[:0]
+	var kept []*cal.Holiday
 	for _, h := range hs {
 		if !containsFold(r.Holidays.Ignore, h.Name) {
 			kept = append(kept, h)

@@ -1,0 +1,263 @@
+package diagnose_test
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"triagem/diagnose"
+)
+
+func TestChainToken(t *testing.T) {
+	// A request sent in March 2025: its token is long expired today, but the check judges the
+	// request's time, not the clock's.
+	const past = "2025-03-11 10:00"
+	h := time.Hour
+	tests := []struct {
+		name string
+		at   string
+		opts func(t testing.TB, at time.Time) []caseOpt
+		want want
+	}{
+		{"valid when sent, expired now", past,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{withToken(signHS(t, tokenClaims(at.Add(-h), at.Add(11*h))))}
+			},
+			want{category: "no-apparent-cause", escalate: true, status: st{"token.format": pass, "token.lifetime": pass, "token.expiry": pass},
+				says: st2says("token.expiry", "11h")}},
+		{"exp 30 s before the request: within the leeway", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				exp := at.Add(-30 * time.Second)
+				return []caseOpt{withToken(signHS(t, tokenClaims(exp.Add(-12*h), exp)))}
+			},
+			want{category: "no-apparent-cause", escalate: true, status: st{"token.expiry": pass}}},
+		{"exp 2 min before the request: expired", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				exp := at.Add(-2 * time.Minute)
+				return []caseOpt{withToken(signHS(t, tokenClaims(exp.Add(-12*h), exp)))}
+			},
+			want{category: "token-expired", status: st{"token.expiry": fail, "token.lifetime": pass},
+				says: st2says("token.expiry", "expired 2m00s before", "2026-11-17 14:05 -03", "exp 2026-11-17 14:03 -03")}},
+		{"expired the evening before", "2026-11-18 10:15",
+			func(t testing.TB, at time.Time) []caseOpt {
+				iat := mustTime(t, "2026-11-17 21:13")
+				return []caseOpt{withToken(signHS(t, tokenClaims(iat, iat.Add(12*h))))}
+			},
+			want{category: "token-expired", says: st2says("token.expiry", "1h02m", "exp 2026-11-18 09:13 -03")}},
+		{"no exp, issued 12h05m before", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{withToken(signHS(t, tokenClaims(at.Add(-12*h-5*time.Minute), time.Time{})))}
+			},
+			want{category: "token-expired", status: st{"token.expiry": fail, "token.lifetime": fail},
+				says: st2says("token.expiry", "iat")}},
+		{"no exp, issued an hour before: never expires", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{withToken(signHS(t, tokenClaims(at.Add(-h), time.Time{})))}
+			},
+			want{category: "token-invalid", status: st{"token.expiry": pass, "token.lifetime": fail}, says: st2says("token.lifetime", "exp")}},
+		{"no token, generated 13h before", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{noToken(), withIssuedAt(at.Add(-13 * h).Format("2006-01-02 15:04"))}
+			},
+			want{category: "token-expired", status: st{"token.format": skip, "token.expiry": fail}, says: st2says("token.expiry", "1h")}},
+		{"no token, generated 11h before", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{noToken(), withIssuedAt(at.Add(-11 * h).Format("02/01/2006 15:04"))}
+			},
+			want{category: "no-apparent-cause", escalate: true, status: st{"token.format": skip, "token.expiry": pass}}},
+		{"no token at all", weekday,
+			func(t testing.TB, at time.Time) []caseOpt { return []caseOpt{noToken()} },
+			want{category: "no-apparent-cause", escalate: true, status: st{"token.format": skip, "token.lifetime": skip, "token.expiry": skip}}},
+		{"no iat: the partner's generation time counts", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{withToken(signHS(t, tokenClaims(time.Time{}, at.Add(2*h)))), withIssuedAt(at.Add(-13 * h).Format(time.RFC3339))}
+			},
+			want{category: "token-expired", status: st{"token.expiry": fail, "token.lifetime": fail}}},
+		{"lifetime 24h", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{withToken(signHS(t, tokenClaims(at.Add(-h), at.Add(23*h))))}
+			},
+			want{category: "token-invalid", status: st{"token.lifetime": fail, "token.expiry": pass}, says: st2says("token.lifetime", "24h", "12h")}},
+		{"lifetime 12h plus the leeway", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{withToken(signHS(t, tokenClaims(at.Add(-h), at.Add(11*h+30*time.Second))))}
+			},
+			want{category: "no-apparent-cause", escalate: true, status: st{"token.lifetime": pass}}},
+		{"malformed abc.def", weekday,
+			func(t testing.TB, at time.Time) []caseOpt { return []caseOpt{withToken("abc.def")} },
+			want{category: "token-invalid", status: st{"token.format": fail, "token.lifetime": skip, "token.expiry": skip}, says: st2says("token.format", "JWT")}},
+		{"three parts of junk", weekday,
+			func(t testing.TB, at time.Time) []caseOpt { return []caseOpt{withToken("abc.def.ghi")} },
+			want{category: "token-invalid", status: st{"token.format": fail}}},
+		{"alg none", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{withToken(signNone(t, tokenClaims(at.Add(-h), at.Add(11*h))))}
+			},
+			want{category: "token-invalid", status: st{"token.format": fail}, says: st2says("token.format", "none")}},
+		{"Authorization without Bearer", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{withAuth(signHS(t, tokenClaims(at.Add(-h), at.Add(11*h))))}
+			},
+			want{category: "token-invalid", status: st{"token.format": fail}, says: st2says("token.format", "Bearer")}},
+		{"credentials.token differs from the header: the header counts", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{func(c *diagnose.Case) { c.Credentials.Token = "abc.def" }}
+			},
+			want{category: "no-apparent-cause", escalate: true, status: st{"token.format": warn}}},
+		{"token issued after the request: not the one sent", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{withToken(signHS(t, tokenClaims(at.Add(2*h), at.Add(14*h))))}
+			},
+			want{category: "no-apparent-cause", escalate: true, status: st{"token.expiry": warn}, says: st2says("token.expiry", "after the request")}},
+		{"the login route carries no token", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{noToken(), withURL(stag + "/api/v2/usuarios/login"),
+					withPayload(`{"usuario": {"login": "alfa.maria", "senha": "x", "apiKey": "k"}}`)}
+			},
+			want{category: "no-apparent-cause", escalate: true, status: st{"token.format": skip}, says: st2says("token.format", "login")}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			at := mustTime(t, tc.at)
+			v := diagnoseWith(t, newChain(t, testDirectory(), "en"), newCase(t, tc.at, tc.opts(t, at)...))
+			tc.want.never = append(tc.want.never, "eyJ")
+			assertVerdict(t, v, tc.want)
+		})
+	}
+}
+
+func rsaPublicPEM(t testing.TB, k *rsa.PrivateKey) []byte {
+	t.Helper()
+	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+}
+
+func TestChainTokenSignature(t *testing.T) {
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherRSA, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubPEM := rsaPublicPEM(t, rsaKey)
+	pkcs1PEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&rsaKey.PublicKey)})
+	at := mustTime(t, weekday)
+	claims := tokenClaims(at.Add(-time.Hour), at.Add(11*time.Hour))
+	signRS := func(k *rsa.PrivateKey) string {
+		s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, claims).SignedString(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	// The classic confusion: an HS256 token whose "secret" is the RSA public key's PEM.
+	confused, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(pubPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		material []byte
+		token    string
+		status   diagnose.Status
+		category string
+	}{
+		{"HMAC secret", testSecret, signHS(t, claims), pass, "no-apparent-cause"},
+		{"HMAC secret file with a trailing newline", append(append([]byte{}, testSecret...), '\n'), signHS(t, claims), pass, "no-apparent-cause"},
+		{"wrong HMAC secret", []byte("outro-segredo"), signHS(t, claims), fail, "token-invalid"},
+		{"RSA PEM public key, RS256 token", pubPEM, signRS(rsaKey), pass, "no-apparent-cause"},
+		{"RSA PKCS#1 PEM, RS256 token", pkcs1PEM, signRS(rsaKey), pass, "no-apparent-cause"},
+		{"RSA PEM, token of another key", pubPEM, signRS(otherRSA), fail, "token-invalid"},
+		{"RSA PEM, HS256 token signed with the PEM", pubPEM, confused, fail, "token-invalid"},
+		{"HMAC secret, RS256 token", testSecret, signRS(rsaKey), fail, "token-invalid"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			key, err := diagnose.NewTokenKey(tc.material, "token-key.pem")
+			if err != nil {
+				t.Fatalf("NewTokenKey: %v", err)
+			}
+			ch := newChain(t, testDirectory(), "en")
+			ch.TokenKey = key
+			v := diagnoseWith(t, ch, newCase(t, weekday, withToken(tc.token)))
+			ws := want{category: tc.category, escalate: tc.category == "no-apparent-cause", status: st{"token.signature": tc.status},
+				says:  st2says("token.signature", "token-key.pem"),
+				never: []string{string(testSecret), "outro-segredo"}}
+			assertVerdict(t, v, ws)
+		})
+	}
+	t.Run("no key: not verified", func(t *testing.T) {
+		v := diagnoseWith(t, newChain(t, testDirectory(), "en"), newCase(t, weekday, withToken(signRS(otherRSA))))
+		assertVerdict(t, v, want{category: "no-apparent-cause", escalate: true, status: st{"token.signature": skip}})
+	})
+	t.Run("malformed token: signature skipped", func(t *testing.T) {
+		key, _ := diagnose.NewTokenKey(testSecret, "secret")
+		ch := newChain(t, testDirectory(), "en")
+		ch.TokenKey = key
+		v := diagnoseWith(t, ch, newCase(t, weekday, withToken("abc.def")))
+		assertVerdict(t, v, want{category: "token-invalid", status: st{"token.signature": skip, "token.format": fail}})
+	})
+}
+
+func TestNewTokenKeyRejects(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		material []byte
+	}{
+		{"empty", nil},
+		{"only a newline", []byte("\n")},
+		{"a PEM that is not a key", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: []byte("not der")})},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := diagnose.NewTokenKey(tc.material, "k.pem"); err == nil || !strings.Contains(err.Error(), "k.pem") {
+				t.Errorf("err = %v, want an error naming k.pem", err)
+			}
+		})
+	}
+}
+
+func TestParseToken(t *testing.T) {
+	at := mustTime(t, weekday)
+	tests := []struct {
+		name     string
+		raw      string
+		ok       bool
+		alg      string
+		exp, iat bool
+	}{
+		{"HS256", signHS(t, tokenClaims(at, at.Add(12*time.Hour))), true, "HS256", true, true},
+		{"none", signNone(t, tokenClaims(at, at.Add(12*time.Hour))), true, "none", true, true},
+		{"no times", signHS(t, jwt.MapClaims{"sub": "x"}), true, "HS256", false, false},
+		{"two parts", "abc.def", false, "", false, false},
+		{"exp as text", signHS(t, jwt.MapClaims{"exp": "amanhã"}), false, "HS256", false, false},
+		{"not base64", "@@@.###.$$$", false, "", false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ti := diagnose.ParseToken(tc.raw)
+			if (ti.Err == nil) != tc.ok {
+				t.Fatalf("Err = %v, want ok %v", ti.Err, tc.ok)
+			}
+			if ti.Alg != tc.alg {
+				t.Errorf("Alg = %q, want %q", ti.Alg, tc.alg)
+			}
+			if tc.ok && (ti.HasExp != tc.exp || ti.HasIat != tc.iat) {
+				t.Errorf("HasExp %v HasIat %v, want %v %v", ti.HasExp, ti.HasIat, tc.exp, tc.iat)
+			}
+			if tc.ok && tc.exp && !ti.Exp.Equal(at.Add(12*time.Hour)) {
+				t.Errorf("Exp = %v", ti.Exp)
+			}
+		})
+	}
+}
