@@ -429,6 +429,21 @@ func (r *Rules) validate() Problems {
 	if len(noReply) > 0 {
 		add("replies", "no reply for %s (copy them from 'triagem rules show')", strings.Join(noReply, ", "))
 	}
+	for i, p := range r.Redaction.Patterns {
+		path := fmt.Sprintf("redaction.patterns[%d]", i)
+		switch p.Kind {
+		case "cpf", "cnpj":
+		case "regex":
+			if _, err := regexp.Compile(p.Regex); err != nil || p.Regex == "" {
+				add(path+".regex", "not a regular expression: %v", err)
+			}
+		default:
+			add(path+".kind", "%q is not a pattern kind (cpf, cnpj, regex)", p.Kind)
+		}
+		if p.Name == "" {
+			add(path+".name", "missing")
+		}
+	}
 	for i, d := range r.Docs {
 		p := fmt.Sprintf("docs[%d]", i)
 		if !strings.HasPrefix(d.URL, "https://") && !strings.HasPrefix(d.URL, "http://") {

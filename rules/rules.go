@@ -36,6 +36,7 @@ type Rules struct {
 	Errors        []KnownError     `yaml:"errors" json:"errors"`
 	Replies       map[string]Texts `yaml:"replies" json:"replies"`
 	Docs          []Doc            `yaml:"docs" json:"docs"`
+	Redaction     Redaction        `yaml:"redaction" json:"redaction"`
 
 	// Derived at load time; never serialised.
 	source   string
@@ -140,6 +141,24 @@ type KnownError struct {
 	Meaning   Texts  `yaml:"meaning" json:"meaning"`
 
 	folded string
+}
+
+// Redaction says what an escalation bundle masks. Headers and fields are masked whole
+// (matched without regard to case); patterns are looked for in every text of the case.
+type Redaction struct {
+	Headers  []string           `yaml:"headers" json:"headers"`
+	Fields   []string           `yaml:"fields" json:"fields"`
+	Patterns []RedactionPattern `yaml:"patterns" json:"patterns"`
+}
+
+// RedactionPattern is one kind of personal data. Kind "cpf" and "cnpj" are recognised by
+// their check digits (so other numbers stay readable); kind "regex" by Regex.
+type RedactionPattern struct {
+	Name       string `yaml:"name" json:"name"`
+	Kind       string `yaml:"kind" json:"kind"` // cpf, cnpj, regex
+	Regex      string `yaml:"regex,omitempty" json:"regex,omitempty"`
+	KeepLast   int    `yaml:"keep_last,omitempty" json:"keep_last,omitempty"`     // characters kept at the end, to correlate
+	KeepDomain bool   `yaml:"keep_domain,omitempty" json:"keep_domain,omitempty"` // e-mail: keep what follows @
 }
 
 // Doc is one entry of the documentation index.

@@ -141,6 +141,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newDiagnoseCommand())
 	root.AddCommand(a.newRulesCommand())
 	root.AddCommand(a.newChecksCommand())
+	root.AddCommand(a.newEscalateCommand())
 	return root
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"triagem/diagnose"
 	"triagem/directory"
@@ -34,10 +35,57 @@ const diagnoseExample = `  # a case file (YAML or JSON), the bundled example:
   # every case of a folder, as JSON Lines for a script:
   triagem diagnose testdata/cases -o json`
 
+// caseFlags are the flags that give or override a case's fields; diagnose and escalate share them.
+type caseFlags struct {
+	url, method, at, apiKey, user, token, payload, errText, env, product, ticket string
+	status                                                                       int
+}
+
+func (cf *caseFlags) register(f *pflag.FlagSet) {
+	f.StringVar(&cf.url, "url", "", "the request's URL")
+	f.StringVar(&cf.method, "method", "", "the request's HTTP method")
+	f.StringVar(&cf.at, "at", "", "when the request was sent (RFC 3339, YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])")
+	f.StringVar(&cf.apiKey, "api-key", "", "the API key used")
+	f.StringVar(&cf.user, "user", "", "the login that generated the token")
+	f.StringVar(&cf.token, "token", "", "the token sent (JWT); replaces the Authorization header's")
+	f.StringVar(&cf.payload, "payload", "", "the request body: the text itself, or @FILE")
+	f.StringVar(&cf.errText, "error", "", "the error message the partner saw")
+	f.IntVar(&cf.status, "status", 0, "the HTTP status of the response")
+	f.StringVar(&cf.env, "env", "", "the environment: homologacao or producao (the URL's host wins)")
+	f.StringVar(&cf.product, "product", "", "the product, by id or alias (\"Luz em Dia\", consignado)")
+	f.StringVar(&cf.ticket, "ticket", "", "the support ticket's id")
+}
+
+// overrides returns the fields given on the command line; a flag not given leaves the case's.
+func (cf *caseFlags) overrides(f *pflag.FlagSet) (diagnose.Overrides, error) {
+	str := func(name string, v *string) *string {
+		if f.Changed(name) {
+			return v
+		}
+		return nil
+	}
+	o := diagnose.Overrides{
+		URL: str("url", &cf.url), Method: str("method", &cf.method), At: str("at", &cf.at),
+		APIKey: str("api-key", &cf.apiKey), User: str("user", &cf.user), Token: str("token", &cf.token),
+		Error: str("error", &cf.errText), Env: str("env", &cf.env), Product: str("product", &cf.product),
+		Ticket: str("ticket", &cf.ticket),
+	}
+	if f.Changed("status") {
+		o.Status = &cf.status
+	}
+	if f.Changed("payload") {
+		p, err := readPayloadFlag(cf.payload)
+		if err != nil {
+			return o, err
+		}
+		o.Payload = &p
+	}
+	return o, nil
+}
+
 func (a *app) newDiagnoseCommand() *cobra.Command {
 	opts := &diagnoseOptions{}
-	var url, method, at, apiKey, user, token, payload, errText, env, product, ticket string
-	var status int
+	cf := &caseFlags{}
 	cmd := &cobra.Command{
 		Use:   "diagnose [CASE|DIR|-]...",
 		Short: "Run the procedure's validation chain on failing requests and print the verdict",
@@ -50,44 +98,15 @@ zone (America/Sao_Paulo).`,
 		Example: diagnoseExample,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.args = args
-			f := cmd.Flags()
-			str := func(name string, v *string) *string {
-				if f.Changed(name) {
-					return v
-				}
-				return nil
-			}
-			o := &opts.overrides
-			o.URL, o.Method, o.At = str("url", &url), str("method", &method), str("at", &at)
-			o.APIKey, o.User, o.Token = str("api-key", &apiKey), str("user", &user), str("token", &token)
-			o.Error, o.Env, o.Product, o.Ticket = str("error", &errText), str("env", &env), str("product", &product), str("ticket", &ticket)
-			if f.Changed("status") {
-				o.Status = &status
-			}
-			if f.Changed("payload") {
-				p, err := readPayloadFlag(payload)
-				if err != nil {
-					return err
-				}
-				o.Payload = &p
+			var err error
+			if opts.overrides, err = cf.overrides(cmd.Flags()); err != nil {
+				return err
 			}
 			return a.runDiagnose(cmd.Context(), opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&url, "url", "", "the request's URL")
-	f.StringVar(&method, "method", "", "the request's HTTP method")
-	f.StringVar(&at, "at", "", "when the request was sent (RFC 3339, YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])")
-	f.StringVar(&apiKey, "api-key", "", "the API key used")
-	f.StringVar(&user, "user", "", "the login that generated the token")
-	f.StringVar(&token, "token", "", "the token sent (JWT)")
-	f.StringVar(&payload, "payload", "", "the request body: the text itself, or @FILE")
-	f.StringVar(&errText, "error", "", "the error message the partner saw")
-	f.IntVar(&status, "status", 0, "the HTTP status of the response")
-	f.StringVar(&env, "env", "", "the environment: homologacao or producao (the URL's host wins)")
-	f.StringVar(&product, "product", "", "the product, by id or alias (\"Luz em Dia\", consignado)")
-	f.StringVar(&ticket, "ticket", "", "the support ticket's id")
-	f.StringVar(&opts.tokenKey, "token-key", "", "verify token signatures: a `FILE` holding a PEM public key or an HMAC secret, or env:VAR for a secret in a variable")
+	cf.register(cmd.Flags())
+	cmd.Flags().StringVar(&opts.tokenKey, "token-key", "", "verify token signatures: a `FILE` holding a PEM public key or an HMAC secret, or env:VAR for a secret in a variable")
 	return cmd
 }
 
@@ -197,14 +216,20 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 }
 
 func (a *app) diagnoseOne(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides) (*diagnose.Verdict, error) {
+	_, v, err := a.diagnoseCase(ctx, chain, in, o)
+	return v, err
+}
+
+// diagnoseCase reads one case, applies the flags and runs the chain.
+func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides) (*diagnose.Case, *diagnose.Verdict, error) {
 	if in.err != nil {
-		return nil, in.err
+		return nil, nil, in.err
 	}
 	c := &diagnose.Case{Source: in.name}
 	if in.data != nil {
 		var err error
 		if c, err = diagnose.ParseCase(in.name, in.data); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	c.Apply(o)
@@ -212,12 +237,12 @@ func (a *app) diagnoseOne(ctx context.Context, chain *diagnose.Chain, in caseInp
 	if err != nil {
 		var ie *diagnose.InputError
 		if errors.As(err, &ie) {
-			return nil, err
+			return nil, nil, err
 		}
 		// Anything else comes from the directory.
-		return nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("directory %s: %v", chain.Dir.Source(), err)}
+		return nil, nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("directory %s: %v", chain.Dir.Source(), err)}
 	}
-	return v, nil
+	return c, v, nil
 }
 
 // directoryExitCode: a snapshot file was read whole when opened, so its lookups fail only on

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"triagem/diagnose"
+	"triagem/evidence"
+)
+
+type escalateOptions struct {
+	out       string
+	force     bool
+	reason    string
+	tokenKey  string
+	overrides diagnose.Overrides
+}
+
+func (a *app) newEscalateCommand() *cobra.Command {
+	opts := &escalateOptions{}
+	cf := &caseFlags{}
+	cmd := &cobra.Command{
+		Use:   "escalate CASE --out BUNDLE.zip",
+		Short: "Build the evidence bundle for the Code team, or refuse when the procedure says no",
+		Long: `Diagnose the case and, when the procedure allows it, write an escalation bundle for the
+Code team: a zip with the manifest (checksums, evidence checklist, verdict), the verdict,
+the case with secrets and personal data masked, a report in Portuguese and the redaction report.
+
+It refuses (exit 4, nothing written, every reason on stderr) when mandatory evidence is
+missing, when the prior analysis is incomplete (no --directory: the key and user checks did
+not run), or when the verdict names a cause. --force --reason TEXT escalates a classified
+verdict whose evidence is complete, recording the reason; nothing overrides missing evidence.`,
+		Example: `  triagem escalate testdata/cases/sem-causa-aparente.yaml --directory testdata/directory.yaml --out SUP-4830.zip
+  triagem escalate verify SUP-4830.zip
+  TRIAGEM_ESCALATION_TOKEN=... triagem escalate send SUP-4830.zip --to https://intake.example/tickets`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var err error
+			if opts.overrides, err = cf.overrides(cmd.Flags()); err != nil {
+				return err
+			}
+			return a.runEscalate(cmd.Context(), opts, args[0])
+		},
+	}
+	cf.register(cmd.Flags())
+	f := cmd.Flags()
+	f.StringVar(&opts.out, "out", "", "where to write the bundle (a .zip)")
+	f.BoolVar(&opts.force, "force", false, "escalate a verdict that names a cause (needs --reason)")
+	f.StringVar(&opts.reason, "reason", "", "why a forced escalation goes to the Code team (recorded in the bundle)")
+	f.StringVar(&opts.tokenKey, "token-key", "", "verify token signatures, as in diagnose")
+	_ = cmd.MarkFlagRequired("out")
+	cmd.AddCommand(a.newEscalateVerifyCommand(), a.newEscalateSendCommand())
+	return cmd
+}
+
+func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath string) error {
+	if opts.force && opts.reason == "" {
+		return inputError("--force needs --reason: say why the Code team must see a case whose verdict names a cause")
+	}
+	if !opts.force && opts.reason != "" {
+		return inputError("--reason is only for --force")
+	}
+	if st, err := os.Stat(opts.out); err == nil && st.IsDir() {
+		return inputError("--out %s: is a folder; give the bundle's file name", opts.out)
+	}
+	rl, err := a.loadRules()
+	if err != nil {
+		return err
+	}
+	inputs, err := a.collectCases([]string{casePath})
+	if err != nil {
+		return err
+	}
+	if len(inputs) != 1 {
+		return inputError("%s: escalate takes one case, not a folder of %d", casePath, len(inputs))
+	}
+	// The bundle is for the Code team: judged in Portuguese, whatever --lang says.
+	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang("pt-BR")}
+	if chain.TokenKey, err = a.loadTokenKey(opts.tokenKey); err != nil {
+		return err
+	}
+	if dir, err := a.openDirectory(); err != nil {
+		return err
+	} else if dir != nil {
+		chain.Dir = dir
+	}
+	c, v, err := a.diagnoseCase(ctx, chain, inputs[0], opts.overrides)
+	if err != nil {
+		return err
+	}
+	if refusal := evidence.CheckEscalation(v, opts.force, diagnose.Lang(a.lang)); refusal != nil {
+		fmt.Fprintf(a.stderr, "triagem: %s: %s\n", casePath, refusal.Error())
+		return exitCodeOnly(exitRefused)
+	}
+	b, err := evidence.Build(evidence.BundleInput{
+		Case: c, Verdict: v, Rules: rl, ToolVersion: version(), CreatedAt: time.Now(),
+		Forced: opts.force && v.Category != "no-apparent-cause", Reason: opts.reason,
+	})
+	if err != nil {
+		return &exitError{exitDependency, fmt.Errorf("building the bundle: %v", err)}
+	}
+	// A bundle must pass its own verification before it is written.
+	if _, problems := evidence.Verify(rl.Redaction, b.Zip); len(problems) > 0 {
+		return &exitError{exitRefused, fmt.Errorf("the bundle built for %s fails verification:\n  - %s", casePath, joinLines(problems))}
+	}
+	if err := evidence.WriteAtomic(opts.out, b.Zip); err != nil {
+		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", opts.out, pathErr(err))}
+	}
+	return a.printBundle(opts.out, b.SHA256, len(b.Zip), b.Manifest)
+}
+
+func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest) error {
+	if a.output == "json" {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(struct {
+			Bundle   string             `json:"bundle"`
+			SHA256   string             `json:"sha256"`
+			Size     int                `json:"size"`
+			Manifest *evidence.Manifest `json:"manifest"`
+		}{path, sum, size, m})
+	}
+	l := diagnose.Lang(a.lang)
+	fmt.Fprintf(a.stdout, l.T("pacote %s (%d bytes, sha256 %s)\n", "bundle %s (%d bytes, sha256 %s)\n"), path, size, sum)
+	fmt.Fprintf(a.stdout, l.T("veredito: %s (seção %s)", "verdict: %s (section %s)"), m.Verdict.Category, m.Verdict.Section)
+	if m.Verdict.Forced {
+		fmt.Fprintf(a.stdout, l.T(", forçado: %s", ", forced: %s"), m.Verdict.Reason)
+	}
+	fmt.Fprintln(a.stdout)
+	for _, f := range m.Files {
+		fmt.Fprintf(a.stdout, "  %-15s %7d  %s\n", f.Name, f.Size, f.SHA256)
+	}
+	return nil
+}
+
+func joinLines(ss []string) string {
+	out := ""
+	for i, s := range ss {
+		if i > 0 {
+			out += "\n  - "
+		}
+		out += s
+	}
+	return out
+}
+
+func (a *app) newEscalateVerifyCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify BUNDLE",
+		Short: "Check a bundle: checksums, evidence checklist, and no secret in clear",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, _, err := a.verifyBundle(args[0], true)
+			return err
+		},
+	}
+}
+
+// verifyBundle reads and verifies a bundle; problems are an exit-4 refusal.
+func (a *app) verifyBundle(path string, report bool) ([]byte, *evidence.Manifest, error) {
+	rl, err := a.loadRules()
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := readFileInput(path, "bundle")
+	if err != nil {
+		return nil, nil, err
+	}
+	m, problems := evidence.Verify(rl.Redaction, data)
+	if len(problems) > 0 {
+		fmt.Fprintf(a.stderr, "triagem: %s: the bundle fails verification:\n", path)
+		for _, p := range problems {
+			fmt.Fprintf(a.stderr, "  - %s\n", p)
+		}
+		return nil, nil, exitCodeOnly(exitRefused)
+	}
+	if report {
+		l := diagnose.Lang(a.lang)
+		fmt.Fprintf(a.stdout, l.T("%s: ok: %d arquivos conferem com o manifesto, evidências completas, nada em claro (%s, %s)\n",
+			"%s: ok: %d files match the manifest, evidence complete, nothing in clear (%s, %s)\n"),
+			path, len(m.Files), m.Verdict.Category, m.Ticket)
+	}
+	return data, m, nil
+}
+
+type sendOptions struct {
+	to       string
+	tokenEnv string
+	timeout  time.Duration
+	attempts int
+	backoff  time.Duration
+	dryRun   bool
+}
+
+func (a *app) newEscalateSendCommand() *cobra.Command {
+	opts := &sendOptions{}
+	cmd := &cobra.Command{
+		Use:   "send BUNDLE --to URL",
+		Short: "Verify a bundle and post it to the Code team's intake",
+		Long: `Verify the bundle (refusing what verify refuses) and post it to the team's intake webhook:
+JSON metadata plus the zip, as multipart, with a bearer token read from an environment
+variable (never from a flag) and an Idempotency-Key equal to the bundle's SHA-256, so that a
+retried send never opens two tickets. Transport errors, 429 and 5xx are retried with
+exponential backoff; exit 3 when the target stays unreachable.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runSend(cmd.Context(), opts, args[0])
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.to, "to", "", "the intake webhook's URL (http or https)")
+	f.StringVar(&opts.tokenEnv, "token-env", "TRIAGEM_ESCALATION_TOKEN", "the environment variable holding the intake's bearer token")
+	f.DurationVar(&opts.timeout, "timeout", 30*time.Second, "timeout of each attempt")
+	f.IntVar(&opts.attempts, "attempts", 4, "attempts in all before giving up")
+	f.DurationVar(&opts.backoff, "backoff", time.Second, "wait before the first retry, doubled on each one (a 429's Retry-After wins)")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "show what would be sent, and send nothing")
+	_ = cmd.MarkFlagRequired("to")
+	return cmd
+}
+
+func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error {
+	if u, err := url.Parse(opts.to); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return inputError("--to: give the intake's http(s) URL")
+	}
+	if opts.attempts < 1 {
+		return inputError("--attempts must be at least 1")
+	}
+	data, m, err := a.verifyBundle(path, false)
+	if err != nil {
+		return err
+	}
+	meta := evidence.Metadata{
+		"ticket": m.Ticket, "category": m.Verdict.Category, "section": m.Verdict.Section,
+		"forced": m.Verdict.Forced, "reason": m.Verdict.Reason, "created_at": m.CreatedAt,
+		"tool": m.Tool, "bundle": filepath.Base(path), "size": len(data),
+	}
+	so := evidence.SendOptions{URL: opts.to, Token: a.getenv(opts.tokenEnv), Timeout: opts.timeout, Attempts: opts.attempts, BaseBackoff: opts.backoff, UserAgent: "triagem/" + version()}
+	if opts.dryRun {
+		fmt.Fprint(a.stdout, evidence.DryRun(so, filepath.Base(path), data, meta))
+		return nil
+	}
+	target, _ := url.Parse(opts.to)
+	if so.Token != "" && target.Scheme == "http" && !isLoopback(target.Hostname()) {
+		fmt.Fprintf(a.stderr, "triagem: warning: sending the intake token over plain http to %s\n", target.Host)
+	}
+	res, err := evidence.Send(ctx, so, filepath.Base(path), data, meta)
+	var rejected *evidence.RejectedError
+	switch {
+	case errors.As(err, &rejected) && (rejected.Status == 401 || rejected.Status == 403):
+		return &exitError{exitInput, fmt.Errorf("%v (check the token in $%s)", err, opts.tokenEnv)}
+	case err != nil:
+		// Unreachable after every attempt, rejected by the intake, or interrupted.
+		return &exitError{exitDependency, err}
+	}
+	l := diagnose.Lang(a.lang)
+	fmt.Fprintf(a.stdout, l.T("enviado: %s -> %s: HTTP %d após %d tentativa(s) (Idempotency-Key %s)\n", "sent: %s -> %s: HTTP %d after %d attempt(s) (Idempotency-Key %s)\n"),
+		path, target.Scheme+"://"+target.Host+target.Path, res.Status, len(res.Attempts), res.IdempotencyKey)
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
