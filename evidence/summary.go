@@ -68,7 +68,19 @@ func summaryMarkdown(rd *Redactor, in BundleInput, caseYAML string) string {
 	section("Descartado na análise prévia", diagnose.Pass)
 	section("Pontos de atenção", diagnose.Warn)
 	section("Não verificado", diagnose.Skip)
-	fmt.Fprintf(&b, "## O que o parceiro enviou (dados pessoais e segredos mascarados)\n\n```yaml\n%s```\n", caseYAML)
+	fmt.Fprintf(&b, "## O que o parceiro enviou (dados pessoais e segredos mascarados)\n\n```yaml\n%s```\n", preview(caseYAML))
 	fmt.Fprintf(&b, "\n<sub>%s · regras %s %s · %s</sub>\n", BundleSchema, in.Rules.Name, in.Rules.Version, in.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	return b.String()
+}
+
+// previewLimit keeps the summary readable: a large payload is previewed, and case.yaml holds
+// it whole.
+const previewLimit = 16 << 10
+
+func preview(caseYAML string) string {
+	if len(caseYAML) <= previewLimit {
+		return caseYAML
+	}
+	cut := strings.LastIndexByte(caseYAML[:previewLimit], '\n') + 1
+	return caseYAML[:cut] + fmt.Sprintf("# … (%d bytes a mais: o caso inteiro está em %s)\n", len(caseYAML)-cut, CaseFile)
 }
