@@ -92,16 +92,22 @@ type Bundle struct {
 func Build(in BundleInput) (*Bundle, error) {
 	rd, err := NewRedactor(in.Rules.Redaction)
 	if err != nil {
-		return nil, err
+		return nil, &RulesError{Source: in.Rules.Source(), Err: err}
 	}
 	caseDoc, token, err := rd.Case(in.Case)
 	if err != nil {
 		return nil, fmt.Errorf("redacting the case: %w", err)
 	}
-	caseYAML, err := yaml.Marshal(caseDoc)
-	if err != nil {
+	var caseBuf bytes.Buffer
+	enc := yaml.NewEncoder(&caseBuf)
+	enc.SetIndent(2) // as the contract writes cases
+	if err := enc.Encode(caseDoc); err != nil {
 		return nil, fmt.Errorf("writing case.yaml: %w", err)
 	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("writing case.yaml: %w", err)
+	}
+	caseYAML := caseBuf.Bytes()
 	// The bundle names the key by its fingerprint, as the directory does: a full SHA-256 next
 	// to the word "key" reads as a leaked secret to every scanner, and the Code team needs no more.
 	v := *in.Verdict
@@ -250,3 +256,12 @@ func reportLines(r Report) ([]byte, error) {
 	b.WriteString("\n  ]\n}\n")
 	return b.Bytes(), nil
 }
+
+// RulesError is a bundle that cannot be built because of the rules (bad input, not a failure).
+type RulesError struct {
+	Source string
+	Err    error
+}
+
+func (e *RulesError) Error() string { return fmt.Sprintf("rules %s: %v", e.Source, e.Err) }
+func (e *RulesError) Unwrap() error { return e.Err }

@@ -70,15 +70,15 @@ type Redactor struct {
 	cnpj     *pattern
 
 	masks   map[string]map[string]string // kind -> normalised value -> mask
-	next    map[string]int    // kind -> last #n given
-	secrets map[string]secret // literal values masked wherever they appear
-	byLen   []string          // secrets' values, longest first
+	next    map[string]int               // kind -> last #n given
+	secrets map[string]secret            // literal values masked wherever they appear
+	byLen   []string                     // secrets' values, longest first
 	tokens  map[string]*tokenEntry
 	keys    map[string]*keyFacts
 	items   [][]ReportItem // the report's items, in blocks: a big payload has tens of thousands
 	counts  map[string]int
-	changes int // masks applied, to tell when a text is stable
-	whole   bool // the last replacement took the whole text: nothing is left to expose // masks applied, to tell when a text is stable
+	changes int        // masks applied, to tell when a text is stable
+	whole   bool       // the last replacement took the whole text: nothing is left to expose
 	scan    *scanState // non-nil: Scan mode, findings instead of masks
 
 	// memo remembers how short texts were masked: a bundle repeats values (the payload in
@@ -223,7 +223,9 @@ func namesRE(format string, names map[string]string) *regexp.Regexp {
 	for k := range names {
 		keys = append(keys, regexp.QuoteMeta(k))
 	}
-	sort.Slice(keys, func(i, j int) bool { return len(keys[i]) > len(keys[j]) || len(keys[i]) == len(keys[j]) && keys[i] < keys[j] })
+	sort.Slice(keys, func(i, j int) bool {
+		return len(keys[i]) > len(keys[j]) || len(keys[i]) == len(keys[j]) && keys[i] < keys[j]
+	})
 	return regexp.MustCompile(fmt.Sprintf(format, strings.Join(keys, "|")))
 }
 
@@ -265,7 +267,7 @@ func (rd *Redactor) Report() Report {
 
 // ---- where a value is, for the report and for Scan ----
 
-// walker is the place being redacted: a file, a path inside it, and (Scan) a line.
+// walker is the place being redacted: a file and a path inside it.
 type walker struct {
 	file string
 	segs []seg
@@ -507,15 +509,8 @@ func (rd *Redactor) stageSecrets(w *walker, s string, line int) string {
 	if len(c) == 0 {
 		return s
 	}
-	// Longest first won the ties (byLen); drop overlaps, left to right.
-	sort.SliceStable(c, func(a, b int) bool { return c[a].start < c[b].start })
-	out, end := c[:0], -1
-	for _, x := range c {
-		if x.start >= end {
-			out, end = append(out, x), x.end
-		}
-	}
-	return rd.replaceSpans(w, s, line, out, func(_ int, v string) (string, string) {
+	// Longest first (byLen) wins ties: replaceSpans keeps the first of overlapping spans.
+	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) {
 		sec := rd.secrets[v]
 		return sec.mask, sec.kind
 	})
@@ -546,9 +541,14 @@ func (rd *Redactor) stageHeaders(w *walker, s string, line int) string {
 	}
 	var c []span
 	var names []string
+	end := 0
 	for _, m := range ms {
+		if m[2] < end {
+			continue // inside the previous value: it is masked with it
+		}
 		name := rd.headers[strings.ToLower(s[m[2]:m[3]])]
 		vs, ve := headerValue(s, m[1], strings.Contains(strings.ToLower(name), "cookie"))
+		end = ve
 		if ve > vs {
 			c, names = append(c, span{vs, ve, len(names)}), append(names, name)
 		}
@@ -557,12 +557,20 @@ func (rd *Redactor) stageHeaders(w *walker, s string, line int) string {
 }
 
 // replaceSpans masks the candidate spans that touch no mask; maskOf gets the candidate's
-// aux, so that per-candidate data can be looked up. It may reorder nothing and reuses c.
+// aux, so that per-candidate data can be looked up. It reuses c.
 func (rd *Redactor) replaceSpans(w *walker, s string, line int, c []span, maskOf func(aux int, v string) (mask, kind string)) string {
 	if len(c) == 0 {
 		return s
 	}
-	keep := rd.unprotected(s, c)
+	// A value found after "senha=" can run over a "token=" found on its own: the first wins.
+	sort.SliceStable(c, func(i, j int) bool { return c[i].start < c[j].start })
+	disjoint, end := c[:0], -1
+	for _, x := range c {
+		if x.start >= end {
+			disjoint, end = append(disjoint, x), x.end
+		}
+	}
+	keep := rd.unprotected(s, disjoint)
 	if len(keep) == 0 {
 		return s
 	}
@@ -666,12 +674,17 @@ func (rd *Redactor) stageFields(w *walker, s string, line int) string {
 	}
 	var c []span
 	var names []string
+	end := 0
 	for _, m := range ms {
 		n := m[2:4]
 		if n[0] < 0 {
 			n = m[4:6]
 		}
+		if n[0] < end {
+			continue // inside the previous value: it is masked with it
+		}
 		vs, ve := fieldValue(s, m[1])
+		end = ve
 		if v := s[vs:ve]; ve > vs && v != "null" && v != "true" && v != "false" {
 			c, names = append(c, span{vs, ve, len(names)}), append(names, rd.fields[strings.ToLower(s[n[0]:n[1]])])
 		}
@@ -706,9 +719,13 @@ func (rd *Redactor) stageJWT(w *walker, s string, line int) string {
 	return rd.replaceSpans(w, s, line, findJWTs(s), func(_ int, v string) (string, string) { return rd.token(v).mask, "token" })
 }
 
-// maxJWTHeader bounds a header's base64 (a certificate chain in x5c is a few KB), so that
-// text full of "eyJ-eyJ-..." cannot make the search quadratic.
-const maxJWTHeader = 8192
+// maxJWTHeader bounds a header's base64 (a certificate chain in x5c is a few KB), and
+// maxJWTStarts the starts tried inside one run of base64 ("x-eyJ..." starts after the
+// hyphen), so that text full of "eyJh-eyJh-..." keeps the search linear.
+const (
+	maxJWTHeader = 8192
+	maxJWTStarts = 16
+)
 
 func isB64URL(c byte) bool { return isWordByte(c) || c == '-' }
 
@@ -722,11 +739,18 @@ func b64End(s string, i int) int {
 // findJWTs finds JWT-looking strings that start where a word starts (as gitleaks' \bey...).
 func findJWTs(s string) []span {
 	var out []span
+	runEnd, starts := -1, 0
 	for i := 0; i+4 < len(s); i++ {
 		if s[i] != 'e' || i > 0 && (isWordByte(s[i-1]) && s[i-1] != '_') || !b64ObjectStart(s[i:i+4]) {
 			continue
 		}
-		j := b64End(s, i)
+		if i >= runEnd { // a new run of base64: where it ends is the same for every start in it
+			runEnd, starts = b64End(s, i), 0
+		}
+		if starts++; starts > maxJWTStarts {
+			continue
+		}
+		j := runEnd
 		if j-i > maxJWTHeader || j >= len(s) || s[j] != '.' {
 			continue
 		}
@@ -1118,10 +1142,10 @@ const (
 // jval is a JSON value that keeps its keys' order and its numbers' text.
 type jval struct {
 	kind jkind
-	s    string // string value, number text, "true"/"false"
-	line int    // where it starts (Scan)
 	done bool   // already redacted (a case's body)
-	keys []string
+	line int32  // where it starts (Scan)
+	s    string // string value, number text, "true"/"false"
+	key  string // its key, in an object
 	kids []jval
 }
 
@@ -1132,8 +1156,8 @@ type jparser struct {
 	i     int
 	line  int
 	depth int
-	keys  []string // scratch stacks: a container's items are copied out at its end, so that
-	kids  []jval   // no slice grows item by item
+	kids  []jval // scratch stack: a container's items are copied out at its end, so that no
+	// slice grows item by item
 }
 
 // errJSON is what parseJSON says of text that is not one JSON value: where, never what.
@@ -1197,7 +1221,7 @@ func (p *jparser) ws() {
 
 func (p *jparser) value() jval {
 	p.ws()
-	v := jval{line: p.line}
+	v := jval{line: int32(p.line)}
 	switch c := p.peek(); c {
 	case '{', '[':
 		if p.depth++; p.depth > maxDepth {
@@ -1215,18 +1239,20 @@ func (p *jparser) value() jval {
 			p.depth--
 			return v
 		}
-		kbase, vbase := len(p.keys), len(p.kids)
+		vbase := len(p.kids)
 		for {
+			var key string
 			if c == '{' {
 				p.ws()
 				if p.peek() != '"' {
 					p.fail()
 				}
-				p.keys = append(p.keys, p.str())
+				key = p.str()
 				p.ws()
 				p.expect(':')
 			}
 			kid := p.value()
+			kid.key = key
 			p.kids = append(p.kids, kid)
 			p.ws()
 			if p.peek() == ',' {
@@ -1239,10 +1265,6 @@ func (p *jparser) value() jval {
 		v.kids = append([]jval(nil), p.kids[vbase:]...)
 		clear(p.kids[vbase:])
 		p.kids = p.kids[:vbase]
-		if c == '{' {
-			v.keys = append([]string(nil), p.keys[kbase:]...)
-			p.keys = p.keys[:kbase]
-		}
 		p.depth--
 	case '"':
 		v.kind, v.s = jStr, p.str()
@@ -1356,14 +1378,6 @@ func isHexByte(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 
 
 // appendJSON writes v as JSON: compact with an empty indent, else one item per line.
 func appendJSON(b []byte, v *jval, indent string, depth int) []byte {
-	nl := func(d int) {
-		if indent != "" {
-			b = append(b, '\n')
-			for range d {
-				b = append(b, indent...)
-			}
-		}
-	}
 	switch v.kind {
 	case jNull:
 		return append(b, "null"...)
@@ -1381,9 +1395,9 @@ func appendJSON(b []byte, v *jval, indent string, depth int) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		nl(depth + 1)
+		b = newline(b, indent, depth+1)
 		if v.kind == jObj {
-			b = appendJSONString(b, v.keys[i])
+			b = appendJSONString(b, v.kids[i].key)
 			b = append(b, ':')
 			if indent != "" {
 				b = append(b, ' ')
@@ -1392,9 +1406,36 @@ func appendJSON(b []byte, v *jval, indent string, depth int) []byte {
 		b = appendJSON(b, &v.kids[i], indent, depth+1)
 	}
 	if len(v.kids) > 0 {
-		nl(depth)
+		b = newline(b, indent, depth)
 	}
 	return append(b, end)
+}
+
+// jsonSize is about what appendJSON writes for v (escapes aside), so that its buffer is
+// allocated once: an indented 1 MB payload grows by half.
+func jsonSize(v *jval, indent, depth int) int {
+	n := len(v.s) + 2
+	if v.kind == jNull {
+		n = 4
+	}
+	for i := range v.kids {
+		n += 2 + indent*(depth+1) + jsonSize(&v.kids[i], indent, depth+1)
+		if v.kind == jObj {
+			n += len(v.kids[i].key) + 4
+		}
+	}
+	return n + 1 + indent*depth
+}
+
+func newline(b []byte, indent string, depth int) []byte {
+	if indent == "" {
+		return b
+	}
+	b = append(b, '\n')
+	for range depth {
+		b = append(b, indent...)
+	}
+	return b
 }
 
 func appendJSONString(b []byte, s string) []byte {
@@ -1482,9 +1523,9 @@ func (rd *Redactor) walk(w *walker, v *jval, h hint) {
 		if rd.jsonInString(w, v) {
 			return
 		}
-		v.s = rd.hinted(w, v.s, v.line, h, false)
+		v.s = rd.hinted(w, v.s, int(v.line), h, false)
 	case jNum:
-		if s := rd.hinted(w, v.s, v.line, h, true); s != v.s {
+		if s := rd.hinted(w, v.s, int(v.line), h, true); s != v.s {
 			v.kind, v.s = jStr, s
 		}
 	case jArr:
@@ -1496,20 +1537,19 @@ func (rd *Redactor) walk(w *walker, v *jval, h hint) {
 	case jObj:
 		for i := range v.kids {
 			kid := &v.kids[i]
-			k := v.keys[i]
+			k := kid.key
 			ki := rd.keyInfo(k)
 			if !ki.clean {
 				w.push("<key>") // the key itself may be what is masked: never in a path
 				before := rd.changes
-				k = rd.text(w, k, kid.line)
+				k = rd.text(w, k, int(kid.line))
 				if rd.changes == before && rd.scan == nil {
 					ki.clean = true
 				}
-				v.keys[i] = k
-				w.pop()
-				if k != v.keys[i] {
-					ki = rd.keyInfo(k)
+				if k != kid.key {
+					kid.key, ki = k, rd.keyInfo(k)
 				}
+				w.pop()
 			}
 			w.push(k)
 			if !(ki.secret && rd.secretField(w, k, kid)) {
@@ -1528,7 +1568,7 @@ func (rd *Redactor) jsonInString(w *walker, v *jval) bool {
 		return false
 	}
 	lead := v.s[:strings.Index(v.s, t)]
-	inner, err := parseJSON(t, v.line+strings.Count(lead, "\n"))
+	inner, err := parseJSON(t, int(v.line)+strings.Count(lead, "\n"))
 	if err != nil {
 		return false
 	}
@@ -1596,8 +1636,8 @@ func (rd *Redactor) secretField(w *walker, key string, v *jval) bool {
 	if rd.scan != nil {
 		kind = map[bool]string{true: "header", false: "field"}[isHeader]
 	}
-	rd.record(w, v.line, kind, utf8.RuneCountInString(text), mask)
-	*v = jval{kind: jStr, s: mask, line: v.line}
+	rd.record(w, int(v.line), kind, utf8.RuneCountInString(text), mask)
+	*v = jval{kind: jStr, s: mask, line: v.line, key: v.key}
 	return true
 }
 
@@ -1606,7 +1646,9 @@ func (rd *Redactor) secretField(w *walker, key string, v *jval) bool {
 func (rd *Redactor) hinted(w *walker, s string, line int, h hint, number bool) string {
 	if number && h&hintPhone == 0 {
 		if h&(hintCPF|hintCNPJ) != 0 {
-			return rd.mistypedDoc(w, s, line, h, true)
+			if m := rd.mistypedDoc(w, s, line, h); m != s {
+				return m
+			}
 		}
 		if n := len(s); (n == 11 || n == 14) && digitsOf(s) == s {
 			return rd.stageDocs(w, s, line)
@@ -1617,12 +1659,12 @@ func (rd *Redactor) hinted(w *walker, s string, line int, h hint, number bool) s
 	if out != s || h&(hintCPF|hintCNPJ) == 0 {
 		return out
 	}
-	return rd.mistypedDoc(w, s, line, h, number)
+	return rd.mistypedDoc(w, s, line, h)
 }
 
 // mistypedDoc masks a CPF- or CNPJ-shaped value under a key that names one: a number that
-// lost its leading zeros, or a document whose check digits do not add up.
-func (rd *Redactor) mistypedDoc(w *walker, s string, line int, h hint, number bool) string {
+// lost its leading zeros, a document cut short, or one whose check digits do not add up.
+func (rd *Redactor) mistypedDoc(w *walker, s string, line int, h hint) string {
 	if len(s) < 9 || len(s) > 18 {
 		return s
 	}
@@ -1640,9 +1682,9 @@ func (rd *Redactor) mistypedDoc(w *walker, s string, line int, h hint, number bo
 	allDigits := digitsOf(d) == d
 	var p *pattern
 	switch n := len(d); {
-	case h&hintCPF != 0 && rd.cpf != nil && allDigits && (n == 11 || number && n >= 9 && n < 11):
+	case h&hintCPF != 0 && rd.cpf != nil && allDigits && n >= 9 && n <= 11:
 		p, d = rd.cpf, strings.Repeat("0", 11-n)+d
-	case h&hintCNPJ != 0 && rd.cnpj != nil && allDigits && (n == 14 || number && n >= 12 && n < 14):
+	case h&hintCNPJ != 0 && rd.cnpj != nil && allDigits && n >= 12 && n <= 14:
 		p, d = rd.cnpj, strings.Repeat("0", 14-n)+d
 	case h&hintCNPJ != 0 && rd.cnpj != nil && n == 14 && isDigit(d[12]) && isDigit(d[13]):
 		p = rd.cnpj
@@ -1721,7 +1763,7 @@ func indentOf(d []byte) string {
 
 // ---- the case ----
 
-// CaseFile is how the report names the case's places.
+// caseWhere is how the report names the case's places.
 const caseWhere = "case.yaml"
 
 // Case returns the case in the contract's shape, as a *yaml.Node (a mapping whose keys come
@@ -1763,38 +1805,53 @@ func (rd *Redactor) Case(c *diagnose.Case) (doc any, token *TokenView, err error
 		keyMask = rd.apiKeyMask(c.Credentials.APIKey)
 	}
 
-	root := jval{kind: jObj}
+	// Each part is masked as it is added, so that the report reads in the contract's order.
+	w := &walker{file: caseWhere}
 	add := func(o *jval, k string, v jval) {
-		o.keys = append(o.keys, k)
+		v.key = k
 		o.kids = append(o.kids, v)
 	}
-	addStr := func(o *jval, k, s string) {
-		if s != "" {
-			add(o, k, strVal(s))
+	at := func(path ...string) *walker {
+		w.segs = w.segs[:0]
+		for _, p := range path {
+			w.push(p)
 		}
+		return w
 	}
-	addStr(&root, "ticket", c.Ticket)
-	addStr(&root, "partner", c.Partner)
-	addStr(&root, "environment", c.Environment)
-	addStr(&root, "product", c.Product)
-	addStr(&root, "error", c.Error)
+	addText := func(o *jval, path []string, k, s string) {
+		if s == "" {
+			return
+		}
+		v := strVal(s)
+		rd.walk(at(append(path, k)...), &v, hintOf(k))
+		v.done = true
+		add(o, k, v)
+	}
+	root := jval{kind: jObj}
+	addText(&root, nil, "ticket", c.Ticket)
+	addText(&root, nil, "partner", c.Partner)
+	addText(&root, nil, "environment", c.Environment)
+	addText(&root, nil, "product", c.Product)
+	addText(&root, nil, "error", c.Error)
 
-	req := jval{kind: jObj}
-	addStr(&req, "method", c.Request.Method)
-	addStr(&req, "url", c.Request.URL)
-	addStr(&req, "at", timestampText(c.Request.At))
+	req, reqPath := jval{kind: jObj}, []string{"request"}
+	addText(&req, reqPath, "method", c.Request.Method)
+	addText(&req, reqPath, "url", c.Request.URL)
+	addText(&req, reqPath, "at", timestampText(c.Request.At))
 	if len(headerNames) > 0 {
+		// Before the bodies: header values become literal secrets, looked for in them.
 		h := jval{kind: jObj}
 		for _, k := range headerNames {
 			add(&h, k, strVal(c.Request.Headers[k]))
 		}
+		rd.walk(at("request", "headers"), &h, 0)
+		h.done = true
 		add(&req, "headers", h)
 	}
-	w := &walker{file: caseWhere}
-	if b, ok := rd.body(w, "request", c.Request.Body); ok {
+	if b, ok := rd.body(at("request", "body"), c.Request.Body); ok {
 		add(&req, "body", b)
 	}
-	if len(req.keys) > 0 {
+	if len(req.kids) > 0 {
 		add(&root, "request", req)
 	}
 	if c.Response != nil {
@@ -1802,37 +1859,30 @@ func (rd *Redactor) Case(c *diagnose.Case) (doc any, token *TokenView, err error
 		if c.Response.Status != 0 {
 			add(&resp, "status", jval{kind: jNum, s: strconv.Itoa(c.Response.Status)})
 		}
-		if b, ok := rd.body(w, "response", c.Response.Body); ok {
+		if b, ok := rd.body(at("response", "body"), c.Response.Body); ok {
 			add(&resp, "body", b)
 		}
-		if len(resp.keys) > 0 {
+		if len(resp.kids) > 0 {
 			add(&root, "response", resp)
 		}
 	}
 
-	cred := jval{kind: jObj}
+	cred, credPath := jval{kind: jObj}, []string{"credentials"}
 	if keyMask != "" {
-		w.push("credentials")
-		w.push("api_key")
-		rd.record(w, 0, "api_key", utf8.RuneCountInString(c.Credentials.APIKey), keyMask)
-		w.segs = w.segs[:0]
+		rd.record(at("credentials", "api_key"), 0, "api_key", utf8.RuneCountInString(c.Credentials.APIKey), keyMask)
 		add(&cred, "api_key", strVal(keyMask))
 	}
-	addStr(&cred, "user", c.Credentials.User)
+	addText(&cred, credPath, "user", c.Credentials.User)
 	if credToken != "" {
 		m := rd.token(credToken).mask
-		w.push("credentials")
-		w.push("token")
-		rd.record(w, 0, "token", utf8.RuneCountInString(c.Credentials.Token), m)
-		w.segs = w.segs[:0]
+		rd.record(at("credentials", "token"), 0, "token", utf8.RuneCountInString(c.Credentials.Token), m)
 		add(&cred, "token", strVal(m))
 	}
-	addStr(&cred, "token_issued_at", timestampText(c.Credentials.TokenIssuedAt))
-	if len(cred.keys) > 0 {
+	addText(&cred, credPath, "token_issued_at", timestampText(c.Credentials.TokenIssuedAt))
+	if len(cred.kids) > 0 {
 		add(&root, "credentials", cred)
 	}
 
-	rd.walk(w, &root, 0)
 	if judged != "" {
 		token = rd.tokenView(judged)
 	}
@@ -1855,20 +1905,21 @@ func timestampText(ts diagnose.Timestamp) string {
 	return s
 }
 
-// body redacts a request's or response's body: JSON (an object or an array) on its parsed
-// tree, written back as indented JSON text with its keys in their order and its numbers as
-// written; anything else as text.
-func (rd *Redactor) body(w *walker, where string, b diagnose.Body) (jval, bool) {
+// body redacts a request's or response's body, at w: JSON (an object or an array) on its
+// parsed tree, written back as indented JSON text with its keys in their order and its
+// numbers as written; anything else as text.
+func (rd *Redactor) body(w *walker, b diagnose.Body) (jval, bool) {
 	if !b.Present {
 		return jval{}, false
 	}
-	w.push(where)
-	w.push("body")
-	defer func() { w.segs = w.segs[:0] }()
 	if t := bytes.TrimSpace(b.Raw); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		if len(rd.memo) == 0 && len(t) > 1<<16 { // a batch: one value in 40 bytes, say
+			rd.memo = make(map[string]*memoEntry, min(len(t)/40, memoMaxEntries))
+		}
 		if v, err := parseJSON(string(t), 1); err == nil {
 			rd.walk(w, &v, 0)
-			out := appendJSON(make([]byte, 0, len(t)+len(t)/4), &v, "  ", 0)
+			size := jsonSize(&v, 2, 0)
+			out := appendJSON(make([]byte, 0, size+size/16), &v, "  ", 0)
 			return jval{kind: jStr, s: string(out), done: true}, true
 		}
 	}
@@ -1898,7 +1949,7 @@ func yamlNode(v *jval) *yaml.Node {
 	}
 	for i := range v.kids {
 		if v.kind == jObj {
-			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v.keys[i]})
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v.kids[i].key})
 		}
 		n.Content = append(n.Content, yamlNode(&v.kids[i]))
 	}
@@ -1963,7 +2014,7 @@ func toAny(v *jval) any {
 	}
 	m := make(map[string]any, len(v.kids))
 	for i := range v.kids {
-		m[v.keys[i]] = toAny(&v.kids[i])
+		m[v.kids[i].key] = toAny(&v.kids[i])
 	}
 	return m
 }
@@ -2059,7 +2110,7 @@ func (rd *Redactor) fromYAML(w *walker, n *yaml.Node, base int) jval {
 			rd.text(w, c, base+n.Line)
 		}
 	}
-	v := jval{line: base + n.Line}
+	v := jval{line: int32(base + n.Line)}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 1 {
@@ -2078,8 +2129,9 @@ func (rd *Redactor) fromYAML(w *walker, n *yaml.Node, base int) jval {
 			if k.kind != jStr && k.kind != jNum && k.kind != jBool {
 				k.s = ""
 			}
-			v.keys = append(v.keys, k.s)
-			v.kids = append(v.kids, rd.fromYAML(w, n.Content[i+1], base))
+			kid := rd.fromYAML(w, n.Content[i+1], base)
+			kid.key = k.s
+			v.kids = append(v.kids, kid)
 		}
 	case yaml.ScalarNode:
 		switch n.ShortTag() {
@@ -2111,14 +2163,16 @@ func (rd *Redactor) scanMarkdown(name, s string, line int) {
 		}
 		textLine = next
 	}
+	unclosed := false // once a fence has no end, no later one has
 	for i := 0; i < len(lines); i++ {
 		l := strings.TrimSpace(lines[i])
-		if lang, ok := strings.CutPrefix(l, "```"); ok && (lang == "yaml" || lang == "yml" || lang == "json") {
+		if lang, ok := strings.CutPrefix(l, "```"); ok && !unclosed && (lang == "yaml" || lang == "yml" || lang == "json") {
 			end := i + 1
 			for end < len(lines) && strings.TrimSpace(lines[end]) != "```" {
 				end++
 			}
-			if end < len(lines) {
+			unclosed = end == len(lines)
+			if !unclosed {
 				flush(line + end + 1)
 				block := strings.Join(lines[i+1:end], "")
 				if !(lang == "json" && rd.scanJSON(name, block, line+i+1)) && !(lang != "json" && rd.scanYAML(name, block, line+i+1)) {

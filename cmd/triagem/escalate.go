@@ -105,7 +105,11 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 		Case: c, Verdict: v, Rules: rl, ToolVersion: version(), CreatedAt: time.Now(),
 		Forced: opts.force && v.Category != "no-apparent-cause", Reason: opts.reason,
 	})
-	if err != nil {
+	var re *evidence.RulesError
+	switch {
+	case errors.As(err, &re):
+		return &exitError{exitInput, err}
+	case err != nil:
 		return &exitError{exitDependency, fmt.Errorf("building the bundle: %v", err)}
 	}
 	// A bundle must pass its own verification before it is written.
