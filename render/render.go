@@ -219,11 +219,14 @@ type Tally struct {
 }
 
 // Add counts a verdict.
-func (s *Tally) Add(v *diagnose.Verdict) {
+func (s *Tally) Add(v *diagnose.Verdict) { s.AddCategory(v.Category) }
+
+// AddCategory counts a verdict of a category.
+func (s *Tally) AddCategory(cat string) {
 	if s.byCategory == nil {
 		s.byCategory = map[string]int{}
 	}
-	s.byCategory[v.Category]++
+	s.byCategory[cat]++
 	s.total++
 }
 

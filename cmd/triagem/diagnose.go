@@ -23,6 +23,7 @@ type diagnoseOptions struct {
 	args      []string
 	overrides diagnose.Overrides
 	tokenKey  string
+	jsonl     string
 }
 
 const diagnoseExample = `  # a case file (YAML or JSON), the bundled example:
@@ -106,6 +107,7 @@ zone (America/Sao_Paulo).`,
 		},
 	}
 	cf.register(cmd.Flags())
+	cmd.Flags().StringVar(&opts.jsonl, "jsonl", "", "a JSON Lines `FILE` of cases, one per line (- for standard input), streamed")
 	cmd.Flags().StringVar(&opts.tokenKey, "token-key", "", "verify token signatures: a `FILE` holding a PEM public key or an HMAC secret, or env:VAR for a secret in a variable")
 	return cmd
 }
@@ -135,6 +137,10 @@ type caseInput struct {
 	name string
 	data []byte
 	err  error
+
+	jsonl bool   // one line of a JSON Lines input
+	file  string // its file, and
+	line  int    // its line there
 }
 
 func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
@@ -142,15 +148,25 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	if err != nil {
 		return err
 	}
-	inputs, err := a.collectCases(opts.args)
+	refs, err := a.collectCases(opts.args)
 	if err != nil {
 		return err
 	}
-	if len(inputs) == 0 {
-		if opts.overrides == (diagnose.Overrides{}) {
-			return inputError("no case: give a case file, a folder of cases, - for standard input, or the request's fields as flags (see 'triagem diagnose --help')")
+	var jsonl io.Reader
+	jsonlName := ""
+	if opts.jsonl != "" {
+		r, name, closeFn, err := a.openJSONL(opts.jsonl)
+		if err != nil {
+			return err
 		}
-		inputs = []caseInput{{name: "flags"}}
+		defer closeFn()
+		jsonl, jsonlName = r, name
+	}
+	if len(refs) == 0 && jsonl == nil {
+		if opts.overrides == (diagnose.Overrides{}) {
+			return inputError("no case: give a case file, a folder of cases, - for standard input, --jsonl, or the request's fields as flags (see 'triagem diagnose --help')")
+		}
+		refs = []caseRef{{name: "flags", fromFlags: true}}
 	}
 	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang(a.lang)}
 	if chain.TokenKey, err = a.loadTokenKey(opts.tokenKey); err != nil {
@@ -160,7 +176,8 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	if err != nil {
 		return err
 	}
-	if dir != nil && len(inputs) > 1 {
+	many := len(refs) > 1 || jsonl != nil
+	if dir != nil && many {
 		// Many cases against one snapshot: index it once rather than scan it per case.
 		if dir, err = indexDirectory(dir); err != nil {
 			return err
@@ -170,42 +187,34 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		chain.Dir = dir
 	}
 
-	var tally render.Tally
-	worst := exitOK
-	for i, in := range inputs {
-		v, err := a.diagnoseOne(ctx, chain, in, opts.overrides)
-		if err != nil {
-			code := exitInput
-			var ee *exitError
-			if errors.As(err, &ee) {
-				code = ee.code
+	total := int64(len(refs))
+	if jsonl != nil {
+		total = -1 // unknown until read
+	}
+	b := a.newBatch(chain, opts.overrides, total)
+	produce := produceRefs(refs)
+	if jsonl != nil {
+		files := produce
+		lines := produceJSONL(jsonlName, jsonl)
+		produce = func(ctx context.Context, emit func(caseInput) error) error {
+			if err := files(ctx, emit); err != nil {
+				return err
 			}
-			fmt.Fprintf(a.stderr, "triagem: %v\n", err)
-			tally.AddError()
-			worst = max(worst, code)
-			continue
-		}
-		tally.Add(v)
-		worst = max(worst, v.ExitCode())
-		if i > 0 && a.output != "json" {
-			sep := "\n" + strings.Repeat("─", 80) + "\n\n"
-			if a.output == "markdown" {
-				sep = "\n---\n\n"
-			}
-			io.WriteString(a.stdout, sep)
-		}
-		if err := render.Verdict(a.stdout, a.output, v); err != nil {
-			return &exitError{exitDependency, fmt.Errorf("writing the verdict: %v", err)}
+			return lines(ctx, emit)
 		}
 	}
-	if len(inputs) > 1 {
+	tally, worst, err := b.run(ctx, produce)
+	if err != nil {
+		return err
+	}
+	if many {
 		w := a.stdout
 		if a.output == "json" {
 			w = a.stderr
 		} else {
 			io.WriteString(w, "\n")
 		}
-		if err := render.Summary(w, &tally, diagnose.Lang(a.lang)); err != nil {
+		if err := render.Summary(w, tally, diagnose.Lang(a.lang)); err != nil {
 			return &exitError{exitDependency, fmt.Errorf("writing the summary: %v", err)}
 		}
 	}
@@ -229,7 +238,7 @@ func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseIn
 	if in.data != nil {
 		var err error
 		if c, err = diagnose.ParseCase(in.name, in.data); err != nil {
-			return nil, nil, err
+			return nil, nil, relocate(err, in)
 		}
 	}
 	c.Apply(o)
@@ -237,7 +246,7 @@ func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseIn
 	if err != nil {
 		var ie *diagnose.InputError
 		if errors.As(err, &ie) {
-			return nil, nil, err
+			return nil, nil, relocate(err, in)
 		}
 		// Anything else comes from the directory.
 		return nil, nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("directory %s: %v", chain.Dir.Source(), err)}
@@ -268,11 +277,38 @@ func indexDirectory(d directory.Directory) (directory.Directory, error) {
 	return x, nil
 }
 
-// collectCases reads the case arguments: files, folders (their *.yaml, *.yml and *.json,
-// in name order) and "-" for standard input. A file that cannot be read becomes an error of
-// its own, so the other cases still run.
-func (a *app) collectCases(args []string) ([]caseInput, error) {
-	var out []caseInput
+// caseRef names a case to read: a file, standard input, or the flags alone.
+type caseRef struct {
+	name      string
+	path      string
+	stdin     []byte // standard input, read once
+	fromFlags bool
+	err       error
+}
+
+// read reads the case's text when a worker is about to need it, so that a folder of ten
+// thousand cases is never all in memory.
+func (r caseRef) read() caseInput {
+	switch {
+	case r.err != nil:
+		return caseInput{name: r.name, err: r.err}
+	case r.fromFlags:
+		return caseInput{name: r.name}
+	case r.stdin != nil:
+		return caseInput{name: r.name, data: r.stdin}
+	}
+	data, err := os.ReadFile(r.path)
+	if err != nil {
+		return caseInput{name: r.name, err: inputError("%s: %v", r.path, pathErr(err))}
+	}
+	return caseInput{name: r.name, data: data}
+}
+
+// collectCases lists the case arguments: files, folders (their *.yaml, *.yml and *.json, in
+// name order) and "-" for standard input. A file that cannot be read becomes an error of its
+// own, so the other cases still run.
+func (a *app) collectCases(args []string) ([]caseRef, error) {
+	var out []caseRef
 	stdinUsed := false
 	for _, arg := range args {
 		if arg == "-" {
@@ -284,16 +320,19 @@ func (a *app) collectCases(args []string) ([]caseInput, error) {
 			if err != nil {
 				return nil, &exitError{exitInput, fmt.Errorf("reading standard input: %v", err)}
 			}
-			out = append(out, caseInput{name: "stdin", data: data})
+			if data == nil {
+				data = []byte{}
+			}
+			out = append(out, caseRef{name: "stdin", stdin: data})
 			continue
 		}
 		st, err := os.Stat(arg)
 		if err != nil {
-			out = append(out, caseInput{name: arg, err: inputError("%s: %v", arg, pathErr(err))})
+			out = append(out, caseRef{name: arg, err: inputError("%s: %v", arg, pathErr(err))})
 			continue
 		}
 		if !st.IsDir() {
-			out = append(out, readCase(arg))
+			out = append(out, caseRef{name: arg, path: arg})
 			continue
 		}
 		var files []string
@@ -320,18 +359,10 @@ func (a *app) collectCases(args []string) ([]caseInput, error) {
 		}
 		sort.Strings(files)
 		for _, f := range files {
-			out = append(out, readCase(f))
+			out = append(out, caseRef{name: f, path: f})
 		}
 	}
 	return out, nil
-}
-
-func readCase(path string) caseInput {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return caseInput{name: path, err: inputError("%s: %v", path, pathErr(err))}
-	}
-	return caseInput{name: path, data: data}
 }
 
 // loadTokenKey reads --token-key: env:VAR, or a file with a PEM public key or HMAC secret.

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/schollz/progressbar/v3"
+
+	"triagem/diagnose"
+	"triagem/render"
+)
+
+// maxJSONLLine bounds one case of a JSON Lines input; a longer line is an error of its own.
+const maxJSONLLine = 64 << 20
+
+// job is one case to diagnose, in input order.
+type job struct {
+	seq int
+	in  caseInput
+}
+
+// outcome is a diagnosed (or failed) case, rendered by its worker so that rendering runs in
+// parallel too; the writer only puts outcomes in order.
+type outcome struct {
+	seq      int
+	out      []byte
+	errMsg   string
+	code     int
+	category string
+}
+
+// batch runs cases through the chain on GOMAXPROCS workers and writes their verdicts in input
+// order. At most `window` cases are in flight, so memory stays flat however many cases come:
+// a million JSON Lines cases stream through.
+type batch struct {
+	a         *app
+	chain     *diagnose.Chain
+	overrides diagnose.Overrides
+	workers   int
+	window    int
+	progress  *progressbar.ProgressBar
+}
+
+func (a *app) newBatch(chain *diagnose.Chain, o diagnose.Overrides, total int64) *batch {
+	w := runtime.GOMAXPROCS(0)
+	b := &batch{a: a, chain: chain, overrides: o, workers: w, window: w * 64}
+	// Progress only on a terminal, on stderr, and only when there is enough to wait for.
+	if a.stderrTTY && (total > 100 || total < 0) && a.getenv("NO_PROGRESS") == "" {
+		b.progress = progressbar.NewOptions64(total,
+			progressbar.OptionSetWriter(a.stderr),
+			progressbar.OptionSetDescription("diagnose"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("cases"),
+			progressbar.OptionThrottle(100_000_000),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionEnableColorCodes(false),
+		)
+	}
+	return b
+}
+
+// run diagnoses what produce sends and returns the tally and the highest exit code.
+func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit func(caseInput) error) error) (*render.Tally, int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan job, b.window)
+	outs := make(chan outcome, b.window)
+	slots := make(chan struct{}, b.window) // taken per case in flight, given back once written
+
+	var prodErr error
+	go func() {
+		defer close(jobs)
+		seq := 0
+		prodErr = produce(ctx, func(in caseInput) error {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			jobs <- job{seq, in}
+			seq++
+			return nil
+		})
+	}()
+
+	var wg sync.WaitGroup
+	for range b.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				outs <- b.diagnose(ctx, j)
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(outs) }()
+
+	tally := &render.Tally{}
+	worst := exitOK
+	pending := map[int]outcome{}
+	next := 0
+	var writeErr error
+	for o := range outs {
+		pending[o.seq] = o
+		for {
+			o, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-slots
+			if o.errMsg != "" {
+				fmt.Fprintf(b.a.stderr, "triagem: %s\n", o.errMsg)
+				tally.AddError()
+			} else {
+				tally.AddCategory(o.category)
+				if writeErr == nil {
+					if _, err := b.a.stdout.Write(o.out); err != nil {
+						writeErr = err
+						cancel()
+					}
+				}
+			}
+			worst = max(worst, o.code)
+			if b.progress != nil {
+				b.progress.Add(1)
+			}
+		}
+	}
+	if b.progress != nil {
+		b.progress.Finish()
+	}
+	if writeErr != nil {
+		return tally, worst, &exitError{exitDependency, fmt.Errorf("writing the verdicts: %v", writeErr)}
+	}
+	if prodErr != nil && !errors.Is(prodErr, context.Canceled) {
+		return tally, worst, prodErr
+	}
+	return tally, worst, nil
+}
+
+func (b *batch) diagnose(ctx context.Context, j job) outcome {
+	o := outcome{seq: j.seq}
+	v, err := b.a.diagnoseOne(ctx, b.chain, j.in, b.overrides)
+	if err != nil {
+		o.errMsg, o.code = err.Error(), exitInput
+		var ee *exitError
+		if errors.As(err, &ee) {
+			o.code = ee.code
+		}
+		return o
+	}
+	var buf bytes.Buffer
+	if j.seq > 0 && b.a.output != "json" {
+		if b.a.output == "markdown" {
+			buf.WriteString("\n---\n\n")
+		} else {
+			buf.WriteString("\n" + strings.Repeat("─", 80) + "\n\n")
+		}
+	}
+	if err := render.Verdict(&buf, b.a.output, v); err != nil {
+		o.errMsg, o.code = fmt.Sprintf("%s: rendering the verdict: %v", j.in.name, err), exitDependency
+		return o
+	}
+	o.out, o.code, o.category = buf.Bytes(), v.ExitCode(), v.Category
+	return o
+}
+
+// produceRefs reads case files one at a time, as the workers need them.
+func produceRefs(refs []caseRef) func(context.Context, func(caseInput) error) error {
+	return func(ctx context.Context, emit func(caseInput) error) error {
+		for _, r := range refs {
+			if err := emit(r.read()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// produceJSONL streams one case per line; a line's errors name the file and the line.
+func produceJSONL(name string, r io.Reader) func(context.Context, func(caseInput) error) error {
+	return func(ctx context.Context, emit func(caseInput) error) error {
+		br := bufio.NewReaderSize(r, 1<<20)
+		for line := 1; ; line++ {
+			data, err := readLine(br)
+			if len(bytes.TrimSpace(data)) > 0 || err == errLineTooLong {
+				in := caseInput{name: name + ":" + strconv.Itoa(line), data: data, jsonl: true, line: line, file: name}
+				if err == errLineTooLong {
+					in.data, in.err = nil, inputError("%s:%d: the line is longer than %d MiB", name, line, maxJSONLLine>>20)
+				}
+				if eerr := emit(in); eerr != nil {
+					return eerr
+				}
+			}
+			switch {
+			case err == io.EOF:
+				return nil
+			case err != nil && err != errLineTooLong:
+				return &exitError{exitInput, fmt.Errorf("%s:%d: %v", name, line, err)}
+			}
+		}
+	}
+}
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine returns the next line without its end; it copies, since the case outlives the buffer.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(line)+len(chunk) > maxJSONLLine {
+			// Skip the rest of the line so the next one still reads.
+			for err == bufio.ErrBufferFull {
+				_, err = br.ReadSlice('\n')
+			}
+			if err == io.EOF {
+				return nil, io.EOF
+			}
+			return nil, errLineTooLong
+		}
+		line = append(line, chunk...)
+		switch err {
+		case bufio.ErrBufferFull:
+			continue
+		case nil:
+			return bytes.TrimRight(line, "\r\n"), nil
+		case io.EOF:
+			if len(line) == 0 {
+				return nil, io.EOF
+			}
+			return bytes.TrimRight(line, "\r\n"), nil
+		default:
+			return line, err
+		}
+	}
+}
+
+// relocate rewrites a JSON Lines case's error place from "file:L:C" (within the line) to the
+// file's own line.
+func relocate(err error, in caseInput) error {
+	var ie *diagnose.InputError
+	if !in.jsonl || !errors.As(err, &ie) {
+		return err
+	}
+	prefix := in.name + ":"
+	if rest, ok := strings.CutPrefix(ie.Place, prefix); ok {
+		// rest is "1:COL" or "1"
+		if _, col, found := strings.Cut(rest, ":"); found {
+			return &diagnose.InputError{Place: fmt.Sprintf("%s:%d:%s", in.file, in.line, col), Msg: ie.Msg}
+		}
+		return &diagnose.InputError{Place: fmt.Sprintf("%s:%d", in.file, in.line), Msg: ie.Msg}
+	}
+	if ie.Place == in.name {
+		return &diagnose.InputError{Place: fmt.Sprintf("%s:%d", in.file, in.line), Msg: ie.Msg}
+	}
+	return err
+}
+
+// openJSONL opens --jsonl's file, or standard input for "-".
+func (a *app) openJSONL(path string) (io.Reader, string, func(), error) {
+	if path == "-" {
+		return a.stdin, "stdin", func() {}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", nil, inputError("--jsonl %s: %v", path, pathErr(err))
+	}
+	return f, path, func() { f.Close() }, nil
+}
