@@ -1,14 +1,11 @@
 package diagnose
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"triagem/rules"
 )
@@ -408,15 +405,13 @@ func checkPayload(c *Context) (Status, string) {
 		}
 		return Skip, l.T("requisição sem corpo", "request without a body")
 	}
-	var v any
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(f.Payload))
-	if err != nil {
+	if f.PayloadErr != nil {
 		return Fail, l.T("o payload não é JSON válido: %s", "the payload is not valid JSON: %s", jsonProblem(f.Payload, l))
 	}
 	if f.Route < 0 || !c.Rules.HasSchema(f.Route) {
 		return Pass, l.T("JSON válido (rota sem esquema nas regras)", "valid JSON (no schema for this route in the rules)")
 	}
-	vs, err := c.Rules.ValidatePayload(f.Route, v)
+	vs, err := c.Rules.ValidatePayload(f.Route, f.PayloadValue)
 	if err != nil {
 		return Skip, l.T("esquema da rota inválido nas regras: %v", "the route's schema in the rules is broken: %v", err)
 	}

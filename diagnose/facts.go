@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"triagem/rules"
 )
@@ -102,6 +105,10 @@ type Facts struct {
 
 	Payload    []byte
 	HasPayload bool
+	// The payload decoded once, as JSON Schema validation wants it (numbers as json.Number);
+	// PayloadErr says why it is not JSON.
+	PayloadValue any
+	PayloadErr   error
 
 	ErrorText string // the error the partner saw plus the response's errors
 	Status    int
@@ -179,8 +186,11 @@ func Resolve(c *Case, r *rules.Rules) (*Facts, error) {
 	}
 
 	f.Payload, f.HasPayload = c.Request.Body.Raw, c.Request.Body.Present
+	if f.HasPayload {
+		f.PayloadValue, f.PayloadErr = jsonschema.UnmarshalJSON(bytes.NewReader(f.Payload))
+	}
 	if f.Route >= 0 && r.Route(f.Route).Login {
-		fillFromLogin(c, f.Payload)
+		fillFromLogin(c, f.PayloadValue)
 	}
 
 	if err := f.resolveProduct(c, r); err != nil {
@@ -244,7 +254,7 @@ func (f *Facts) resolveProduct(c *Case, r *rules.Rules) error {
 		f.Product, f.HasProduct, f.ProductSource = p, true, "product"
 		return nil
 	}
-	if id, ok := payloadProductID(f.Payload); ok {
+	if id, ok := payloadProductID(f.PayloadValue); ok {
 		if p, ok := r.ProductByPayloadID(id); ok {
 			f.Product, f.HasProduct, f.ProductSource = p, true, "produto.id"
 			return nil
@@ -263,22 +273,30 @@ func mustProduct(r *rules.Rules, id string) rules.Product {
 	return p
 }
 
-// payloadProductID reads produto.id from a JSON payload, if it has one.
-func payloadProductID(payload []byte) (int, bool) {
-	if len(payload) == 0 || !json.Valid(payload) {
-		return 0, false
+// payloadProductID reads produto.id from a decoded payload, if it has one.
+func payloadProductID(payload any) (int, bool) {
+	id := dig(payload, "produto", "id")
+	switch x := id.(type) {
+	case json.Number:
+		n, err := strconv.Atoi(x.String())
+		return n, err == nil
+	case string:
+		n, err := strconv.Atoi(x)
+		return n, err == nil
 	}
-	var p struct {
-		Produto *struct {
-			ID json.RawMessage `json:"id"`
-		} `json:"produto"`
+	return 0, false
+}
+
+// dig walks a decoded JSON value by object keys.
+func dig(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
 	}
-	if json.Unmarshal(payload, &p) != nil || p.Produto == nil {
-		return 0, false
-	}
-	s := strings.Trim(string(p.Produto.ID), `"`)
-	id, err := strconv.Atoi(s)
-	return id, err == nil
+	return v
 }
 
 func (f *Facts) resolveToken(c *Case) {
@@ -343,25 +361,16 @@ func responseErrors(b Body) []string {
 
 // fillFromLogin takes the API key and the user from a login call's body (V1 {login, apiKey}
 // or V2 {usuario: {login, apiKey}}) when the case does not give them: they are what was sent.
-func fillFromLogin(c *Case, payload []byte) {
-	var body struct {
-		Login   string `json:"login"`
-		APIKey  string `json:"apiKey"`
-		Usuario *struct {
-			Login  string `json:"login"`
-			APIKey string `json:"apiKey"`
-		} `json:"usuario"`
+func fillFromLogin(c *Case, payload any) {
+	body := payload
+	if u := dig(payload, "usuario"); u != nil {
+		body = u
 	}
-	if len(payload) == 0 || json.Unmarshal(payload, &body) != nil {
-		return
-	}
-	if body.Usuario != nil {
-		body.Login, body.APIKey = body.Usuario.Login, body.Usuario.APIKey
-	}
+	str := func(k string) string { s, _ := dig(body, k).(string); return s }
 	if strings.TrimSpace(c.Credentials.APIKey) == "" {
-		c.Credentials.APIKey = body.APIKey
+		c.Credentials.APIKey = str("apiKey")
 	}
 	if strings.TrimSpace(c.Credentials.User) == "" {
-		c.Credentials.User = body.Login
+		c.Credentials.User = str("login")
 	}
 }
