@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"triagem/rules"
 )
 
 // TokenInfo is a token read without trusting it: header and claims, to judge its form and
@@ -136,4 +138,79 @@ func (k *TokenKey) Verify(raw string) error {
 	p := jwt.NewParser(jwt.WithValidMethods(k.methods), jwt.WithoutClaimsValidation())
 	_, err := p.Parse(raw, func(*jwt.Token) (any, error) { return k.key, nil })
 	return err
+}
+
+// TokenReport is a token read for a person: header, claims, its times against a moment, and
+// the chain's token checks.
+type TokenReport struct {
+	Header   map[string]any `json:"header"`
+	Claims   map[string]any `json:"claims"`
+	Times    []TokenTime    `json:"times"`
+	Lifetime string         `json:"lifetime,omitempty"` // exp - iat
+	At       string         `json:"at"`                 // the moment judged, RFC 3339 in the rules' zone
+	AtIs     string         `json:"at_is"`              // "request" (--at) or "now"
+	Checks   []Result       `json:"checks"`
+}
+
+// TokenTime is one time claim, in the rules' zone and relative to the moment judged.
+type TokenTime struct {
+	Claim    string `json:"claim"`
+	Unix     int64  `json:"unix"`
+	Local    string `json:"local"`
+	Relative string `json:"relative"`
+}
+
+// Failed tells whether a token check failed.
+func (tr *TokenReport) Failed() bool {
+	for _, c := range tr.Checks {
+		if c.Status == Fail {
+			return true
+		}
+	}
+	return false
+}
+
+// InspectToken runs the chain's token checks on a token alone, at a moment: the request's
+// time when the caller knows it (atIsRequest), else now.
+func InspectToken(raw string, at time.Time, atIsRequest bool, r *rules.Rules, key *TokenKey, l Lang) *TokenReport {
+	f := &Facts{Case: &Case{}, Route: -1, Token: trimBearer(strings.TrimSpace(raw)), TokenSource: "credentials.token", At: at, HasAt: true}
+	cx := &Context{Facts: f, Rules: r, Key: key, L: l}
+	cx.Token = ParseToken(f.Token)
+	tr := &TokenReport{Header: cx.Token.Header, Claims: cx.Token.Claims, At: at.In(r.Location()).Format(time.RFC3339), AtIs: "now"}
+	moment := l.T("agora", "now")
+	if atIsRequest {
+		tr.AtIs = "request"
+		moment = l.T("a requisição de %s", "the request at %s", cx.when(at))
+	}
+	for _, tc := range []struct {
+		name string
+		t    time.Time
+		has  bool
+	}{{"iat", cx.Token.Iat, cx.Token.HasIat}, {"nbf", cx.Token.Nbf, cx.Token.HasNbf}, {"exp", cx.Token.Exp, cx.Token.HasExp}} {
+		if !tc.has {
+			continue
+		}
+		d := tc.t.Sub(at)
+		rel := l.T("%s depois de %s", "%s after %s", span(d), moment)
+		switch {
+		case d < 0 && tc.name == "exp":
+			rel = l.T("expirou %s antes de %s", "expired %s before %s", span(d), moment)
+		case d < 0:
+			rel = l.T("%s antes de %s", "%s before %s", span(d), moment)
+		case tc.name == "exp":
+			rel = l.T("expira %s depois de %s", "expires %s after %s", span(d), moment)
+		}
+		tr.Times = append(tr.Times, TokenTime{Claim: tc.name, Unix: tc.t.Unix(), Local: cx.when(tc.t), Relative: rel})
+	}
+	if cx.Token.HasExp && cx.Token.HasIat {
+		tr.Lifetime = span(cx.Token.Exp.Sub(cx.Token.Iat))
+	}
+	for _, chk := range Checks {
+		if !strings.HasPrefix(chk.ID, "token.") {
+			continue
+		}
+		st, msg := chk.Run(cx)
+		tr.Checks = append(tr.Checks, Result{ID: chk.ID, Status: st, Section: chk.Section, Message: msg})
+	}
+	return tr
 }

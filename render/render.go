@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -267,4 +268,68 @@ func precedence(cat string) int {
 		}
 	}
 	return len(categoriesInOrder)
+}
+
+// Token writes a token report: header and claims, times, then the checks.
+func Token(w io.Writer, tr *diagnose.TokenReport, l diagnose.Lang, markdown bool) error {
+	if markdown {
+		fmt.Fprintf(w, "### %s\n\n| | |\n|---|---|\n", l.T("Token", "Token"))
+		for _, row := range tokenRows(tr, l) {
+			fmt.Fprintf(w, "| %s | %s |\n", row[0], mdCell(row[1]))
+		}
+		fmt.Fprintf(w, "\n| | %s | %s |\n|---|---|---|\n", l.T("Verificação", "Check"), l.T("Resultado", "Finding"))
+		for _, c := range tr.Checks {
+			fmt.Fprintf(w, "| %s | `%s` | %s |\n", symbols[c.Status], c.ID, mdCell(c.Message))
+		}
+		return nil
+	}
+	tb := newTable(w)
+	tb.Header(l.T("Token", "Token"), "")
+	for _, row := range tokenRows(tr, l) {
+		if err := tb.Append([]string{row[0], wrap(row[1], 72)}); err != nil {
+			return err
+		}
+	}
+	if err := tb.Render(); err != nil {
+		return err
+	}
+	checks := newTable(w)
+	checks.Header("", l.T("Verificação", "Check"), l.T("Resultado", "Finding"))
+	for _, c := range tr.Checks {
+		if err := checks.Append([]string{symbols[c.Status], c.ID, wrap(c.Message, 72)}); err != nil {
+			return err
+		}
+	}
+	return checks.Render()
+}
+
+func tokenRows(tr *diagnose.TokenReport, l diagnose.Lang) [][2]string {
+	var rows [][2]string
+	for _, k := range sortedKeys(tr.Header) {
+		rows = append(rows, [2]string{"header." + k, fmt.Sprint(tr.Header[k])})
+	}
+	times := map[string]diagnose.TokenTime{}
+	for _, t := range tr.Times {
+		times[t.Claim] = t
+	}
+	for _, k := range sortedKeys(tr.Claims) {
+		v := fmt.Sprint(tr.Claims[k])
+		if t, ok := times[k]; ok {
+			v = fmt.Sprintf("%s (%s)", t.Local, t.Relative)
+		}
+		rows = append(rows, [2]string{k, v})
+	}
+	if tr.Lifetime != "" {
+		rows = append(rows, [2]string{l.T("validade (exp - iat)", "lifetime (exp - iat)"), tr.Lifetime})
+	}
+	return rows
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

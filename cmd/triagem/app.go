@@ -142,6 +142,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newRulesCommand())
 	root.AddCommand(a.newChecksCommand())
 	root.AddCommand(a.newEscalateCommand())
+	root.AddCommand(a.newTokenCommand())
 	return root
 }
 
