@@ -25,7 +25,7 @@ type Request struct {
 	ResponseBody []byte // the response's text, decoded (HAR base64 content)
 	HasResponse  bool
 
-	Source string // where it came from, for messages: "curl", "file.har entry 3", "request.http"
+	Source string   // where it came from, for messages: "curl", "file.har entry 3", "request.http"
 	Notes  []string // what the parser noticed and ignored, e.g. "-k (insecure) ignored"
 }
 

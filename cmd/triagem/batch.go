@@ -45,6 +45,7 @@ type batch struct {
 	a         *app
 	chain     *diagnose.Chain
 	overrides diagnose.Overrides
+	prep      func(*diagnose.Case) // a pasted request, applied before the flags
 	workers   int
 	window    int
 	progress  *progressbar.ProgressBar
@@ -152,7 +153,7 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 
 func (b *batch) diagnose(ctx context.Context, j job) outcome {
 	o := outcome{seq: j.seq}
-	v, err := b.a.diagnoseOne(ctx, b.chain, j.in, b.overrides)
+	v, err := b.a.diagnoseOne(ctx, b.chain, j.in, b.overrides, b.prep)
 	if err != nil {
 		o.errMsg, o.code = err.Error(), exitInput
 		var ee *exitError

@@ -25,6 +25,7 @@ type diagnoseOptions struct {
 	overrides diagnose.Overrides
 	tokenKey  string
 	jsonl     string
+	paste     pasteOptions
 }
 
 const diagnoseExample = `  # a case file (YAML or JSON), the bundled example:
@@ -108,6 +109,10 @@ zone (America/Sao_Paulo).`,
 		},
 	}
 	cf.register(cmd.Flags())
+	cmd.Flags().StringVar(&opts.paste.curl, "from-curl", "", "the request as a curl command line: the text, @FILE, or - for standard input")
+	cmd.Flags().StringVar(&opts.paste.har, "from-har", "", "the request from a browser's HAR export `FILE` (- for standard input)")
+	cmd.Flags().IntVar(&opts.paste.entry, "entry", 0, "with --from-har: the entry `N` to take (1 is the first); by default the one failing request to the partner API")
+	cmd.Flags().StringVar(&opts.paste.http, "from-http", "", "the request from a raw HTTP/1.1 request dump `FILE` (- for standard input)")
 	cmd.Flags().StringVar(&opts.jsonl, "jsonl", "", "a JSON Lines `FILE` of cases, one per line (- for standard input), streamed")
 	cmd.Flags().StringVar(&opts.tokenKey, "token-key", "", "verify token signatures: a `FILE` holding a PEM public key or an HMAC secret, or env:VAR for a secret in a variable")
 	return cmd
@@ -153,6 +158,13 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	if err != nil {
 		return err
 	}
+	pasted, err := a.readPaste(&opts.paste, rl)
+	if err != nil {
+		return err
+	}
+	if pasted != nil && (len(refs) > 1 || opts.jsonl != "") {
+		return inputError("a pasted request (--from-curl, --from-har, --from-http) goes with at most one case file")
+	}
 	var jsonl io.Reader
 	jsonlName := ""
 	if opts.jsonl != "" {
@@ -164,10 +176,14 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		jsonl, jsonlName = r, name
 	}
 	if len(refs) == 0 && jsonl == nil {
-		if opts.overrides == (diagnose.Overrides{}) {
+		if opts.overrides == (diagnose.Overrides{}) && pasted == nil {
 			return inputError("no case: give a case file, a folder of cases, - for standard input, --jsonl, or the request's fields as flags (see 'triagem diagnose --help')")
 		}
-		refs = []caseRef{{name: "flags", fromFlags: true}}
+		name := "flags"
+		if pasted != nil && pasted.Source != "" {
+			name = pasted.Source
+		}
+		refs = []caseRef{{name: name, fromFlags: true}}
 	}
 	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang(a.lang)}
 	if chain.TokenKey, err = a.loadTokenKey(opts.tokenKey); err != nil {
@@ -198,6 +214,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		total = -1 // unknown until read
 	}
 	b := a.newBatch(chain, opts.overrides, total)
+	b.prep = applyPaste(pasted)
 	produce := produceRefs(refs)
 	if jsonl != nil {
 		files := produce
@@ -230,13 +247,14 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	return nil
 }
 
-func (a *app) diagnoseOne(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides) (*diagnose.Verdict, error) {
-	_, v, err := a.diagnoseCase(ctx, chain, in, o)
+func (a *app) diagnoseOne(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides, prep func(*diagnose.Case)) (*diagnose.Verdict, error) {
+	_, v, err := a.diagnoseCase(ctx, chain, in, o, prep)
 	return v, err
 }
 
 // diagnoseCase reads one case, applies the flags and runs the chain.
-func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides) (*diagnose.Case, *diagnose.Verdict, error) {
+// prep, when given, changes the case before the flags do (a pasted request).
+func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides, prep func(*diagnose.Case)) (*diagnose.Case, *diagnose.Verdict, error) {
 	if in.err != nil {
 		return nil, nil, in.err
 	}
@@ -246,6 +264,9 @@ func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseIn
 		if c, err = diagnose.ParseCase(in.name, in.data); err != nil {
 			return nil, nil, relocate(err, in)
 		}
+	}
+	if prep != nil {
+		prep(c)
 	}
 	c.Apply(o)
 	v, err := chain.Diagnose(ctx, c)

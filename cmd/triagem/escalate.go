@@ -93,7 +93,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 	} else if dir != nil {
 		chain.Dir = dir
 	}
-	c, v, err := a.diagnoseCase(ctx, chain, inputs[0].read(), opts.overrides)
+	c, v, err := a.diagnoseCase(ctx, chain, inputs[0].read(), opts.overrides, nil)
 	if err != nil {
 		return err
 	}

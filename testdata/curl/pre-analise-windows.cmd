@@ -1,0 +1,16 @@
+curl ^"https://api-externo-stag.crefazon.com.br/api/v2/propostas/pre-analise^" ^
+  -H ^"accept: application/json, text/plain, */*^" ^
+  -H ^"accept-language: pt-BR,pt;q=0.9,en-US;q=0.8,en;q=0.7^" ^
+  -H ^"authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE3OTUwNDUyMDAsImlhdCI6MTc5NTAwMjAwMCwiaXNzIjoiY3JlZmF6b24tYXBpLXBhcmNlaXJvIiwibmJmIjoxNzk1MDAyMDAwLCJ1bmlxdWVfbmFtZSI6ImFsZmEubWFyaWEifQ.OLYE5TxOy6ZkjJzsK9fq03xO0Sawoqshm55ZxvXeeII^" ^
+  -H ^"content-type: application/json^" ^
+  -H ^"origin: https://parceiro.example.com.br^" ^
+  -H ^"priority: u=1, i^" ^
+  -H ^"referer: https://parceiro.example.com.br/^" ^
+  -H ^"sec-ch-ua: ^\^"Google Chrome^\^";v=^\^"141^\^", ^\^"Not?A_Brand^\^";v=^\^"8^\^", ^\^"Chromium^\^";v=^\^"141^\^"^" ^
+  -H ^"sec-ch-ua-mobile: ?0^" ^
+  -H ^"sec-ch-ua-platform: ^\^"Windows^\^"^" ^
+  -H ^"sec-fetch-dest: empty^" ^
+  -H ^"sec-fetch-mode: cors^" ^
+  -H ^"sec-fetch-site: cross-site^" ^
+  -H ^"user-agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36^" ^
+  --data-raw ^"^{^\^"cliente^\^":^{^\^"cpf^\^":^\^"529.982.247-25^\^",^\^"nome^\^":^\^"Jo^ão d'Avila^\^",^\^"nascimento^\^":^\^"1985-03-12^\^"^},^\^"profissional^\^":^{^\^"ocupacaoId^\^":3^},^\^"contato^\^":^{^\^"telefone^\^":^\^"(11) 98765-4321^\^",^\^"email^\^":^\^"joao.davila^@example.com.br^\^"^},^\^"endereco^\^":^{^\^"cidadeId^\^":5270^},^\^"operacao^\^":^{^\^"urlNotificacao^\^":^\^"https://parceiro.example.com.br/webhooks/crefazon^\^"^}^}^"
