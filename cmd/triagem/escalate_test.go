@@ -229,8 +229,8 @@ func writeZip(t *testing.T, path string, files map[string][]byte) {
 	}
 }
 
-// intake is a test webhook that opens one ticket per Idempotency-Key, after failing as told.
-type intake struct {
+// intakeServer is a test webhook that opens one ticket per Idempotency-Key, after failing as told.
+type intakeServer struct {
 	mu      sync.Mutex
 	fail    []string // per attempt: "503", "drop"; then success
 	always  bool
@@ -239,7 +239,7 @@ type intake struct {
 	keys    []string
 }
 
-func (in *intake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (in *intakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	in.mu.Lock()
 	n := in.calls
 	in.calls++
@@ -274,7 +274,7 @@ func TestEscalateSendOpensOneTicketAcrossFailures(t *testing.T) {
 	out := buildPlantedBundle(t)
 	data, _ := os.ReadFile(out)
 	sum := sha256.Sum256(data)
-	in := &intake{fail: []string{"503", "drop"}, tickets: map[string]int{}}
+	in := &intakeServer{fail: []string{"503", "drop"}, tickets: map[string]int{}}
 	srv := httptest.NewServer(in)
 	defer srv.Close()
 	env := map[string]string{"TRIAGEM_ESCALATION_TOKEN": "intake-token-xyz"}
@@ -300,7 +300,7 @@ func TestEscalateSendOpensOneTicketAcrossFailures(t *testing.T) {
 
 func TestEscalateSendUnreachableExits3(t *testing.T) {
 	out := buildPlantedBundle(t)
-	in := &intake{always: true, tickets: map[string]int{}}
+	in := &intakeServer{always: true, tickets: map[string]int{}}
 	srv := httptest.NewServer(in)
 	defer srv.Close()
 	code, _, stderr := runApp(t, nil, "escalate", "send", out, "--to", srv.URL, "--attempts", "3", "--timeout", "2s", "--backoff", "10ms")
