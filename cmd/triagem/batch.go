@@ -49,25 +49,35 @@ type batch struct {
 	workers   int
 	window    int
 	progress  *progressbar.ProgressBar
+	lazyBar   bool // total unknown (JSON Lines): show the bar once 100 cases have gone by
 }
 
 func (a *app) newBatch(chain *diagnose.Chain, o diagnose.Overrides, total int64) *batch {
 	w := runtime.GOMAXPROCS(0)
 	b := &batch{a: a, chain: chain, overrides: o, workers: w, window: w * 64}
 	// Progress only on a terminal, on stderr, and only when there is enough to wait for.
-	if a.stderrTTY && (total > 100 || total < 0) && a.getenv("NO_PROGRESS") == "" {
-		b.progress = progressbar.NewOptions64(total,
-			progressbar.OptionSetWriter(a.stderr),
-			progressbar.OptionSetDescription("diagnose"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("cases"),
-			progressbar.OptionThrottle(100_000_000),
-			progressbar.OptionClearOnFinish(),
-			progressbar.OptionEnableColorCodes(false),
-		)
+	if a.stderrTTY && a.getenv("NO_PROGRESS") == "" {
+		switch {
+		case total > 100:
+			b.progress = newProgress(a, total)
+		case total < 0:
+			b.lazyBar = true
+		}
 	}
 	return b
+}
+
+func newProgress(a *app, total int64) *progressbar.ProgressBar {
+	return progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(a.stderr),
+		progressbar.OptionSetDescription("diagnose"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("cases"),
+		progressbar.OptionThrottle(100_000_000),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionEnableColorCodes(false),
+	)
 }
 
 // run diagnoses what produce sends and returns the tally and the highest exit code.
@@ -134,6 +144,10 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 				}
 			}
 			worst = max(worst, o.code)
+			if b.lazyBar && next > 100 && b.progress == nil {
+				b.progress = newProgress(b.a, -1)
+				b.progress.Add(next - 1)
+			}
 			if b.progress != nil {
 				b.progress.Add(1)
 			}
