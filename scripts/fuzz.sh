@@ -18,5 +18,5 @@ targets=(
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"
   echo "--- $name ($pkg, $fuzztime)"
-  go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime 5s
+  go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime 2s
 done
