@@ -118,7 +118,9 @@ type Facts struct {
 var envAliases = map[string]string{"homolog": "homologacao", "hml": "homologacao", "stag": "homologacao", "staging": "homologacao", "prod": "producao", "production": "producao"}
 
 // Resolve reads a case against the rules. Its errors are input errors (exit 2): an
-// unparseable time, an unknown product or environment name.
+// unparseable time, an unknown product or environment name. It also fills the case: resolved
+// timestamps, the environment's id, and the key and user a login call's body carries; so a
+// case is resolved once, by one goroutine.
 func Resolve(c *Case, r *rules.Rules) (*Facts, error) {
 	f := &Facts{Case: c, Route: -1}
 	loc := r.Location()
