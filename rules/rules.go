@@ -6,6 +6,7 @@
 package rules
 
 import (
+	"sort"
 	"strings"
 	"sync"
 	"text/template"
@@ -432,4 +433,50 @@ type compiledSchema struct {
 	once sync.Once
 	s    schemaValidator
 	err  error
+}
+
+// SearchDocs finds the documentation entries that fit words: every word must appear (without
+// regard to case and accents) in an entry's id, title, keywords, routes, sections or
+// categories. Entries matching more words' fields rank first; no words lists them all.
+func (r *Rules) SearchDocs(words []string) []Doc {
+	type scored struct {
+		d     Doc
+		score int
+	}
+	var hits []scored
+	for _, d := range r.Docs {
+		fields := append([]string{d.ID, d.Title}, d.Keywords...)
+		fields = append(fields, d.Routes...)
+		fields = append(fields, d.Sections...)
+		fields = append(fields, d.Categories...)
+		score, all := 0, true
+		for _, w := range words {
+			fw := Fold(w)
+			if fw == "" {
+				continue
+			}
+			found := false
+			for _, f := range fields {
+				ff := Fold(f)
+				switch {
+				case ff == fw:
+					score += 3
+					found = true
+				case strings.Contains(ff, fw):
+					score++
+					found = true
+				}
+			}
+			all = all && found
+		}
+		if all {
+			hits = append(hits, scored{d, score})
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
+	out := make([]Doc, len(hits))
+	for i, h := range hits {
+		out[i] = h.d
+	}
+	return out
 }

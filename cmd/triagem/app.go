@@ -143,6 +143,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newChecksCommand())
 	root.AddCommand(a.newEscalateCommand())
 	root.AddCommand(a.newTokenCommand())
+	root.AddCommand(a.newDocsCommand())
 	return root
 }
 
