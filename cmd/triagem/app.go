@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
@@ -58,6 +60,8 @@ type app struct {
 	directoryPath string
 	output        string
 	lang          string
+	cacheTTL      time.Duration
+	noCache       bool
 }
 
 func run() int {
@@ -109,7 +113,9 @@ EXIT STATUS
 
 ENVIRONMENT
   TRIAGEM_RULES      a rules file, as --rules
-  TRIAGEM_DIRECTORY  the key and user directory snapshot, as --directory`
+  TRIAGEM_DIRECTORY  the key and user directory (a snapshot file or the service's URL), as --directory
+  TRIAGEM_DIRECTORY_TOKEN     the directory service's bearer token
+  TRIAGEM_ESCALATION_TOKEN    the escalation intake's bearer token (escalate send --token-env)`
 
 func (a *app) newRootCommand() *cobra.Command {
 	root := &cobra.Command{
@@ -132,7 +138,9 @@ func (a *app) newRootCommand() *cobra.Command {
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.rulesPath, "rules", "", "rules `file` replacing the embedded default (env TRIAGEM_RULES)")
-	pf.StringVar(&a.directoryPath, "directory", "", "key and user directory snapshot `file` (env TRIAGEM_DIRECTORY)")
+	pf.StringVar(&a.directoryPath, "directory", "", "the key and user directory: a snapshot `file`, or the directory service's https:// URL (env TRIAGEM_DIRECTORY)")
+	pf.DurationVar(&a.cacheTTL, "cache-ttl", directory.DefaultCacheTTL, "how long the directory service's answers are kept on disk")
+	pf.BoolVar(&a.noCache, "no-cache", false, "ask the directory service afresh, without the disk cache")
 	pf.StringVarP(&a.output, "output", "o", "table", "output format: table, json or markdown")
 	pf.StringVar(&a.lang, "lang", rules.DefaultLang, "language of messages and replies: pt-BR or en")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.Formats, cobra.ShellCompDirectiveNoFileComp))
@@ -144,6 +152,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newEscalateCommand())
 	root.AddCommand(a.newTokenCommand())
 	root.AddCommand(a.newDocsCommand())
+	root.AddCommand(a.newDirectoryCommand())
 	return root
 }
 
@@ -190,10 +199,24 @@ func (a *app) loadRules() (*rules.Rules, error) {
 	return r, nil
 }
 
-// openDirectory opens the directory snapshot, or returns nil when none is configured.
+// openDirectory opens the directory (a snapshot file, or the directory service when the
+// value is an http(s) URL), or returns nil when none is configured.
 func (a *app) openDirectory() (directory.Directory, error) {
 	if a.directoryPath == "" {
 		return nil, nil
+	}
+	if strings.HasPrefix(a.directoryPath, "https://") || strings.HasPrefix(a.directoryPath, "http://") {
+		opts := directory.HTTPOptions{Token: a.getenv("TRIAGEM_DIRECTORY_TOKEN"), CacheTTL: a.cacheTTL}
+		if !a.noCache {
+			if dir, err := os.UserCacheDir(); err == nil {
+				opts.CacheDir = filepath.Join(dir, "triagem", "directory")
+			}
+		}
+		r, err := directory.OpenHTTP(a.directoryPath, opts)
+		if err != nil {
+			return nil, inputError("--directory: %v", err)
+		}
+		return r, nil
 	}
 	d, err := directory.Open(a.directoryPath)
 	if err != nil {

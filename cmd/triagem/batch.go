@@ -118,6 +118,7 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 
 	tally := &render.Tally{}
 	worst := exitOK
+	stopped := false // a dependency failed: the rest of the batch would only wait on it
 	pending := map[int]outcome{}
 	next := 0
 	var writeErr error
@@ -131,6 +132,16 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 			delete(pending, next)
 			next++
 			<-slots
+			if stopped {
+				continue
+			}
+			if o.code == exitDependency {
+				stopped = true
+				cancel()
+				fmt.Fprintf(b.a.stderr, "triagem: %s\ntriagem: stopping the batch: the cases after this one were not diagnosed\n", o.errMsg)
+				worst = max(worst, o.code)
+				continue
+			}
 			if o.errMsg != "" {
 				fmt.Fprintf(b.a.stderr, "triagem: %s\n", o.errMsg)
 				tally.AddError()

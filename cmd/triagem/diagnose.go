@@ -276,6 +276,10 @@ func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseIn
 			return nil, nil, relocate(err, in)
 		}
 		// Anything else comes from the directory.
+		var ue *directory.UnreachableError
+		if errors.As(err, &ue) {
+			return nil, nil, &exitError{exitDependency, err}
+		}
 		return nil, nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("directory %s: %v", chain.Dir.Source(), err)}
 	}
 	return c, v, nil

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"triagem/directory"
+)
+
+func (a *app) newDirectoryCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "directory",
+		Short: "Check a directory snapshot, or serve one as the directory service",
+	}
+	var snapshot, addr string
+	serve := &cobra.Command{
+		Use:   "serve --snapshot FILE",
+		Short: "Serve a snapshot over the directory service's REST contract (a reference server)",
+		Long: `Serve a directory snapshot over the REST contract that --directory https://... asks:
+GET /keys/{sha256}, GET /users/{login}, GET /partners/{partner}/keys (JSON in the snapshot's
+shapes, 404 when unknown). With TRIAGEM_DIRECTORY_TOKEN set, requests need that bearer token.
+A team can stand it up from its export; it listens on loopback unless told otherwise.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runDirectoryServe(cmd.Context(), snapshot, addr)
+		},
+	}
+	serve.Flags().StringVar(&snapshot, "snapshot", "", "the snapshot `FILE` to serve (YAML or JSON)")
+	serve.Flags().StringVar(&addr, "addr", "127.0.0.1:8089", "the address to listen on")
+	_ = serve.MarkFlagRequired("snapshot")
+	validate := &cobra.Command{
+		Use:   "validate FILE",
+		Short: "Check a snapshot whole: syntax, fields, duplicates, users its keys name",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runDirectoryValidate(cmd.Context(), args[0])
+		},
+	}
+	cmd.AddCommand(serve, validate)
+	return cmd
+}
+
+func (a *app) runDirectoryServe(ctx context.Context, path, addr string) error {
+	s, err := directory.Open(path)
+	if err != nil {
+		return &exitError{exitInput, fileError(path, "snapshot", err)}
+	}
+	idx, err := s.Index()
+	if err != nil {
+		return &exitError{exitInput, err}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return &exitError{exitDependency, fmt.Errorf("listening on %s: %v", addr, err)}
+	}
+	keys, users := idx.Len()
+	fmt.Fprintf(a.stderr, "triagem: serving %s (%d keys, %d users) on http://%s\n", path, keys, users, ln.Addr())
+	srv := &http.Server{
+		Handler:           directory.NewServer(idx, a.getenv("TRIAGEM_DIRECTORY_TOKEN")),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown)
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return &exitError{exitDependency, err}
+	}
+	return nil
+}
+
+func (a *app) runDirectoryValidate(ctx context.Context, path string) error {
+	s, err := directory.Open(path)
+	if err != nil {
+		return &exitError{exitInput, fileError(path, "snapshot", err)}
+	}
+	problems, err := s.Validate(ctx)
+	if err != nil {
+		return &exitError{exitInput, err}
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(a.stderr, p.Error())
+		}
+		return &exitError{exitInput, fmt.Errorf("%s: %d problem(s)", path, len(problems))}
+	}
+	fmt.Fprintf(a.stdout, "%s: ok\n", path)
+	return nil
+}

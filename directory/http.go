@@ -1,0 +1,504 @@
+package directory
+
+// The directory service over HTTP: the REST contract, spoken by Remote (the client) and
+// served by NewServer (from a snapshot's Index).
+//
+//	GET {base}/keys/{sha256}
+//	    200 application/json: one Key, the snapshot's shape
+//	        {"sha256": "...", "partner": "...", "environment": "producao", "active": true, "users": ["..."]}
+//	    404: no such key
+//	GET {base}/users/{login}              (login path-escaped: "/" is %2F, "." and ".." are %2E)
+//	    200 application/json: one User {"login": "...", "partner": "...", "active": true}
+//	    404: no such login
+//	GET {base}/partners/{partner}/keys    (partner path-escaped)
+//	    200 application/json: a JSON array of Key, every key of the partner, possibly empty ([])
+//
+// When a token is configured, every request carries "Authorization: Bearer {token}"; a
+// server with a token answers 401 to a request without it. Any other status (including
+// 404 on the partner endpoint, 3xx, which is never followed, and 401) is an error. 5xx
+// and transport errors are retried; when every attempt fails that way the lookup fails
+// with *UnreachableError.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+)
+
+// Defaults of HTTPOptions.
+const (
+	DefaultHTTPTimeout  = 5 * time.Second
+	DefaultHTTPRetries  = 2
+	DefaultCacheTTL     = 10 * time.Minute
+	httpRetryWait       = 100 * time.Millisecond
+	httpRetryMaxWait    = time.Second
+	httpMaxResponseBody = 32 << 20
+)
+
+// HTTPOptions configures OpenHTTP. The zero value is usable.
+type HTTPOptions struct {
+	Token    string        // bearer token; "" sends no Authorization header
+	Timeout  time.Duration // per attempt, whole request; default 5s
+	Retries  int           // retries after a transport error or 5xx; 0 means the default 2, negative none
+	CacheDir string        // directory of the disk cache; "" keeps answers in memory only
+	CacheTTL time.Duration // age after which a disk cache entry is ignored; default 10m
+	Now      func() time.Time
+	Client   *http.Client // optional, for tests; it is copied, never modified
+}
+
+// UnreachableError says the directory service could not answer: every attempt failed on
+// transport (connection refused, timeout...) or with a 5xx status. It never holds the
+// token.
+type UnreachableError struct {
+	Host     string // host[:port] of the service
+	Attempts int
+	Err      string // what the last attempt got
+}
+
+func (e *UnreachableError) Error() string {
+	s := "s"
+	if e.Attempts == 1 {
+		s = ""
+	}
+	return fmt.Sprintf("directory service %s unreachable after %d attempt%s: %s", e.Host, e.Attempts, s, e.Err)
+}
+
+// Remote is the directory service over HTTP. Answers, including "not found", are kept in
+// memory for the life of the Remote (and on disk, with HTTPOptions.CacheDir), so that a
+// batch asks the service once per distinct key, login and partner; concurrent lookups of
+// the same thing share one request. It is safe for concurrent use. Errors are not kept:
+// the next lookup asks again.
+type Remote struct {
+	base    string // scheme://host/path, no trailing slash, no credentials nor query
+	host    string
+	token   string
+	retries int
+	client  *resty.Client
+	cache   *diskCache // nil without CacheDir
+
+	mu    sync.Mutex
+	memo  map[string]answer
+	calls map[string]*call
+}
+
+var _ Directory = (*Remote)(nil)
+
+// answer is what the service said about one key, login or partner.
+type answer struct {
+	found bool
+	key   *Key
+	user  *User
+	keys  []Key
+}
+
+// call is one fetch in flight, shared by every lookup that waits for it.
+type call struct {
+	done    chan struct{}
+	val     answer
+	err     error
+	waiters int
+	cancel  context.CancelFunc
+}
+
+// Kinds of answer; also the path element of the endpoint.
+const (
+	kindKey     = "keys"
+	kindUser    = "users"
+	kindPartner = "partners"
+)
+
+// OpenHTTP prepares a Remote for the service at base (http or https, no credentials, no
+// query). It makes no request.
+func OpenHTTP(base string, opts HTTPOptions) (*Remote, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, errors.New("directory URL: cannot parse it")
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("directory URL %s: credentials in the URL are refused; use the token", redactedBase(u))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("directory URL %s: scheme must be http or https", redactedBase(u))
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("directory URL %s: no host", redactedBase(u))
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return nil, fmt.Errorf("directory URL %s: a query or fragment is refused", redactedBase(u))
+	}
+	for _, r := range opts.Token {
+		if r <= ' ' || r == 0x7f {
+			return nil, errors.New("directory token: contains spaces or control characters")
+		}
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultHTTPTimeout
+	}
+	switch {
+	case opts.Retries == 0:
+		opts.Retries = DefaultHTTPRetries
+	case opts.Retries < 0:
+		opts.Retries = 0
+	}
+	if opts.CacheTTL <= 0 {
+		opts.CacheTTL = DefaultCacheTTL
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+
+	r := &Remote{
+		base:    redactedBase(u),
+		host:    u.Host,
+		token:   opts.Token,
+		retries: opts.Retries,
+		memo:    make(map[string]answer),
+		calls:   make(map[string]*call),
+	}
+	if opts.CacheDir != "" {
+		r.cache = &diskCache{dir: opts.CacheDir, base: r.base, ttl: opts.CacheTTL, now: opts.Now}
+	}
+
+	var hc *http.Client
+	if opts.Client != nil {
+		c := *opts.Client
+		hc = &c
+	} else {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 32 // batch runs ask from many workers at once
+		hc = &http.Client{Transport: t}
+	}
+	r.client = resty.NewWithClient(hc).
+		SetLogger(noLogger{}).
+		SetDisableWarn(true).
+		SetTimeout(opts.Timeout).
+		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse // answered as an error; the token stays here
+		})).
+		SetResponseBodyLimit(httpMaxResponseBody).
+		SetRetryCount(opts.Retries).
+		SetRetryWaitTime(httpRetryWait).
+		SetRetryMaxWaitTime(httpRetryMaxWait).
+		// A custom condition replaces resty's default, which retried transport errors.
+		AddRetryCondition(func(resp *resty.Response, err error) bool {
+			if err != nil {
+				return !errors.Is(err, resty.ErrResponseBodyTooLarge) && !errors.Is(err, context.Canceled)
+			}
+			return resp != nil && resp.StatusCode() >= 500
+		})
+	return r, nil
+}
+
+// Source is the base URL of the service.
+func (r *Remote) Source() string { return r.base }
+
+// Lookup asks the service for the non-empty fields of q, concurrently. An answer already
+// known (in memory, or on disk and younger than the TTL) is not asked again.
+func (r *Remote) Lookup(ctx context.Context, q Query) (Result, error) {
+	if err := checkQuery(r.base, q); err != nil {
+		return Result{}, err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("%s: %w", r.base, err)
+	}
+	type job struct {
+		kind, id string
+		val      answer
+		err      error
+	}
+	var jobs []*job
+	if q.KeySHA256 != "" {
+		jobs = append(jobs, &job{kind: kindKey, id: q.KeySHA256})
+	}
+	if q.Login != "" {
+		jobs = append(jobs, &job{kind: kindUser, id: q.Login})
+	}
+	if q.Partner != "" {
+		jobs = append(jobs, &job{kind: kindPartner, id: q.Partner})
+	}
+	if len(jobs) == 1 {
+		jobs[0].val, jobs[0].err = r.get(ctx, jobs[0].kind, jobs[0].id)
+	} else {
+		var wg sync.WaitGroup
+		for _, j := range jobs {
+			wg.Go(func() { j.val, j.err = r.get(ctx, j.kind, j.id) })
+		}
+		wg.Wait()
+	}
+	var res Result
+	for _, j := range jobs {
+		if j.err != nil {
+			return Result{}, j.err
+		}
+		if !j.val.found {
+			continue
+		}
+		switch j.kind {
+		case kindKey:
+			k := *j.val.key
+			k.Users = slices.Clone(k.Users)
+			res.Key = &k
+		case kindUser:
+			u := *j.val.user
+			res.User = &u
+		case kindPartner:
+			for _, k := range j.val.keys {
+				k.Users = slices.Clone(k.Users)
+				res.PartnerKeys = append(res.PartnerKeys, k)
+			}
+		}
+	}
+	return res, nil
+}
+
+// get returns the memoised answer, or waits for the fetch in flight, or starts one. The
+// fetch does not depend on ctx: a caller that gives up leaves it running for the others,
+// and the last one to give up cancels it.
+func (r *Remote) get(ctx context.Context, kind, id string) (answer, error) {
+	k := kind + "\x00" + id
+	r.mu.Lock()
+	if a, ok := r.memo[k]; ok {
+		r.mu.Unlock()
+		return a, nil
+	}
+	c, ok := r.calls[k]
+	if !ok {
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		c = &call{done: make(chan struct{}), cancel: cancel}
+		r.calls[k] = c
+		go r.run(fctx, k, kind, id, c)
+	}
+	c.waiters++
+	r.mu.Unlock()
+
+	select {
+	case <-c.done:
+		return c.val, c.err
+	case <-ctx.Done():
+		r.mu.Lock()
+		c.waiters--
+		if c.waiters == 0 {
+			c.cancel()
+			if r.calls[k] == c {
+				delete(r.calls, k)
+			}
+		}
+		r.mu.Unlock()
+		return answer{}, fmt.Errorf("%s: %w", r.base, ctx.Err())
+	}
+}
+
+func (r *Remote) run(ctx context.Context, k, kind, id string, c *call) {
+	defer c.cancel()
+	val, err := r.fetch(ctx, kind, id)
+	r.mu.Lock()
+	c.val, c.err = val, err
+	if r.calls[k] == c {
+		delete(r.calls, k)
+	}
+	if err == nil {
+		r.memo[k] = val
+	}
+	r.mu.Unlock()
+	close(c.done)
+}
+
+// fetch answers from the disk cache, or asks the service (and fills the cache).
+func (r *Remote) fetch(ctx context.Context, kind, id string) (answer, error) {
+	if r.cache != nil {
+		if found, body, ok := r.cache.get(kind, id); ok {
+			if a, err := decodeAnswer(kind, id, found, body); err == nil {
+				return a, nil
+			}
+			// Not what we can use: ask again, and the new answer replaces it.
+		}
+	}
+
+	path := r.base + "/" + kind + "/" + escapeSegment(id)
+	if kind == kindPartner {
+		path += "/keys"
+	}
+	req := r.client.R().
+		SetContext(ctx).
+		SetHeader("Accept", "application/json").
+		SetHeader("User-Agent", "triagem")
+	if r.token != "" {
+		req.SetAuthToken(r.token)
+	}
+	resp, err := req.Get(path)
+	attempts := 1
+	if resp != nil && resp.Request != nil && resp.Request.Attempt > 0 {
+		attempts = resp.Request.Attempt
+	} else if req.Attempt > 0 {
+		attempts = req.Attempt
+	}
+	if ctx.Err() != nil {
+		return answer{}, fmt.Errorf("%s: %w", r.base, ctx.Err())
+	}
+	if err != nil {
+		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+			return answer{}, fmt.Errorf("directory service %s: the answer to %s is larger than %d bytes", r.host, endpoint(kind), httpMaxResponseBody)
+		}
+		return answer{}, &UnreachableError{Host: r.host, Attempts: attempts, Err: r.errText(err, kind)}
+	}
+	status := resp.StatusCode()
+	switch {
+	case status >= 500:
+		return answer{}, &UnreachableError{Host: r.host, Attempts: attempts, Err: fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))}
+	case status == http.StatusOK:
+	case status == http.StatusNotFound && kind != kindPartner:
+	default:
+		return answer{}, fmt.Errorf("directory service %s answered HTTP %d %s to GET %s", r.host, status, http.StatusText(status), endpoint(kind))
+	}
+	found := status == http.StatusOK
+	var body []byte
+	if found {
+		body = resp.Body()
+	}
+	a, err := decodeAnswer(kind, id, found, body)
+	if err != nil {
+		return answer{}, fmt.Errorf("directory service %s: GET %s: %v", r.host, endpoint(kind), err)
+	}
+	if r.cache != nil {
+		r.cache.put(kind, id, found, body) // a cache that cannot be written is only slower
+	}
+	return a, nil
+}
+
+// decodeAnswer reads a 200 body (found) or stands for a 404, checking that it answers
+// what was asked.
+func decodeAnswer(kind, id string, found bool, body []byte) (answer, error) {
+	if !found {
+		if kind == kindPartner {
+			return answer{}, errors.New("a partner is never \"not found\"")
+		}
+		return answer{}, nil
+	}
+	a := answer{found: true}
+	switch kind {
+	case kindKey:
+		var k Key
+		if err := json.Unmarshal(body, &k); err != nil {
+			return answer{}, fmt.Errorf("not a key: %v", jsonProblem(err))
+		}
+		if k.SHA256 != id {
+			return answer{}, errors.New("the answer is another key than the one asked")
+		}
+		a.key = &k
+	case kindUser:
+		var u User
+		if err := json.Unmarshal(body, &u); err != nil {
+			return answer{}, fmt.Errorf("not a user: %v", jsonProblem(err))
+		}
+		if u.Login != id {
+			return answer{}, errors.New("the answer is another login than the one asked")
+		}
+		a.user = &u
+	case kindPartner:
+		var ks []Key
+		if err := json.Unmarshal(body, &ks); err != nil {
+			return answer{}, fmt.Errorf("not a list of keys: %v", jsonProblem(err))
+		}
+		for i, k := range ks {
+			if problem := sha256Problem(k.SHA256); problem != "" {
+				return answer{}, fmt.Errorf("keys[%d]: sha256 is not a lower-case hex SHA-256: %s", i, problem)
+			}
+			if k.Partner != id {
+				return answer{}, fmt.Errorf("keys[%d] belongs to another partner than the one asked", i)
+			}
+		}
+		if len(ks) == 0 {
+			ks = nil
+		}
+		a.keys = ks
+	default:
+		return answer{}, fmt.Errorf("unknown kind %q", kind)
+	}
+	return a, nil
+}
+
+// jsonProblem says what is wrong with a JSON body without quoting it.
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("field %q: want %s, found JSON %s", te.Field, te.Type, te.Value)
+	}
+	return "invalid JSON"
+}
+
+// errText is a transport error's text without the request URL (which holds the login)
+// nor the token.
+func (r *Remote) errText(err error, kind string) string {
+	var s string
+	var ue *url.Error
+	switch {
+	case errors.As(err, &ue):
+		s = fmt.Sprintf("%s %s: %v", ue.Op, endpoint(kind), ue.Err)
+		var ne net.Error
+		if errors.As(ue.Err, &ne) && ne.Timeout() && !strings.Contains(s, "timeout") {
+			s += " (timeout)"
+		}
+	default:
+		s = err.Error()
+	}
+	if r.token != "" {
+		s = strings.ReplaceAll(s, r.token, "***")
+	}
+	return s
+}
+
+// endpoint names an endpoint of the contract without the value asked.
+func endpoint(kind string) string {
+	switch kind {
+	case kindKey:
+		return "/keys/{sha256}"
+	case kindUser:
+		return "/users/{login}"
+	case kindPartner:
+		return "/partners/{partner}/keys"
+	}
+	return "/" + kind
+}
+
+// escapeSegment path-escapes one path segment. "." and ".." are escaped too, or servers
+// and proxies would take them for relative paths.
+func escapeSegment(s string) string {
+	e := url.PathEscape(s)
+	if e == "." || e == ".." {
+		e = strings.ReplaceAll(e, ".", "%2E")
+	}
+	return e
+}
+
+// redactedBase shows a URL without user info, query nor fragment, and without the
+// trailing slash of its path.
+func redactedBase(u *url.URL) string {
+	c := *u
+	c.User = nil
+	c.RawQuery, c.ForceQuery = "", false
+	c.Fragment, c.RawFragment = "", ""
+	return strings.TrimSuffix(c.String(), "/")
+}
+
+type noLogger struct{}
+
+func (noLogger) Errorf(string, ...any) {}
+func (noLogger) Warnf(string, ...any)  {}
+func (noLogger) Debugf(string, ...any) {}
