@@ -49,6 +49,9 @@ type Request struct {
 type Response struct {
 	Status int  `yaml:"status" json:"status"`
 	Body   Body `yaml:"body" json:"body"`
+	// Recorded by `triagem replay`; optional in a case file.
+	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	Took    string            `yaml:"took,omitempty" json:"took,omitempty"`
 }
 
 // Credentials are the key, user and token involved.

@@ -54,6 +54,7 @@ type app struct {
 	stdout, stderr io.Writer
 	stdoutTTY      bool
 	stderrTTY      bool
+	stdinTTY       bool
 	getenv         func(string) string
 
 	rulesPath     string
@@ -69,6 +70,7 @@ func run() int {
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
 		stdoutTTY: isatty.IsTerminal(os.Stdout.Fd()),
 		stderrTTY: isatty.IsTerminal(os.Stderr.Fd()),
+		stdinTTY:  isatty.IsTerminal(os.Stdin.Fd()),
 	}
 	return a.main(context.Background(), os.Args[1:])
 }
@@ -153,6 +155,8 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newTokenCommand())
 	root.AddCommand(a.newDocsCommand())
 	root.AddCommand(a.newDirectoryCommand())
+	root.AddCommand(a.newReplayCommand())
+	root.AddCommand(a.newAuthCommand())
 	return root
 }
 

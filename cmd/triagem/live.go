@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+
+	"triagem/diagnose"
+	"triagem/evidence"
+	"triagem/live"
+)
+
+type replayOptions struct {
+	out             string
+	allowProduction bool
+	login           bool
+	timeout         time.Duration
+	maxBody         int64
+}
+
+func (a *app) newReplayCommand() *cobra.Command {
+	opts := &replayOptions{}
+	cf := &caseFlags{}
+	cmd := &cobra.Command{
+		Use:   "replay CASE",
+		Short: "Re-send the case's request to the environment it targets and record the answer",
+		Long: `Re-send the case's request (method, URL, headers, body) to the partner API environment
+it targets and record the answer as evidence: status, headers with secrets masked, body
+(capped) and timing, in the case file itself or in --out (- for standard output).
+
+It never sends to a production host without --allow-production (confirmed on a terminal),
+never follows a redirect to another host, and times out at 30 s. With --login it first gets
+a fresh token through the login route (the password from TRIAGEM_PASSWORD, the user and API
+key from the case), replays the request as sent and with the fresh token, and says whether
+the token or the request is the problem.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := cf.overrides(cmd.Flags())
+			if err != nil {
+				return err
+			}
+			return a.runReplay(cmd.Context(), opts, args[0], o)
+		},
+	}
+	cf.register(cmd.Flags())
+	f := cmd.Flags()
+	f.StringVar(&opts.out, "out", "", "where to record the case with the answer (default: the case file itself; - for standard output)")
+	f.BoolVar(&opts.allowProduction, "allow-production", false, "allow sending to a production host")
+	f.BoolVar(&opts.login, "login", false, "log in first for a fresh token, and tell the token's fault from the request's")
+	f.DurationVar(&opts.timeout, "timeout", live.DefaultTimeout, "how long to wait for the answer")
+	f.Int64Var(&opts.maxBody, "max-body", live.DefaultMaxBody, "how much of the answer's body to keep, in bytes")
+	return cmd
+}
+
+func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o diagnose.Overrides) error {
+	rl, err := a.loadRules()
+	if err != nil {
+		return err
+	}
+	refs, err := a.collectCases([]string{path})
+	if err != nil {
+		return err
+	}
+	if len(refs) != 1 {
+		return inputError("%s: replay takes one case", path)
+	}
+	in := refs[0].read()
+	if in.err != nil {
+		return in.err
+	}
+	c, err := diagnose.ParseCase(in.name, in.data)
+	if err != nil {
+		return err
+	}
+	c.Apply(o)
+	if opts.allowProduction && a.stdinTTY {
+		if env, ok := hostEnv(c, a); ok && env == live.ProductionEnv && !a.confirm("replay to PRODUÇÃO "+c.Request.URL) {
+			return inputError("replay to production not confirmed")
+		}
+	}
+	ro := live.ReplayOptions{AllowProduction: opts.allowProduction, Timeout: opts.timeout, MaxBody: opts.maxBody}
+	if opts.login {
+		pw := a.getenv("TRIAGEM_PASSWORD")
+		if pw == "" {
+			return inputError("--login needs the password in TRIAGEM_PASSWORD")
+		}
+		if c.Credentials.User == "" || c.Credentials.APIKey == "" {
+			return inputError("--login needs credentials.user and credentials.api_key in the case")
+		}
+		ro.Login = &live.LoginOptions{User: c.Credentials.User, Password: pw, APIKey: c.Credentials.APIKey}
+	}
+	res, err := live.Replay(ctx, ro, c, rl)
+	var refused *live.RefusedError
+	var loginErr *live.LoginError
+	switch {
+	case errors.As(err, &refused):
+		return &exitError{exitInput, err}
+	case errors.As(err, &loginErr):
+		return &exitError{exitFound, err}
+	case err != nil && res == nil:
+		return &exitError{exitInput, err}
+	case err != nil:
+		return &exitError{exitDependency, err}
+	}
+	c.Response = &diagnose.Response{Status: res.Status, Body: diagnose.Body{Raw: res.Body, Present: len(res.Body) > 0},
+		Headers: res.Headers, Took: res.Took.Round(time.Millisecond).String()}
+	if err := a.recordReplay(c, path, opts.out); err != nil {
+		return err
+	}
+	l := diagnose.Lang(a.lang)
+	fmt.Fprintf(a.stderr, l.T("triagem: %s %s: HTTP %d em %s (%d bytes)\n", "triagem: %s %s: HTTP %d in %s (%d bytes)\n"),
+		res.Method, res.URL, res.Status, res.Took.Round(time.Millisecond), res.BodyBytes)
+	for _, n := range res.Notes {
+		fmt.Fprintf(a.stderr, "triagem: %s\n", n)
+	}
+	if res.Verdict != "" {
+		fmt.Fprintf(a.stderr, "triagem: %s\n", res.Verdict)
+	}
+	return nil
+}
+
+// recordReplay writes the case with the answer: into the case file, --out, or stdout.
+func (a *app) recordReplay(c *diagnose.Case, path, out string) error {
+	var buf strings.Builder
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return &exitError{exitDependency, err}
+	}
+	enc.Close()
+	if out == "" {
+		out = path
+	}
+	if out == "-" || out == "stdin" {
+		_, err := io.WriteString(a.stdout, buf.String())
+		return err
+	}
+	if err := evidence.WriteAtomic(out, []byte(buf.String())); err != nil {
+		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", out, pathErr(err))}
+	}
+	return nil
+}
+
+func hostEnv(c *diagnose.Case, a *app) (string, bool) {
+	rl, err := a.loadRules()
+	if err != nil {
+		return "", false
+	}
+	f, err := diagnose.Resolve(&diagnose.Case{Request: diagnose.Request{URL: c.Request.URL}}, rl)
+	if err != nil || f.HostEnv == "" {
+		return "", false
+	}
+	return f.HostEnv, true
+}
+
+// confirm asks on the terminal; only "sim" or "yes" goes on.
+func (a *app) confirm(what string) bool {
+	fmt.Fprintf(a.stderr, "%s? [sim/não] ", what)
+	line, _ := bufio.NewReader(a.stdin).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "sim", "s", "yes", "y":
+		return true
+	}
+	return false
+}
+
+func (a *app) newAuthCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "auth", Short: "Check credentials against the login route"}
+	var env, user, version string
+	var timeout time.Duration
+	check := &cobra.Command{
+		Use:   "check --env ENV --user LOGIN",
+		Short: "Log in and say what the answer means (user unknown, wrong password, key rejected, ok)",
+		Long: `Call the login route of an environment and classify the answer: "Usuario nao cadastrado"
+(the user does not exist there), "Usuario ou senha incorretos" (wrong password),
+"Identificador unico invalido!" (the API key rejected: often the other environment's key), or a
+token, decoded with its expiry. The password and the API key come from TRIAGEM_PASSWORD and
+TRIAGEM_API_KEY, or from standard input (password on the first line, key on the second).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runAuthCheck(cmd.Context(), env, version, user, timeout)
+		},
+	}
+	check.Flags().StringVar(&env, "env", "", "the environment: homologacao or producao")
+	check.Flags().StringVar(&user, "user", "", "the login")
+	check.Flags().StringVar(&version, "version", "v2", "the API version of the login route: v2 or v1")
+	check.Flags().DurationVar(&timeout, "timeout", live.DefaultTimeout, "how long to wait for the answer")
+	_ = check.MarkFlagRequired("env")
+	_ = check.MarkFlagRequired("user")
+	cmd.AddCommand(check)
+	return cmd
+}
+
+func (a *app) runAuthCheck(ctx context.Context, env, version, user string, timeout time.Duration) error {
+	rl, err := a.loadRules()
+	if err != nil {
+		return err
+	}
+	if _, ok := rl.Environment(env); !ok {
+		return inputError("--env: %q is not an environment of the rules", env)
+	}
+	pw, key := a.getenv("TRIAGEM_PASSWORD"), a.getenv("TRIAGEM_API_KEY")
+	if pw == "" || key == "" {
+		sc := bufio.NewScanner(a.stdin)
+		if pw == "" && sc.Scan() {
+			pw = strings.TrimSpace(sc.Text())
+		}
+		if key == "" && sc.Scan() {
+			key = strings.TrimSpace(sc.Text())
+		}
+	}
+	if pw == "" || key == "" {
+		return inputError("auth check needs the password and the API key (TRIAGEM_PASSWORD, TRIAGEM_API_KEY, or standard input)")
+	}
+	res, err := live.CheckLogin(ctx, live.AuthOptions{Env: env, Version: version, User: user, Password: pw, APIKey: key, Timeout: timeout}, rl)
+	if err != nil {
+		return &exitError{exitInput, err}
+	}
+	if a.output == "json" {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(a.stdout, "%s: %s (HTTP %d, %s)\n", res.URL, res.Outcome, res.Status, res.Took.Round(time.Millisecond))
+		if res.Message != "" {
+			fmt.Fprintf(a.stdout, "  %s\n", res.Message)
+		}
+		if !res.Expires.IsZero() {
+			fmt.Fprintf(a.stdout, "  token expires %s\n", res.Expires.In(rl.Location()).Format("2006-01-02 15:04 -07"))
+		}
+	}
+	switch res.Outcome {
+	case "ok":
+		return nil
+	case "unavailable":
+		return exitCodeOnly(exitDependency)
+	}
+	return exitCodeOnly(exitFound)
+}
