@@ -28,7 +28,9 @@ func fakePartnerAPI(t *testing.T) (*httptest.Server, *atomic.Int32) {
 		w.Header().Set("Set-Cookie", "ARRAffinity=segredo-de-sessao; Path=/")
 		switch {
 		case r.URL.Path == "/api/v2/usuarios/login":
-			var body struct{ Usuario struct{ Login, Senha, APIKey string } }
+			var body struct {
+				Usuario struct{ Login, Senha, APIKey string }
+			}
 			json.NewDecoder(r.Body).Decode(&body)
 			io.WriteString(w, `{"success":false,"data":null,"errors":["Usuario nao cadastrado"]}`)
 		case r.URL.Path == "/api/v2/propostas/pre-analise" && r.Header.Get("Authorization") == "Bearer "+plantedToken:
