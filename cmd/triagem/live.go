@@ -127,19 +127,27 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	return nil
 }
 
-// recordReplay writes the case with the answer: into the case file, --out, or stdout.
+// recordReplay writes the case with the answer into the case file or --out; on standard
+// output (--out -) only the answer, since the case carries the partner's credentials.
 func (a *app) recordReplay(c *diagnose.Case, path, out string) error {
-	var buf strings.Builder
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(c); err != nil {
-		return &exitError{exitDependency, err}
-	}
-	enc.Close()
 	if out == "" {
 		out = path
 	}
-	if out == "-" || out == "stdin" {
+	var doc any = c
+	toStdout := out == "-" || out == "stdin"
+	if toStdout {
+		doc = struct {
+			Response *diagnose.Response `yaml:"response"`
+		}{c.Response}
+	}
+	var buf strings.Builder
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return &exitError{exitDependency, err}
+	}
+	enc.Close()
+	if toStdout {
 		_, err := io.WriteString(a.stdout, buf.String())
 		return err
 	}

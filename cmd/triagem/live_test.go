@@ -95,6 +95,11 @@ func TestReplayRecordsTheAnswer(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "status: 202") {
 		t.Fatalf("production with permission: exit %d\n%s\n%s", code, stdout, stderr)
 	}
+	for _, secret := range []string{plantedToken, plantedKey, "segredo-de-sessao"} {
+		if strings.Contains(stdout+stderr, secret) {
+			t.Errorf("replay's output holds a secret")
+		}
+	}
 
 	// A host that is not the partner API's is never contacted.
 	code, _, _ = runApp(t, nil, "replay", caseFile, "--rules", rulesPath, "--url", "https://example.com/api/v2/propostas/pre-analise", "--out", "-")
