@@ -33,6 +33,8 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"triagem/internal/quiet"
 )
 
 // Defaults of HTTPOptions.
@@ -179,7 +181,7 @@ func OpenHTTP(base string, opts HTTPOptions) (*Remote, error) {
 		hc = &http.Client{Transport: t}
 	}
 	r.client = resty.NewWithClient(hc).
-		SetLogger(noLogger{}).
+		SetLogger(quiet.Logger{}).
 		SetDisableWarn(true).
 		SetTimeout(opts.Timeout).
 		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
@@ -496,9 +498,3 @@ func redactedBase(u *url.URL) string {
 	c.Fragment, c.RawFragment = "", ""
 	return strings.TrimSuffix(c.String(), "/")
 }
-
-type noLogger struct{}
-
-func (noLogger) Errorf(string, ...any) {}
-func (noLogger) Warnf(string, ...any)  {}
-func (noLogger) Debugf(string, ...any) {}

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"triagem/internal/quiet"
 )
 
 // Defaults of SendOptions, and the cap on the response body kept.
@@ -401,12 +403,6 @@ func sendFormatAttempts(as []Attempt) string {
 	return strings.Join(parts, "; ")
 }
 
-type sendNoLogger struct{}
-
-func (sendNoLogger) Errorf(string, ...any) {}
-func (sendNoLogger) Warnf(string, ...any)  {}
-func (sendNoLogger) Debugf(string, ...any) {}
-
 // Send posts the bundle. It returns an *UnreachableError (listing the attempts) when every attempt
 // failed on transport, 5xx or 429; a *RejectedError for a final 4xx other than 429 (no retry: the
 // request itself is wrong); nil error on 2xx. When ctx ends first, the error wraps ctx.Err().
@@ -428,7 +424,7 @@ func Send(ctx context.Context, opts SendOptions, bundleName string, bundle []byt
 	}
 	rec := &sendRecorder{p: p}
 	c := resty.NewWithClient(hc).
-		SetLogger(sendNoLogger{}).
+		SetLogger(quiet.Logger{}).
 		SetDisableWarn(true).
 		SetTimeout(o.Timeout).
 		SetCloseConnection(true).

@@ -24,6 +24,8 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"triagem/internal/quiet"
+
 	"triagem/rules"
 )
 
@@ -65,12 +67,6 @@ func (e *TransportError) Error() string {
 	}
 	return fmt.Sprintf("%s from %s: %s", what, e.URL, e.Msg)
 }
-
-type noLogger struct{}
-
-func (noLogger) Errorf(string, ...any) {}
-func (noLogger) Warnf(string, ...any)  {}
-func (noLogger) Debugf(string, ...any) {}
 
 // secrets masks known secret strings wherever they appear.
 type secrets struct{ list []string }
@@ -223,7 +219,7 @@ func send(ctx context.Context, sp sendSpec) (*exchange, error) {
 	ex := &exchange{}
 	shown := redactURL(sp.target)
 	c := resty.NewWithClient(hc).
-		SetLogger(noLogger{}).
+		SetLogger(quiet.Logger{}).
 		SetDisableWarn(true).
 		SetTimeout(sp.timeout).
 		SetRetryCount(0).
