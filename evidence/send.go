@@ -15,7 +15,6 @@ import (
 	"net/textproto"
 	"net/url"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -145,7 +144,7 @@ func sendPrepare(opts SendOptions, bundleName string, bundle []byte, meta Metada
 	if err != nil {
 		return nil, fmt.Errorf("intake URL: cannot parse it")
 	}
-	p.shownURL = sendRedactURL(u)
+	p.shownURL = quiet.URL(u)
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("intake URL %s: scheme must be http or https", p.shownURL)
 	}
@@ -352,36 +351,9 @@ func sendScrub(s string, p *sendPrepared) string {
 		s = strings.ReplaceAll(s, p.opts.Token, "***")
 	}
 	if p.target != nil && p.target.RawQuery != "" {
-		s = strings.ReplaceAll(s, p.target.RawQuery, sendRedactQuery(p.target.Query()))
+		s = strings.ReplaceAll(s, p.target.RawQuery, quiet.Query(p.target.Query()))
 	}
 	return s
-}
-
-// sendRedactURL shows a URL with its query values masked (webhook secrets often live there)
-// and without user info.
-func sendRedactURL(u *url.URL) string {
-	c := *u
-	c.User = nil
-	c.RawQuery = ""
-	c.Fragment, c.RawFragment = "", ""
-	s := c.String()
-	if u.RawQuery != "" {
-		s += "?" + sendRedactQuery(u.Query())
-	}
-	return s
-}
-
-func sendRedactQuery(q url.Values) string {
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, url.QueryEscape(k)+"=***")
-	}
-	return strings.Join(parts, "&")
 }
 
 func sendFormatAttempts(as []Attempt) string {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"triagem/diagnose"
+	"triagem/internal/quiet"
 	"triagem/rules"
 )
 
@@ -133,7 +134,7 @@ func login(ctx context.Context, origin *url.URL, ver rules.APIVersion, r *rules.
 	client *http.Client, timeout time.Duration, sec *secrets) (*AuthResult, string) {
 	target := *origin
 	target.Path = loginPath(r, ver)
-	res := &AuthResult{URL: redactURL(&target)}
+	res := &AuthResult{URL: quiet.URL(&target)}
 
 	var payload any
 	inner := map[string]string{"login": cred.User, "senha": cred.Password, "apiKey": cred.APIKey}

@@ -146,25 +146,6 @@ func maskHeaders(h http.Header, extra []string) map[string]string {
 	return out
 }
 
-// redactURL shows a URL without user info and with query values masked.
-func redactURL(u *url.URL) string {
-	c := *u
-	c.User = nil
-	c.RawQuery = ""
-	c.Fragment, c.RawFragment = "", ""
-	s := c.String()
-	if u.RawQuery != "" {
-		q := u.Query()
-		keys := make([]string, 0, len(q))
-		for k := range q {
-			keys = append(keys, url.QueryEscape(k)+"="+masked)
-		}
-		sort.Strings(keys)
-		s += "?" + strings.Join(keys, "&")
-	}
-	return s
-}
-
 // sameOrigin tells whether two URLs reach the same server: scheme, host and port.
 func sameOrigin(a, b *url.URL) bool {
 	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(hostPort(a), hostPort(b))
@@ -217,7 +198,7 @@ func send(ctx context.Context, sp sendSpec) (*exchange, error) {
 		hc = &c
 	}
 	ex := &exchange{}
-	shown := redactURL(sp.target)
+	shown := quiet.URL(sp.target)
 	c := resty.NewWithClient(hc).
 		SetLogger(quiet.Logger{}).
 		SetDisableWarn(true).
@@ -226,14 +207,14 @@ func send(ctx context.Context, sp sendSpec) (*exchange, error) {
 		SetRedirectPolicy(resty.RedirectPolicyFunc(func(req *http.Request, via []*http.Request) error {
 			if !sameOrigin(req.URL, via[0].URL) {
 				ex.notes = append(ex.notes, fmt.Sprintf("the server redirected to another host (%s); not followed: the answer recorded is the redirect itself",
-					redactURL(&url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host, Path: req.URL.Path})))
+					quiet.URL(&url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host, Path: req.URL.Path})))
 				return http.ErrUseLastResponse
 			}
 			if len(via) > 1 {
 				ex.notes = append(ex.notes, "the server redirected a second time; not followed: the answer recorded is that redirect")
 				return http.ErrUseLastResponse
 			}
-			ex.notes = append(ex.notes, fmt.Sprintf("followed one redirect on the same host, to %s %s", req.Method, redactURL(req.URL)))
+			ex.notes = append(ex.notes, fmt.Sprintf("followed one redirect on the same host, to %s %s", req.Method, quiet.URL(req.URL)))
 			return nil
 		}))
 

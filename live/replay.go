@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"triagem/diagnose"
+	"triagem/internal/quiet"
 	"triagem/rules"
 )
 
@@ -115,7 +116,7 @@ func Replay(ctx context.Context, opts ReplayOptions, c *diagnose.Case, r *rules.
 	if err != nil {
 		return nil, &RefusedError{URL: "(unparsable URL)", Reason: "the case's URL cannot be parsed"}
 	}
-	shown := redactURL(u)
+	shown := quiet.URL(u)
 	if u.Scheme != "https" && u.Scheme != "http" {
 		return nil, &RefusedError{URL: shown, Host: u.Host, Reason: "only http and https URLs are replayed"}
 	}
@@ -247,7 +248,7 @@ func replayOnce(ctx context.Context, spec sendSpec, opts ReplayOptions, r *rules
 	if is3xx(ex.status) {
 		if loc := ex.header.Get("Location"); loc != "" {
 			if lu, err := url.Parse(loc); err == nil {
-				rec.Headers["Location"] = redactURL(lu)
+				rec.Headers["Location"] = quiet.URL(lu)
 			}
 		}
 	}
