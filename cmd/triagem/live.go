@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"triagem/diagnose"
 	"triagem/evidence"
 	"triagem/live"
+	"triagem/rules"
 )
 
 type replayOptions struct {
@@ -82,7 +84,7 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	}
 	c.Apply(o)
 	if opts.allowProduction && a.stdinTTY {
-		if env, ok := hostEnv(c, a); ok && env == live.ProductionEnv && !a.confirm("replay to PRODUÇÃO "+c.Request.URL) {
+		if env, ok := hostEnv(rl, c.Request.URL); ok && env == live.ProductionEnv && !a.confirm("replay to PRODUÇÃO "+c.Request.URL) {
 			return inputError("replay to production not confirmed")
 		}
 	}
@@ -157,16 +159,14 @@ func (a *app) recordReplay(c *diagnose.Case, path, out string) error {
 	return nil
 }
 
-func hostEnv(c *diagnose.Case, a *app) (string, bool) {
-	rl, err := a.loadRules()
+// hostEnv is the environment whose host a URL names, if any.
+func hostEnv(rl *rules.Rules, rawURL string) (string, bool) {
+	u, err := url.Parse(rawURL)
 	if err != nil {
 		return "", false
 	}
-	f, err := diagnose.Resolve(&diagnose.Case{Request: diagnose.Request{URL: c.Request.URL}}, rl)
-	if err != nil || f.HostEnv == "" {
-		return "", false
-	}
-	return f.HostEnv, true
+	e, ok := rl.EnvironmentOfHost(u.Hostname())
+	return e.ID, ok
 }
 
 // confirm asks on the terminal; only "sim" or "yes" goes on.

@@ -124,3 +124,20 @@ func TestAuthCheckClassifies(t *testing.T) {
 		t.Errorf("a credential was printed")
 	}
 }
+
+func TestHostEnv(t *testing.T) {
+	rl, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for raw, want := range map[string]string{
+		"https://api-externo.crefazon.com.br/api/v2/propostas/pre-analise": "producao",
+		"https://API.crefazon.com.br:443/api/Proposta":                     "producao",
+		"https://api-externo-stag.crefazon.com.br/api/v2/x":                "homologacao",
+		"https://example.com/api/v2/x":                                     "",
+	} {
+		if got, _ := hostEnv(rl, raw); got != want {
+			t.Errorf("hostEnv(%s) = %q, want %q", raw, got, want)
+		}
+	}
+}
