@@ -47,6 +47,9 @@ type Context struct {
 	Token *TokenInfo
 	Key   *TokenKey // nil without --token-key
 	L     Lang
+	// Missing is the mandatory evidence the case lacks, worked out once per case: the
+	// evidence check and the verdict both read it.
+	Missing []string
 }
 
 // DirInfo is what the directory answered for a case.

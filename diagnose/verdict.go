@@ -151,7 +151,7 @@ func (ch *Chain) lookup(ctx context.Context, f *Facts) (DirInfo, error) {
 
 // Judge runs every check on resolved facts and builds the verdict.
 func (ch *Chain) Judge(f *Facts, dir DirInfo) *Verdict {
-	cx := &Context{Facts: f, Rules: ch.Rules, Dir: dir, Key: ch.TokenKey, L: ch.lang()}
+	cx := &Context{Facts: f, Rules: ch.Rules, Dir: dir, Key: ch.TokenKey, L: ch.lang(), Missing: missingEvidence(f)}
 	if f.Token != "" {
 		cx.Token = ParseToken(f.Token)
 	}
@@ -169,7 +169,7 @@ func (ch *Chain) Judge(f *Facts, dir DirInfo) *Verdict {
 		Section:         categoryInfo[cat].Section,
 		Action:          categoryInfo[cat].Action,
 		Checks:          results,
-		MissingEvidence: missingEvidence(f),
+		MissingEvidence: cx.Missing,
 		Lang:            string(cx.L),
 		Rules:           RulesRef{Name: ch.Rules.Name, Version: ch.Rules.Version, SHA256: ch.Rules.Hash()},
 		Request:         summarize(cx),
