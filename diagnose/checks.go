@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -433,17 +434,11 @@ func jsonProblem(b []byte, l Lang) string {
 	switch {
 	case err == nil:
 		return l.T("conteúdo depois do JSON", "content after the JSON value")
-	case asSyntax(err, &se):
+	case errors.As(err, &se):
 		line, col := lineCol(b, int(se.Offset)-1) // Offset counts the offending byte
 		return l.T("linha %d, coluna %d: %s", "line %d, column %d: %s", line, col, strings.TrimPrefix(se.Error(), "json: "))
 	}
 	return l.T("termina antes da hora (falta fechar chaves ou aspas)", "ends too early (unclosed braces or quotes)")
-}
-
-func asSyntax(err error, se **json.SyntaxError) bool {
-	s, ok := err.(*json.SyntaxError)
-	*se = s
-	return ok
 }
 
 // violationText words a schema violation without repeating the value: payloads carry

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -114,7 +115,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 	}
 	// A bundle must pass its own verification before it is written.
 	if _, problems := evidence.Verify(rl.Redaction, b.Zip); len(problems) > 0 {
-		return &exitError{exitRefused, fmt.Errorf("the bundle built for %s fails verification:\n  - %s", casePath, joinLines(problems))}
+		return &exitError{exitRefused, fmt.Errorf("the bundle built for %s fails verification:\n  - %s", casePath, strings.Join(problems, "\n  - "))}
 	}
 	if err := evidence.WriteAtomic(opts.out, b.Zip); err != nil {
 		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", opts.out, pathErr(err))}
@@ -144,17 +145,6 @@ func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest) erro
 		fmt.Fprintf(a.stdout, "  %-15s %7d  %s\n", f.Name, f.Size, f.SHA256)
 	}
 	return nil
-}
-
-func joinLines(ss []string) string {
-	out := ""
-	for i, s := range ss {
-		if i > 0 {
-			out += "\n  - "
-		}
-		out += s
-	}
-	return out
 }
 
 func (a *app) newEscalateVerifyCommand() *cobra.Command {
