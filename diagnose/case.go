@@ -288,7 +288,7 @@ func ParseCase(name string, data []byte) (*Case, error) {
 		return nil, err
 	}
 	c.Source = name
-	c.setPlaces(name)
+	c.setPlaces(name, data)
 	return &c, nil
 }
 
@@ -402,12 +402,19 @@ func lineCol(data []byte, off int) (int, int) {
 }
 
 // setPlaces records where the timestamps were, as name:line, for their error messages.
-func (c *Case) setPlaces(name string) {
-	for _, ts := range []*Timestamp{&c.Request.At, &c.Credentials.TokenIssuedAt} {
-		if line, ok := strings.CutPrefix(ts.Place, "line "); ok {
-			ts.Place = name + ":" + line
-		} else if ts.Place == "" {
-			ts.Place = name
+func (c *Case) setPlaces(name string, data []byte) {
+	for _, f := range []struct {
+		ts   *Timestamp
+		path []string
+	}{{&c.Request.At, []string{"request", "at"}}, {&c.Credentials.TokenIssuedAt, []string{"credentials", "token_issued_at"}}} {
+		switch line, ok := strings.CutPrefix(f.ts.Place, "line "); {
+		case ok: // YAML said where
+			f.ts.Place = name + ":" + line
+		case f.ts.Raw != "": // JSON does not: find the key
+			l, _ := lineCol(data, keyOffset(data, f.path))
+			f.ts.Place = fmt.Sprintf("%s:%d", name, l)
+		default:
+			f.ts.Place = name
 		}
 	}
 }

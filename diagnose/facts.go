@@ -148,7 +148,7 @@ func Resolve(c *Case, r *rules.Rules) (*Facts, error) {
 		}
 		u, err := url.Parse(s)
 		if err != nil {
-			return nil, inputErr(c.place("request.url"), "request.url: %q is not a URL", s)
+			return nil, inputErr(c.place("request.url"), "request.url: not a URL (check what was pasted)")
 		}
 		f.URL = u
 		if e, ok := r.EnvironmentOfHost(u.Hostname()); ok {
