@@ -383,7 +383,8 @@ func TestResolveBadTimeNamesLineAndField(t *testing.T) {
 		{"request.at", "case.yaml", "ticket: SUP-1\nrequest:\n  method: POST\n  at: \"ontem à noite\"\n", "case.yaml:4", "request.at"},
 		{"request.at unquoted", "case.yaml", "ticket: SUP-1\n\nrequest:\n  at: 2026/11/20 10:00\n", "case.yaml:4", "request.at"},
 		{"token_issued_at", "case.yaml", "request:\n  at: \"2026-11-20 10:00\"\ncredentials:\n  user: alfa.maria\n  token_issued_at: \"as 9 da manha\"\n", "case.yaml:5", "credentials.token_issued_at"},
-		{"json request.at", "case.json", "{\"request\": {\"at\": \"ontem\"}}", "case.json", "request.at"},
+		{"json request.at", "case.json", "{\"request\": {\"at\": \"ontem\"}}", "case.json:1", "request.at"},
+		{"json request.at on its line", "case.json", "{\n  \"ticket\": \"at\",\n  \"request\": {\n    \"at\": \"ontem\"\n  }\n}", "case.json:4", "request.at"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
