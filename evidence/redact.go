@@ -21,6 +21,7 @@ import (
 
 	"triagem/diagnose"
 	"triagem/internal/brdoc"
+	"triagem/internal/sensitive"
 	"triagem/rules"
 )
 
@@ -60,14 +61,14 @@ import (
 // Redactor masks one bundle's worth of data; it is stateful so that the same value always
 // gets the same mask within a bundle. Not safe for concurrent use.
 type Redactor struct {
+	pol      *sensitive.Policy // what is secret and personal, by name
 	headers  map[string]string // lower-case name -> name as in the rules
 	fields   map[string]string
 	patterns []pattern
-	headerRE *regexp.Regexp // "Name: value" in free text
-	fieldRE  *regexp.Regexp // `"name": value` and "name=value" in free text
-	docs     int            // index of the first cpf/cnpj pattern, -1 without one
+	docs     int // index of the first cpf/cnpj pattern, -1 without one
 	cpf      *pattern
 	cnpj     *pattern
+	phone    *pattern // the first phone pattern, for values under a key that names a phone
 
 	masks   map[string]map[string]string // kind -> normalised value -> mask
 	next    map[string]int               // kind -> last #n given
@@ -115,6 +116,7 @@ type pattern struct {
 	phone      bool   // normalised by digits, without the country code
 	minDigits  int    // every match has at least this many digits: a cheap pre-filter
 	must       string // every match holds each of these bytes
+	finder     func(string) []span
 }
 
 type secret struct{ mask, kind string }
@@ -139,7 +141,10 @@ type Finding struct {
 
 // maxSecrets bounds the literal values looked for in every text: the API key, its SHA-256,
 // tokens and masked header values. Beyond it, values are still masked where they stand.
-const maxSecrets = 64
+const maxSecrets = 512
+
+// minSecret is the shortest secret looked for wherever it recurs.
+const minSecret = 4
 
 // authHeader is masked whatever the rules say: the contract forbids its value in a bundle.
 const authHeader = "Authorization"
@@ -172,10 +177,7 @@ func NewRedactor(r rules.Redaction) (*Redactor, error) {
 			rd.fields[strings.ToLower(f)] = n
 		}
 	}
-	rd.headerRE = namesRE(`(?i)(?:^|[^A-Za-z0-9_-])(%s)["']?[ \t]*[:=][ \t]*`, rd.headers)
-	if len(rd.fields) > 0 {
-		rd.fieldRE = namesRE(`(?i)(?:"(%[1]s)"[ \t]*:|(?:^|[^A-Za-z0-9_])(%[1]s)[ \t]*=)[ \t]*`, rd.fields)
-	}
+	rd.pol = policyOf(r)
 	for i, p := range r.Patterns {
 		name := sanitizeName(p.Name)
 		if name == "" {
@@ -187,6 +189,8 @@ func NewRedactor(r rules.Redaction) (*Redactor, error) {
 			cp.doc = brdoc.CPF
 		case "cnpj":
 			cp.doc = brdoc.CNPJ
+		case "phone":
+			cp.phone, cp.finder = true, phoneSpans
 		case "regex":
 			re, err := regexp.Compile(p.Regex)
 			if err != nil || p.Regex == "" {
@@ -199,7 +203,7 @@ func NewRedactor(r rules.Redaction) (*Redactor, error) {
 				cp.must = string(mustBytes(st.Simplify()))
 			}
 		default:
-			return nil, fmt.Errorf("redaction.patterns[%d] (%s): %q is not a pattern kind (cpf, cnpj, regex)", i, name, p.Kind)
+			return nil, fmt.Errorf("redaction.patterns[%d] (%s): %q is not a pattern kind (cpf, cnpj, phone, regex)", i, name, p.Kind)
 		}
 		rd.patterns = append(rd.patterns, cp)
 	}
@@ -210,23 +214,14 @@ func NewRedactor(r rules.Redaction) (*Redactor, error) {
 			rd.cpf = p
 		case p.doc == brdoc.CNPJ && rd.cnpj == nil:
 			rd.cnpj = p
+		case p.phone && rd.phone == nil:
+			rd.phone = p
 		}
 		if p.doc != 0 && rd.docs < 0 {
 			rd.docs = i
 		}
 	}
 	return rd, nil
-}
-
-func namesRE(format string, names map[string]string) *regexp.Regexp {
-	keys := make([]string, 0, len(names))
-	for k := range names {
-		keys = append(keys, regexp.QuoteMeta(k))
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		return len(keys[i]) > len(keys[j]) || len(keys[i]) == len(keys[j]) && keys[i] < keys[j]
-	})
-	return regexp.MustCompile(fmt.Sprintf(format, strings.Join(keys, "|")))
 }
 
 // sanitizeName keeps what a mask may hold of a rules name: letters, digits, '_', '-', '.'.
@@ -259,6 +254,11 @@ func (rd *Redactor) Report() Report {
 	for _, b := range rd.items {
 		r.Items = append(r.Items, b...)
 	}
+	// The case is masked where secrets live first (headers, bodies), so that they are known
+	// wherever else they recur; the report lists it as a reader meets it, in the contract's order.
+	sort.SliceStable(r.Items, func(i, j int) bool {
+		return caseRank(r.Items[i].Where) < caseRank(r.Items[j].Where)
+	})
 	for k, v := range rd.counts {
 		r.Counts[k] = v
 	}
@@ -373,8 +373,10 @@ func (rd *Redactor) stable(w *walker, s string, line int) string {
 
 func (rd *Redactor) round(w *walker, s string, line int) string {
 	s = rd.stageSecrets(w, s, line)
-	s = rd.stageHeaders(w, s, line)
-	s = rd.stageFields(w, s, line)
+	s = rd.stageUserinfo(w, s, line)
+	s = rd.stageNamed(w, s, line)
+	s = rd.stageXML(w, s, line)
+	s = rd.stageMultipart(w, s, line)
 	s = rd.stageJWT(w, s, line)
 	s = rd.stageBearer(w, s, line)
 	for i := range rd.patterns {
@@ -502,8 +504,11 @@ func (rd *Redactor) stageSecrets(w *walker, s string, line int) string {
 			if i < 0 {
 				break
 			}
-			c = append(c, span{off + i, off + i + len(v), len(v)})
-			off += i + len(v)
+			st, en := off+i, off+i+len(v)
+			if len(v) >= 8 || wordBounded(s, st, en) {
+				c = append(c, span{st, en, len(v)})
+			}
+			off = en
 		}
 	}
 	if len(c) == 0 {
@@ -516,44 +521,30 @@ func (rd *Redactor) stageSecrets(w *walker, s string, line int) string {
 	})
 }
 
+// addSecret registers a value masked as a secret, so that it is masked wherever it recurs:
+// as it is and in the encodings it travels in (URL-encoded, JSON-escaped, base64 and
+// base64url). Values shorter than minSecret are not looked for: a 3-character PIN would mask
+// every "123" of a payload. Values shorter than 8 are matched only as whole words.
 func (rd *Redactor) addSecret(value, mask, kind string) {
-	if len(value) < 8 || len(rd.byLen) >= maxSecrets || rd.scan != nil {
+	if len(value) < minSecret || rd.scan != nil {
 		return
 	}
 	if _, ok := rd.secrets[value]; ok {
 		return
 	}
-	rd.secrets[value] = secret{mask, kind}
-	rd.byLen = append(rd.byLen, value)
-	clear(rd.memo) // texts masked before may hold it
-	sort.SliceStable(rd.byLen, func(i, j int) bool { return len(rd.byLen[i]) > len(rd.byLen[j]) })
-}
-
-// stageHeaders masks "Authorization: Bearer ..." and the like in free text (a pasted request,
-// a log line). The value runs to the end of the credential, or of the line for cookies.
-func (rd *Redactor) stageHeaders(w *walker, s string, line int) string {
-	if strings.IndexByte(s, ':') < 0 && strings.IndexByte(s, '=') < 0 {
-		return s
-	}
-	ms := rd.headerRE.FindAllStringSubmatchIndex(s, -1)
-	if ms == nil {
-		return s
-	}
-	var c []span
-	var names []string
-	end := 0
-	for _, m := range ms {
-		if m[2] < end {
-			continue // inside the previous value: it is masked with it
+	added := false
+	for _, v := range encodings(value) {
+		if _, ok := rd.secrets[v]; ok || len(v) < minSecret || len(rd.byLen) >= maxSecrets {
+			continue
 		}
-		name := rd.headers[strings.ToLower(s[m[2]:m[3]])]
-		vs, ve := headerValue(s, m[1], strings.Contains(strings.ToLower(name), "cookie"))
-		end = ve
-		if ve > vs {
-			c, names = append(c, span{vs, ve, len(names)}), append(names, name)
-		}
+		rd.secrets[v] = secret{mask, kind}
+		rd.byLen = append(rd.byLen, v)
+		added = true
 	}
-	return rd.replaceSpans(w, s, line, c, func(i int, v string) (string, string) { return rd.headerMask(names[i], v) })
+	if added {
+		clear(rd.memo) // texts masked before may hold it
+		sort.SliceStable(rd.byLen, func(i, j int) bool { return len(rd.byLen[i]) > len(rd.byLen[j]) })
+	}
 }
 
 // replaceSpans masks the candidate spans that touch no mask; maskOf gets the candidate's
@@ -662,36 +653,6 @@ func isSchemeWord(w string) bool {
 	return true
 }
 
-// stageFields masks `"senha": "..."` and "senha=..." in free text (a payload that is not
-// valid JSON, a form body, a query string).
-func (rd *Redactor) stageFields(w *walker, s string, line int) string {
-	if rd.fieldRE == nil || strings.IndexByte(s, '=') < 0 && strings.IndexByte(s, '"') < 0 {
-		return s
-	}
-	ms := rd.fieldRE.FindAllStringSubmatchIndex(s, -1)
-	if ms == nil {
-		return s
-	}
-	var c []span
-	var names []string
-	end := 0
-	for _, m := range ms {
-		n := m[2:4]
-		if n[0] < 0 {
-			n = m[4:6]
-		}
-		if n[0] < end {
-			continue // inside the previous value: it is masked with it
-		}
-		vs, ve := fieldValue(s, m[1])
-		end = ve
-		if v := s[vs:ve]; ve > vs && v != "null" && v != "true" && v != "false" {
-			c, names = append(c, span{vs, ve, len(names)}), append(names, rd.fields[strings.ToLower(s[n[0]:n[1]])])
-		}
-	}
-	return rd.replaceSpans(w, s, line, c, func(i int, v string) (string, string) { return rd.fieldMask(names[i], v) })
-}
-
 func fieldValue(s string, i int) (int, int) {
 	if i < len(s) && s[i] == '"' {
 		j := i + 1
@@ -741,7 +702,7 @@ func findJWTs(s string) []span {
 	var out []span
 	runEnd, starts := -1, 0
 	for i := 0; i+4 < len(s); i++ {
-		if s[i] != 'e' || i > 0 && (isWordByte(s[i-1]) && s[i-1] != '_') || !b64ObjectStart(s[i:i+4]) {
+		if s[i] != 'e' || i > 0 && (isWordByte(s[i-1]) && s[i-1] != '_') && !afterEscape(s, i) || !b64ObjectStart(s[i:i+4]) {
 			continue
 		}
 		if i >= runEnd { // a new run of base64: where it ends is the same for every start in it
@@ -813,13 +774,20 @@ func b64(p string) ([]byte, error) {
 	return base64.RawURLEncoding.DecodeString(strings.TrimRight(p, "="))
 }
 
-var bearerRE = regexp.MustCompile(`(?i)\bbearer[ \t]+([A-Za-z0-9._~+/=-]{8,})`)
+var bearerRE = regexp.MustCompile(`(?i)\bbearer(?:[ \t]+|%20|\+)([A-Za-z0-9._~+/=-]{8,})`)
+
+// afterEscape: s[i] follows a URL escape (%20eyJ...), which separates like the character
+// it stands for.
+func afterEscape(s string, i int) bool {
+	return i >= 3 && s[i-3] == '%' && isHexByte(s[i-2]) && isHexByte(s[i-1])
+}
 
 // stageBearer masks an opaque "Bearer <value>" (a JWT was masked already).
 func (rd *Redactor) stageBearer(w *walker, s string, line int) string {
 	if !containsFoldASCII(s, "bearer") {
 		return s
 	}
+	// "Bearer+abc" in a form body: the + is a space; "Bearer%20abc" likewise.
 	var c []span
 	for _, m := range bearerRE.FindAllStringSubmatchIndex(s, -1) {
 		c = append(c, span{m[2], m[3], 0})
@@ -838,7 +806,13 @@ func containsFoldASCII(s, lower string) bool {
 
 // stageDocs masks valid CPFs and CNPJs (brdoc finds them by their check digits).
 func (rd *Redactor) stageDocs(w *walker, s string, line int) string {
+	if !hasDigits(s, 2) {
+		return s
+	}
 	ms := brdoc.FindAll(s)
+	if hasDigits(s, 11) {
+		ms = append(ms, brdoc.FindLoose(s)...)
+	}
 	if ms == nil {
 		return s
 	}
@@ -857,6 +831,12 @@ func (rd *Redactor) stageDocs(w *walker, s string, line int) string {
 }
 
 func (rd *Redactor) stagePattern(w *walker, s string, line int, p *pattern) string {
+	if p.finder != nil {
+		if !hasDigits(s, 8) {
+			return s
+		}
+		return rd.replaceSpans(w, s, line, p.finder(s), func(_ int, v string) (string, string) { return rd.valueMask(p, v), p.name })
+	}
 	if p.minDigits > 0 && !hasDigits(s, p.minDigits) {
 		return s
 	}
@@ -896,9 +876,16 @@ func (rd *Redactor) valueMask(p *pattern, v string) string {
 	norm, keep := "", ""
 	switch {
 	case p.doc == brdoc.CPF:
-		norm, _ = brdoc.NormalizeCPF(v)
+		if norm, _ = brdoc.NormalizeCPF(v); norm == "" {
+			norm = digitsOf(v) // a loose shape: "529 982 247 25"
+		}
 	case p.doc == brdoc.CNPJ:
-		norm, _ = brdoc.NormalizeCNPJ(v)
+		if norm, _ = brdoc.NormalizeCNPJ(v); norm == "" {
+			norm = digitsOf(v)
+		}
+	case p.keepDomain && strings.Contains(strings.ToLower(v), "%40"):
+		v = strings.NewReplacer("%2540", "@", "%40", "@").Replace(strings.ToLower(v))
+		fallthrough
 	case p.keepDomain && strings.Contains(v, "@"):
 		norm = strings.ToLower(v)
 		keep = "@" + safeDomain(norm[strings.LastIndexByte(norm, '@')+1:])
@@ -906,6 +893,9 @@ func (rd *Redactor) valueMask(p *pattern, v string) string {
 		norm = digitsOf(v)
 		if len(norm) >= 12 && strings.HasPrefix(norm, "55") {
 			norm = norm[2:]
+		}
+		if (len(norm) == 11 || len(norm) == 12) && norm[0] == '0' {
+			norm = norm[1:] // the trunk prefix: 011 98765-4321
 		}
 	default:
 		if d := digitsOf(v); d != "" && onlyDigitsAndPunct(v) {
@@ -1117,7 +1107,9 @@ func (rd *Redactor) fieldMask(name, value string) (mask, kind string) {
 	if v := strings.TrimSpace(value); looksJWT(v) {
 		return rd.token(v).mask, "token"
 	}
-	return fmt.Sprintf("[%s, %d chars]", name, utf8.RuneCountInString(value)), "field"
+	m := fmt.Sprintf("[%s, %d chars]", name, utf8.RuneCountInString(value))
+	rd.addSecret(value, m, "field")
+	return m, "field"
 }
 
 // isAPIKeyName: apiKey, api_key, X-Api-Key, ApiKey.
@@ -1495,6 +1487,7 @@ const (
 	hintCPF hint = 1 << iota
 	hintCNPJ
 	hintPhone
+	hintSecret // under a secret name: every value is masked but for identity names
 )
 
 func hintOf(key string) hint {
@@ -1508,6 +1501,13 @@ func hintOf(key string) hint {
 	}
 	if strings.Contains(k, "fone") || strings.Contains(k, "phone") || strings.Contains(k, "celular") || strings.Contains(k, "whatsapp") {
 		h |= hintPhone
+	} else {
+		for _, w := range sensitive.Words(key) {
+			switch w {
+			case "tel", "cel", "mobile", "contato", "contact", "fax", "sms", "ddd":
+				h |= hintPhone
+			}
+		}
 	}
 	return h
 }
@@ -1520,11 +1520,17 @@ func (rd *Redactor) walk(w *walker, v *jval, h hint) {
 	}
 	switch v.kind {
 	case jStr:
+		if h&hintSecret != 0 && rd.secretLeaf(w, v) {
+			return
+		}
 		if rd.jsonInString(w, v) {
 			return
 		}
 		v.s = rd.hinted(w, v.s, int(v.line), h, false)
 	case jNum:
+		if h&hintSecret != 0 && rd.secretLeaf(w, v) {
+			return
+		}
 		if s := rd.hinted(w, v.s, int(v.line), h, true); s != v.s {
 			v.kind, v.s = jStr, s
 		}
@@ -1552,8 +1558,16 @@ func (rd *Redactor) walk(w *walker, v *jval, h hint) {
 				w.pop()
 			}
 			w.push(k)
-			if !(ki.secret && rd.secretField(w, k, kid)) {
-				rd.walk(w, kid, ki.hint)
+			switch {
+			case ki.secret && rd.secretField(w, k, kid):
+			case rd.personalField(w, k, kid):
+			default:
+				// A key's hint holds for what lies under it: telefone: {ddd: 11, numero: ...}.
+				kh := ki.hint | h&(hintPhone|hintSecret)
+				if identityName(k) {
+					kh &^= hintSecret
+				}
+				rd.walk(w, kid, kh)
 			}
 			w.pop()
 		}
@@ -1591,10 +1605,7 @@ func (rd *Redactor) keyInfo(k string) *keyFacts {
 	if ki, ok := rd.keys[k]; ok {
 		return ki
 	}
-	lk := strings.ToLower(k)
-	_, h := rd.headers[lk]
-	_, f := rd.fields[lk]
-	ki := &keyFacts{hint: hintOf(k), secret: h || f}
+	ki := &keyFacts{hint: hintOf(k), secret: rd.secretName(k)}
 	if len(rd.keys) < 4096 {
 		rd.keys[k] = ki
 	}
@@ -1605,14 +1616,21 @@ func (rd *Redactor) keyInfo(k string) *keyFacts {
 func (rd *Redactor) secretField(w *walker, key string, v *jval) bool {
 	lk := strings.ToLower(key)
 	header, isHeader := rd.headers[lk]
-	field, isField := rd.fields[lk]
-	if !isHeader && !isField {
+	field := rd.displayName(key)
+	if !isHeader && !rd.secretName(key) {
 		return false
 	}
 	var text string
 	switch v.kind {
 	case jNull, jBool:
 		return true
+	case jObj, jArr:
+		// credentials: {login: ..., senha: ...}: what support reads (the login) stays, and
+		// everything else under the secret name goes.
+		if len(v.kids) > 0 {
+			rd.walk(w, v, hintSecret)
+			return true
+		}
 	case jNum:
 		// A numeric password or PIN is a secret; a count (the report's {"token": 2}) is not.
 		if len(digitsOf(v.s)) < 4 {
@@ -1644,6 +1662,14 @@ func (rd *Redactor) secretField(w *walker, key string, v *jval) bool {
 // hinted masks a string or a number's text. A number is only looked at for a valid CPF or
 // CNPJ (an amount, an id or a timestamp stays readable) unless its key names what it is.
 func (rd *Redactor) hinted(w *walker, s string, line int, h hint, number bool) string {
+	if h&hintPhone != 0 && h&(hintCPF|hintCNPJ) == 0 && rd.phone != nil && !rd.isMask(s) {
+		// Under a key that names a phone, any 8 or more digits in phone punctuation are one.
+		if d := digitsOf(s); len(d) >= 8 && len(d) <= 15 && onlyDigitsAndPunct(s) {
+			mask := rd.valueMask(rd.phone, s)
+			rd.record(w, line, rd.phone.name, utf8.RuneCountInString(s), mask)
+			return mask
+		}
+	}
 	if number && h&hintPhone == 0 {
 		if h&(hintCPF|hintCNPJ) != 0 {
 			if m := rd.mistypedDoc(w, s, line, h); m != s {
@@ -1763,6 +1789,24 @@ func indentOf(d []byte) string {
 
 // ---- the case ----
 
+// caseOrder is the contract's order of a case's places, for the report.
+var caseOrder = []string{"ticket", "partner", "environment", "product", "error", "request.method", "request.url",
+	"request.at", "request.headers", "request.body", "response", "credentials"}
+
+// caseRank orders the report's case items by caseOrder; other files keep their places after.
+func caseRank(where string) int {
+	rest, ok := strings.CutPrefix(where, caseWhere+": ")
+	if !ok {
+		return len(caseOrder) + 1
+	}
+	for i, p := range caseOrder {
+		if strings.HasPrefix(rest, p) {
+			return i
+		}
+	}
+	return len(caseOrder)
+}
+
 // caseWhere is how the report names the case's places.
 const caseWhere = "case.yaml"
 
@@ -1827,6 +1871,40 @@ func (rd *Redactor) Case(c *diagnose.Case) (doc any, token *TokenView, err error
 		v.done = true
 		add(o, k, v)
 	}
+	// Where secrets live (headers, the URL, the bodies) is masked first, so that a secret
+	// learnt there is masked where it recurs: a password repeated in the error message.
+	req, reqPath := jval{kind: jObj}, []string{"request"}
+	var headers jval
+	if len(headerNames) > 0 {
+		headers = jval{kind: jObj}
+		for _, k := range headerNames {
+			v := strVal(c.Request.Headers[k])
+			v.key = k
+			w := at("request", "headers", k)
+			if rd.pol.SecretHeader(k) && strings.TrimSpace(v.s) != "" && !rd.isMask(v.s) {
+				// Deny by default: only the rules' harmless headers keep their value.
+				mask, kind := rd.headerMask(rd.displayName(k), v.s)
+				rd.record(w, 0, kind, utf8.RuneCountInString(v.s), mask)
+				v = strVal(mask)
+				v.done = true
+			}
+			add(&headers, k, v)
+		}
+		rd.walk(at("request", "headers"), &headers, 0)
+		headers.done = true
+	}
+	url := strVal(c.Request.URL)
+	if c.Request.URL != "" {
+		rd.walk(at("request", "url"), &url, 0)
+		url.done = true
+	}
+	reqBody, hasReqBody := rd.body(at("request", "body"), c.Request.Body)
+	var respBody jval
+	hasRespBody := false
+	if c.Response != nil {
+		respBody, hasRespBody = rd.body(at("response", "body"), c.Response.Body)
+	}
+
 	root := jval{kind: jObj}
 	addText(&root, nil, "ticket", c.Ticket)
 	addText(&root, nil, "partner", c.Partner)
@@ -1834,22 +1912,16 @@ func (rd *Redactor) Case(c *diagnose.Case) (doc any, token *TokenView, err error
 	addText(&root, nil, "product", c.Product)
 	addText(&root, nil, "error", c.Error)
 
-	req, reqPath := jval{kind: jObj}, []string{"request"}
 	addText(&req, reqPath, "method", c.Request.Method)
-	addText(&req, reqPath, "url", c.Request.URL)
+	if c.Request.URL != "" {
+		add(&req, "url", url)
+	}
 	addText(&req, reqPath, "at", timestampText(c.Request.At))
 	if len(headerNames) > 0 {
-		// Before the bodies: header values become literal secrets, looked for in them.
-		h := jval{kind: jObj}
-		for _, k := range headerNames {
-			add(&h, k, strVal(c.Request.Headers[k]))
-		}
-		rd.walk(at("request", "headers"), &h, 0)
-		h.done = true
-		add(&req, "headers", h)
+		add(&req, "headers", headers)
 	}
-	if b, ok := rd.body(at("request", "body"), c.Request.Body); ok {
-		add(&req, "body", b)
+	if hasReqBody {
+		add(&req, "body", reqBody)
 	}
 	if len(req.kids) > 0 {
 		add(&root, "request", req)
@@ -1859,8 +1931,8 @@ func (rd *Redactor) Case(c *diagnose.Case) (doc any, token *TokenView, err error
 		if c.Response.Status != 0 {
 			add(&resp, "status", jval{kind: jNum, s: strconv.Itoa(c.Response.Status)})
 		}
-		if b, ok := rd.body(at("response", "body"), c.Response.Body); ok {
-			add(&resp, "body", b)
+		if hasRespBody {
+			add(&resp, "body", respBody)
 		}
 		if len(resp.kids) > 0 {
 			add(&root, "response", resp)

@@ -327,7 +327,7 @@ func TestCaseKeepsWhatSupportReads(t *testing.T) {
 		{"amount, as written", strings.Contains(raw, `"valor": 1500.00`), true},
 		{"date", valueAt(t, body, "proposta.data"), "2026-11-18"},
 		{"cidadeId", valueAt(t, body, "endereco.cidadeId"), 5270.0},
-		{"name", valueAt(t, body, "cliente.nome"), "Maria das Dores"},
+		{"name (personal data, masked by its field)", valueAt(t, body, "cliente.nome"), "[nome, 15 chars]"},
 		{"user", valueAt(t, cs, "credentials.user"), "alfa.maria"},
 		{"request time", valueAt(t, cs, "request.at"), "2026-11-18T14:05:00-03:00"},
 		{"URL", valueAt(t, cs, "request.url"), "https://api-externo-stag.crefazon.com.br/api/v2/propostas/pre-analise"},
@@ -522,9 +522,11 @@ func TestJSON(t *testing.T) {
     "cookie": "[header Cookie, 35 chars]"
   },
   "login": {
-    "PIN": 1234,
+    "PIN": "[PIN, 4 chars]",
     "senha": "[senha, 8 chars]",
-    "secret": "[secret, 9 chars]",
+    "secret": {
+      "a": "[a, 1 chars]"
+    },
     "token": null,
     "password": ""
   },

@@ -432,13 +432,13 @@ func (r *Rules) validate() Problems {
 	for i, p := range r.Redaction.Patterns {
 		path := fmt.Sprintf("redaction.patterns[%d]", i)
 		switch p.Kind {
-		case "cpf", "cnpj":
+		case "cpf", "cnpj", "phone":
 		case "regex":
 			if _, err := regexp.Compile(p.Regex); err != nil || p.Regex == "" {
 				add(path+".regex", "not a regular expression: %v", err)
 			}
 		default:
-			add(path+".kind", "%q is not a pattern kind (cpf, cnpj, regex)", p.Kind)
+			add(path+".kind", "%q is not a pattern kind (cpf, cnpj, phone, regex)", p.Kind)
 		}
 		if p.Name == "" {
 			add(path+".name", "missing")

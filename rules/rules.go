@@ -150,13 +150,22 @@ type Redaction struct {
 	Headers  []string           `yaml:"headers" json:"headers"`
 	Fields   []string           `yaml:"fields" json:"fields"`
 	Patterns []RedactionPattern `yaml:"patterns" json:"patterns"`
+	// SecretWords make a field, parameter, cookie or header name a secret when one of the
+	// name's words is among them ("auth*" is a prefix). See internal/sensitive.
+	SecretWords []string `yaml:"secret_words,omitempty" json:"secret_words,omitempty"`
+	// SafeHeaders are the only headers whose values are kept: every other header is masked.
+	SafeHeaders []string `yaml:"safe_headers,omitempty" json:"safe_headers,omitempty"`
+	// PersonalFields are key paths of personal data (names, birth dates, addresses);
+	// ReadableFields are exceptions under them.
+	PersonalFields []string `yaml:"personal_fields,omitempty" json:"personal_fields,omitempty"`
+	ReadableFields []string `yaml:"readable_fields,omitempty" json:"readable_fields,omitempty"`
 }
 
 // RedactionPattern is one kind of personal data. Kind "cpf" and "cnpj" are recognised by
 // their check digits (so other numbers stay readable); kind "regex" by Regex.
 type RedactionPattern struct {
 	Name       string `yaml:"name" json:"name"`
-	Kind       string `yaml:"kind" json:"kind"` // cpf, cnpj, regex
+	Kind       string `yaml:"kind" json:"kind"` // cpf, cnpj, phone, regex
 	Regex      string `yaml:"regex,omitempty" json:"regex,omitempty"`
 	KeepLast   int    `yaml:"keep_last,omitempty" json:"keep_last,omitempty"`     // characters kept at the end, to correlate
 	KeepDomain bool   `yaml:"keep_domain,omitempty" json:"keep_domain,omitempty"` // e-mail: keep what follows @

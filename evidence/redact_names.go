@@ -1,0 +1,343 @@
+package evidence
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"triagem/internal/brdoc"
+	"triagem/internal/sensitive"
+	"triagem/rules"
+)
+
+// Secrets by name, in free text: a pasted request, a form body, a log line, an XML or
+// multipart payload. Which names are secret is internal/sensitive's answer (the rules'
+// vocabulary, deny by default); this file only finds names and their values in text.
+
+var policies sync.Map // *rules.Redaction fields, by content -> *sensitive.Policy
+
+// policyOf compiles the rules' vocabulary once per distinct redaction section.
+func policyOf(r rules.Redaction) *sensitive.Policy {
+	key := strings.Join(r.SecretWords, "\x00") + "\x01" + strings.Join(r.SafeHeaders, "\x00") + "\x01" +
+		strings.Join(r.PersonalFields, "\x00") + "\x01" + strings.Join(r.ReadableFields, "\x00") + "\x01" +
+		strings.Join(r.Headers, "\x00") + "\x01" + strings.Join(r.Fields, "\x00")
+	if p, ok := policies.Load(key); ok {
+		return p.(*sensitive.Policy)
+	}
+	c := sensitive.Config{
+		SecretWords:    append(append([]string(nil), sensitive.CoreSecretWords...), r.SecretWords...),
+		SafeHeaders:    r.SafeHeaders,
+		SecretHeaders:  append([]string{authHeader}, r.Headers...),
+		SecretFields:   r.Fields,
+		PersonalFields: r.PersonalFields,
+		ReadableFields: r.ReadableFields,
+	}
+	if len(c.SafeHeaders) == 0 {
+		c.SafeHeaders = sensitive.CoreSafeHeaders
+	}
+	p := sensitive.New(c)
+	policies.Store(key, p)
+	return p
+}
+
+// Policy is the definition of sensitive the redactor follows.
+func (rd *Redactor) Policy() *sensitive.Policy { return rd.pol }
+
+func phoneSpans(s string) []span {
+	ps := brdoc.FindPhones(s)
+	if ps == nil {
+		return nil
+	}
+	out := make([]span, len(ps))
+	for i, p := range ps {
+		out[i] = span{p.Start, p.End, 0}
+	}
+	return out
+}
+
+// namedRE finds a name followed by ':' or '=': `"senhaAtual": "..."`, `pwd=...`,
+// `X-Access-Token: ...`, `senha="..."`. Group 1 is a quoted name, group 2 a bare one, group 3
+// the operator.
+var namedRE = regexp.MustCompile(`(?:"([^"\\\n]{1,64})"|'([^'\\\n]{1,64})'|([A-Za-z_][A-Za-z0-9_.\[\]-]{0,63}))[ \t]*([:=])[ \t]*`)
+
+// secretName: a name whose value is a secret, by the vocabulary or the rules' lists.
+func (rd *Redactor) secretName(name string) bool {
+	return rd.pol.SecretName(name) || rd.pol.KnownSecretHeader(name)
+}
+
+// displayName is a name as a mask may hold it: as the rules write it when they list it.
+func (rd *Redactor) displayName(name string) string {
+	if n, ok := rd.fields[strings.ToLower(name)]; ok {
+		return n
+	}
+	if n, ok := rd.headers[strings.ToLower(name)]; ok {
+		return n
+	}
+	if n := sanitizeName(name); n != "" {
+		return n
+	}
+	return "field"
+}
+
+// stageNamed masks the values of secret names in free text. A header-like "Name: value" keeps
+// its scheme in the mask ("[header X-Access-Token, 40 chars]"); the rest is masked whole.
+func (rd *Redactor) stageNamed(w *walker, s string, line int) string {
+	if strings.IndexByte(s, ':') < 0 && strings.IndexByte(s, '=') < 0 {
+		return s
+	}
+	ms := namedRE.FindAllStringSubmatchIndex(s, -1)
+	if ms == nil {
+		return s
+	}
+	type found struct {
+		name   string
+		header bool
+	}
+	var c []span
+	var names []found
+	end := 0
+	for _, m := range ms {
+		if m[0] < end {
+			continue
+		}
+		var name string
+		quoted := false
+		switch {
+		case m[2] >= 0:
+			name, quoted = s[m[2]:m[3]], true
+		case m[4] >= 0:
+			name, quoted = s[m[4]:m[5]], true
+		default:
+			name = s[m[6]:m[7]]
+			if m[6] > 0 && (isWordByte(s[m[6]-1]) || s[m[6]-1] == '-') {
+				continue // the tail of a longer word, or a command-line flag (--token-key:)
+			}
+		}
+		if !rd.secretName(name) {
+			continue
+		}
+		op := s[m[8]]
+		var vs, ve int
+		_, known := rd.headers[strings.ToLower(name)]
+		header := op == ':' && (!quoted || known)
+		if header {
+			vs, ve = headerValue(s, m[1], strings.Contains(strings.ToLower(name), "cookie"))
+		} else {
+			vs, ve = fieldValue(s, m[1])
+		}
+		end = ve
+		if v := s[vs:ve]; ve > vs && v != "null" && v != "true" && v != "false" && !rd.isMask(v) {
+			c, names = append(c, span{vs, ve, len(names)}), append(names, found{name, header})
+		}
+	}
+	return rd.replaceSpans(w, s, line, c, func(i int, v string) (string, string) {
+		if names[i].header {
+			return rd.headerMask(rd.displayName(names[i].name), v)
+		}
+		return rd.fieldMask(rd.displayName(names[i].name), v)
+	})
+}
+
+// xmlRE finds an element with text content: <ns:senha attr="x">value</
+var xmlRE = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]{0,63})(?:\s[^<>]*)?>([^<]+)</`)
+
+// stageXML masks the text of XML elements whose name is a secret (<senha>...</senha>).
+func (rd *Redactor) stageXML(w *walker, s string, line int) string {
+	if strings.Index(s, "</") < 0 {
+		return s
+	}
+	var c []span
+	var names []string
+	for _, m := range xmlRE.FindAllStringSubmatchIndex(s, -1) {
+		if name := s[m[2]:m[3]]; rd.secretName(name) && strings.TrimSpace(s[m[4]:m[5]]) != "" {
+			c, names = append(c, span{m[4], m[5], len(names)}), append(names, name)
+		}
+	}
+	return rd.replaceSpans(w, s, line, c, func(i int, v string) (string, string) {
+		return rd.fieldMask(rd.displayName(names[i]), v)
+	})
+}
+
+var partRE = regexp.MustCompile(`(?i)content-disposition:[^\n]*?\bname="?([^";\r\n]{1,64})"?[^\n]*\n`)
+
+// stageMultipart masks the content of multipart/form-data parts whose name is a secret: the
+// text between the part's blank line and the next boundary line.
+func (rd *Redactor) stageMultipart(w *walker, s string, line int) string {
+	if !containsFoldASCII(s, "content-disposition") {
+		return s
+	}
+	var c []span
+	var names []string
+	for _, m := range partRE.FindAllStringSubmatchIndex(s, -1) {
+		name := s[m[2]:m[3]]
+		if !rd.secretName(name) {
+			continue
+		}
+		i := m[1]
+		// the part's other headers, up to the blank line
+		for i < len(s) {
+			j := strings.IndexByte(s[i:], '\n')
+			if j < 0 {
+				i = len(s)
+				break
+			}
+			if strings.TrimRight(s[i:i+j], "\r") == "" {
+				i += j + 1
+				break
+			}
+			i += j + 1
+		}
+		e := strings.Index(s[i:], "\n--")
+		if e < 0 {
+			e = len(s) - i
+		}
+		ve := i + e
+		if ve > i && s[ve-1] == '\r' {
+			ve--
+		}
+		if ve > i {
+			c, names = append(c, span{i, ve, len(names)}), append(names, name)
+		}
+	}
+	return rd.replaceSpans(w, s, line, c, func(i int, v string) (string, string) {
+		return rd.fieldMask(rd.displayName(names[i]), v)
+	})
+}
+
+// userinfoRE finds the user information of a URL: https://user:password@host.
+var userinfoRE = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]{0,15}://([^\s/?#@"'<>\[\]]{1,256})@`)
+
+// stageUserinfo masks a URL's user information whole, and learns its password, so that it is
+// masked wherever it recurs.
+func (rd *Redactor) stageUserinfo(w *walker, s string, line int) string {
+	if strings.Index(s, "://") < 0 || strings.IndexByte(s, '@') < 0 {
+		return s
+	}
+	var c []span
+	for _, m := range userinfoRE.FindAllStringSubmatchIndex(s, -1) {
+		c = append(c, span{m[2], m[3], 0})
+	}
+	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) {
+		mask := "[userinfo, " + itoa(len([]rune(v))) + " chars]"
+		if i := strings.IndexByte(v, ':'); i >= 0 && i+1 < len(v) {
+			rd.addSecret(v[i+1:], "[password, "+itoa(len([]rune(v[i+1:])))+" chars]", "field")
+		}
+		return mask, "userinfo"
+	})
+}
+
+// wordBounded: s[i:j] is not glued to a letter or digit on either side.
+func wordBounded(s string, i, j int) bool {
+	alnum := func(c byte) bool { return isWordByte(c) && c != '_' }
+	return (i == 0 || !alnum(s[i-1])) && (j >= len(s) || !alnum(s[j]))
+}
+
+// encodings are the forms a secret takes when it travels inside a URL, a JSON string or a
+// base64 blob.
+func encodings(v string) []string {
+	out := []string{v}
+	add := func(e string) {
+		for _, o := range out {
+			if o == e {
+				return
+			}
+		}
+		out = append(out, e)
+	}
+	add(url.QueryEscape(v))
+	add(url.PathEscape(v))
+	add(strings.ReplaceAll(url.QueryEscape(v), "+", "%20"))
+	if b, err := json.Marshal(v); err == nil {
+		add(string(b[1 : len(b)-1]))
+	}
+	if len(v) >= 6 {
+		add(base64.StdEncoding.EncodeToString([]byte(v)))
+		add(base64.RawStdEncoding.EncodeToString([]byte(v)))
+		add(base64.URLEncoding.EncodeToString([]byte(v)))
+		add(base64.RawURLEncoding.EncodeToString([]byte(v)))
+	}
+	return out
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// personalField masks whole the value of a key whose path the rules name as personal data
+// (cliente.nome, endereco.logradouro): a name or an address has no shape to find it by.
+func (rd *Redactor) personalField(w *walker, key string, v *jval) bool {
+	if v.kind == jNull || v.kind == jBool || rd.isMaskVal(v) {
+		return false
+	}
+	keys := make([]string, 0, len(w.segs))
+	for _, sg := range w.segs {
+		if sg.idx < 0 && sg.key != "<key>" {
+			keys = append(keys, sg.key)
+		}
+	}
+	if !rd.pol.PersonalPath(keys) {
+		return false
+	}
+	text := v.s
+	if v.kind == jObj || v.kind == jArr {
+		text = string(appendJSON(nil, v, "", 0))
+	}
+	if strings.TrimSpace(text) == "" {
+		return true
+	}
+	mask := "[" + rd.displayName(key) + ", " + itoa(len([]rune(text))) + " chars]"
+	kind := "personal"
+	rd.record(w, int(v.line), kind, len([]rune(text)), mask)
+	if rd.scan == nil {
+		if len(text) >= 6 {
+			rd.addSecret(text, mask, kind)
+		}
+		*v = jval{kind: jStr, s: mask, line: v.line, key: v.key}
+	}
+	return true
+}
+
+func (rd *Redactor) isMaskVal(v *jval) bool { return v.kind == jStr && rd.isMask(v.s) }
+
+// identityName: under a secret name (credentials: {...}), the members that say who, not how
+// to get in, stay readable.
+func identityName(k string) bool {
+	switch strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 32
+		}
+		if r >= 'a' && r <= 'z' {
+			return r
+		}
+		return -1
+	}, k) {
+	case "user", "usuario", "login", "username", "tokenissuedat", "tipo", "type", "scheme", "alg", "kid", "typ":
+		return true
+	}
+	return false
+}
+
+// secretLeaf masks a value found under a secret name, whatever its own name.
+func (rd *Redactor) secretLeaf(w *walker, v *jval) bool {
+	if rd.isMaskVal(v) || v.kind == jStr && strings.TrimSpace(v.s) == "" {
+		return true
+	}
+	name := "secret"
+	for i := len(w.segs) - 1; i >= 0; i-- {
+		if w.segs[i].idx < 0 && w.segs[i].key != "<key>" {
+			name = w.segs[i].key
+			break
+		}
+	}
+	mask, kind := rd.fieldMask(rd.displayName(name), v.s)
+	if rd.scan != nil {
+		kind = "field"
+	}
+	rd.record(w, int(v.line), kind, len([]rune(v.s)), mask)
+	if rd.scan == nil {
+		*v = jval{kind: jStr, s: mask, line: v.line, key: v.key}
+	}
+	return true
+}

@@ -1,0 +1,284 @@
+// Package sensitive is the program's one definition of what must not leave triagem in clear:
+// which field and header names carry secrets, which headers are harmless, and which field paths
+// hold a client's personal data. The vocabulary comes from the rules file (redaction section);
+// this package only compiles and answers questions about names. It does not mask anything:
+// evidence.Redactor does, for every output, from the Policy built here.
+//
+// The design is deny by default for credentials: a header is a secret unless it is on the
+// allowlist of harmless headers, and a field is a secret when one of the words of its name is
+// in the secret vocabulary, however the name is written (camelCase, snake_case, kebab-case,
+// with accents). A list of exact names would let through every spelling nobody listed.
+package sensitive
+
+import (
+	"path"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Config is the rules' vocabulary, as the rules file gives it.
+type Config struct {
+	// SecretWords are words that make a field or header name a secret. A word ending in "*"
+	// matches every word that starts with it ("auth*": authorization, authorisation, authToken).
+	SecretWords []string
+	// SafeHeaders are headers whose value is harmless (content type, accept, user agent...);
+	// every other header's value is masked.
+	SafeHeaders []string
+	// SecretHeaders are extra header names always masked (the rules' historical list).
+	SecretHeaders []string
+	// SecretFields are extra exact field names always masked.
+	SecretFields []string
+	// PersonalFields are key paths holding personal data (cliente.nome, endereco.*): each
+	// path is matched against the end of a value's key path, segment by segment, with the
+	// shell patterns of path.Match in each segment.
+	PersonalFields []string
+	// ReadableFields are key paths that stay readable even under a personal path
+	// (endereco.cidadeId: a city's id identifies nobody).
+	ReadableFields []string
+}
+
+// Policy answers questions about names. It is immutable and safe for concurrent use.
+type Policy struct {
+	words    map[string]bool
+	prefixes []string
+	safe     map[string]bool
+	headers  map[string]bool
+	fields   map[string]bool
+	personal [][]string
+	readable [][]string
+}
+
+// New compiles a Config.
+func New(c Config) *Policy {
+	p := &Policy{words: map[string]bool{}, safe: map[string]bool{}, headers: map[string]bool{}, fields: map[string]bool{}}
+	for _, w := range c.SecretWords {
+		w = fold(strings.TrimSpace(w))
+		if w == "" {
+			continue
+		}
+		if strings.HasSuffix(w, "*") {
+			if pre := strings.TrimSuffix(w, "*"); pre != "" {
+				p.prefixes = append(p.prefixes, pre)
+			}
+			continue
+		}
+		p.words[w] = true
+	}
+	for _, h := range c.SafeHeaders {
+		p.safe[strings.ToLower(strings.TrimSpace(h))] = true
+	}
+	for _, h := range c.SecretHeaders {
+		p.headers[strings.ToLower(strings.TrimSpace(h))] = true
+	}
+	for _, f := range c.SecretFields {
+		p.fields[fold(strings.TrimSpace(f))] = true
+	}
+	for _, f := range c.PersonalFields {
+		if segs := splitPath(f); len(segs) > 0 {
+			p.personal = append(p.personal, segs)
+		}
+	}
+	for _, f := range c.ReadableFields {
+		if segs := splitPath(f); len(segs) > 0 {
+			p.readable = append(p.readable, segs)
+		}
+	}
+	return p
+}
+
+func splitPath(s string) []string {
+	var out []string
+	for _, seg := range strings.Split(fold(strings.TrimSpace(s)), ".") {
+		if seg != "" {
+			out = append(out, seg)
+		}
+	}
+	return out
+}
+
+// SecretName tells whether a field (or query parameter, form field, XML element, cookie, claim)
+// named name holds a secret: one of its words is in the vocabulary, or the whole name is one
+// of the extra fields.
+func (p *Policy) SecretName(name string) bool {
+	if name == "" {
+		return false
+	}
+	f := fold(name)
+	compact := strings.Map(keepAlnum, f)
+	if notSecret[compact] {
+		return false
+	}
+	if p.fields[f] || p.words[compact] {
+		return true
+	}
+	for _, w := range Words(name) {
+		if p.words[w] {
+			return true
+		}
+		for _, pre := range p.prefixes {
+			if strings.HasPrefix(w, pre) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// SecretHeader tells whether a header's value must be masked: every header that is not on
+// the allowlist of harmless headers, and always the rules' credential headers.
+func (p *Policy) SecretHeader(name string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if n == "" {
+		return false
+	}
+	if p.headers[n] {
+		return true
+	}
+	// The allowlist wins over the vocabulary: Idempotency-Key carries "key" and no secret.
+	return !p.safe[n]
+}
+
+// KnownSecretHeader tells whether a name read in free text ("Name: value") is a credential
+// header: a name of the secret vocabulary or one of the rules' headers. Free text is not a
+// header block, so the allowlist cannot decide there ("Erro: ..." is a sentence).
+func (p *Policy) KnownSecretHeader(name string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	return n != "" && (p.headers[n] || p.SecretName(name))
+}
+
+// SafeHeader tells whether a header is on the allowlist.
+func (p *Policy) SafeHeader(name string) bool {
+	return p.safe[strings.ToLower(strings.TrimSpace(name))]
+}
+
+// PersonalPath tells whether the value at a key path (outermost first, array indices left out)
+// is personal data by its field: a name, a birth date, an address.
+func (p *Policy) PersonalPath(keys []string) bool {
+	if len(keys) == 0 || len(p.personal) == 0 {
+		return false
+	}
+	folded := make([]string, len(keys))
+	for i, k := range keys {
+		folded[i] = fold(k)
+	}
+	for _, r := range p.readable {
+		if suffixMatch(folded, r) {
+			return false
+		}
+	}
+	for _, pp := range p.personal {
+		if suffixMatch(folded, pp) {
+			return true
+		}
+	}
+	return false
+}
+
+// suffixMatch: the last len(pat) keys match pat, segment by segment; a pattern whose last
+// segment is "*" also matches anything deeper (endereco.* covers endereco.geo.lat).
+func suffixMatch(keys, pat []string) bool {
+	if pat[len(pat)-1] == "*" && len(pat) > 1 {
+		head := pat[:len(pat)-1]
+		for end := len(head); end < len(keys); end++ {
+			if segsMatch(keys[end-len(head):end], head) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(keys) < len(pat) {
+		return false
+	}
+	return segsMatch(keys[len(keys)-len(pat):], pat)
+}
+
+func segsMatch(keys, pat []string) bool {
+	for i := range pat {
+		if ok, err := path.Match(pat[i], keys[i]); err != nil || !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// Words splits a name into lower-case words without accents: camelCase and PascalCase humps,
+// snake_case, kebab-case, dots, spaces and digits all separate ("X-Client-Secret" -> x client
+// secret; "senhaAtual" -> senha atual; "confirmaçãoSenha" -> confirmacao senha;
+// "HTTPAuthToken" -> http auth token; "pwd2" -> pwd).
+func Words(name string) []string {
+	s := foldAccents(name)
+	var out []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case unicode.IsLetter(r):
+			if unicode.IsUpper(r) && len(cur) > 0 {
+				prev := rs[i-1]
+				nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
+				if unicode.IsLower(prev) || (unicode.IsUpper(prev) && nextLower) {
+					flush()
+				}
+			}
+			cur = append(cur, r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// fold is a name compared whole: lower case, accents removed.
+func fold(s string) string { return strings.ToLower(foldAccents(s)) }
+
+func foldAccents(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	d := norm.NFD.String(s)
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return r
+	}, d)
+}
+
+func keepAlnum(r rune) rune {
+	if r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+		return r
+	}
+	return -1
+}
+
+// notSecret are names that hold a secret word and no secret: when a token was issued, what
+// kind it is, a key's public fingerprint.
+var notSecret = map[string]bool{
+	"tokenissuedat": true, "tokentype": true, "keysha256": true, "apikeysha256": true,
+}
+
+// Core vocabularies, used when a rules file leaves its lists out: a rules file written before
+// the vocabulary existed must not turn redaction off.
+var (
+	CoreSecretWords = []string{"senha", "password", "passwd", "pwd", "pass", "pin", "otp", "secret",
+		"token", "key", "apikey", "chave", "auth*", "credential*", "credencia*", "cookie", "session", "sessao", "jwt", "bearer"}
+	CoreSafeHeaders = []string{"Accept", "Accept-Encoding", "Accept-Language", "Cache-Control", "Connection",
+		"Content-Length", "Content-Type", "Date", "Host", "Origin", "Referer", "User-Agent"}
+)
