@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -70,17 +71,20 @@ type Redactor struct {
 	cnpj     *pattern
 	phone    *pattern // the first phone pattern, for values under a key that names a phone
 
-	masks   map[string]map[string]string // kind -> normalised value -> mask
-	next    map[string]int               // kind -> last #n given
-	secrets map[string]secret            // literal values masked wherever they appear
-	byLen   []string                     // secrets' values, longest first
-	tokens  map[string]*tokenEntry
-	keys    map[string]*keyFacts
-	items   [][]ReportItem // the report's items, in blocks: a big payload has tens of thousands
-	counts  map[string]int
-	changes int        // masks applied, to tell when a text is stable
-	whole   bool       // the last replacement took the whole text: nothing is left to expose
-	scan    *scanState // non-nil: Scan mode, findings instead of masks
+	masks    map[string]map[string]string // kind -> normalised value -> mask
+	next     map[string]int               // kind -> last #n given
+	secrets  map[string]secret            // literal values masked wherever they appear
+	byLen    []string                     // secrets' values, longest first
+	tokens   map[string]*tokenEntry
+	keys     map[string]*keyFacts
+	items    [][]ReportItem // the report's items, in blocks: a big payload has tens of thousands
+	counts   map[string]int
+	changes  int        // masks applied, to tell when a text is stable
+	whole    bool       // the last replacement took the whole text: nothing is left to expose
+	scan     *scanState // non-nil: Scan mode, findings instead of masks
+	output   bool       // Output mode: printed text, where "Name: value" is a sentence
+	printing bool       // an output redactor (NewOutputRedactor), even while it learns a case
+	quiet    bool       // keep no report (Output mode, Learn)
 
 	// memo remembers how short texts were masked: a bundle repeats values (the payload in
 	// the case and in the summary, a CPF in many records), and the answer is the same.
@@ -178,7 +182,39 @@ func NewRedactor(r rules.Redaction) (*Redactor, error) {
 		}
 	}
 	rd.pol = policyOf(r)
-	for i, p := range r.Patterns {
+	ps, err := compiledPatterns(r.Patterns)
+	if err != nil {
+		return nil, err
+	}
+	rd.patterns = ps
+	for i := range rd.patterns {
+		p := &rd.patterns[i]
+		switch {
+		case p.doc == brdoc.CPF && rd.cpf == nil:
+			rd.cpf = p
+		case p.doc == brdoc.CNPJ && rd.cnpj == nil:
+			rd.cnpj = p
+		case p.phone && rd.phone == nil:
+			rd.phone = p
+		}
+		if p.doc != 0 && rd.docs < 0 {
+			rd.docs = i
+		}
+	}
+	return rd, nil
+}
+
+var patternCache sync.Map // the patterns' text -> []pattern (immutable once compiled)
+
+// compiledPatterns compiles the rules' patterns once per process: an output redactor is made
+// per case of a batch.
+func compiledPatterns(rp []rules.RedactionPattern) ([]pattern, error) {
+	key := fmt.Sprintf("%#v", rp)
+	if v, ok := patternCache.Load(key); ok {
+		return v.([]pattern), nil
+	}
+	var out []pattern
+	for i, p := range rp {
 		name := sanitizeName(p.Name)
 		if name == "" {
 			return nil, fmt.Errorf("redaction.patterns[%d]: no name", i)
@@ -205,23 +241,10 @@ func NewRedactor(r rules.Redaction) (*Redactor, error) {
 		default:
 			return nil, fmt.Errorf("redaction.patterns[%d] (%s): %q is not a pattern kind (cpf, cnpj, phone, regex)", i, name, p.Kind)
 		}
-		rd.patterns = append(rd.patterns, cp)
+		out = append(out, cp)
 	}
-	for i := range rd.patterns {
-		p := &rd.patterns[i]
-		switch {
-		case p.doc == brdoc.CPF && rd.cpf == nil:
-			rd.cpf = p
-		case p.doc == brdoc.CNPJ && rd.cnpj == nil:
-			rd.cnpj = p
-		case p.phone && rd.phone == nil:
-			rd.phone = p
-		}
-		if p.doc != 0 && rd.docs < 0 {
-			rd.docs = i
-		}
-	}
-	return rd, nil
+	patternCache.Store(key, out)
+	return out, nil
 }
 
 // sanitizeName keeps what a mask may hold of a rules name: letters, digits, '_', '-', '.'.
@@ -311,6 +334,9 @@ func (rd *Redactor) record(w *walker, line int, kind string, chars int, mask str
 	if rd.memoOn {
 		rd.capture = append(rd.capture, memoRec{kind, mask, chars})
 	}
+	if rd.quiet {
+		return // output mode: what was masked in a printed line is nobody's report
+	}
 	if len(rd.items) == 0 || len(rd.items[len(rd.items)-1]) == cap(rd.items[len(rd.items)-1]) {
 		rd.items = append(rd.items, make([]ReportItem, 0, 1024))
 	}
@@ -375,8 +401,10 @@ func (rd *Redactor) round(w *walker, s string, line int) string {
 	s = rd.stageSecrets(w, s, line)
 	s = rd.stageUserinfo(w, s, line)
 	s = rd.stageNamed(w, s, line)
-	s = rd.stageXML(w, s, line)
-	s = rd.stageMultipart(w, s, line)
+	if !rd.output {
+		s = rd.stageXML(w, s, line)
+		s = rd.stageMultipart(w, s, line)
+	}
 	s = rd.stageJWT(w, s, line)
 	s = rd.stageBearer(w, s, line)
 	for i := range rd.patterns {
@@ -1018,7 +1046,9 @@ func (rd *Redactor) apiKeyMask(key string) string {
 	if t := strings.TrimSpace(key); t != key {
 		rd.addSecret(t, m, "api_key")
 	}
-	rd.addSecret(full, m, "api_key")
+	if !rd.printing {
+		rd.addSecret(full, m, "api_key") // printed verdicts carry the SHA-256: the directory's identifier
+	}
 	return m
 }
 

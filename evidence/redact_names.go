@@ -121,6 +121,9 @@ func (rd *Redactor) stageNamed(w *walker, s string, line int) string {
 			continue
 		}
 		op := s[m[8]]
+		if rd.output && (op != '=' || quoted) {
+			continue // printed text: "Token: expirado" is a sentence, "?pwd=..." a parameter
+		}
 		var vs, ve int
 		_, known := rd.headers[strings.ToLower(name)]
 		header := op == ':' && (!quoted || known)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -16,6 +17,7 @@ import (
 
 	"triagem/diagnose"
 	"triagem/directory"
+	"triagem/evidence"
 	"triagem/render"
 	"triagem/rules"
 )
@@ -57,6 +59,10 @@ type app struct {
 	stdinTTY       bool
 	getenv         func(string) string
 
+	rawStdout io.Writer // standard output before redaction: batches write verdicts they redacted
+	red       *evidence.Redactor
+	redOnce   sync.Once
+
 	rulesPath     string
 	directoryPath string
 	output        string
@@ -77,6 +83,7 @@ func run() int {
 
 // main runs the command line and maps its error to an exit code.
 func (a *app) main(ctx context.Context, args []string) int {
+	a.scrubStreams()
 	root := a.newRootCommand()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

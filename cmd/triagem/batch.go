@@ -148,7 +148,7 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 			} else {
 				tally.AddCategory(o.category)
 				if writeErr == nil {
-					if _, err := b.a.stdout.Write(o.out); err != nil {
+					if _, err := b.out().Write(o.out); err != nil {
 						writeErr = err
 						cancel()
 					}
@@ -176,9 +176,21 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 	return tally, worst, nil
 }
 
+// out is where verdicts go: each was redacted with its own case's redactor already.
+func (b *batch) out() io.Writer {
+	if b.a.rawStdout != nil {
+		return b.a.rawStdout
+	}
+	return b.a.stdout
+}
+
 func (b *batch) diagnose(ctx context.Context, j job) outcome {
 	o := outcome{seq: j.seq}
-	v, err := b.a.diagnoseOne(ctx, b.chain, j.in, b.overrides, b.prep)
+	c, v, err := b.a.diagnoseCase(ctx, b.chain, j.in, b.overrides, b.prep)
+	if err == nil {
+		// Every string of the verdict, masked before it is laid out (a table wraps values).
+		caseRedactor(b.chain.Rules, c).Verdict(v)
+	}
 	if err != nil {
 		o.errMsg, o.code = err.Error(), exitInput
 		var ee *exitError

@@ -1,0 +1,97 @@
+package evidence
+
+import (
+	"reflect"
+
+	"triagem/diagnose"
+	"triagem/rules"
+)
+
+// Every output of triagem (verdicts in every format, errors, token views, recorded answers)
+// goes through an output redactor: the same masks as a bundle, with the secrets of the case at
+// hand learnt first, so that a key, a token or a password that a message repeats is masked
+// there too. Printed text is not a request: "Token: expirado" is a sentence there, so the
+// output mode looks for secret names only in "name=value" parameters; known secrets, JWTs,
+// bearer values, URL user information, CPF/CNPJ, phones and e-mails are masked as in a bundle.
+
+// NewOutputRedactor returns a redactor for printed text.
+func NewOutputRedactor(r rules.Redaction) (*Redactor, error) {
+	rd, err := NewRedactor(r)
+	if err != nil {
+		return nil, err
+	}
+	rd.output, rd.quiet, rd.printing = true, true, true
+	return rd, nil
+}
+
+// Learn registers the secrets of a case (its API key, tokens, credential headers, secret
+// fields, personal fields), so that Output masks them wherever they recur.
+func (rd *Redactor) Learn(c *diagnose.Case) {
+	if c == nil {
+		return
+	}
+	output, quiet := rd.output, rd.quiet
+	rd.output, rd.quiet = false, true
+	_, _, _ = rd.Case(c)
+	rd.output, rd.quiet = output, quiet
+}
+
+// Output masks a printed text.
+func (rd *Redactor) Output(s string) string {
+	if s == "" {
+		return s
+	}
+	return rd.text(&walker{file: "output"}, s, 1)
+}
+
+// Verdict masks every string of a verdict in place (checks, reply, request summary, notes...),
+// before it is rendered: a table wraps long values over lines, where a secret cut in two
+// would no longer be recognised.
+func (rd *Redactor) Verdict(v *diagnose.Verdict) {
+	if v != nil {
+		rd.strings(reflect.ValueOf(v).Elem())
+	}
+}
+
+// strings walks a value and masks every string field, whatever fields the verdict gains.
+func (rd *Redactor) strings(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.CanSet() {
+			if s := v.String(); s != "" {
+				if o := rd.Output(s); o != s {
+					v.SetString(o)
+				}
+			}
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			rd.strings(v.Elem())
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				rd.strings(v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			rd.strings(v.Index(i))
+		}
+	case reflect.Map:
+		if v.Type().Elem().Kind() == reflect.String && v.Type().Key().Kind() == reflect.String {
+			for _, k := range v.MapKeys() {
+				if s := v.MapIndex(k).String(); s != "" {
+					v.SetMapIndex(k, reflect.ValueOf(rd.Output(s)).Convert(v.Type().Elem()))
+				}
+			}
+			return
+		}
+		for _, k := range v.MapKeys() {
+			e := v.MapIndex(k)
+			if e.Kind() == reflect.Interface && !e.IsNil() && e.Elem().Kind() == reflect.String {
+				v.SetMapIndex(k, reflect.ValueOf(rd.Output(e.Elem().String())))
+			}
+		}
+	}
+}
