@@ -149,7 +149,8 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is not a time: use RFC 3339 (2026-11-20T23:30:00-03:00), YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS]", s)
+	// The value is not repeated: a field typed wrong may hold anything, a document or a password.
+	return time.Time{}, fmt.Errorf("not a time (%d characters): use RFC 3339 (2026-11-20T23:30:00-03:00), YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS]", len([]rune(s)))
 }
 
 // Body is a payload as the case holds it: a YAML/JSON value, or a string holding the raw

@@ -95,3 +95,16 @@ func (rd *Redactor) strings(v reflect.Value) {
 		}
 	}
 }
+
+// LearnText registers the secrets that a raw text holds under secret names (a case file that
+// did not parse: "senha: ...", "X-Access-Token: ...", "api_key=..."), so that an error about
+// it does not repeat them.
+func (rd *Redactor) LearnText(s string) {
+	if s == "" {
+		return
+	}
+	output, quiet := rd.output, rd.quiet
+	rd.output, rd.quiet = false, true
+	rd.text(&walker{file: "input"}, s, 1)
+	rd.output, rd.quiet = output, quiet
+}

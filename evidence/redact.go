@@ -401,6 +401,7 @@ func (rd *Redactor) round(w *walker, s string, line int) string {
 	s = rd.stageSecrets(w, s, line)
 	s = rd.stageUserinfo(w, s, line)
 	s = rd.stageNamed(w, s, line)
+	s = rd.stageEncoded(w, s, line)
 	if !rd.output {
 		s = rd.stageXML(w, s, line)
 		s = rd.stageMultipart(w, s, line)

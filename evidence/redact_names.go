@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -99,6 +100,7 @@ func (rd *Redactor) stageNamed(w *walker, s string, line int) string {
 	}
 	var c []span
 	var names []found
+	var hinted []string // masks already made for hinted values (aux -1-i)
 	end := 0
 	for _, m := range ms {
 		if m[0] < end {
@@ -117,10 +119,22 @@ func (rd *Redactor) stageNamed(w *walker, s string, line int) string {
 				continue // the tail of a longer word, or a command-line flag (--token-key:)
 			}
 		}
+		op := s[m[8]]
 		if !rd.secretName(name) {
+			if h := hintOf(name); h != 0 && op == '=' && !quoted {
+				// telefone=11987654321 in a form: judged as the field says, as in JSON
+				vs, ve := fieldValue(s, m[1])
+				if v := s[vs:ve]; ve > vs && !rd.isMask(v) {
+					if dec, err := url.QueryUnescape(v); err == nil && hasDigits(dec, 8) {
+						if out := rd.hinted(w, dec, line, h, false); out != dec {
+							c, names = append(c, span{vs, ve, -1 - len(hinted)}), append(names, found{})
+							hinted = append(hinted, out)
+						}
+					}
+				}
+			}
 			continue
 		}
-		op := s[m[8]]
 		if rd.output && (op != '=' || quoted) {
 			continue // printed text: "Token: expirado" is a sentence, "?pwd=..." a parameter
 		}
@@ -138,6 +152,9 @@ func (rd *Redactor) stageNamed(w *walker, s string, line int) string {
 		}
 	}
 	return rd.replaceSpans(w, s, line, c, func(i int, v string) (string, string) {
+		if i < 0 {
+			return hinted[-1-i], "personal"
+		}
 		if names[i].header {
 			return rd.headerMask(rd.displayName(names[i].name), v)
 		}
@@ -242,6 +259,20 @@ func wordBounded(s string, i, j int) bool {
 // encodings are the forms a secret takes when it travels inside a URL, a JSON string or a
 // base64 blob.
 func encodings(v string) []string {
+	out := encodingsOf(v)
+	// A value found URL-encoded (a form body, a query) recurs decoded elsewhere: both forms,
+	// and the encodings of the decoded one.
+	if dec, err := url.QueryUnescape(v); err == nil && dec != v && len(dec) >= minSecret {
+		for _, e := range encodingsOf(dec) {
+			if !slices.Contains(out, e) {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+func encodingsOf(v string) []string {
 	out := []string{v}
 	add := func(e string) {
 		for _, o := range out {
@@ -343,4 +374,45 @@ func (rd *Redactor) secretLeaf(w *walker, v *jval) bool {
 		*v = jval{kind: jStr, s: mask, line: v.line, key: v.key}
 	}
 	return true
+}
+
+// encodedRE is a run of URL-encoded text holding at least one escape.
+var encodedRE = regexp.MustCompile(`[A-Za-z0-9._~+!*@-]*(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~+!*@-]*)+`)
+
+// stageEncoded looks at URL-encoded text decoded: a phone written with non-breaking spaces
+// (61%C2%A093096%C2%A07720), an e-mail (fulano%40example.com) or a CPF (529%20982%20247%2025)
+// in a query string or a form body. A run whose decoded text holds something to mask is
+// replaced by its decoded, masked form.
+func (rd *Redactor) stageEncoded(w *walker, s string, line int) string {
+	if strings.IndexByte(s, '%') < 0 {
+		return s
+	}
+	var c []span
+	var outs []string
+	for _, m := range encodedRE.FindAllStringIndex(s, -1) {
+		enc := s[m[0]:m[1]]
+		dec, err := url.QueryUnescape(enc)
+		if err != nil || dec == enc || !hasDigits(dec, 2) && strings.IndexByte(dec, '@') < 0 {
+			continue
+		}
+		before := rd.changes
+		out := rd.text(&walker{file: w.file, segs: w.segs}, dec, line)
+		if rd.changes != before && out != dec {
+			c, outs = append(c, span{m[0], m[1], len(outs)}), append(outs, out)
+		}
+	}
+	if len(c) == 0 {
+		return s
+	}
+	// The masks were recorded when the decoded text was masked: write them without a
+	// second record.
+	var b strings.Builder
+	last := 0
+	for _, x := range c {
+		b.WriteString(s[last:x.start])
+		b.WriteString(outs[x.aux])
+		last = x.end
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }

@@ -187,18 +187,22 @@ func (b *batch) out() io.Writer {
 func (b *batch) diagnose(ctx context.Context, j job) outcome {
 	o := outcome{seq: j.seq}
 	c, v, err := b.a.diagnoseCase(ctx, b.chain, j.in, b.overrides, b.prep)
-	if err == nil {
-		// Every string of the verdict, masked before it is laid out (a table wraps values).
-		caseRedactor(b.chain.Rules, c).Verdict(v)
-	}
 	if err != nil {
-		o.errMsg, o.code = err.Error(), exitInput
+		// An error may repeat what the case holds: mask it with what the case teaches, or,
+		// when it did not parse, with what its raw text holds under secret names.
+		rd := caseRedactor(b.chain.Rules, c)
+		if c == nil {
+			rd.LearnText(string(j.in.data))
+		}
+		o.errMsg, o.code = rd.Output(err.Error()), exitInput
 		var ee *exitError
 		if errors.As(err, &ee) {
 			o.code = ee.code
 		}
 		return o
 	}
+	// Every string of the verdict, masked before it is laid out (a table wraps values).
+	caseRedactor(b.chain.Rules, c).Verdict(v)
 	var buf bytes.Buffer
 	if j.seq > 0 && b.a.output != "json" {
 		if b.a.output == "markdown" {

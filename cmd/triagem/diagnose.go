@@ -273,7 +273,7 @@ func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseIn
 	if err != nil {
 		var ie *diagnose.InputError
 		if errors.As(err, &ie) {
-			return nil, nil, relocate(err, in)
+			return c, nil, relocate(err, in) // the case, so that the error is masked with its secrets
 		}
 		// Anything else comes from the directory.
 		var ue *directory.UnreachableError
