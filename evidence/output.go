@@ -108,3 +108,24 @@ func (rd *Redactor) LearnText(s string) {
 	rd.text(&walker{file: "input"}, s, 1)
 	rd.output, rd.quiet = output, quiet
 }
+
+// Answer masks what a live answer adds to a case (replay): its body (JSON on its tree, with
+// key order and numbers kept; anything else as text) and its headers' values. Learn the case
+// first, so that an answer that echoes a credential is masked too.
+func (rd *Redactor) Answer(body []byte, headers map[string]string) ([]byte, map[string]string) {
+	if len(body) > 0 {
+		if v, ok := rd.body(&walker{file: "response.body"}, diagnose.Body{Raw: body, Present: true}); ok {
+			body = []byte(v.s)
+		}
+	}
+	out := make(map[string]string, len(headers))
+	for k, v := range headers {
+		if rd.pol.SecretHeader(k) && v != "***" && !rd.isMask(v) {
+			v, _ = rd.headerMask(rd.displayName(k), v)
+		} else {
+			v = rd.Text("response.headers."+k, v)
+		}
+		out[k] = v
+	}
+	return body, out
+}

@@ -181,7 +181,7 @@ func NewRedactor(r rules.Redaction) (*Redactor, error) {
 			rd.fields[strings.ToLower(f)] = n
 		}
 	}
-	rd.pol = policyOf(r)
+	rd.pol = sensitive.FromRules(r)
 	ps, err := compiledPatterns(r.Patterns)
 	if err != nil {
 		return nil, err

@@ -8,42 +8,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-
+	
 	"triagem/internal/brdoc"
 	"triagem/internal/sensitive"
-	"triagem/rules"
 )
 
 // Secrets by name, in free text: a pasted request, a form body, a log line, an XML or
 // multipart payload. Which names are secret is internal/sensitive's answer (the rules'
 // vocabulary, deny by default); this file only finds names and their values in text.
-
-var policies sync.Map // *rules.Redaction fields, by content -> *sensitive.Policy
-
-// policyOf compiles the rules' vocabulary once per distinct redaction section.
-func policyOf(r rules.Redaction) *sensitive.Policy {
-	key := strings.Join(r.SecretWords, "\x00") + "\x01" + strings.Join(r.SafeHeaders, "\x00") + "\x01" +
-		strings.Join(r.PersonalFields, "\x00") + "\x01" + strings.Join(r.ReadableFields, "\x00") + "\x01" +
-		strings.Join(r.Headers, "\x00") + "\x01" + strings.Join(r.Fields, "\x00")
-	if p, ok := policies.Load(key); ok {
-		return p.(*sensitive.Policy)
-	}
-	c := sensitive.Config{
-		SecretWords:    append(append([]string(nil), sensitive.CoreSecretWords...), r.SecretWords...),
-		SafeHeaders:    r.SafeHeaders,
-		SecretHeaders:  append([]string{authHeader}, r.Headers...),
-		SecretFields:   r.Fields,
-		PersonalFields: r.PersonalFields,
-		ReadableFields: r.ReadableFields,
-	}
-	if len(c.SafeHeaders) == 0 {
-		c.SafeHeaders = sensitive.CoreSafeHeaders
-	}
-	p := sensitive.New(c)
-	policies.Store(key, p)
-	return p
-}
 
 // Policy is the definition of sensitive the redactor follows.
 func (rd *Redactor) Policy() *sensitive.Policy { return rd.pol }

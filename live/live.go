@@ -26,7 +26,7 @@ import (
 
 	"triagem/internal/quiet"
 
-	"triagem/rules"
+	"triagem/internal/sensitive"
 )
 
 // Defaults and limits.
@@ -111,33 +111,12 @@ func cutBearer(v string) (string, bool) {
 	return "", false
 }
 
-// sensitiveHeader tells whether a header's value is a credential: masked when recorded,
-// masked in every text.
-func sensitiveHeader(name string, extra []string) bool {
-	n := strings.ToLower(name)
-	switch n {
-	case "authorization", "proxy-authorization", "cookie", "set-cookie":
-		return true
-	}
-	f := rules.Fold(n)
-	for _, k := range []string{"apikey", "api.key", "token", "secret", "senha", "password", "x-api"} {
-		if strings.Contains(f, rules.Fold(k)) || strings.Contains(n, k) {
-			return true
-		}
-	}
-	for _, e := range extra {
-		if strings.EqualFold(e, name) {
-			return true
-		}
-	}
-	return false
-}
-
-// maskHeaders flattens headers, credentials masked.
-func maskHeaders(h http.Header, extra []string) map[string]string {
+// maskHeaders flattens headers; only the rules' harmless headers keep their value (the
+// program's one definition of sensitive, internal/sensitive: deny by default).
+func maskHeaders(h http.Header, pol *sensitive.Policy) map[string]string {
 	out := make(map[string]string, len(h))
 	for k, vs := range h {
-		if sensitiveHeader(k, extra) {
+		if pol.SecretHeader(k) {
 			out[k] = masked
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 
 	"triagem/diagnose"
 	"triagem/internal/quiet"
+	"triagem/internal/sensitive"
 	"triagem/rules"
 )
 
@@ -96,7 +97,7 @@ func Replay(ctx context.Context, opts ReplayOptions, c *diagnose.Case, r *rules.
 	sec := &secrets{}
 	sec.add(c.Credentials.Token, c.Credentials.APIKey)
 	for k, v := range c.Request.Headers {
-		if sensitiveHeader(k, r.Redaction.Headers) {
+		if sensitive.FromRules(r.Redaction).SecretHeader(k) {
 			sec.add(v)
 		}
 	}
@@ -234,7 +235,7 @@ func replayOnce(ctx context.Context, spec sendSpec, opts ReplayOptions, r *rules
 		return rec, err
 	}
 	rec.Status = ex.status
-	rec.Headers = maskHeaders(ex.header, r.Redaction.Headers)
+	rec.Headers = maskHeaders(ex.header, sensitive.FromRules(r.Redaction))
 	rec.BodyBytes = ex.bodyBytes
 	rec.Truncated = ex.truncated
 	if ex.truncated && !ex.cut {

@@ -112,8 +112,17 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	case err != nil:
 		return &exitError{exitDependency, err}
 	}
-	c.Response = &diagnose.Response{Status: res.Status, Body: diagnose.Body{Raw: res.Body, Present: len(res.Body) > 0},
-		Headers: res.Headers, Took: res.Took.Round(time.Millisecond).String()}
+	// The case keeps what the analyst's copy carried; what the answer adds is masked (the API
+	// may echo a credential, a client's CPF or phone).
+	rd, err := evidence.NewRedactor(rl.Redaction)
+	if err != nil {
+		return &exitError{exitInput, err}
+	}
+	rd.Learn(c)
+	body, headers := rd.Answer(res.Body, res.Headers)
+	a.learn(c)
+	c.Response = &diagnose.Response{Status: res.Status, Body: diagnose.Body{Raw: body, Present: len(body) > 0},
+		Headers: headers, Took: res.Took.Round(time.Millisecond).String()}
 	if err := a.recordReplay(c, path, opts.out); err != nil {
 		return err
 	}

@@ -13,10 +13,13 @@ package sensitive
 import (
 	"path"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"triagem/rules"
 )
 
 // Config is the rules' vocabulary, as the rules file gives it.
@@ -282,3 +285,31 @@ var (
 	CoreSafeHeaders = []string{"Accept", "Accept-Encoding", "Accept-Language", "Cache-Control", "Connection",
 		"Content-Length", "Content-Type", "Date", "Host", "Origin", "Referer", "User-Agent"}
 )
+
+var fromRules sync.Map // the redaction section's lists, joined -> *Policy
+
+// FromRules is the policy of a rules file's redaction section, compiled once per distinct
+// section. The core vocabulary is always part of it: a rules file can add words, not remove
+// the ones every credential is named with; its safe headers replace the core list.
+func FromRules(r rules.Redaction) *Policy {
+	key := strings.Join(r.SecretWords, "\x00") + "\x01" + strings.Join(r.SafeHeaders, "\x00") + "\x01" +
+		strings.Join(r.PersonalFields, "\x00") + "\x01" + strings.Join(r.ReadableFields, "\x00") + "\x01" +
+		strings.Join(r.Headers, "\x00") + "\x01" + strings.Join(r.Fields, "\x00")
+	if p, ok := fromRules.Load(key); ok {
+		return p.(*Policy)
+	}
+	c := Config{
+		SecretWords:    append(append([]string(nil), CoreSecretWords...), r.SecretWords...),
+		SafeHeaders:    r.SafeHeaders,
+		SecretHeaders:  append([]string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}, r.Headers...),
+		SecretFields:   r.Fields,
+		PersonalFields: r.PersonalFields,
+		ReadableFields: r.ReadableFields,
+	}
+	if len(c.SafeHeaders) == 0 {
+		c.SafeHeaders = CoreSafeHeaders
+	}
+	p := New(c)
+	fromRules.Store(key, p)
+	return p
+}
