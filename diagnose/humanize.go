@@ -136,7 +136,7 @@ func HumanDuration(d time.Duration, l Lang) string {
 		return about(minutes.count(int((d+30*time.Second)/time.Minute), l))
 	case d < time.Hour:
 		return almost(hours.count(1, l))
-	case d < 24*time.Hour:
+	case d < 24*time.Hour, d <= 48*time.Hour && d%time.Hour == 0: // "24 horas", as token lifetimes are said
 		return roughly(d, time.Hour, hours, days, 24, l, about, over, almost)
 	}
 	return roughly(d, 24*time.Hour, days, days, 0, l, about, over, almost)
