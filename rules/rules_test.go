@@ -715,9 +715,9 @@ func TestReplyTemplateErrorsRefusedAtLoad(t *testing.T) {
 		{"a field that does not exist", "{{with .Token.LoginRoute}} ({{.}}){{end}} para obter um token novo", "{{.Token.Route}} para obter um token novo", "replies.token-expired"},
 		{"a part that does not exist", `{{template "context" .}}
 
-      A requisição foi enviada sem chave`, `{{template "contexto" .}}
+      A sua empresa ainda não tem uma chave`, `{{template "contexto" .}}
 
-      A requisição foi enviada sem chave`, "replies.api-key-missing"},
+      A sua empresa ainda não tem uma chave`, "replies.api-key-missing"},
 		{"a part that does not parse", `{{define "greeting"}}Olá!{{end}}`, `{{define "greeting"}}Olá!{{end`, "reply.parts"},
 		{"no signature in English", "    en: CrefazOn Partner API Support Team\n", "", "reply.signature"},
 	}
