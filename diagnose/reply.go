@@ -56,7 +56,7 @@ func (ch *Chain) replyData(cx *Context, v *Verdict, results []Result) rules.Repl
 	}
 	route := ""
 	if f.URL != nil {
-		d.Method, d.Path = f.Method, partnerPath(f, r)
+		d.Method, d.Path = f.Method, partnerPath(f)
 	}
 	if f.Route >= 0 {
 		route = r.Route(f.Route).String()
@@ -126,15 +126,33 @@ func envWord(e rules.Environment, l Lang) string {
 }
 
 // partnerPath is the request's path as the reply shows it: without the query string, and
-// with the route's placeholder instead of a segment that holds a CPF or CNPJ.
-func partnerPath(f *Facts, r *rules.Rules) string {
+// with a placeholder instead of a segment that holds personal data (a CPF or CNPJ, even one
+// mistyped, or an e-mail address).
+func partnerPath(f *Facts) string {
 	segs := strings.Split(f.URL.Path, "/")
 	for i, s := range segs {
-		if brdoc.ValidCPF(s) || brdoc.ValidCNPJ(s) {
+		if looksPersonal(s) {
 			segs[i] = "{documento}"
 		}
 	}
 	return strings.Join(segs, "/")
+}
+
+func looksPersonal(seg string) bool {
+	if brdoc.ValidCPF(seg) || brdoc.ValidCNPJ(seg) || strings.Contains(seg, "@") || strings.Contains(seg, "%40") {
+		return true
+	}
+	digits := 0
+	for _, c := range seg {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' || c == '-' || c == '/':
+		default:
+			return false
+		}
+	}
+	return digits == 11 || digits == 14 // a CPF's or CNPJ's length, whatever its check digits
 }
 
 // replyDoc picks the one link for exactly the reply's topic: the category's entry, else the

@@ -522,10 +522,21 @@ func TestReplySignature(t *testing.T) {
 }
 
 func TestReplyHidesADocumentInThePath(t *testing.T) {
-	v := diagnoseWith(t, newChain(t, nil, "pt-BR"), newCase(t, weekday, withMethod("GET"), noPayload(),
-		withURL(stag+"/api/v2/propostas/52998224725/dados-bancarios?cpf=52998224725")))
-	if strings.Contains(v.Reply, "52998224725") || !strings.Contains(v.Reply, "GET /api/v2/propostas/{documento}/dados-bancarios,") {
-		t.Errorf("reply:\n%s", v.Reply)
+	for _, tc := range []struct{ url, path string }{
+		{"/api/v2/propostas/52998224725/dados-bancarios?cpf=52998224725", "GET /api/v2/propostas/{documento}/dados-bancarios,"},
+		{"/api/v2/propostas/529.982.247-26/dados-bancarios", "GET /api/v2/propostas/{documento}/dados-bancarios,"},
+		{"/api/v2/propostas/maria@example.com/dados-bancarios", "GET /api/v2/propostas/{documento}/dados-bancarios,"},
+		{"/api/v2/propostas/123456/dados-bancarios?token=abc", "GET /api/v2/propostas/123456/dados-bancarios,"},
+	} {
+		v := diagnoseWith(t, newChain(t, nil, "pt-BR"), newCase(t, weekday, withMethod("GET"), noPayload(), withURL(stag+tc.url)))
+		if !strings.Contains(v.Reply, tc.path) {
+			t.Errorf("%s: the reply does not show %q:\n%s", tc.url, tc.path, v.Reply)
+		}
+		for _, s := range []string{"52998224725", "529.982.247-26", "maria@", "token=", "?"} {
+			if strings.Contains(v.Reply, s) {
+				t.Errorf("%s: the reply holds %q:\n%s", tc.url, s, v.Reply)
+			}
+		}
 	}
 }
 
