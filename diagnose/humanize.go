@@ -136,24 +136,18 @@ func HumanDuration(d time.Duration, l Lang) string {
 		return about(minutes.count(int((d+30*time.Second)/time.Minute), l))
 	case d < time.Hour:
 		return almost(hours.count(1, l))
-	case d < 24*time.Hour, d <= 48*time.Hour && d%time.Hour == 0: // "24 horas", as token lifetimes are said
-		return roughly(d, time.Hour, hours, days, 24, l, about, over, almost)
+	case d <= 24*time.Hour: // "24 horas", as token lifetimes are said, rather than "um dia"
+		return roughly(d, time.Hour, hours, l, about, over, almost)
 	}
-	return roughly(d, 24*time.Hour, days, days, 0, l, about, over, almost)
+	return roughly(d, 24*time.Hour, days, l, about, over, almost)
 }
 
 // roughly words d in whole units of size: exact, about, a little over, and a half, almost
-// the next. next is the larger unit that n+1 == carry units make ("quase um dia").
-func roughly(d, size time.Duration, u, next unit, carry int, l Lang, about, over, almost func(string) string) string {
+// the next.
+func roughly(d, size time.Duration, u unit, l Lang, about, over, almost func(string) string) string {
 	n := int(d / size)
 	rest := d % size
 	frac := float64(rest) / float64(size)
-	nextOf := func(m int) string {
-		if carry > 0 && m == carry {
-			return next.count(1, l)
-		}
-		return u.count(m, l)
-	}
 	switch {
 	case rest == 0:
 		return u.count(n, l)
@@ -164,9 +158,9 @@ func roughly(d, size time.Duration, u, next unit, carry int, l Lang, about, over
 	case frac < 0.6:
 		return about(u.andAHalf(n, l))
 	case frac < 29.0/30:
-		return almost(nextOf(n + 1))
+		return almost(u.count(n+1, l))
 	}
-	return about(nextOf(n + 1))
+	return about(u.count(n+1, l))
 }
 
 // clockPT writes a time of day the Brazilian way: 8h, 18h, 8h30.

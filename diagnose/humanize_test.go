@@ -1,6 +1,9 @@
 package diagnose_test
 
 import (
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,9 +29,10 @@ func TestHumanDuration(t *testing.T) {
 		{3*time.Hour + 59*time.Minute, "cerca de quatro horas", "about four hours"},
 		{12 * time.Hour, "12 horas", "12 hours"},
 		{10*time.Hour + 10*time.Minute, "pouco mais de dez horas", "a little over ten hours"},
-		{23*time.Hour + 40*time.Minute, "quase um dia", "almost a day"},
+		{23*time.Hour + 40*time.Minute, "quase 24 horas", "almost 24 hours"},
 		{24 * time.Hour, "24 horas", "24 hours"},
-		{26 * time.Hour, "26 horas", "26 hours"},
+		{26 * time.Hour, "pouco mais de um dia", "a little over a day"},
+		{48 * time.Hour, "dois dias", "two days"},
 		{26*time.Hour + 5*time.Minute, "pouco mais de um dia", "a little over a day"},
 		{36*time.Hour + time.Minute, "cerca de um dia e meio", "about a day and a half"},
 		{3 * 24 * time.Hour, "três dias", "three days"},
@@ -72,4 +76,50 @@ func TestPartnerTime(t *testing.T) {
 	if got := diagnose.PartnerTime(mustTime(t, "2026-11-18 10:15"), manaus, "pt-BR", true); got != "18/11/2026 às 09:15 (horário de Manaus)" {
 		t.Errorf("Manaus = %q", got)
 	}
+}
+
+// TestHumanDurationIsAlwaysWords walks durations from seconds to weeks: every one is worded
+// in its language, never as 1h02m, and a longer duration never reads as a shorter unit.
+func TestHumanDurationIsAlwaysWords(t *testing.T) {
+	compact := regexp.MustCompile(`\d+\s*(h|m|s|d)\b|\d+[hmsd]\d`)
+	unitRank := func(s string) int {
+		switch {
+		case strings.Contains(s, "dia") || strings.Contains(s, "day"):
+			return 3
+		case strings.Contains(s, "hora") || strings.Contains(s, "hour"):
+			return 2
+		case strings.Contains(s, "minut"):
+			return 1
+		}
+		return 0
+	}
+	for _, lang := range []diagnose.Lang{"pt-BR", "en"} {
+		prev := 0
+		for d := time.Duration(0); d < 14*24*time.Hour; d += step(d) {
+			s := diagnose.HumanDuration(d, lang)
+			if s == "" || compact.MatchString(s) {
+				t.Fatalf("HumanDuration(%v, %s) = %q", d, lang, s)
+			}
+			if r := unitRank(s); r < prev {
+				t.Fatalf("HumanDuration(%v, %s) = %q reads shorter than a shorter duration", d, lang, s)
+			} else {
+				prev = r
+			}
+			for _, w := range strings.Fields(s) {
+				if lang == "pt-BR" && slices.Contains(englishWords, w) || lang == "en" && slices.Contains(portugueseWords, w) {
+					t.Fatalf("HumanDuration(%v, %s) = %q mixes languages", d, lang, s)
+				}
+			}
+		}
+	}
+}
+
+func step(d time.Duration) time.Duration {
+	switch {
+	case d < 2*time.Hour:
+		return 5 * time.Second // steps that land on every whole minute and hour
+	case d < 72*time.Hour:
+		return time.Minute
+	}
+	return 17 * time.Minute
 }
