@@ -510,6 +510,16 @@ func TestReplySignature(t *testing.T) {
 	if !strings.HasSuffix(v.Reply, "\nAtenciosamente,\nTime de Integrações – Parceiro X") {
 		t.Errorf("the chain's signature does not override the rules':\n%s", v.Reply)
 	}
+	// A team's rules file signs with its own name.
+	data := strings.Replace(string(rules.DefaultYAML()), "pt-BR: Equipe de Suporte API Parceiros – CrefazOn", "pt-BR: Suporte Parceiros – Regional Sul", 1)
+	team, err := rules.Load("team.yaml", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v = diagnoseWith(t, &diagnose.Chain{Rules: team, Lang: "pt-BR"}, newCase(t, weekday))
+	if !strings.HasSuffix(v.Reply, "\nAtenciosamente,\nSuporte Parceiros – Regional Sul") {
+		t.Errorf("the rules' signature is not used:\n%s", v.Reply)
+	}
 	en := diagnoseWith(t, newChain(t, nil, "en"), newCase(t, weekday))
 	if !strings.HasSuffix(en.Reply, "\nKind regards,\nCrefazOn Partner API Support Team") {
 		t.Errorf("English signature:\n%s", en.Reply)
