@@ -423,18 +423,32 @@ func TokenUser(t *TokenInfo) string {
 }
 
 // evidenceToAsk is the missing evidence the partner must still send: not the user when the
-// token's claims name it. capture tells whether a copy of the request (cURL, HAR) gives it.
-func evidenceToAsk(cx *Context, missing []string) (ask []string, capture bool) {
+// token's claims name it. capture says how the partner can send it best: a HAR export when
+// the API's answer is missing, or the time along with the request (a HAR holds both); a cURL
+// copy when only the request itself is; nothing when a capture would not help (the key, the
+// user, the time alone: repeating the operation would not tell when the first one ran).
+func evidenceToAsk(cx *Context, missing []string) (ask []string, capture string) {
 	tokenUser := TokenUser(cx.Token) != ""
+	var request, answer, when bool
 	for _, m := range missing {
 		if m == "user" && tokenUser {
 			continue
 		}
 		ask = append(ask, m)
 		switch m {
-		case "endpoint", "payload", "error_message", "environment":
-			capture = true
+		case "endpoint", "payload", "environment":
+			request = true
+		case "error_message":
+			answer = true
+		case "timestamp":
+			when = true
 		}
+	}
+	switch {
+	case answer || request && when:
+		capture = "har"
+	case request:
+		capture = "curl"
 	}
 	return ask, capture
 }

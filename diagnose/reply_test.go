@@ -395,10 +395,16 @@ func TestReplyDoesNotAskForWhatTheCaseHolds(t *testing.T) {
 	if !strings.Contains(v.Reply, "- the login of the user who generated the token") {
 		t.Errorf("the reply does not ask for the user the case lacks:\n%s", v.Reply)
 	}
-	// Only the time is missing: no capture instructions, one item.
+	// Only the time is missing: one item, and no capture (a new one would not tell when the
+	// failing request ran).
 	v = diagnoseWith(t, newChain(t, nil, "pt-BR"), newCase(t, weekday, noTime()))
-	if v.Category != "evidence-incomplete" || strings.Contains(v.Reply, "cURL") || !strings.Contains(v.Reply, "mais uma informação") {
+	if v.Category != "evidence-incomplete" || strings.Contains(v.Reply, "cURL") || strings.Contains(v.Reply, "HAR") || !strings.Contains(v.Reply, "mais uma informação") {
 		t.Errorf("%s reply for a missing time only:\n%s", v.Category, v.Reply)
+	}
+	// The API's answer is missing: a HAR holds it, a cURL copy does not.
+	v = diagnoseWith(t, newChain(t, nil, "en"), newCase(t, weekday, noPayload(), withError(""), noResponse()))
+	if !strings.Contains(v.Reply, "Save all as HAR") || strings.Contains(v.Reply, "Copy as cURL") {
+		t.Errorf("reply for a missing answer:\n%s", v.Reply)
 	}
 }
 

@@ -37,7 +37,7 @@ type ReplyData struct {
 	Payload  ReplyPayload
 	Hours    ReplyHours
 	Missing  []string // evidence the partner must still send: api_key, user, environment, endpoint, payload, timestamp, error_message
-	Capture  bool     // what is missing is best sent as a capture of the request (cURL, HAR)
+	Capture  string   // how the partner can best send what is missing: "har" (it holds the time and the answer), "curl" (the request alone), ""
 	Verified ReplyVerified
 }
 
@@ -125,7 +125,7 @@ func sampleReplyData(lang string) ReplyData {
 		Product: ReplyProduct{Name: "P", Channel: "web", Version: "V1", MinVersion: "V2", MinPrefix: "/api/v2/", MinLogin: "POST /login"},
 		Payload: ReplyPayload{NotJSON: true, Line: 1, Column: 2, Fields: []ReplyField{{Name: "a", Problem: "b"}}},
 		Hours:   ReplyHours{When: "w", Why: "holiday", Holiday: "H", Weekday: "d", Routine: true, Window: "w", Unavailable: true, Days: "d", Open: "8", Close: "18"},
-		Missing: []string{"api_key", "user", "environment", "endpoint", "payload", "timestamp", "error_message"}, Capture: true,
+		Missing: []string{"api_key", "user", "environment", "endpoint", "payload", "timestamp", "error_message"}, Capture: "har",
 		Verified: ReplyVerified{Route: true, Key: true, User: true, Token: true, Payload: true, Product: true, Time: true},
 	}
 }
