@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -692,6 +693,8 @@ func TestChainAsksTheDirectoryByFingerprint(t *testing.T) {
 
 // ---- payload --------------------------------------------------------------------------------
 
+var fieldPathRE = regexp.MustCompile(`\b[a-z]+\.[a-zA-Z]+\b`)
+
 func TestChainPayload(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -781,9 +784,21 @@ func TestChainPayload(t *testing.T) {
 					assertVerdict(t, v, want{category: tc.want.category, escalate: tc.want.escalate, never: tc.want.never})
 				}
 				if tc.want.category == "request-syntax" {
+					// The reply names every field the check found wrong, in its own words:
+					// never the check's message, nor the JSON library's text.
 					msg := result(t, v, "payload.syntax").Message
-					if !strings.Contains(v.Reply, msg) {
-						t.Errorf("%s reply %q does not carry the finding %q", lang, v.Reply, msg)
+					if strings.Contains(v.Reply, msg) {
+						t.Errorf("%s reply pastes the check's message %q:\n%s", lang, msg, v.Reply)
+					}
+					for _, field := range fieldPathRE.FindAllString(msg, -1) {
+						if !strings.Contains(v.Reply, field) {
+							t.Errorf("%s reply does not name %s:\n%s", lang, field, v.Reply)
+						}
+					}
+					for _, lib := range []string{"invalid character", "unexpected end", "looking for"} {
+						if strings.Contains(v.Reply, lib) {
+							t.Errorf("%s reply carries the JSON library's text %q:\n%s", lang, lib, v.Reply)
+						}
 					}
 				}
 			}

@@ -2,7 +2,6 @@ package diagnose
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -104,6 +103,8 @@ type Chain struct {
 	Dir      directory.Directory // nil: no directory given
 	TokenKey *TokenKey           // nil: signatures not verified
 	Lang     Lang
+	// Signature signs the replies to partners; "" takes the rules' (reply.signature).
+	Signature string
 }
 
 // Diagnose reads a case against the rules, asks the directory, runs every check and returns
@@ -230,29 +231,4 @@ func summarize(c *Context) Summary {
 	}
 	s.KeySHA256 = f.KeySHA256
 	return s
-}
-
-func (ch *Chain) reply(cx *Context, v *Verdict, results []Result) string {
-	f := cx.Facts
-	data := rules.ReplyData{Escalate: v.Escalate, Ticket: v.Ticket, Partner: v.Request.Partner, Section: v.Section, Docs: v.Docs, Version: strings.ToUpper(v.Request.APIVersion), Route: v.Request.Route}
-	if f.HasEnv {
-		data.Environment = f.Env.Name
-	}
-	if f.HasProduct {
-		data.Product, data.Channel = f.Product.Name, f.Product.Channel
-	}
-	for i, r := range results {
-		if r.Status == Fail && Checks[i].Category == v.Category {
-			data.Findings = append(data.Findings, r.Message)
-		}
-	}
-	for _, m := range v.MissingEvidence {
-		data.Missing = append(data.Missing, EvidenceName(m, cx.L))
-	}
-	text, err := ch.Rules.Reply(v.Category, string(cx.L), data)
-	if err != nil {
-		// Templates were checked when the rules loaded; a failure here is a data gap.
-		return fmt.Sprintf("(%v)", err)
-	}
-	return text
 }

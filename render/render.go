@@ -19,8 +19,9 @@ import (
 	"triagem/rules"
 )
 
-// Formats are the values of -o/--output.
-var Formats = []string{"table", "json", "markdown"}
+// Formats are the values of -o/--output. "reply" prints only the reply to the partner, ready
+// to pipe into clip.exe or pbcopy.
+var Formats = []string{"table", "json", "markdown", "reply"}
 
 // Verdict writes one verdict in format.
 func Verdict(w io.Writer, format string, v *diagnose.Verdict) error {
@@ -29,6 +30,8 @@ func Verdict(w io.Writer, format string, v *diagnose.Verdict) error {
 		return JSON(w, v)
 	case "markdown":
 		return Markdown(w, v)
+	case "reply":
+		return Reply(w, v)
 	default:
 		return Table(w, v)
 	}
@@ -44,6 +47,8 @@ func JSON(w io.Writer, v *diagnose.Verdict) error {
 var symbols = map[diagnose.Status]string{diagnose.Pass: "✓", diagnose.Warn: "!", diagnose.Fail: "✗", diagnose.Skip: "–"}
 
 func t(v *diagnose.Verdict, pt, en string) string { return diagnose.Lang(v.Lang).T(pt, en) }
+
+func lang(v *diagnose.Verdict) diagnose.Lang { return diagnose.Lang(v.Lang) }
 
 func yesNo(v *diagnose.Verdict, b bool) string {
 	if b {
@@ -159,6 +164,16 @@ func requestLine(v *diagnose.Verdict) string {
 	return strings.Join(parts, " · ")
 }
 
+// Reply writes only the reply to the partner, as it goes out: nothing for support around it.
+func Reply(w io.Writer, v *diagnose.Verdict) error {
+	_, err := fmt.Fprintln(w, v.Reply)
+	return err
+}
+
+// ReplySeparator goes between the replies of several cases under -o reply: a line no reply
+// holds, so that each reply is copied whole.
+const ReplySeparator = "\n==============================\n\n"
+
 // Markdown writes the verdict ready to paste into a ticket.
 func Markdown(w io.Writer, v *diagnose.Verdict) error {
 	title := t(v, "Diagnóstico triagem", "triagem diagnosis")
@@ -167,9 +182,9 @@ func Markdown(w io.Writer, v *diagnose.Verdict) error {
 	}
 	fmt.Fprintf(w, "### %s\n\n", title)
 	fmt.Fprintf(w, "| | |\n|---|---|\n")
-	fmt.Fprintf(w, "| **%s** | `%s` |\n", t(v, "Veredito", "Verdict"), v.Category)
+	fmt.Fprintf(w, "| **%s** | %s (`%s`) |\n", t(v, "Veredito", "Verdict"), mdText(diagnose.CategoryLabel(v.Category, lang(v))), v.Category)
 	fmt.Fprintf(w, "| **%s** | %s |\n", t(v, "Seção do procedimento", "Procedure section"), v.Section)
-	fmt.Fprintf(w, "| **%s** | `%s` |\n", t(v, "Ação", "Action"), v.Action)
+	fmt.Fprintf(w, "| **%s** | %s (`%s`) |\n", t(v, "Ação", "Action"), mdText(diagnose.ActionLabel(v.Action, lang(v))), v.Action)
 	fmt.Fprintf(w, "| **%s** | %s |\n", t(v, "Escalar", "Escalate"), mdCell(escalation(v)))
 	if req := requestLine(v); req != "" {
 		fmt.Fprintf(w, "| **%s** | %s |\n", t(v, "Requisição", "Request"), mdCell(req))
@@ -186,7 +201,11 @@ func Markdown(w io.Writer, v *diagnose.Verdict) error {
 		fmt.Fprintf(w, "| %s | `%s` | %s | %s |\n", symbols[c.Status], c.ID, c.Section, mdCell(c.Message))
 	}
 	fmt.Fprintf(w, "\n#### %s\n\n", t(v, "Resposta ao parceiro", "Reply to the partner"))
-	for _, line := range strings.Split(v.Reply, "\n") {
+	for _, line := range strings.Split(ReplyMarkdown(v.Reply), "\n") {
+		if line == "" {
+			fmt.Fprintln(w, ">")
+			continue
+		}
 		fmt.Fprintf(w, "> %s\n", line)
 	}
 	if len(v.Docs) > 0 {

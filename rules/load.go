@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"text/template"
 	"time"
 	_ "time/tzdata" // America/Sao_Paulo on machines without zoneinfo
 
@@ -404,22 +403,7 @@ func (r *Rules) validate() Problems {
 		}
 	}
 
-	r.replies = map[string]*template.Template{}
-	for cat, texts := range r.Replies {
-		if !knownCategory(cat) {
-			add("replies."+cat, "unknown category %q", cat)
-			continue
-		}
-		for _, l := range Langs {
-			if strings.TrimSpace(texts[l]) == "" {
-				add("replies."+cat, "no %s text", l)
-			} else if t, err := parseReply(texts[l]); err != nil {
-				add("replies."+cat, "%s text: %v", l, err)
-			} else {
-				r.replies[cat+"\x00"+l] = t
-			}
-		}
-	}
+	r.compileReplies(add)
 	var noReply []string
 	for _, c := range Categories {
 		if _, ok := r.Replies[c]; !ok {

@@ -35,6 +35,7 @@ type Rules struct {
 	Routines      []Routine        `yaml:"routines" json:"routines"`
 	Unavailable   Unavailable      `yaml:"unavailable" json:"unavailable"`
 	Errors        []KnownError     `yaml:"errors" json:"errors"`
+	ReplyCommon   ReplySettings    `yaml:"reply" json:"reply"`
 	Replies       map[string]Texts `yaml:"replies" json:"replies"`
 	Docs          []Doc            `yaml:"docs" json:"docs"`
 	Redaction     Redaction        `yaml:"redaction" json:"redaction"`

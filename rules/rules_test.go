@@ -247,8 +247,8 @@ func TestLoadReportsProblemsWithLines(t *testing.T) {
 			"prefix: /api/v2/}", "prefix: api/v2}",
 			[]int{0}, []string{"api_versions[0].prefix"}},
 		{"a reply template that does not parse",
-			"Olá! O produto {{.Product}}", "Olá! O produto {{.Product",
-			[]int{-2, -1, 0}, []string{"replies.product-not-on-api", "pt-BR"}},
+			"O produto {{.Product.Name}} não está disponível", "O produto {{.Product.Name não está disponível",
+			[]int{-6, -5, 0}, []string{"replies.product-not-on-api", "pt-BR"}},
 		{"a doc with an unknown category",
 			"categories: [request-syntax]", "categories: [request-sintax]",
 			[]int{0}, []string{"request-sintax"}},
@@ -626,10 +626,16 @@ func TestDocsFor(t *testing.T) {
 
 func TestReplyEveryCategoryBothLanguages(t *testing.T) {
 	r := mustDefault(t)
-	data := rules.ReplyData{
-		Ticket: "SUP-1", Partner: "Corban Alfa", Environment: "Homologação", Version: "V1", Product: "Luz em Dia",
-		Route: "POST /api/Proposta", Section: "3.3", Findings: []string{"FINDING-1"}, Missing: []string{"MISSING-1"},
-		Docs: []string{"https://x"}, Channel: "interface web do CrefazOn",
+	data := func(lang string) rules.ReplyData {
+		return rules.ReplyData{
+			Lang: lang, Ticket: "SUP-1", Signature: "SIGNATURE-1", Method: "POST", Path: "/api/Proposta",
+			Environment: "ENV-1", SentAt: "SENT-AT-1", Doc: "https://docs.example/x",
+			Token:   rules.ReplyToken{ExpiredAt: "EXPIRED-AT-1", ExpiredBefore: "BEFORE-1", Lifetime: "LIFETIME-1"},
+			Product: rules.ReplyProduct{Name: "PRODUCT-1", Channel: "CHANNEL-1", Version: "V1", MinVersion: "V2"},
+			Payload: rules.ReplyPayload{Fields: []rules.ReplyField{{Name: "FIELD-1", Problem: "PROBLEM-1"}}},
+			Hours:   rules.ReplyHours{When: "WHEN-1", Days: "DAYS-1", Open: "OPEN-1", Close: "CLOSE-1"},
+			Missing: []string{"payload"},
+		}
 	}
 	if len(rules.Categories) != 12 {
 		t.Fatalf("%d categories, the contract has 12", len(rules.Categories))
@@ -637,15 +643,25 @@ func TestReplyEveryCategoryBothLanguages(t *testing.T) {
 	for _, cat := range rules.Categories {
 		texts := map[string]string{}
 		for _, lang := range rules.Langs {
-			s, err := r.Reply(cat, lang, data)
+			s, err := r.Reply(cat, lang, data(lang))
 			if err != nil {
 				t.Errorf("Reply(%s, %s): %v", cat, lang, err)
 				continue
 			}
-			if strings.TrimSpace(s) == "" || strings.Contains(s, "<no value>") || strings.Contains(s, "{{") {
+			if strings.TrimSpace(s) == "" || strings.Contains(s, "<no value>") || strings.Contains(s, "{{") || strings.Contains(s, "\n\n\n") {
 				t.Errorf("Reply(%s, %s) = %q", cat, lang, s)
 			}
 			texts[lang] = s
+			// Every reply has the shape of REPLIES.md: greeting, what was looked at, the link
+			// on its own line, the ticket, the signature last.
+			for _, part := range []string{"SENT-AT-1", "/api/Proposta", "\nhttps://docs.example/x\n", "SUP-1"} {
+				if !strings.Contains(s, part) {
+					t.Errorf("%s %s reply lacks %q:\n%s", cat, lang, part, s)
+				}
+			}
+			if !strings.HasSuffix(s, "\nSIGNATURE-1") {
+				t.Errorf("%s %s reply does not end with the signature:\n%s", cat, lang, s)
+			}
 		}
 		if texts["pt-BR"] == texts["en"] {
 			t.Errorf("%s: the same reply in both languages", cat)
@@ -655,38 +671,75 @@ func TestReplyEveryCategoryBothLanguages(t *testing.T) {
 		}
 		for _, lang := range rules.Langs {
 			s := texts[lang]
+			var must []string
 			switch cat {
-			case "token-expired", "token-invalid", "request-syntax", "off-hours-routine":
-				if !strings.Contains(s, "FINDING-1") {
-					t.Errorf("%s %s reply does not list the findings: %q", cat, lang, s)
-				}
-			case "evidence-incomplete":
-				if !strings.Contains(s, "MISSING-1") {
-					t.Errorf("%s %s reply does not list the missing evidence: %q", cat, lang, s)
-				}
+			case "token-expired":
+				must = []string{"EXPIRED-AT-1", "BEFORE-1", "LIFETIME-1"}
+			case "request-syntax":
+				must = []string{"FIELD-1: PROBLEM-1"}
+			case "off-hours-routine":
+				must = []string{"WHEN-1", "DAYS-1", "OPEN-1", "CLOSE-1"}
 			case "product-not-on-api":
-				if !strings.Contains(s, "Luz em Dia") || !strings.Contains(s, "interface web do CrefazOn") {
-					t.Errorf("%s %s reply does not name the product and channel: %q", cat, lang, s)
-				}
-			case "api-key-missing", "api-key-invalid":
-				if !strings.Contains(s, "Homologação") {
-					t.Errorf("%s %s reply does not name the environment: %q", cat, lang, s)
+				must = []string{"PRODUCT-1"}
+			case "product-version":
+				must = []string{"PRODUCT-1", "V1", "V2"}
+			case "api-key-missing":
+				must = []string{"ENV-1"}
+			}
+			for _, m := range must {
+				if !strings.Contains(s, m) {
+					t.Errorf("%s %s reply does not say %q:\n%s", cat, lang, m, s)
 				}
 			}
 		}
 	}
 	// The escalation promise follows .Escalate.
-	no, _ := r.Reply("no-apparent-cause", "en", data)
-	data.Escalate = true
-	yes, _ := r.Reply("no-apparent-cause", "en", data)
+	d := data("en")
+	no, _ := r.Reply("no-apparent-cause", "en", d)
+	d.Escalate = true
+	yes, _ := r.Reply("no-apparent-cause", "en", d)
 	if no == yes || !strings.Contains(yes, "engineering team") || strings.Contains(no, "engineering team") {
 		t.Errorf("no-apparent-cause reply ignores Escalate:\n%s\n%s", no, yes)
 	}
 	// An unknown language falls back to pt-BR; an unknown category is an error.
-	if s, err := r.Reply("token-expired", "es", data); err != nil || !strings.HasPrefix(s, "Olá") {
+	if s, err := r.Reply("token-expired", "es", data("es")); err != nil || !strings.HasPrefix(s, "Olá") {
 		t.Errorf("Reply in es = %q %v, want the pt-BR text", s, err)
 	}
-	if _, err := r.Reply("cosmic-rays", "en", data); err == nil {
+	if _, err := r.Reply("cosmic-rays", "en", d); err == nil {
 		t.Error("Reply for an unknown category did not fail")
+	}
+}
+
+func TestReplyTemplateErrorsRefusedAtLoad(t *testing.T) {
+	tests := []struct{ name, old, new, want string }{
+		{"a field that does not exist", "{{with .Token.LoginRoute}} ({{.}}){{end}} para obter um token novo", "{{.Token.Route}} para obter um token novo", "replies.token-expired"},
+		{"a part that does not exist", `{{template "context" .}}
+
+      A sua empresa ainda não tem uma chave`, `{{template "contexto" .}}
+
+      A sua empresa ainda não tem uma chave`, "replies.api-key-missing"},
+		{"a part that does not parse", `{{define "greeting"}}Olá!{{end}}`, `{{define "greeting"}}Olá!{{end`, "reply.parts"},
+		{"no signature in English", "    en: CrefazOn Partner API Support Team\n", "", "reply.signature"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data, _ := edit(t, tc.old, tc.new)
+			_, err := rules.Load("team.yaml", data)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load = %v, want a problem at %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestTidyText(t *testing.T) {
+	for in, want := range map[string]string{
+		"Olá!  \n\n\n\nTexto. \n": "Olá!\n\nTexto.",
+		"\n\na\n- b\n\n\n\nc\t\n": "a\n- b\n\nc",
+		"a\r\nb":                  "a\nb",
+	} {
+		if got := rules.TidyText(in); got != want {
+			t.Errorf("TidyText(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"text/template"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -205,40 +204,4 @@ func collectViolations(e *jsonschema.ValidationError, out *[]Violation) {
 		v.Code, v.Detail = "other", e.ErrorKind.LocalizedString(enPrinter)
 	}
 	*out = append(*out, v)
-}
-
-// ReplyData is what a reply template can use.
-type ReplyData struct {
-	Ticket      string
-	Partner     string
-	Environment string // its display name: Homologação
-	Version     string // v1, v2
-	Product     string // its display name
-	Route       string // METHOD /path
-	Section     string
-	Findings    []string // the failing checks' messages, in --lang
-	Missing     []string // missing evidence, in --lang
-	Docs        []string
-	Channel     string // where a product not on the API is sold
-	Escalate    bool   // the case goes to the Code team
-}
-
-func parseReply(text string) (*template.Template, error) {
-	return template.New("reply").Option("missingkey=error").Parse(text)
-}
-
-// Reply renders the reply for a category in lang.
-func (r *Rules) Reply(category, lang string, data ReplyData) (string, error) {
-	t := r.replies[category+"\x00"+lang]
-	if t == nil {
-		t = r.replies[category+"\x00"+DefaultLang]
-	}
-	if t == nil {
-		return "", fmt.Errorf("no reply for %s", category)
-	}
-	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
-		return "", fmt.Errorf("reply for %s: %v", category, err)
-	}
-	return strings.TrimSpace(b.String()), nil
 }

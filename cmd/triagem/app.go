@@ -150,7 +150,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	pf.StringVar(&a.directoryPath, "directory", "", "the key and user directory: a snapshot `file`, or the directory service's https:// URL (env TRIAGEM_DIRECTORY)")
 	pf.DurationVar(&a.cacheTTL, "cache-ttl", directory.DefaultCacheTTL, "how long the directory service's answers are kept on disk")
 	pf.BoolVar(&a.noCache, "no-cache", false, "ask the directory service afresh, without the disk cache")
-	pf.StringVarP(&a.output, "output", "o", "table", "output format: table, json or markdown")
+	pf.StringVarP(&a.output, "output", "o", "table", "output format: table, json, markdown, or reply (only the reply to the partner)")
 	pf.StringVar(&a.lang, "lang", rules.DefaultLang, "language of messages and replies: pt-BR or en")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions(rules.Langs, cobra.ShellCompDirectiveNoFileComp))
@@ -169,13 +169,13 @@ func (a *app) newRootCommand() *cobra.Command {
 
 func (a *app) checkGlobalFlags() error {
 	switch strings.ToLower(a.output) {
-	case "table", "json", "markdown", "md":
+	case "table", "json", "markdown", "md", "reply":
 		a.output = strings.ToLower(a.output)
 		if a.output == "md" {
 			a.output = "markdown"
 		}
 	default:
-		return inputError("--output: %q is not a format (table, json, markdown)", a.output)
+		return inputError("--output: %q is not a format (table, json, markdown, reply)", a.output)
 	}
 	switch strings.ToLower(a.lang) {
 	case "pt-br", "pt", "pt_br":

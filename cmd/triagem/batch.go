@@ -205,9 +205,12 @@ func (b *batch) diagnose(ctx context.Context, j job) outcome {
 	caseRedactor(b.chain.Rules, c).Verdict(v)
 	var buf bytes.Buffer
 	if j.seq > 0 && b.a.output != "json" {
-		if b.a.output == "markdown" {
+		switch b.a.output {
+		case "markdown":
 			buf.WriteString("\n---\n\n")
-		} else {
+		case "reply":
+			buf.WriteString(render.ReplySeparator)
+		default:
 			buf.WriteString("\n" + strings.Repeat("─", 80) + "\n\n")
 		}
 	}

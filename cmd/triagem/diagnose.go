@@ -232,7 +232,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	}
 	if many {
 		w := a.stdout
-		if a.output == "json" {
+		if a.output == "json" || a.output == "reply" { // stdout holds only verdicts, or only replies
 			w = a.stderr
 		} else {
 			io.WriteString(w, "\n")
