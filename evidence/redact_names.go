@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	
+
 	"triagem/internal/brdoc"
 	"triagem/internal/sensitive"
 )
