@@ -37,11 +37,15 @@ var Checks = []Check{
 		Needs: "credentials.user, a key found in the directory", Fails: "the user is not among the key's users",
 		Run: checkUserKey},
 	{ID: "token.format", Section: "3.3", Category: "token-invalid",
-		Needs: "a token (credentials.token or Authorization: Bearer)", Fails: "not a well-formed JWT, alg none or unknown, no Bearer scheme",
-		Run: checkTokenFormat},
+		Needs: "a token (credentials.token or Authorization: Bearer)",
+		Fails: "not a well-formed JWT (a character outside base64url included), alg none or unknown, an unknown crit, a time in milliseconds, no Bearer scheme",
+		Run:   checkTokenFormat},
 	{ID: "token.lifetime", Section: "3.3", Category: "token-invalid",
-		Needs: "a well-formed token", Fails: "no exp claim, or exp - iat longer than the rules' lifetime (12h)",
+		Needs: "a well-formed token", Fails: "no exp claim, or exp - iat longer than the rules' lifetime (12h; no leeway)",
 		Run: checkTokenLifetime},
+	{ID: "token.not-before", Section: "3.3", Category: "token-invalid",
+		Needs: "request.at and a well-formed token", Fails: "nbf or iat after request.at beyond the leeway: not yet valid when sent",
+		Run: checkTokenNotBefore},
 	{ID: "token.expiry", Section: "3.3", Category: "token-expired",
 		Needs: "request.at and a token or credentials.token_issued_at", Fails: "exp, or issue time + lifetime, before request.at beyond the leeway",
 		Run: checkTokenExpiry},
@@ -240,9 +244,12 @@ func checkTokenFormat(c *Context) (Status, string) {
 	case f.BearerMissing:
 		return Fail, l.T("o cabeçalho Authorization traz o token sem o esquema Bearer: enviar \"Authorization: Bearer <token>\"", "the Authorization header carries the token without the Bearer scheme: send \"Authorization: Bearer <token>\"")
 	case c.Token.Err != nil:
-		return Fail, l.T("o token não é um JWT válido: %v", "the token is not a well-formed JWT: %v", c.Token.Err)
+		return Fail, l.T("o token não é um JWT válido: %s", "the token is not a well-formed JWT: %s", tokenErrText(c.Token.Err, l))
 	case strings.EqualFold(c.Token.Alg, "none"):
 		return Fail, l.T("o token usa alg none (sem assinatura): não foi emitido pelo login da API", "the token uses alg none (unsigned): the API's login did not issue it")
+	case len(c.Token.Millis) > 0:
+		claims := strings.Join(c.Token.Millis, ", ")
+		return Fail, l.T("%s em milissegundos, mas um JWT conta o tempo em segundos: não foi emitido pelo login da API", "%s in milliseconds, but a JWT counts time in seconds: the API's login did not issue it", claims)
 	}
 	msg := l.T("JWT %s", "JWT %s", c.Token.Alg)
 	if f.TokenMismatch {
@@ -257,7 +264,7 @@ func (c *Context) tokenUsable() bool {
 
 func checkTokenLifetime(c *Context) (Status, string) {
 	l, t := c.L, c.Token
-	lifetime, leeway := c.Rules.Token.Lifetime.Duration, c.Rules.Token.Leeway.Duration
+	lifetime := c.Rules.Token.Lifetime.Duration
 	switch {
 	case !c.tokenUsable():
 		return Skip, l.T("sem token legível", "no readable token")
@@ -271,10 +278,12 @@ func checkTokenLifetime(c *Context) (Status, string) {
 		issued = c.Facts.IssuedAt
 	}
 	life := t.Exp.Sub(issued)
-	if life > lifetime+leeway {
-		return Fail, l.T("o token vale %s (exp - iat), mais que as %s de um token da API", "the token lasts %s (exp - iat), longer than an API token's %s", span(life), span(lifetime))
+	// No leeway here: the leeway absorbs clock skew between machines, and exp and iat come
+	// from the same clock.
+	if life > lifetime {
+		return Fail, l.T("o token vale %s (exp - iat), mais que as %s de um token da API", "the token lasts %s (exp - iat), longer than an API token's %s", spanExact(life), span(lifetime))
 	}
-	return Pass, l.T("validade de %s", "lifetime %s", span(life))
+	return Pass, l.T("validade de %s", "lifetime %s", spanExact(life))
 }
 
 func checkTokenExpiry(c *Context) (Status, string) {
@@ -291,14 +300,13 @@ func checkTokenExpiry(c *Context) (Status, string) {
 	var bounds []bound
 	var notes []string
 	if c.tokenUsable() {
-		if t.HasExp {
+		// An exp in milliseconds is no bound: read as the seconds a JWT counts, it never
+		// comes; token.format reports it.
+		if t.HasExp && !slices.Contains(t.Millis, "exp") {
 			bounds = append(bounds, bound{t.Exp, "exp " + c.when(t.Exp)})
 		}
 		if t.HasIat {
 			bounds = append(bounds, bound{t.Iat.Add(lifetime), "iat " + c.when(t.Iat) + " + " + span(lifetime)})
-			if t.Iat.After(f.At.Add(leeway)) {
-				notes = append(notes, l.T("emitido %s depois da requisição: não é o token que foi enviado", "issued %s after the request: not the token that was sent", span(t.Iat.Sub(f.At))))
-			}
 			if f.HasIssuedAt && absDur(f.IssuedAt.Sub(t.Iat)) > leeway {
 				notes = append(notes, l.T("o parceiro diz que gerou o token em %s, mas o iat é %s", "the partner says the token was generated at %s, but iat is %s", c.when(f.IssuedAt), c.when(t.Iat)))
 			}
@@ -323,11 +331,58 @@ func checkTokenExpiry(c *Context) (Status, string) {
 		return Fail, l.T("o token expirou %s antes da requisição de %s (%s): renovar o token a cada %s", "the token expired %s before the request at %s (%s): renew the token every %s",
 			span(f.At.Sub(earliest.at)), c.when(f.At), earliest.why, span(lifetime))
 	}
-	msg := l.T("válido na hora da requisição (%s), expira %s depois", "valid at the request's time (%s), expires %s later", c.when(f.At), span(earliest.at.Sub(f.At)))
+	var msg string
+	if earliest.at.Before(f.At) {
+		msg = l.T("o token expirou %s antes da requisição de %s (%s), dentro da tolerância de %ds", "the token expired %s before the request at %s (%s), within the %ds leeway",
+			span(f.At.Sub(earliest.at)), c.when(f.At), earliest.why, int(leeway.Seconds()))
+		notes = append([]string{msg}, notes...)
+		return Warn, strings.Join(notes, "; ")
+	}
+	msg = l.T("válido na hora da requisição (%s), expira %s depois", "valid at the request's time (%s), expires %s later", c.when(f.At), span(earliest.at.Sub(f.At)))
 	if len(notes) > 0 {
 		return Warn, msg + "; " + strings.Join(notes, "; ")
 	}
 	return Pass, msg
+}
+
+func checkTokenNotBefore(c *Context) (Status, string) {
+	f, l, t := c.Facts, c.L, c.Token
+	leeway := c.Rules.Token.Leeway.Duration
+	switch {
+	case !c.tokenUsable():
+		return Skip, l.T("sem token legível", "no readable token")
+	case !f.HasAt:
+		return Skip, l.T("sem data e hora da requisição (request.at)", "no request time (request.at)")
+	case !t.HasNbf && !t.HasIat:
+		return Skip, l.T("o token não tem nbf nem iat", "the token has neither nbf nor iat")
+	}
+	var fails []string
+	if t.HasNbf && t.Nbf.After(f.At.Add(leeway)) {
+		fails = append(fails, l.T("o token só vale a partir de %s (nbf), %s depois da requisição de %s: ainda não valia quando foi enviado",
+			"the token is valid only from %s (nbf), %s after the request at %s: it was not yet valid when sent",
+			c.when(t.Nbf), span(t.Nbf.Sub(f.At)), c.when(f.At)))
+	}
+	if t.HasIat && t.Iat.After(f.At.Add(leeway)) {
+		fails = append(fails, l.T("o token foi emitido em %s (iat), %s depois da requisição de %s: não é o token que foi enviado, ou o relógio de quem o gerou está errado",
+			"the token was issued at %s (iat), %s after the request at %s: it is not the token that was sent, or its issuer's clock is wrong",
+			c.when(t.Iat), span(t.Iat.Sub(f.At)), c.when(f.At)))
+	}
+	if len(fails) > 0 {
+		return Fail, strings.Join(fails, "; ")
+	}
+	if t.HasNbf {
+		return Pass, l.T("já valia na hora da requisição (nbf %s)", "already valid at the request's time (nbf %s)", c.when(t.Nbf))
+	}
+	return Pass, l.T("emitido antes da requisição (iat %s)", "issued before the request (iat %s)", c.when(t.Iat))
+}
+
+// tokenErrText words why a token is malformed in the verdict's language.
+func tokenErrText(err error, l Lang) string {
+	var te *TokenError
+	if errors.As(err, &te) {
+		return te.In(l)
+	}
+	return err.Error()
 }
 
 func absDur(d time.Duration) time.Duration {
