@@ -539,15 +539,81 @@ func violationText(v rules.Violation, l Lang) string {
 func formatText(at string, v rules.Violation, l Lang) string {
 	switch v.Want {
 	case "cpf":
-		return l.T("%s não é um CPF válido (dígitos verificadores não conferem)", "%s is not a valid CPF (check digits do not match)", at)
+		return documentText(at, "CPF", v.Detail, l)
 	case "cnpj":
-		return l.T("%s não é um CNPJ válido (dígitos verificadores não conferem)", "%s is not a valid CNPJ (check digits do not match)", at)
+		return documentText(at, "CNPJ", v.Detail, l)
 	case "http-url":
-		return l.T("%s deve ser uma URL http(s) absoluta, com host, que a API consiga chamar", "%s must be an absolute http(s) URL with a host, which the API can call", at)
+		return webhookText(at, v.Detail, l)
 	case "date":
 		return l.T("%s deve ser uma data AAAA-MM-DD", "%s must be a date YYYY-MM-DD", at)
 	}
 	return l.T("%s não está no formato %s", "%s is not in format %s", at, v.Want)
+}
+
+// documentText words a CPF or CNPJ that does not fit, telling a shape problem (the number is
+// right, its writing is not) from wrong check digits. It never repeats the value.
+func documentText(at, kind, detail string, l Lang) string {
+	cpf := kind == "CPF"
+	switch detail {
+	case rules.DetailShape:
+		if cpf {
+			return l.T("%s tem os dígitos de um CPF válido, mas num formato fora do padrão: enviar só os 11 dígitos ou 000.000.000-00",
+				"%s holds a valid CPF's digits in an unusual shape: send the 11 digits alone or 000.000.000-00", at)
+		}
+		return l.T("%s tem os caracteres de um CNPJ válido, mas num formato fora do padrão: enviar só os 14 caracteres ou 00.000.000/0000-00",
+			"%s holds a valid CNPJ's characters in an unusual shape: send the 14 characters alone or 00.000.000/0000-00", at)
+	case rules.DetailLength:
+		if cpf {
+			return l.T("%s não tem os 11 dígitos de um CPF", "%s does not have a CPF's 11 digits", at)
+		}
+		return l.T("%s não tem os 14 caracteres de um CNPJ", "%s does not have a CNPJ's 14 characters", at)
+	case rules.DetailCharacters:
+		if cpf {
+			return l.T("%s tem caracteres que não são dígitos de um CPF", "%s has characters that are not a CPF's digits", at)
+		}
+		return l.T("%s tem caracteres que não cabem num CNPJ (letras e dígitos, e dígitos no fim)", "%s has characters a CNPJ cannot hold (letters and digits, digits at the end)", at)
+	}
+	if cpf {
+		return l.T("%s não é um CPF válido (dígitos verificadores não conferem)", "%s is not a valid CPF (check digits do not match)", at)
+	}
+	return l.T("%s não é um CNPJ válido (dígitos verificadores não conferem)", "%s is not a valid CNPJ (check digits do not match)", at)
+}
+
+// webhookText says why a notification URL cannot be called by the API, naming the field and
+// the reason, never the URL (it may carry the partner's tokens in its query).
+func webhookText(at, detail string, l Lang) string {
+	switch detail {
+	case rules.DetailNull:
+		return l.T("%s veio com o texto null em vez de uma URL: informar a URL http(s) pública que receberá as notificações",
+			"%s holds the text null instead of a URL: give the public http(s) URL that will receive the notifications", at)
+	case rules.DetailNoHost:
+		return l.T("%s é uma URL sem host", "%s is a URL without a host", at)
+	case rules.DetailLocalhost, rules.DetailLoopback:
+		return l.T("%s aponta para a própria máquina (localhost): a API não consegue chamar esse endereço; usar uma URL pública",
+			"%s points to the machine itself (localhost): the API cannot call it; use a public URL", at)
+	case rules.DetailPrivate:
+		return l.T("%s aponta para um endereço de rede privada (10.x, 172.16-31.x, 192.168.x, fc00::/7): a API não alcança; usar uma URL pública",
+			"%s points to a private network address (10.x, 172.16-31.x, 192.168.x, fc00::/7): the API cannot reach it; use a public URL", at)
+	case rules.DetailLinkLocal:
+		return l.T("%s aponta para um endereço link-local (169.254.x, fe80::): a API não alcança; usar uma URL pública",
+			"%s points to a link-local address (169.254.x, fe80::): the API cannot reach it; use a public URL", at)
+	case rules.DetailUnspecified:
+		return l.T("%s aponta para um endereço não especificado (0.0.0.0 ou ::): usar uma URL pública",
+			"%s points to an unspecified address (0.0.0.0 or ::): use a public URL", at)
+	case rules.DetailReservedAddr:
+		return l.T("%s aponta para um endereço que não é público (multicast, reservado ou de documentação): usar uma URL pública",
+			"%s points to an address that is not public (multicast, reserved or documentation range): use a public URL", at)
+	case rules.DetailLocalName:
+		return l.T("%s usa um nome de rede local (.local, .internal, .lan...): a API não o resolve; usar um domínio público",
+			"%s uses a local network name (.local, .internal, .lan...): the API cannot resolve it; use a public domain", at)
+	case rules.DetailSingleLabel:
+		return l.T("%s usa um nome de host sem domínio: a API não o resolve; usar um domínio público completo",
+			"%s uses a host name without a domain: the API cannot resolve it; use a full public domain", at)
+	case rules.DetailNumericName:
+		return l.T("%s tem um host numérico que não é um endereço IP bem formado: usar um domínio público",
+			"%s has a numeric host that is not a well-formed IP address: use a public domain", at)
+	}
+	return l.T("%s deve ser uma URL http(s) absoluta, com host público, que a API consiga chamar", "%s must be an absolute http(s) URL with a public host, which the API can call", at)
 }
 
 func orRoot(path string, l Lang) string {
