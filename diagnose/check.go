@@ -50,6 +50,8 @@ type Context struct {
 	// Missing is the mandatory evidence the case lacks, worked out once per case: the
 	// evidence check and the verdict both read it.
 	Missing []string
+	// AtIsNow: the moment judged is the clock's, not a request's (token inspect without --at).
+	AtIsNow bool
 }
 
 // DirInfo is what the directory answered for a case.

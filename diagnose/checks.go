@@ -327,18 +327,30 @@ func checkTokenExpiry(c *Context) (Status, string) {
 			earliest = b
 		}
 	}
+	if f.At.After(earliest.at.Add(leeway)) && c.AtIsNow {
+		return Fail, l.T("o token expirou há %s (%s): renovar o token a cada %s", "the token expired %s ago (%s): renew the token every %s",
+			span(f.At.Sub(earliest.at)), earliest.why, span(lifetime))
+	}
 	if f.At.After(earliest.at.Add(leeway)) {
 		return Fail, l.T("o token expirou %s antes da requisição de %s (%s): renovar o token a cada %s", "the token expired %s before the request at %s (%s): renew the token every %s",
 			span(f.At.Sub(earliest.at)), c.when(f.At), earliest.why, span(lifetime))
 	}
 	var msg string
+	if earliest.at.Before(f.At) && c.AtIsNow {
+		return Warn, l.T("o token expirou há %s (%s), ainda dentro da tolerância de %ds", "the token expired %s ago (%s), still within the %ds leeway",
+			span(f.At.Sub(earliest.at)), earliest.why, int(leeway.Seconds()))
+	}
 	if earliest.at.Before(f.At) {
 		msg = l.T("o token expirou %s antes da requisição de %s (%s), dentro da tolerância de %ds", "the token expired %s before the request at %s (%s), within the %ds leeway",
 			span(f.At.Sub(earliest.at)), c.when(f.At), earliest.why, int(leeway.Seconds()))
 		notes = append([]string{msg}, notes...)
 		return Warn, strings.Join(notes, "; ")
 	}
-	msg = l.T("válido na hora da requisição (%s), expira %s depois", "valid at the request's time (%s), expires %s later", c.when(f.At), span(earliest.at.Sub(f.At)))
+	if c.AtIsNow {
+		msg = l.T("válido agora, expira daqui a %s", "valid now, expires in %s", span(earliest.at.Sub(f.At)))
+	} else {
+		msg = l.T("válido na hora da requisição (%s), expira %s depois", "valid at the request's time (%s), expires %s later", c.when(f.At), span(earliest.at.Sub(f.At)))
+	}
 	if len(notes) > 0 {
 		return Warn, msg + "; " + strings.Join(notes, "; ")
 	}
@@ -355,6 +367,15 @@ func checkTokenNotBefore(c *Context) (Status, string) {
 		return Skip, l.T("sem data e hora da requisição (request.at)", "no request time (request.at)")
 	case !t.HasNbf && !t.HasIat:
 		return Skip, l.T("o token não tem nbf nem iat", "the token has neither nbf nor iat")
+	}
+	if c.AtIsNow {
+		switch {
+		case t.HasNbf && t.Nbf.After(f.At.Add(leeway)):
+			return Fail, l.T("o token só vale a partir de %s (nbf), daqui a %s", "the token is valid only from %s (nbf), in %s", c.when(t.Nbf), span(t.Nbf.Sub(f.At)))
+		case t.HasIat && t.Iat.After(f.At.Add(leeway)):
+			return Fail, l.T("o token diz ter sido emitido em %s (iat), daqui a %s: o relógio de quem o gerou está errado", "the token says it was issued at %s (iat), in %s: its issuer's clock is wrong", c.when(t.Iat), span(t.Iat.Sub(f.At)))
+		}
+		return Pass, l.T("já vale agora", "already valid now")
 	}
 	var fails []string
 	if t.HasNbf && t.Nbf.After(f.At.Add(leeway)) {

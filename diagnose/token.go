@@ -323,7 +323,7 @@ func (tr *TokenReport) Failed() bool {
 // time when the caller knows it (atIsRequest), else now.
 func InspectToken(raw string, at time.Time, atIsRequest bool, r *rules.Rules, key *TokenKey, l Lang) *TokenReport {
 	f := &Facts{Case: &Case{}, Route: -1, Token: trimBearer(strings.TrimSpace(raw)), TokenSource: "credentials.token", At: at, HasAt: true}
-	cx := &Context{Facts: f, Rules: r, Key: key, L: l}
+	cx := &Context{Facts: f, Rules: r, Key: key, L: l, AtIsNow: !atIsRequest}
 	cx.Token = ParseToken(f.Token)
 	tr := &TokenReport{Header: cx.Token.Header, Claims: cx.Token.Claims, At: at.In(r.Location()).Format(time.RFC3339), AtIs: "now"}
 	if atIsRequest {
@@ -340,7 +340,7 @@ func InspectToken(raw string, at time.Time, atIsRequest bool, r *rules.Rules, ke
 		tt := TokenTime{Claim: tc.name, Unix: tc.t.Unix(), Local: cx.when(tc.t), Relative: cx.relative(tc.name, tc.t.Sub(at), at, atIsRequest)}
 		if slices.Contains(cx.Token.Millis, tc.name) {
 			tt.Unit = "ms"
-			tt.Relative += l.T(" (escrito em milissegundos)", " (written in milliseconds)")
+			tt.Relative += l.T(", escrito em milissegundos", ", written in milliseconds")
 		}
 		tr.Times = append(tr.Times, tt)
 	}

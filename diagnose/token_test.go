@@ -249,10 +249,20 @@ func TestTokenMessagesPortuguese(t *testing.T) {
 			t.Errorf("InspectToken(%s, request %v) exp = %q, want %q", tc.lang, tc.atIsRequest, exp, tc.want)
 		}
 	}
+	// judged at the clock's time (token inspect without --at): no request is spoken of
+	tr := diagnose.InspectToken(expired30s, at.Add(time.Hour), false, r, nil, "pt-BR")
+	for _, c := range tr.Checks {
+		if strings.Contains(c.Message, "requisição") {
+			t.Errorf("%s speaks of a request when judged now: %q", c.ID, c.Message)
+		}
+		if c.ID == "token.expiry" && (c.Status != diagnose.Fail || !strings.Contains(c.Message, "o token expirou há 1h (exp 2026-11-17 14:04 -03)")) {
+			t.Errorf("token.expiry now = %s %q", c.Status, c.Message)
+		}
+	}
 	// an exp in milliseconds reads as a date, and says so
 	c := tokenClaims(at.Add(-h), time.Time{})
 	c["exp"] = at.Add(11 * h).UnixMilli()
-	tr := diagnose.InspectToken(signHS(t, c), at, true, r, nil, "pt-BR")
+	tr = diagnose.InspectToken(signHS(t, c), at, true, r, nil, "pt-BR")
 	for _, tt := range tr.Times {
 		if tt.Claim == "exp" && (tt.Unit != "ms" || tt.Local != "2026-11-18 01:05 -03" || !strings.Contains(tt.Relative, "expira 11h depois da requisição") || !strings.Contains(tt.Relative, "milissegundos")) {
 			t.Errorf("exp in ms = %+v", tt)

@@ -164,6 +164,9 @@ func (r *Rules) buildCalendar(add func(path, format string, args ...any)) {
 		add(path, "unknown calendar %q (known: %s, %s)", name, CalendarBanking, CalendarNational)
 	}
 	r.calendarName = name
+	if ok { // the effective calendar, as `rules show -o json` prints it
+		h.Calendar, h.Calendars = name, nil
+	}
 	r.days = r.days[:0]
 	for _, cd := range days {
 		if !containsFoldName(h.Ignore, cd.day.Name) {
