@@ -223,3 +223,40 @@ func TestCalendarOldName(t *testing.T) {
 		t.Errorf("calendar = %q, want bancario", r.CalendarName())
 	}
 }
+
+// FuzzCalendarSection: any holidays section loads or is refused with Problems, never a panic;
+// a loaded calendar answers every day of a year.
+func FuzzCalendarSection(f *testing.F) {
+	for _, s := range []string{
+		"holidays:\n  calendar: nacional\n",
+		"holidays:\n  calendar: bancario\n  ignore: [Carnaval]\n  extra: [{date: 12-24, name: X, status: ponto-facultativo}]\n",
+		"holidays:\n  partial: [{date: 2026-02-29, name: Y, open: \"10:00\"}]\n",
+		"holidays:\n  calendars: [br-national]\n",
+	} {
+		f.Add(s)
+	}
+	base := []byte(`schema: triagem.rules/v1
+name: fuzz
+timezone: America/Sao_Paulo
+environments: [{id: homologacao, hosts: [h.example.com.br]}]
+api_versions: [{id: v2, level: 2, prefix: /api/v2/}]
+token: {lifetime: 12h, leeway: 60s}
+business_hours: {days: [mon, tue, wed, thu, fri], open: "08:00", close: "18:00"}
+`)
+	f.Fuzz(func(t *testing.T, section string) {
+		r, err := rules.Load("fuzz.yaml", append(bytes.Clone(base), section...))
+		if err != nil {
+			return
+		}
+		for d := time.Date(2026, 1, 1, 12, 0, 0, 0, r.Location()); d.Year() == 2026; d = d.AddDate(0, 0, 1) {
+			day, special := r.DayOf(d)
+			open, close, ok := r.Hours(d)
+			if ok && open >= close {
+				t.Fatalf("%s opens at %s and closes at %s", d.Format("2006-01-02"), open, close)
+			}
+			if special && day.Closed && ok {
+				t.Fatalf("%s is closed (%s) but has hours", d.Format("2006-01-02"), day.Name)
+			}
+		}
+	})
+}
