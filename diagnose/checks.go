@@ -327,11 +327,14 @@ func checkTokenExpiry(c *Context) (Status, string) {
 			earliest = b
 		}
 	}
-	if f.At.After(earliest.at.Add(leeway)) && c.AtIsNow {
+	// Expired from exp + leeway on, as JWT libraries judge it (golang-jwt's Validator: valid
+	// while the time is before exp + leeway).
+	expired := !f.At.Before(earliest.at.Add(leeway))
+	if expired && c.AtIsNow {
 		return Fail, l.T("o token expirou há %s (%s): renovar o token a cada %s", "the token expired %s ago (%s): renew the token every %s",
 			span(f.At.Sub(earliest.at)), earliest.why, span(lifetime))
 	}
-	if f.At.After(earliest.at.Add(leeway)) {
+	if expired {
 		return Fail, l.T("o token expirou %s antes da requisição de %s (%s): renovar o token a cada %s", "the token expired %s before the request at %s (%s): renew the token every %s",
 			span(f.At.Sub(earliest.at)), c.when(f.At), earliest.why, span(lifetime))
 	}

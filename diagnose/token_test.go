@@ -408,3 +408,37 @@ func TestParseToken(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenTimesAgreeWithGolangJWT compares the chain's judgement of exp, nbf and iat with
+// golang-jwt's own validator (60 s leeway, iat checked) around every boundary, second by
+// second: the contract asks for a standard library's answer there.
+func TestTokenTimesAgreeWithGolangJWT(t *testing.T) {
+	at := mustTime(t, weekday)
+	leeway := 60 * time.Second
+	ch := newChain(t, testDirectory(), "en")
+	for _, claim := range []string{"exp", "nbf", "iat"} {
+		for off := -75 * time.Second; off <= 75*time.Second; off += time.Second {
+			c := jwt.MapClaims{"iss": "crefazon-api-parceiro", "unique_name": "alfa.maria"}
+			switch claim {
+			case "exp": // issued 11 h before the bound, so that the lifetime stays within 12 h
+				c["exp"], c["iat"] = at.Add(off).Unix(), at.Add(off-11*time.Hour).Unix()
+			case "nbf":
+				c["nbf"], c["iat"], c["exp"] = at.Add(off).Unix(), at.Add(-time.Hour).Unix(), at.Add(10*time.Hour).Unix()
+			case "iat":
+				c["iat"], c["exp"] = at.Add(off).Unix(), at.Add(off+11*time.Hour).Unix()
+			}
+			raw := signHS(t, c)
+			decoded := jwt.MapClaims{} // as the library reads them from the token's JSON
+			if _, _, err := jwt.NewParser().ParseUnverified(raw, decoded); err != nil {
+				t.Fatal(err)
+			}
+			v := jwt.NewValidator(jwt.WithLeeway(leeway), jwt.WithIssuedAt(), jwt.WithTimeFunc(func() time.Time { return at }))
+			libOK := v.Validate(decoded) == nil
+			verdict := diagnoseWith(t, ch, newCase(t, weekday, withToken(raw)))
+			oursOK := verdict.Category != "token-expired" && verdict.Category != "token-invalid"
+			if libOK != oursOK {
+				t.Errorf("%s at request %+v: golang-jwt valid=%v, the chain says %s", claim, off, libOK, verdict.Category)
+			}
+		}
+	}
+}
