@@ -597,9 +597,9 @@ func TestCheck(t *testing.T) {
 }
 
 // FuzzCheckCPF: Check agrees with Valid on what is OK, and a Shape problem always hides a
-// valid CPF once the separators are gone.
+// valid document once the separators are gone (CPF and CNPJ alike).
 func FuzzCheckCPF(f *testing.F) {
-	for _, s := range []string{"529982247-25", "529 982 247 25", "529.982.247-25", "52998224725", "x", ""} {
+	for _, s := range []string{"529982247-25", "529 982 247 25", "529.982.247-25", "52998224725", "x", "", "11222333/0001-81", "12.abc.345/01de-35"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -614,6 +614,18 @@ func FuzzCheckCPF(f *testing.F) {
 			return -1
 		}, s)) {
 			t.Fatalf("CheckCPF(%q) = Shape, but its digits are not a valid CPF", s)
+		}
+		q := CheckCNPJ(s)
+		if (q == OK) != ValidCNPJ(s) {
+			t.Fatalf("CheckCNPJ(%q) = %d but ValidCNPJ = %v", s, q, ValidCNPJ(s))
+		}
+		if q == Shape && !ValidCNPJ(strings.Map(func(r rune) rune {
+			if r < 0x80 && isAlnum(byte(r)) {
+				return r
+			}
+			return -1
+		}, s)) {
+			t.Fatalf("CheckCNPJ(%q) = Shape, but its characters are not a valid CNPJ", s)
 		}
 	})
 }
