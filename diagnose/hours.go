@@ -44,7 +44,7 @@ func dayLabel(d rules.Day, l Lang) string {
 	case rules.StatusMunicipalHoliday:
 		return l.T("feriado municipal: %s", "municipal holiday: %s", d.Name)
 	case rules.StatusOptional:
-		return l.T("ponto facultativo: %s", "optional holiday (ponto facultativo): %s", d.Name)
+		return l.T("ponto facultativo: %s", "ponto facultativo: %s", d.Name) // a domain term, kept in English
 	case rules.StatusShortened:
 		return l.T("expediente reduzido: %s", "shortened day: %s", d.Name)
 	}
@@ -55,7 +55,7 @@ func dayLabel(d rules.Day, l Lang) string {
 // calendar says so, since the law alone would keep it open.
 func closedDayText(d rules.Day, l Lang) string {
 	if d.BanksClosed {
-		return l.T("ponto facultativo: %s (bancos fechados)", "optional holiday (ponto facultativo): %s (banks closed)", d.Name)
+		return l.T("ponto facultativo: %s, bancos fechados", "ponto facultativo: %s, banks closed", d.Name)
 	}
 	return dayLabel(d, l)
 }

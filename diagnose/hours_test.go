@@ -71,7 +71,7 @@ func TestChainHours(t *testing.T) {
 		{"no request time", "2026-11-18 10:00", []caseOpt{noTime()},
 			"evidence-incomplete", "skip", "skip", nil},
 		{"Carnival Monday 2026, 10:00, 503: banks closed", "2026-02-16 10:00", []caseOpt{withStatus(503)},
-			"off-hours-routine", "warn", "fail", []string{"optional holiday (ponto facultativo): Carnaval (banks closed)"}},
+			"off-hours-routine", "warn", "fail", []string{"ponto facultativo: Carnaval, banks closed"}},
 		{"Carnival Monday 2026, 23:00, no failure: the nightly routine", "2026-02-16 23:00", []caseOpt{withStatus(400)},
 			"off-hours-routine", "warn", "fail", []string{"Carnaval", "rotinas noturnas"}},
 		{"Carnival Tuesday 2027, 15:00, 504", "2027-02-09 15:00", []caseOpt{withStatus(504)},
