@@ -60,6 +60,55 @@ type Credentials struct {
 	User          string    `yaml:"user" json:"user"`
 	Token         string    `yaml:"token" json:"token"`
 	TokenIssuedAt Timestamp `yaml:"token_issued_at" json:"token_issued_at"`
+	// APIKeySHA256 stands for api_key in a case that must not carry the key (a partner's
+	// ticket draft): the key's lower-case hex SHA-256, as the directory identifies keys.
+	APIKeySHA256 KeyDigest `yaml:"api_key_sha256,omitempty" json:"api_key_sha256,omitzero"`
+}
+
+// KeyDigest is credentials.api_key_sha256 as written, with the place it was written at.
+type KeyDigest struct {
+	Hex   string
+	Place string // case.yaml:12
+}
+
+// IsZero tells whether no digest was given.
+func (k KeyDigest) IsZero() bool { return k.Hex == "" }
+
+func (k *KeyDigest) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a SHA-256 in hex, got a %s", n.Line, kindName(n))
+	}
+	if n.Tag != "!!null" {
+		k.Hex = n.Value
+	}
+	k.Place = "line " + strconv.Itoa(n.Line)
+	return nil
+}
+
+func (k *KeyDigest) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	if err := json.Unmarshal(b, &k.Hex); err != nil {
+		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: reflect.TypeOf("")}
+	}
+	return nil
+}
+
+func (k KeyDigest) MarshalYAML() (any, error)    { return k.Hex, nil }
+func (k KeyDigest) MarshalJSON() ([]byte, error) { return json.Marshal(k.Hex) }
+
+// validKeyDigest: 64 lower-case hex characters, the directory's form.
+func validKeyDigest(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // Timestamp keeps a time as written; Resolve reads it in the rules' time zone, since a time
@@ -290,6 +339,9 @@ func ParseCase(name string, data []byte) (*Case, error) {
 	}
 	c.Source = name
 	c.setPlaces(name, data)
+	if d := c.Credentials.APIKeySHA256; d.Hex != "" && !validKeyDigest(d.Hex) {
+		return nil, inputErr(d.Place, "credentials.api_key_sha256: want the API key's SHA-256 in lower-case hex (64 characters 0-9 a-f)")
+	}
 	return &c, nil
 }
 
@@ -402,8 +454,16 @@ func lineCol(data []byte, off int) (int, int) {
 	return line, col
 }
 
-// setPlaces records where the timestamps were, as name:line, for their error messages.
+// setPlaces records where the timestamps and the key digest were, as name:line, for their
+// error messages.
 func (c *Case) setPlaces(name string, data []byte) {
+	switch d := &c.Credentials.APIKeySHA256; {
+	case strings.HasPrefix(d.Place, "line "):
+		d.Place = name + ":" + strings.TrimPrefix(d.Place, "line ")
+	case d.Hex != "":
+		l, _ := lineCol(data, keyOffset(data, []string{"credentials", "api_key_sha256"}))
+		d.Place = fmt.Sprintf("%s:%d", name, l)
+	}
 	for _, f := range []struct {
 		ts   *Timestamp
 		path []string

@@ -722,3 +722,72 @@ func TestKeyFingerprint(t *testing.T) {
 		t.Error("a key with a trailing space has the same fingerprint")
 	}
 }
+
+// credentials.api_key_sha256 stands for the key: read from YAML and JSON, validated with the
+// line named, compared with a raw key given too, and counted as the api_key evidence.
+func TestCaseAPIKeySHA256(t *testing.T) {
+	r := defaultRules(t)
+	sum := diagnose.KeyFingerprint(keyHmlAlfa)
+	yamlOf := func(cred string) string {
+		return "request:\n  method: GET\n  url: https://api-externo-stag.crefazon.com.br/api/v2/enderecos/paises\ncredentials:\n" + cred
+	}
+	for _, tc := range []struct {
+		name, data string
+		want       string // the fingerprint the checks use; "" when an error is expected
+		err        string // the error's start: place and field
+	}{
+		{"YAML", yamlOf("  api_key_sha256: " + sum + "\n"), sum, ""},
+		{"JSON", `{"request": {"url": "https://api-externo-stag.crefazon.com.br/api/v2/enderecos/paises"},
+ "credentials": {"user": "alfa.maria",
+   "api_key_sha256": "` + sum + `"}}`, sum, ""},
+		{"both, agreeing", yamlOf("  api_key: " + keyHmlAlfa + "\n  api_key_sha256: " + sum + "\n"), sum, ""},
+		{"both, disagreeing", yamlOf("  api_key: " + keyPrdAlfa + "\n  api_key_sha256: " + sum + "\n"), "", "case.yaml:6: credentials.api_key_sha256 is not the SHA-256 of credentials.api_key"},
+		{"upper-case hex", yamlOf("  api_key_sha256: " + strings.ToUpper(sum) + "\n"), "", "case.yaml:5: credentials.api_key_sha256: want the API key's SHA-256 in lower-case hex"},
+		{"too short", yamlOf("  user: alfa.maria\n  api_key_sha256: " + sum[:63] + "\n"), "", "case.yaml:6: credentials.api_key_sha256"},
+		{"the raw key given as its digest", yamlOf("  api_key_sha256: " + keyHmlAlfa + "\n"), "", "case.yaml:5: credentials.api_key_sha256"},
+		{"JSON, not hex", "{\"credentials\": {\n  \"api_key_sha256\": \"" + strings.Repeat("g", 64) + "\"}}", "", "case.yaml:2: credentials.api_key_sha256"},
+		{"JSON, a number", "{\"credentials\": {\n  \"api_key_sha256\": 12}}", "", "case.yaml:2:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := diagnose.ParseCase("case.yaml", []byte(tc.data))
+			var f *diagnose.Facts
+			if err == nil {
+				f, err = diagnose.Resolve(c, r)
+			}
+			if tc.err != "" {
+				var ie *diagnose.InputError
+				if !errors.As(err, &ie) || !strings.HasPrefix(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want an input error starting %q", err, tc.err)
+				}
+				if strings.Contains(err.Error(), keyHmlAlfa) || strings.Contains(err.Error(), keyPrdAlfa) {
+					t.Errorf("the error repeats the key: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.KeySHA256 != tc.want {
+				t.Errorf("KeySHA256 = %s, want %s", f.KeySHA256, tc.want)
+			}
+		})
+	}
+}
+
+// The digest does what the key does in the chain: the directory finds the key by it, and the
+// api_key evidence is present.
+func TestChainAPIKeySHA256(t *testing.T) {
+	withDigest := func(key string) caseOpt {
+		return func(c *diagnose.Case) {
+			c.Credentials.APIKey = ""
+			c.Credentials.APIKeySHA256 = diagnose.KeyDigest{Hex: diagnose.KeyFingerprint(key)}
+		}
+	}
+	v := diagnoseWith(t, newChain(t, testDirectory(), "en"), newCase(t, weekday, withDigest(keyHmlAlfa)))
+	assertVerdict(t, v, want{category: "no-apparent-cause", escalate: true, missing: []string{},
+		status: st{"key.exists": pass, "key.environment": pass, "user.key-binding": pass, "key.partner": skip}})
+	v = diagnoseWith(t, newChain(t, testDirectory(), "en"), newCase(t, weekday, withDigest(keyPrdAlfa)))
+	assertVerdict(t, v, want{category: "api-key-invalid", status: st{"key.environment": fail}})
+	v = diagnoseWith(t, newChain(t, testDirectory(), "en"), newCase(t, weekday, withDigest("not-a-key-of-the-directory")))
+	assertVerdict(t, v, want{category: "api-key-invalid", status: st{"key.exists": fail}})
+}

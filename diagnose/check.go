@@ -50,6 +50,8 @@ type Context struct {
 	// Missing is the mandatory evidence the case lacks, worked out once per case: the
 	// evidence check and the verdict both read it.
 	Missing []string
+	// AtIsNow: the moment judged is the clock's, not a request's (token inspect without --at).
+	AtIsNow bool
 }
 
 // DirInfo is what the directory answered for a case.
@@ -81,6 +83,18 @@ func (l Lang) T(pt, en string, args ...any) string {
 // when writes an instant in the rules' time zone, as support reads it: 2026-11-18 09:15 -03.
 func (c *Context) when(t time.Time) string {
 	return t.In(c.Rules.Location()).Format("2006-01-02 15:04 -07")
+}
+
+// spanExact is span that keeps the seconds of a duration above an hour (12h00m01s): where a
+// second decides, as against the token lifetime.
+func spanExact(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	if d >= time.Hour && d < 72*time.Hour && d%time.Minute != 0 {
+		return fmt.Sprintf("%dh%02dm%02ds", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+	}
+	return span(d)
 }
 
 // span writes a duration as 1h02m or 45s.

@@ -37,11 +37,15 @@ var Checks = []Check{
 		Needs: "credentials.user, a key found in the directory", Fails: "the user is not among the key's users",
 		Run: checkUserKey},
 	{ID: "token.format", Section: "3.3", Category: "token-invalid",
-		Needs: "a token (credentials.token or Authorization: Bearer)", Fails: "not a well-formed JWT, alg none or unknown, no Bearer scheme",
-		Run: checkTokenFormat},
+		Needs: "a token (credentials.token or Authorization: Bearer)",
+		Fails: "not a well-formed JWT (a character outside base64url included), alg none or unknown, an unknown crit, a time in milliseconds, no Bearer scheme",
+		Run:   checkTokenFormat},
 	{ID: "token.lifetime", Section: "3.3", Category: "token-invalid",
-		Needs: "a well-formed token", Fails: "no exp claim, or exp - iat longer than the rules' lifetime (12h)",
+		Needs: "a well-formed token", Fails: "no exp claim, or exp - iat longer than the rules' lifetime (12h; no leeway)",
 		Run: checkTokenLifetime},
+	{ID: "token.not-before", Section: "3.3", Category: "token-invalid",
+		Needs: "request.at and a well-formed token", Fails: "nbf or iat after request.at beyond the leeway: not yet valid when sent",
+		Run: checkTokenNotBefore},
 	{ID: "token.expiry", Section: "3.3", Category: "token-expired",
 		Needs: "request.at and a token or credentials.token_issued_at", Fails: "exp, or issue time + lifetime, before request.at beyond the leeway",
 		Run: checkTokenExpiry},
@@ -240,9 +244,12 @@ func checkTokenFormat(c *Context) (Status, string) {
 	case f.BearerMissing:
 		return Fail, l.T("o cabeçalho Authorization traz o token sem o esquema Bearer: enviar \"Authorization: Bearer <token>\"", "the Authorization header carries the token without the Bearer scheme: send \"Authorization: Bearer <token>\"")
 	case c.Token.Err != nil:
-		return Fail, l.T("o token não é um JWT válido: %v", "the token is not a well-formed JWT: %v", c.Token.Err)
+		return Fail, l.T("o token não é um JWT válido: %s", "the token is not a well-formed JWT: %s", tokenErrText(c.Token.Err, l))
 	case strings.EqualFold(c.Token.Alg, "none"):
 		return Fail, l.T("o token usa alg none (sem assinatura): não foi emitido pelo login da API", "the token uses alg none (unsigned): the API's login did not issue it")
+	case len(c.Token.Millis) > 0:
+		claims := strings.Join(c.Token.Millis, ", ")
+		return Fail, l.T("%s em milissegundos, mas um JWT conta o tempo em segundos: não foi emitido pelo login da API", "%s in milliseconds, but a JWT counts time in seconds: the API's login did not issue it", claims)
 	}
 	msg := l.T("JWT %s", "JWT %s", c.Token.Alg)
 	if f.TokenMismatch {
@@ -257,7 +264,7 @@ func (c *Context) tokenUsable() bool {
 
 func checkTokenLifetime(c *Context) (Status, string) {
 	l, t := c.L, c.Token
-	lifetime, leeway := c.Rules.Token.Lifetime.Duration, c.Rules.Token.Leeway.Duration
+	lifetime := c.Rules.Token.Lifetime.Duration
 	switch {
 	case !c.tokenUsable():
 		return Skip, l.T("sem token legível", "no readable token")
@@ -271,10 +278,12 @@ func checkTokenLifetime(c *Context) (Status, string) {
 		issued = c.Facts.IssuedAt
 	}
 	life := t.Exp.Sub(issued)
-	if life > lifetime+leeway {
-		return Fail, l.T("o token vale %s (exp - iat), mais que as %s de um token da API", "the token lasts %s (exp - iat), longer than an API token's %s", span(life), span(lifetime))
+	// No leeway here: the leeway absorbs clock skew between machines, and exp and iat come
+	// from the same clock.
+	if life > lifetime {
+		return Fail, l.T("o token vale %s (exp - iat), mais que as %s de um token da API", "the token lasts %s (exp - iat), longer than an API token's %s", spanExact(life), span(lifetime))
 	}
-	return Pass, l.T("validade de %s", "lifetime %s", span(life))
+	return Pass, l.T("validade de %s", "lifetime %s", spanExact(life))
 }
 
 func checkTokenExpiry(c *Context) (Status, string) {
@@ -291,14 +300,13 @@ func checkTokenExpiry(c *Context) (Status, string) {
 	var bounds []bound
 	var notes []string
 	if c.tokenUsable() {
-		if t.HasExp {
+		// An exp in milliseconds is no bound: read as the seconds a JWT counts, it never
+		// comes; token.format reports it.
+		if t.HasExp && !slices.Contains(t.Millis, "exp") {
 			bounds = append(bounds, bound{t.Exp, "exp " + c.when(t.Exp)})
 		}
 		if t.HasIat {
 			bounds = append(bounds, bound{t.Iat.Add(lifetime), "iat " + c.when(t.Iat) + " + " + span(lifetime)})
-			if t.Iat.After(f.At.Add(leeway)) {
-				notes = append(notes, l.T("emitido %s depois da requisição: não é o token que foi enviado", "issued %s after the request: not the token that was sent", span(t.Iat.Sub(f.At))))
-			}
 			if f.HasIssuedAt && absDur(f.IssuedAt.Sub(t.Iat)) > leeway {
 				notes = append(notes, l.T("o parceiro diz que gerou o token em %s, mas o iat é %s", "the partner says the token was generated at %s, but iat is %s", c.when(f.IssuedAt), c.when(t.Iat)))
 			}
@@ -319,15 +327,86 @@ func checkTokenExpiry(c *Context) (Status, string) {
 			earliest = b
 		}
 	}
-	if f.At.After(earliest.at.Add(leeway)) {
+	// Expired from exp + leeway on, as JWT libraries judge it (golang-jwt's Validator: valid
+	// while the time is before exp + leeway).
+	expired := !f.At.Before(earliest.at.Add(leeway))
+	if expired && c.AtIsNow {
+		return Fail, l.T("o token expirou há %s (%s): renovar o token a cada %s", "the token expired %s ago (%s): renew the token every %s",
+			span(f.At.Sub(earliest.at)), earliest.why, span(lifetime))
+	}
+	if expired {
 		return Fail, l.T("o token expirou %s antes da requisição de %s (%s): renovar o token a cada %s", "the token expired %s before the request at %s (%s): renew the token every %s",
 			span(f.At.Sub(earliest.at)), c.when(f.At), earliest.why, span(lifetime))
 	}
-	msg := l.T("válido na hora da requisição (%s), expira %s depois", "valid at the request's time (%s), expires %s later", c.when(f.At), span(earliest.at.Sub(f.At)))
+	var msg string
+	if earliest.at.Before(f.At) && c.AtIsNow {
+		return Warn, l.T("o token expirou há %s (%s), ainda dentro da tolerância de %ds", "the token expired %s ago (%s), still within the %ds leeway",
+			span(f.At.Sub(earliest.at)), earliest.why, int(leeway.Seconds()))
+	}
+	if earliest.at.Before(f.At) {
+		msg = l.T("o token expirou %s antes da requisição de %s (%s), dentro da tolerância de %ds", "the token expired %s before the request at %s (%s), within the %ds leeway",
+			span(f.At.Sub(earliest.at)), c.when(f.At), earliest.why, int(leeway.Seconds()))
+		notes = append([]string{msg}, notes...)
+		return Warn, strings.Join(notes, "; ")
+	}
+	if c.AtIsNow {
+		msg = l.T("válido agora, expira daqui a %s", "valid now, expires in %s", span(earliest.at.Sub(f.At)))
+	} else {
+		msg = l.T("válido na hora da requisição (%s), expira %s depois", "valid at the request's time (%s), expires %s later", c.when(f.At), span(earliest.at.Sub(f.At)))
+	}
 	if len(notes) > 0 {
 		return Warn, msg + "; " + strings.Join(notes, "; ")
 	}
 	return Pass, msg
+}
+
+func checkTokenNotBefore(c *Context) (Status, string) {
+	f, l, t := c.Facts, c.L, c.Token
+	leeway := c.Rules.Token.Leeway.Duration
+	switch {
+	case !c.tokenUsable():
+		return Skip, l.T("sem token legível", "no readable token")
+	case !f.HasAt:
+		return Skip, l.T("sem data e hora da requisição (request.at)", "no request time (request.at)")
+	case !t.HasNbf && !t.HasIat:
+		return Skip, l.T("o token não tem nbf nem iat", "the token has neither nbf nor iat")
+	}
+	if c.AtIsNow {
+		switch {
+		case t.HasNbf && t.Nbf.After(f.At.Add(leeway)):
+			return Fail, l.T("o token só vale a partir de %s (nbf), daqui a %s", "the token is valid only from %s (nbf), in %s", c.when(t.Nbf), span(t.Nbf.Sub(f.At)))
+		case t.HasIat && t.Iat.After(f.At.Add(leeway)):
+			return Fail, l.T("o token diz ter sido emitido em %s (iat), daqui a %s: o relógio de quem o gerou está errado", "the token says it was issued at %s (iat), in %s: its issuer's clock is wrong", c.when(t.Iat), span(t.Iat.Sub(f.At)))
+		}
+		return Pass, l.T("já vale agora", "already valid now")
+	}
+	var fails []string
+	if t.HasNbf && t.Nbf.After(f.At.Add(leeway)) {
+		fails = append(fails, l.T("o token só vale a partir de %s (nbf), %s depois da requisição de %s: ainda não valia quando foi enviado",
+			"the token is valid only from %s (nbf), %s after the request at %s: it was not yet valid when sent",
+			c.when(t.Nbf), span(t.Nbf.Sub(f.At)), c.when(f.At)))
+	}
+	if t.HasIat && t.Iat.After(f.At.Add(leeway)) {
+		fails = append(fails, l.T("o token foi emitido em %s (iat), %s depois da requisição de %s: não é o token que foi enviado, ou o relógio de quem o gerou está errado",
+			"the token was issued at %s (iat), %s after the request at %s: it is not the token that was sent, or its issuer's clock is wrong",
+			c.when(t.Iat), span(t.Iat.Sub(f.At)), c.when(f.At)))
+	}
+	if len(fails) > 0 {
+		return Fail, strings.Join(fails, "; ")
+	}
+	if t.HasNbf {
+		return Pass, l.T("já valia na hora da requisição (nbf %s)", "already valid at the request's time (nbf %s)", c.when(t.Nbf))
+	}
+	return Pass, l.T("emitido antes da requisição (iat %s)", "issued before the request (iat %s)", c.when(t.Iat))
+}
+
+// tokenErrText words why a token is malformed in the verdict's language.
+func tokenErrText(err error, l Lang) string {
+	var te *TokenError
+	if errors.As(err, &te) {
+		return te.In(l)
+	}
+	return err.Error()
 }
 
 func absDur(d time.Duration) time.Duration {
@@ -484,15 +563,81 @@ func violationText(v rules.Violation, l Lang) string {
 func formatText(at string, v rules.Violation, l Lang) string {
 	switch v.Want {
 	case "cpf":
-		return l.T("%s não é um CPF válido (dígitos verificadores não conferem)", "%s is not a valid CPF (check digits do not match)", at)
+		return documentText(at, "CPF", v.Detail, l)
 	case "cnpj":
-		return l.T("%s não é um CNPJ válido (dígitos verificadores não conferem)", "%s is not a valid CNPJ (check digits do not match)", at)
+		return documentText(at, "CNPJ", v.Detail, l)
 	case "http-url":
-		return l.T("%s deve ser uma URL http(s) absoluta, com host, que a API consiga chamar", "%s must be an absolute http(s) URL with a host, which the API can call", at)
+		return webhookText(at, v.Detail, l)
 	case "date":
 		return l.T("%s deve ser uma data AAAA-MM-DD", "%s must be a date YYYY-MM-DD", at)
 	}
 	return l.T("%s não está no formato %s", "%s is not in format %s", at, v.Want)
+}
+
+// documentText words a CPF or CNPJ that does not fit, telling a shape problem (the number is
+// right, its writing is not) from wrong check digits. It never repeats the value.
+func documentText(at, kind, detail string, l Lang) string {
+	cpf := kind == "CPF"
+	switch detail {
+	case rules.DetailShape:
+		if cpf {
+			return l.T("%s tem os dígitos de um CPF válido, mas num formato fora do padrão: enviar só os 11 dígitos ou 000.000.000-00",
+				"%s holds a valid CPF's digits in an unusual shape: send the 11 digits alone or 000.000.000-00", at)
+		}
+		return l.T("%s tem os caracteres de um CNPJ válido, mas num formato fora do padrão: enviar só os 14 caracteres ou 00.000.000/0000-00",
+			"%s holds a valid CNPJ's characters in an unusual shape: send the 14 characters alone or 00.000.000/0000-00", at)
+	case rules.DetailLength:
+		if cpf {
+			return l.T("%s não tem os 11 dígitos de um CPF", "%s does not have a CPF's 11 digits", at)
+		}
+		return l.T("%s não tem os 14 caracteres de um CNPJ", "%s does not have a CNPJ's 14 characters", at)
+	case rules.DetailCharacters:
+		if cpf {
+			return l.T("%s tem caracteres que não são dígitos de um CPF", "%s has characters that are not a CPF's digits", at)
+		}
+		return l.T("%s tem caracteres que não cabem num CNPJ (letras e dígitos, e dígitos no fim)", "%s has characters a CNPJ cannot hold (letters and digits, digits at the end)", at)
+	}
+	if cpf {
+		return l.T("%s não é um CPF válido (dígitos verificadores não conferem)", "%s is not a valid CPF (check digits do not match)", at)
+	}
+	return l.T("%s não é um CNPJ válido (dígitos verificadores não conferem)", "%s is not a valid CNPJ (check digits do not match)", at)
+}
+
+// webhookText says why a notification URL cannot be called by the API, naming the field and
+// the reason, never the URL (it may carry the partner's tokens in its query).
+func webhookText(at, detail string, l Lang) string {
+	switch detail {
+	case rules.DetailNull:
+		return l.T("%s veio com o texto null em vez de uma URL: informar a URL http(s) pública que receberá as notificações",
+			"%s holds the text null instead of a URL: give the public http(s) URL that will receive the notifications", at)
+	case rules.DetailNoHost:
+		return l.T("%s é uma URL sem host", "%s is a URL without a host", at)
+	case rules.DetailLocalhost, rules.DetailLoopback:
+		return l.T("%s aponta para a própria máquina (localhost): a API não consegue chamar esse endereço; usar uma URL pública",
+			"%s points to the machine itself (localhost): the API cannot call it; use a public URL", at)
+	case rules.DetailPrivate:
+		return l.T("%s aponta para um endereço de rede privada (10.x, 172.16-31.x, 192.168.x, fc00::/7): a API não alcança; usar uma URL pública",
+			"%s points to a private network address (10.x, 172.16-31.x, 192.168.x, fc00::/7): the API cannot reach it; use a public URL", at)
+	case rules.DetailLinkLocal:
+		return l.T("%s aponta para um endereço link-local (169.254.x, fe80::): a API não alcança; usar uma URL pública",
+			"%s points to a link-local address (169.254.x, fe80::): the API cannot reach it; use a public URL", at)
+	case rules.DetailUnspecified:
+		return l.T("%s aponta para um endereço não especificado (0.0.0.0 ou ::): usar uma URL pública",
+			"%s points to an unspecified address (0.0.0.0 or ::): use a public URL", at)
+	case rules.DetailReservedAddr:
+		return l.T("%s aponta para um endereço que não é público (multicast, reservado ou de documentação): usar uma URL pública",
+			"%s points to an address that is not public (multicast, reserved or documentation range): use a public URL", at)
+	case rules.DetailLocalName:
+		return l.T("%s usa um nome de rede local (.local, .internal, .lan...): a API não o resolve; usar um domínio público",
+			"%s uses a local network name (.local, .internal, .lan...): the API cannot resolve it; use a public domain", at)
+	case rules.DetailSingleLabel:
+		return l.T("%s usa um nome de host sem domínio: a API não o resolve; usar um domínio público completo",
+			"%s uses a host name without a domain: the API cannot resolve it; use a full public domain", at)
+	case rules.DetailNumericName:
+		return l.T("%s tem um host numérico que não é um endereço IP bem formado: usar um domínio público",
+			"%s has a numeric host that is not a well-formed IP address: use a public domain", at)
+	}
+	return l.T("%s deve ser uma URL http(s) absoluta, com host público, que a API consiga chamar", "%s must be an absolute http(s) URL with a public host, which the API can call", at)
 }
 
 func orRoot(path string, l Lang) string {

@@ -708,6 +708,25 @@ func TestChainPayload(t *testing.T) {
 			},
 			want{category: "request-syntax", status: st{"payload.syntax": fail}, says: st2says("payload.syntax", "cliente.cpf", "CPF")},
 			[]string{"529.982.247-26", "52998224726"}},
+		{"CPF with the right digits in an unusual shape: 529982247-25",
+			func(t testing.TB) []caseOpt {
+				return []caseOpt{withPayload(payloadWith(t, map[string]any{"cliente.cpf": "529982247-25"}))}
+			},
+			want{category: "request-syntax", status: st{"payload.syntax": fail},
+				says: st2says("payload.syntax", "cliente.cpf holds a valid CPF's digits in an unusual shape")},
+			[]string{"529982247-25", "52998224725", "check digits"}},
+		{"CPF with the right digits in blocks: 529 982 247 25",
+			func(t testing.TB) []caseOpt {
+				return []caseOpt{withPayload(payloadWith(t, map[string]any{"cliente.cpf": "529 982 247 25"}))}
+			},
+			want{category: "request-syntax", says: st2says("payload.syntax", "unusual shape", "11 digits alone")},
+			[]string{"529 982 247 25", "check digits"}},
+		{"CPF with ten digits",
+			func(t testing.TB) []caseOpt {
+				return []caseOpt{withPayload(payloadWith(t, map[string]any{"cliente.cpf": "529.982.247-2"}))}
+			},
+			want{category: "request-syntax", says: st2says("payload.syntax", "does not have a CPF's 11 digits")},
+			[]string{"529.982.247-2"}},
 		{"CPF digits only, wrong",
 			func(t testing.TB) []caseOpt {
 				return []caseOpt{withPayload(payloadWith(t, map[string]any{"cliente.cpf": "12345678900"}))}
@@ -718,7 +737,30 @@ func TestChainPayload(t *testing.T) {
 			func(t testing.TB) []caseOpt {
 				return []caseOpt{withPayload(payloadWith(t, map[string]any{"operacao.urlNotificacao": "null"}))}
 			},
-			want{category: "request-syntax", says: st2says("payload.syntax", "operacao.urlNotificacao", "URL")}, nil},
+			want{category: "request-syntax", says: st2says("payload.syntax", "operacao.urlNotificacao holds the text null instead of a URL")}, nil},
+		{"urlNotificacao on localhost",
+			func(t testing.TB) []caseOpt {
+				return []caseOpt{withPayload(payloadWith(t, map[string]any{"operacao.urlNotificacao": "http://localhost:8080/webhook"}))}
+			},
+			want{category: "request-syntax", says: st2says("payload.syntax", "operacao.urlNotificacao points to the machine itself (localhost)")},
+			[]string{"localhost:8080"}},
+		{"urlNotificacao on a private address",
+			func(t testing.TB) []caseOpt {
+				return []caseOpt{withPayload(payloadWith(t, map[string]any{"operacao.urlNotificacao": "https://192.168.0.10/wh"}))}
+			},
+			want{category: "request-syntax", says: st2says("payload.syntax", "operacao.urlNotificacao points to a private network address")},
+			[]string{"192.168.0.10"}},
+		{"urlNotificacao on a single-label host",
+			func(t testing.TB) []caseOpt {
+				return []caseOpt{withPayload(payloadWith(t, map[string]any{"operacao.urlNotificacao": "http://webhook-srv/crefazon"}))}
+			},
+			want{category: "request-syntax", says: st2says("payload.syntax", "host name without a domain")},
+			[]string{"webhook-srv"}},
+		{"urlNotificacao on a public host and port",
+			func(t testing.TB) []caseOpt {
+				return []caseOpt{withPayload(payloadWith(t, map[string]any{"operacao.urlNotificacao": "https://hooks.parceiro.com.br:8443/crefazon?x=1"}))}
+			},
+			want{category: "no-apparent-cause", escalate: true, status: st{"payload.syntax": pass}}, nil},
 		{"cidadeId as text",
 			func(t testing.TB) []caseOpt {
 				return []caseOpt{withPayload(payloadWith(t, map[string]any{"endereco.cidadeId": "5270"}))}

@@ -30,7 +30,7 @@ func EvidenceName(item string, l Lang) string {
 func missingEvidence(f *Facts) []string {
 	c := f.Case
 	has := map[string]bool{
-		"api_key":       strings.TrimSpace(c.Credentials.APIKey) != "",
+		"api_key":       f.KeySHA256 != "", // the key, or its SHA-256 (credentials.api_key_sha256)
 		"user":          strings.TrimSpace(c.Credentials.User) != "",
 		"environment":   f.HasEnv,
 		"endpoint":      f.URL != nil,

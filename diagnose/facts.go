@@ -39,6 +39,9 @@ func (c *Case) Apply(o Overrides) {
 	set(&c.Request.URL, o.URL)
 	set(&c.Request.Method, o.Method)
 	set(&c.Credentials.APIKey, o.APIKey)
+	if o.APIKey != nil { // the flag gives the key: a digest in the file no longer speaks for it
+		c.Credentials.APIKeySHA256 = KeyDigest{}
+	}
 	set(&c.Credentials.User, o.User)
 	set(&c.Credentials.Token, o.Token)
 	set(&c.Error, o.Error)
@@ -202,6 +205,15 @@ func Resolve(c *Case, r *rules.Rules) (*Facts, error) {
 	if k := c.Credentials.APIKey; strings.TrimSpace(k) != "" {
 		f.KeySHA256 = KeyFingerprint(k)
 	}
+	if d := c.Credentials.APIKeySHA256; d.Hex != "" {
+		if !validKeyDigest(d.Hex) { // a case built in code, not read by ParseCase
+			return nil, inputErr(c.placeOr(d.Place, "credentials.api_key_sha256"), "credentials.api_key_sha256: want the API key's SHA-256 in lower-case hex (64 characters 0-9 a-f)")
+		}
+		if f.KeySHA256 != "" && f.KeySHA256 != d.Hex {
+			return nil, inputErr(c.placeOr(d.Place, "credentials.api_key_sha256"), "credentials.api_key_sha256 is not the SHA-256 of credentials.api_key: the case names two different keys; keep the one that was sent")
+		}
+		f.KeySHA256 = d.Hex
+	}
 
 	f.ErrorText = strings.TrimSpace(c.Error)
 	if c.Response != nil {
@@ -231,6 +243,14 @@ func envList(r *rules.Rules) string {
 		ids[i] = e.ID
 	}
 	return strings.Join(ids, ", ")
+}
+
+// placeOr is a recorded place, else the field's.
+func (c *Case) placeOr(place, field string) string {
+	if place != "" {
+		return place
+	}
+	return c.place(field)
 }
 
 func (c *Case) place(field string) string {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"triagem/diagnose"
 	"triagem/rules"
@@ -44,16 +45,27 @@ func FuzzParseCase(f *testing.F) {
 	})
 }
 
-// FuzzParseToken: any text gives a TokenInfo; a token reported well formed has an alg.
+// FuzzParseToken: any text gives a TokenInfo; a token reported well formed has an alg and
+// nothing but base64url between its two dots; the token checks run on it without a panic.
 func FuzzParseToken(f *testing.F) {
 	f.Add("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE3OTUwMDM5ODAsImlhdCI6MTc5NDk2MDc4MH0.MVTDKo_DAJFbuNnJdm9hDfjAErF0XZSgsB5x8NdHhkA")
 	f.Add("eyJhbGciOiJub25lIn0.eyJleHAiOiJ4In0.")
 	f.Add("a.b.c")
 	f.Add("..")
+	f.Add("eyJhbGciOiJIUzI1NiIsImNyaXQiOlsieCJdfQ.eyJleHAiOjE3OTUwNDI4MDAwMDB9.x")
+	r, err := rules.Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	at := time.Date(2026, 11, 18, 9, 0, 0, 0, r.Location())
 	f.Fuzz(func(t *testing.T, raw string) {
 		ti := diagnose.ParseToken(raw)
 		if ti.Err == nil && ti.Alg == "" {
 			t.Fatalf("a well-formed token without alg: %q", raw)
 		}
+		if ti.Err == nil && strings.Trim(raw, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") != "" {
+			t.Fatalf("a token with a character outside base64url passed: %q", raw)
+		}
+		diagnose.InspectToken(raw, at, true, r, nil, "pt-BR")
 	})
 }

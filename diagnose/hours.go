@@ -7,24 +7,71 @@ import (
 	"triagem/rules"
 )
 
-// offHours says why a local time is outside business hours, or "" inside them.
+// offHours says why a local time is outside business hours, or "" inside them. On a
+// shortened day (Ash Wednesday under the banking calendar) the day's own hours count.
 func offHours(r *rules.Rules, at time.Time, l Lang) string {
 	lt := at.In(r.Location())
-	bh := &r.BusinessHours
-	if name, ok := r.IsHoliday(lt); ok {
-		return l.T("feriado nacional: %s", "national holiday: %s", name)
+	day, special := r.DayOf(lt)
+	if special && day.Closed {
+		return closedDayText(day, l)
 	}
-	if !bh.IsBusinessDay(lt.Weekday()) {
+	if !r.BusinessHours.IsBusinessDay(lt.Weekday()) {
 		return weekdayName(lt.Weekday(), l)
 	}
+	open, close, _ := r.Hours(lt)
 	clock := rules.ClockOf(lt)
-	if clock < bh.Open {
-		return l.T("antes da abertura (%s)", "before opening (%s)", bh.Open)
-	}
-	if clock >= bh.Close {
-		return l.T("depois do fechamento (%s)", "after closing (%s)", bh.Close)
+	shortened := special && day.Shortened()
+	switch {
+	case clock < open && shortened:
+		return l.T("antes da abertura das %s (%s)", "before the %s opening (%s)", open, dayLabel(day, l))
+	case clock < open:
+		return l.T("antes da abertura (%s)", "before opening (%s)", open)
+	case clock >= close && shortened:
+		return l.T("depois do fechamento das %s (%s)", "after the %s closing (%s)", close, dayLabel(day, l))
+	case clock >= close:
+		return l.T("depois do fechamento (%s)", "after closing (%s)", close)
 	}
 	return ""
+}
+
+// dayLabel names a calendar day with its status: "feriado nacional: Tiradentes".
+func dayLabel(d rules.Day, l Lang) string {
+	switch d.Status {
+	case rules.StatusNationalHoliday:
+		return l.T("feriado nacional: %s", "national holiday: %s", d.Name)
+	case rules.StatusStateHoliday:
+		return l.T("feriado estadual: %s", "state holiday: %s", d.Name)
+	case rules.StatusMunicipalHoliday:
+		return l.T("feriado municipal: %s", "municipal holiday: %s", d.Name)
+	case rules.StatusOptional:
+		return l.T("ponto facultativo: %s", "ponto facultativo: %s", d.Name) // a domain term, kept in English
+	case rules.StatusShortened:
+		return l.T("expediente reduzido: %s", "shortened day: %s", d.Name)
+	}
+	return l.T("dia sem expediente: %s", "closed day: %s", d.Name)
+}
+
+// closedDayText says why a closed day is closed; an optional day closed by the banking
+// calendar says so, since the law alone would keep it open.
+func closedDayText(d rules.Day, l Lang) string {
+	if d.BanksClosed {
+		return l.T("ponto facultativo: %s, bancos fechados", "ponto facultativo: %s, banks closed", d.Name)
+	}
+	return dayLabel(d, l)
+}
+
+// openDayNote names what is special about an open day: a shortened day's hours, or an
+// optional day that the calendar keeps open; "" on an ordinary day.
+func openDayNote(r *rules.Rules, at time.Time, l Lang) string {
+	day, special := r.DayOf(at)
+	switch {
+	case !special || day.Closed:
+		return ""
+	case day.Shortened():
+		open, close, _ := r.Hours(at)
+		return l.T("%s, expediente das %s às %s", "%s, open %s to %s", dayLabel(day, l), open, close)
+	}
+	return l.T("%s, dia útil no calendário %s", "%s, a working day in the %s calendar", dayLabel(day, l), r.CalendarName())
 }
 
 func weekdayName(wd time.Weekday, l Lang) string {
@@ -89,6 +136,9 @@ func checkBusinessHours(c *Context) (Status, string) {
 	}
 	if why := offHours(c.Rules, f.At, l); why != "" {
 		return Warn, l.T("enviada em %s, fora do horário comercial: %s", "sent at %s, outside business hours: %s", c.when(f.At), why)
+	}
+	if note := openDayNote(c.Rules, f.At, l); note != "" {
+		return Pass, l.T("enviada em %s, dentro do horário comercial (%s)", "sent at %s, within business hours (%s)", c.when(f.At), note)
 	}
 	return Pass, l.T("enviada em %s, dentro do horário comercial", "sent at %s, within business hours", c.when(f.At))
 }

@@ -1,9 +1,12 @@
 package diagnose_test
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 
 	"triagem/diagnose"
+	"triagem/rules"
 )
 
 func TestChainHours(t *testing.T) {
@@ -67,6 +70,24 @@ func TestChainHours(t *testing.T) {
 			"off-hours-routine", "warn", "fail", []string{"2026-11-20 22:30 -03"}},
 		{"no request time", "2026-11-18 10:00", []caseOpt{noTime()},
 			"evidence-incomplete", "skip", "skip", nil},
+		{"Carnival Monday 2026, 10:00, 503: banks closed", "2026-02-16 10:00", []caseOpt{withStatus(503)},
+			"off-hours-routine", "warn", "fail", []string{"ponto facultativo: Carnaval, banks closed"}},
+		{"Carnival Monday 2026, 23:00, no failure: the nightly routine", "2026-02-16 23:00", []caseOpt{withStatus(400)},
+			"off-hours-routine", "warn", "fail", []string{"Carnaval", "rotinas noturnas"}},
+		{"Carnival Tuesday 2027, 15:00, 504", "2027-02-09 15:00", []caseOpt{withStatus(504)},
+			"off-hours-routine", "warn", "fail", []string{"ponto facultativo", "Carnaval"}},
+		{"Corpus Christi 2026, 10:00, 503", "2026-06-04 10:00", []caseOpt{withStatus(503)},
+			"off-hours-routine", "warn", "fail", []string{"ponto facultativo", "Corpus Christi"}},
+		{"Ash Wednesday 2026, 10:00, 503: before the 12:00 opening", "2026-02-18 10:00", []caseOpt{withStatus(503)},
+			"off-hours-routine", "warn", "fail", []string{"before the 12:00 opening", "Quarta-feira de Cinzas"}},
+		{"Ash Wednesday 2026, 11:59, 400", "2026-02-18 11:59", []caseOpt{withStatus(400)},
+			"no-apparent-cause", "warn", "pass", nil},
+		{"Ash Wednesday 2026, 12:00 sharp, 503: open", "2026-02-18 12:00", []caseOpt{withStatus(503)},
+			"no-apparent-cause", "pass", "pass", nil},
+		{"Ash Wednesday 2026, 13:00, 503: open", "2026-02-18 13:00", []caseOpt{withStatus(503)},
+			"no-apparent-cause", "pass", "pass", nil},
+		{"Tiradentes 2026, a Tuesday, 10:00, 503", "2026-04-21 10:00", []caseOpt{withStatus(503)},
+			"off-hours-routine", "warn", "fail", []string{"national holiday: Tiradentes"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -81,6 +102,50 @@ func TestChainHours(t *testing.T) {
 			}
 			assertVerdict(t, v, w)
 		})
+	}
+}
+
+// Under the national calendar (the law alone), Carnival, Ash Wednesday and Corpus Christi are
+// working days with the usual hours; the message still names the day.
+func TestChainHoursNationalCalendar(t *testing.T) {
+	data := bytes.Replace(rules.DefaultYAML(), []byte("  calendar: bancario"), []byte("  calendar: nacional"), 1)
+	r, err := rules.Load("nacional.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		at       string
+		category string
+		business diagnose.Status
+		says     string
+	}{
+		{"2026-02-16 10:00", "no-apparent-cause", diagnose.Pass, "ponto facultativo: Carnaval, dia útil no calendário nacional"},
+		{"2026-02-17 10:00", "no-apparent-cause", diagnose.Pass, "Carnaval"},
+		{"2026-02-18 09:00", "no-apparent-cause", diagnose.Pass, "Quarta-feira de Cinzas"},
+		{"2026-06-04 10:00", "no-apparent-cause", diagnose.Pass, "Corpus Christi"},
+		{"2026-04-03 10:00", "off-hours-routine", diagnose.Warn, "feriado nacional: Sexta-feira Santa"},
+		{"2026-11-20 10:00", "off-hours-routine", diagnose.Warn, "feriado nacional: Dia da Consciência Negra"},
+	} {
+		t.Run(tc.at, func(t *testing.T) {
+			ch := &diagnose.Chain{Rules: r, Dir: testDirectory(), Lang: "pt-BR"}
+			v := diagnoseWith(t, ch, newCase(t, tc.at, withStatus(503)))
+			assertVerdict(t, v, want{category: tc.category, escalate: tc.category == "no-apparent-cause",
+				status: st{"hours.business": tc.business}, says: st2says("hours.business", tc.says)})
+		})
+	}
+}
+
+// On a shortened day the business check says which hours held.
+func TestChainHoursShortenedDayMessage(t *testing.T) {
+	v := diagnoseWith(t, newChain(t, testDirectory(), "pt-BR"), newCase(t, "2026-02-18 13:00", withStatus(400)))
+	r := result(t, v, "hours.business")
+	if r.Status != diagnose.Pass || !strings.Contains(r.Message, "ponto facultativo: Quarta-feira de Cinzas, expediente das 12:00 às 18:00") {
+		t.Errorf("hours.business = %s %q", r.Status, r.Message)
+	}
+	v = diagnoseWith(t, newChain(t, testDirectory(), "pt-BR"), newCase(t, "2026-02-18 10:00", withStatus(400)))
+	r = result(t, v, "hours.business")
+	if r.Status != diagnose.Warn || !strings.Contains(r.Message, "antes da abertura das 12:00 (ponto facultativo: Quarta-feira de Cinzas)") {
+		t.Errorf("hours.business = %s %q", r.Status, r.Message)
 	}
 }
 

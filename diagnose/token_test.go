@@ -36,7 +36,8 @@ func TestChainToken(t *testing.T) {
 				exp := at.Add(-30 * time.Second)
 				return []caseOpt{withToken(signHS(t, tokenClaims(exp.Add(-12*h), exp)))}
 			},
-			want{category: "no-apparent-cause", escalate: true, status: st{"token.expiry": pass}}},
+			want{category: "no-apparent-cause", escalate: true, status: st{"token.expiry": warn},
+				says: st2says("token.expiry", "expired 30s before the request", "within the 60s leeway")}},
 		{"exp 2 min before the request: expired", weekday,
 			func(t testing.TB, at time.Time) []caseOpt {
 				exp := at.Add(-2 * time.Minute)
@@ -84,11 +85,81 @@ func TestChainToken(t *testing.T) {
 				return []caseOpt{withToken(signHS(t, tokenClaims(at.Add(-h), at.Add(23*h))))}
 			},
 			want{category: "token-invalid", status: st{"token.lifetime": fail, "token.expiry": pass}, says: st2says("token.lifetime", "24h", "12h")}},
-		{"lifetime 12h plus the leeway", weekday,
+		{"lifetime 12h plus 30 s: the lifetime has no leeway", weekday,
 			func(t testing.TB, at time.Time) []caseOpt {
 				return []caseOpt{withToken(signHS(t, tokenClaims(at.Add(-h), at.Add(11*h+30*time.Second))))}
 			},
+			want{category: "token-invalid", status: st{"token.lifetime": fail}, says: st2says("token.lifetime", "12h00m30s")}},
+		{"lifetime 12h plus 1 s", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{withToken(signHS(t, tokenClaims(at.Add(-h), at.Add(11*h+time.Second))))}
+			},
+			want{category: "token-invalid", status: st{"token.lifetime": fail}, says: st2says("token.lifetime", "12h00m01s", "longer than")}},
+		{"lifetime exactly 12h", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{withToken(signHS(t, tokenClaims(at.Add(-h), at.Add(11*h))))}
+			},
 			want{category: "no-apparent-cause", escalate: true, status: st{"token.lifetime": pass}}},
+		{"nbf 5 min after the request: not yet valid", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				c := tokenClaims(at.Add(-h), at.Add(11*h))
+				c["nbf"] = at.Add(5 * time.Minute).Unix()
+				return []caseOpt{withToken(signHS(t, c))}
+			},
+			want{category: "token-invalid", status: st{"token.not-before": fail, "token.expiry": pass},
+				says: st2says("token.not-before", "valid only from 2026-11-17 14:10 -03 (nbf)", "5m00s after the request")}},
+		{"nbf 30 s after the request: within the leeway", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				c := tokenClaims(at.Add(-h), at.Add(11*h))
+				c["nbf"] = at.Add(30 * time.Second).Unix()
+				return []caseOpt{withToken(signHS(t, c))}
+			},
+			want{category: "no-apparent-cause", escalate: true, status: st{"token.not-before": pass}}},
+		{"an unknown crit header", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				tok := jwt.NewWithClaims(jwt.SigningMethodHS256, tokenClaims(at.Add(-h), at.Add(11*h)))
+				tok.Header["crit"] = []string{"exp-extension"}
+				tok.Header["exp-extension"] = true
+				s, err := tok.SignedString(testSecret)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return []caseOpt{withToken(s)}
+			},
+			want{category: "token-invalid", status: st{"token.format": fail}, says: st2says("token.format", "crit", "exp-extension")}},
+		{"a line break inside the token", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				s := signHS(t, tokenClaims(at.Add(-h), at.Add(11*h)))
+				return []caseOpt{withToken(s[:40] + "\n" + s[40:])}
+			},
+			want{category: "token-invalid", status: st{"token.format": fail, "token.expiry": skip},
+				says: st2says("token.format", "the payload has a line break at character 4")}},
+		{"a space inside the signature", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				s := signHS(t, tokenClaims(at.Add(-h), at.Add(11*h)))
+				return []caseOpt{withToken(s[:len(s)-5] + " " + s[len(s)-5:])}
+			},
+			want{category: "token-invalid", status: st{"token.format": fail}, says: st2says("token.format", "the signature has a blank")}},
+		{"base64 padding", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				return []caseOpt{withToken(signHS(t, tokenClaims(at.Add(-h), at.Add(11*h))) + "=")}
+			},
+			want{category: "token-invalid", status: st{"token.format": fail}, says: st2says("token.format", "padding")}},
+		{"exp in milliseconds", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				c := tokenClaims(at.Add(-h), time.Time{})
+				c["exp"] = at.Add(11 * h).UnixMilli()
+				return []caseOpt{withToken(signHS(t, c))}
+			},
+			want{category: "token-invalid", status: st{"token.format": fail, "token.lifetime": pass, "token.expiry": pass},
+				says: st2says("token.format", "exp in milliseconds"), never: []string{"106751d"}}},
+		{"exp in milliseconds, issued 13h before: the iat still bounds it", weekday,
+			func(t testing.TB, at time.Time) []caseOpt {
+				c := tokenClaims(at.Add(-13*h), time.Time{})
+				c["exp"] = at.Add(-h).UnixMilli()
+				return []caseOpt{withToken(signHS(t, c))}
+			},
+			want{category: "token-expired", status: st{"token.format": fail, "token.expiry": fail}, says: st2says("token.expiry", "iat")}},
 		{"malformed abc.def", weekday,
 			func(t testing.TB, at time.Time) []caseOpt { return []caseOpt{withToken("abc.def")} },
 			want{category: "token-invalid", status: st{"token.format": fail, "token.lifetime": skip, "token.expiry": skip}, says: st2says("token.format", "JWT")}},
@@ -114,7 +185,8 @@ func TestChainToken(t *testing.T) {
 			func(t testing.TB, at time.Time) []caseOpt {
 				return []caseOpt{withToken(signHS(t, tokenClaims(at.Add(2*h), at.Add(14*h))))}
 			},
-			want{category: "no-apparent-cause", escalate: true, status: st{"token.expiry": warn}, says: st2says("token.expiry", "after the request")}},
+			want{category: "token-invalid", status: st{"token.not-before": fail, "token.expiry": pass},
+				says: st2says("token.not-before", "issued at 2026-11-17 16:05 -03 (iat), 2h after the request")}},
 		{"the login route carries no token", weekday,
 			func(t testing.TB, at time.Time) []caseOpt {
 				return []caseOpt{noToken(), withURL(stag + "/api/v2/usuarios/login"),
@@ -129,6 +201,72 @@ func TestChainToken(t *testing.T) {
 			tc.want.never = append(tc.want.never, "eyJ")
 			assertVerdict(t, v, tc.want)
 		})
+	}
+}
+
+// The token messages in Portuguese are whole sentences: "antes da requisição", never a glued
+// "antes de a requisição"; each keeps the sign of the time it tells.
+func TestTokenMessagesPortuguese(t *testing.T) {
+	h := time.Hour
+	at := mustTime(t, weekday)
+	ch := newChain(t, testDirectory(), "pt-BR")
+	expired30s := signHS(t, tokenClaims(at.Add(-12*h-30*time.Second), at.Add(-30*time.Second)))
+	notYet := tokenClaims(at.Add(-h), at.Add(11*h))
+	notYet["nbf"] = at.Add(10 * time.Minute).Unix()
+	for _, tc := range []struct {
+		name, token, check, says string
+	}{
+		{"30 s past exp", expired30s, "token.expiry", "o token expirou 30s antes da requisição de 2026-11-17 14:05 -03 (exp 2026-11-17 14:04 -03), dentro da tolerância de 60s"},
+		{"nbf after the request", signHS(t, notYet), "token.not-before", "o token só vale a partir de 2026-11-17 14:15 -03 (nbf), 10m00s depois da requisição de 2026-11-17 14:05 -03"},
+		{"a line break", expired30s[:20] + "\r\n" + expired30s[20:], "token.format", "o token não é um JWT válido: a parte do cabeçalho tem uma quebra de linha no caractere 21"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := diagnoseWith(t, ch, newCase(t, weekday, withToken(tc.token)))
+			if r := result(t, v, tc.check); !strings.Contains(r.Message, tc.says) {
+				t.Errorf("%s says %q, want %q", tc.check, r.Message, tc.says)
+			}
+		})
+	}
+	r := defaultRules(t)
+	for _, tc := range []struct {
+		atIsRequest bool
+		lang        diagnose.Lang
+		want        string
+	}{
+		{true, "pt-BR", "expirou 30s antes da requisição de 2026-11-17 14:05 -03"},
+		{false, "pt-BR", "expirou há 30s"},
+		{true, "en", "expired 30s before the request at 2026-11-17 14:05 -03"},
+		{false, "en", "expired 30s ago"},
+	} {
+		tr := diagnose.InspectToken(expired30s, at, tc.atIsRequest, r, nil, tc.lang)
+		var exp string
+		for _, tt := range tr.Times {
+			if tt.Claim == "exp" {
+				exp = tt.Relative
+			}
+		}
+		if exp != tc.want {
+			t.Errorf("InspectToken(%s, request %v) exp = %q, want %q", tc.lang, tc.atIsRequest, exp, tc.want)
+		}
+	}
+	// judged at the clock's time (token inspect without --at): no request is spoken of
+	tr := diagnose.InspectToken(expired30s, at.Add(time.Hour), false, r, nil, "pt-BR")
+	for _, c := range tr.Checks {
+		if strings.Contains(c.Message, "requisição") {
+			t.Errorf("%s speaks of a request when judged now: %q", c.ID, c.Message)
+		}
+		if c.ID == "token.expiry" && (c.Status != diagnose.Fail || !strings.Contains(c.Message, "o token expirou há 1h (exp 2026-11-17 14:04 -03)")) {
+			t.Errorf("token.expiry now = %s %q", c.Status, c.Message)
+		}
+	}
+	// an exp in milliseconds reads as a date, and says so
+	c := tokenClaims(at.Add(-h), time.Time{})
+	c["exp"] = at.Add(11 * h).UnixMilli()
+	tr = diagnose.InspectToken(signHS(t, c), at, true, r, nil, "pt-BR")
+	for _, tt := range tr.Times {
+		if tt.Claim == "exp" && (tt.Unit != "ms" || tt.Local != "2026-11-18 01:05 -03" || !strings.Contains(tt.Relative, "expira 11h depois da requisição") || !strings.Contains(tt.Relative, "milissegundos")) {
+			t.Errorf("exp in ms = %+v", tt)
+		}
 	}
 }
 
@@ -201,6 +339,15 @@ func TestChainTokenSignature(t *testing.T) {
 		v := diagnoseWith(t, newChain(t, testDirectory(), "en"), newCase(t, weekday, withToken(signRS(otherRSA))))
 		assertVerdict(t, v, want{category: "no-apparent-cause", escalate: true, status: st{"token.signature": skip}})
 	})
+	t.Run("a line break inside a well-signed token: malformed, not a bad signature", func(t *testing.T) {
+		key, _ := diagnose.NewTokenKey(testSecret, "secret")
+		ch := newChain(t, testDirectory(), "en")
+		ch.TokenKey = key
+		s := signHS(t, claims)
+		v := diagnoseWith(t, ch, newCase(t, weekday, withToken(s[:30]+"\n"+s[30:])))
+		assertVerdict(t, v, want{category: "token-invalid", status: st{"token.signature": skip, "token.format": fail},
+			says: st2says("token.format", "line break")})
+	})
 	t.Run("malformed token: signature skipped", func(t *testing.T) {
 		key, _ := diagnose.NewTokenKey(testSecret, "secret")
 		ch := newChain(t, testDirectory(), "en")
@@ -259,5 +406,39 @@ func TestParseToken(t *testing.T) {
 				t.Errorf("Exp = %v", ti.Exp)
 			}
 		})
+	}
+}
+
+// TestTokenTimesAgreeWithGolangJWT compares the chain's judgement of exp, nbf and iat with
+// golang-jwt's own validator (60 s leeway, iat checked) around every boundary, second by
+// second: the contract asks for a standard library's answer there.
+func TestTokenTimesAgreeWithGolangJWT(t *testing.T) {
+	at := mustTime(t, weekday)
+	leeway := 60 * time.Second
+	ch := newChain(t, testDirectory(), "en")
+	for _, claim := range []string{"exp", "nbf", "iat"} {
+		for off := -75 * time.Second; off <= 75*time.Second; off += time.Second {
+			c := jwt.MapClaims{"iss": "crefazon-api-parceiro", "unique_name": "alfa.maria"}
+			switch claim {
+			case "exp": // issued 11 h before the bound, so that the lifetime stays within 12 h
+				c["exp"], c["iat"] = at.Add(off).Unix(), at.Add(off-11*time.Hour).Unix()
+			case "nbf":
+				c["nbf"], c["iat"], c["exp"] = at.Add(off).Unix(), at.Add(-time.Hour).Unix(), at.Add(10*time.Hour).Unix()
+			case "iat":
+				c["iat"], c["exp"] = at.Add(off).Unix(), at.Add(off+11*time.Hour).Unix()
+			}
+			raw := signHS(t, c)
+			decoded := jwt.MapClaims{} // as the library reads them from the token's JSON
+			if _, _, err := jwt.NewParser().ParseUnverified(raw, decoded); err != nil {
+				t.Fatal(err)
+			}
+			v := jwt.NewValidator(jwt.WithLeeway(leeway), jwt.WithIssuedAt(), jwt.WithTimeFunc(func() time.Time { return at }))
+			libOK := v.Validate(decoded) == nil
+			verdict := diagnoseWith(t, ch, newCase(t, weekday, withToken(raw)))
+			oursOK := verdict.Category != "token-expired" && verdict.Category != "token-invalid"
+			if libOK != oursOK {
+				t.Errorf("%s at request %+v: golang-jwt valid=%v, the chain says %s", claim, off, libOK, verdict.Category)
+			}
+		}
 	}
 }

@@ -16,8 +16,6 @@ import (
 	"time"
 	_ "time/tzdata" // America/Sao_Paulo on machines without zoneinfo
 
-	"github.com/rickar/cal/v2"
-	"github.com/rickar/cal/v2/br"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -186,24 +184,6 @@ func splitPathSteps(path string) []pathStep {
 	return steps
 }
 
-// calendars are the holiday calendars a rules file may name.
-var calendars = map[string]func() []*cal.Holiday{
-	"br-national": brNational,
-}
-
-// brNational is rickar/cal's Brazilian list, with Consciência Negra national only from 2024
-// (Lei 14.759/2023), so that older cases are judged by the calendar of their day.
-func brNational() []*cal.Holiday {
-	out := make([]*cal.Holiday, 0, len(br.Holidays))
-	for _, h := range br.Holidays {
-		if h == br.ConscienciaNegra {
-			h = h.Clone(&cal.Holiday{StartYear: 2024})
-		}
-		out = append(out, h)
-	}
-	return out
-}
-
 // validate checks everything a team can get wrong and derives the lookup structures.
 func (r *Rules) validate() Problems {
 	var ps Problems
@@ -332,41 +312,7 @@ func (r *Rules) validate() Problems {
 		add("business_hours.close", "closing (%s) must come after opening (%s)", bh.Close, bh.Open)
 	}
 
-	var hs []*cal.Holiday
-	for i, c := range r.Holidays.Calendars {
-		f, ok := calendars[c]
-		if !ok {
-			add(fmt.Sprintf("holidays.calendars[%d]", i), "unknown calendar %q (known: br-national)", c)
-			continue
-		}
-		hs = append(hs, f()...)
-	}
-	var kept []*cal.Holiday
-	for _, h := range hs {
-		if !containsFold(r.Holidays.Ignore, h.Name) {
-			kept = append(kept, h)
-		}
-	}
-	for i, ig := range r.Holidays.Ignore {
-		found := false
-		for _, h := range hs {
-			found = found || strings.EqualFold(h.Name, ig)
-		}
-		if !found {
-			add(fmt.Sprintf("holidays.ignore[%d]", i), "no holiday named %q in the calendars", ig)
-		}
-	}
-	for i, x := range r.Holidays.Extra {
-		d, err := time.Parse("2006-01-02", x.Date)
-		if err != nil {
-			add(fmt.Sprintf("holidays.extra[%d].date", i), "%q is not a date YYYY-MM-DD", x.Date)
-			continue
-		}
-		kept = append(kept, &cal.Holiday{Name: x.Name, Month: d.Month(), Day: d.Day(),
-			StartYear: d.Year(), EndYear: d.Year(), Func: cal.CalcDayOfMonth, Type: cal.ObservancePublic})
-	}
-	r.calendar = cal.NewBusinessCalendar()
-	r.calendar.AddHoliday(kept...)
+	r.buildCalendar(add)
 
 	for i := range r.Routines {
 		rt := &r.Routines[i]

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"text/template"
 	"time"
-
-	"github.com/rickar/cal/v2"
 )
 
 // SchemaV1 is the only rules schema this version of triagem reads.
@@ -41,13 +39,14 @@ type Rules struct {
 	Redaction     Redaction        `yaml:"redaction" json:"redaction"`
 
 	// Derived at load time; never serialised.
-	source   string
-	hash     string
-	loc      *time.Location
-	calendar *cal.BusinessCalendar
-	schemas  []compiledSchema              // one per route, compiled on first use
-	aliases  map[string]int                // folded id or alias -> index in Products
-	replies  map[string]*template.Template // category + "\x00" + lang
+	source       string
+	hash         string
+	loc          *time.Location
+	calendarName string                        // bancario or nacional
+	days         []calendarDay                 // the calendar's days, less the ignored ones
+	schemas      []compiledSchema              // one per route, compiled on first use
+	aliases      map[string]int                // folded id or alias -> index in Products
+	replies      map[string]*template.Template // category + "\x00" + lang
 }
 
 // Environment is one deployment of the partner API (homologacao, producao).
@@ -105,17 +104,15 @@ type BusinessHours struct {
 	days [7]bool
 }
 
-// Holidays closes whole days: a named calendar plus the team's own dates.
+// Holidays is the calendar of closed and shortened days: a built-in calendar (bancario, the
+// default, or nacional) less the days the team works on, plus the team's own days.
 type Holidays struct {
-	Calendars []string       `yaml:"calendars" json:"calendars"`
-	Ignore    []string       `yaml:"ignore,omitempty" json:"ignore,omitempty"` // calendar holidays treated as working days
-	Extra     []ExtraHoliday `yaml:"extra,omitempty" json:"extra,omitempty"`
-}
-
-// ExtraHoliday is a closed date the calendars do not know.
-type ExtraHoliday struct {
-	Date string `yaml:"date" json:"date"` // YYYY-MM-DD
-	Name string `yaml:"name" json:"name"`
+	Calendar string `yaml:"calendar,omitempty" json:"calendar,omitempty"` // bancario | nacional
+	// Calendars is how rules files named the calendar before: [br-national] reads as bancario.
+	Calendars []string  `yaml:"calendars,omitempty" json:"calendars,omitempty"`
+	Ignore    []string  `yaml:"ignore,omitempty" json:"ignore,omitempty"`   // calendar days treated as working days
+	Extra     []TeamDay `yaml:"extra,omitempty" json:"extra,omitempty"`     // closed days the calendar does not know
+	Partial   []TeamDay `yaml:"partial,omitempty" json:"partial,omitempty"` // days that open late or close early
 }
 
 // Routine is a scheduled window during which the API may be unavailable.
@@ -354,16 +351,6 @@ func segmentsMatch(tmpl, segs []string) bool {
 		}
 	}
 	return true
-}
-
-// IsHoliday tells whether the local date of t is a closed day, and names the holiday.
-func (r *Rules) IsHoliday(t time.Time) (string, bool) {
-	t = t.In(r.loc)
-	actual, observed, h := r.calendar.IsHoliday(t)
-	if (actual || observed) && h != nil {
-		return h.Name, true
-	}
-	return "", false
 }
 
 // IsBusinessDay tells whether the local weekday of t is a business day (holidays aside).

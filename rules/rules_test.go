@@ -238,11 +238,26 @@ func TestLoadReportsProblemsWithLines(t *testing.T) {
 			"  product-version:\n    pt-BR:", "  product-versao:\n    pt-BR:",
 			[]int{-1}, []string{"product-versao"}},
 		{"unknown holiday calendar",
-			"calendars: [br-national]", "calendars: [br-estadual]",
-			[]int{0}, []string{"br-estadual"}},
+			"calendar: bancario", "calendar: estadual",
+			[]int{0}, []string{"holidays.calendar", "estadual", "bancario, nacional"}},
 		{"holiday to ignore that does not exist",
-			"  # ignore: [Carnaval]", "  ignore: [Carnival]",
+			"  # ignore: [Corpus Christi]", "  ignore: [Carnival]",
 			[]int{0}, []string{"Carnival"}},
+		{"an extra day with a bad date",
+			"  # extra:", "  extra: [{date: 2026-02-30, name: X}]",
+			[]int{0}, []string{"holidays.extra[0].date", "2026-02-30"}},
+		{"an extra day without a name",
+			"  # extra:", "  extra: [{date: 12-24}]",
+			[]int{0}, []string{"holidays.extra[0].name"}},
+		{"an extra day with an unknown status",
+			"  # extra:", "  extra: [{date: 12-24, name: X, status: folga}]",
+			[]int{0}, []string{"holidays.extra[0].status", "folga", "ponto-facultativo"}},
+		{"a partial day without hours",
+			"  # partial:", "  partial: [{date: 12-24, name: X}]",
+			[]int{0}, []string{"holidays.partial[0]", "open, close"}},
+		{"a partial day closing before it opens",
+			"  # partial:", "  partial: [{date: 12-24, name: X, open: \"13:00\", close: \"12:00\"}]",
+			[]int{0}, []string{"holidays.partial[0].close", "12:00", "13:00"}},
 		{"version prefix without slashes",
 			"prefix: /api/v2/}", "prefix: api/v2}",
 			[]int{0}, []string{"api_versions[0].prefix"}},
@@ -487,85 +502,6 @@ func TestEnvironmentOfHost(t *testing.T) {
 		if (want == "") == ok || e.ID != want {
 			t.Errorf("EnvironmentOfHost(%s) = %q %v, want %q", host, e.ID, ok, want)
 		}
-	}
-}
-
-func TestIsHoliday(t *testing.T) {
-	r := mustDefault(t)
-	sp := r.Location()
-	tests := []struct {
-		at   time.Time
-		want string // a word of the holiday's name, "" for a working day
-	}{
-		{time.Date(2026, 11, 20, 10, 0, 0, 0, sp), "Consciência Negra"},
-		{time.Date(2026, 11, 20, 0, 0, 0, 0, sp), "Consciência Negra"},
-		{time.Date(2026, 11, 20, 23, 59, 0, 0, sp), "Consciência Negra"},
-		{time.Date(2026, 11, 21, 2, 30, 0, 0, time.UTC), "Consciência Negra"}, // 23:30 on the 20th in São Paulo
-		{time.Date(2026, 11, 20, 2, 30, 0, 0, time.UTC), ""},                  // 23:30 on the 19th in São Paulo
-		{time.Date(2024, 11, 20, 10, 0, 0, 0, sp), "Consciência Negra"},
-		{time.Date(2023, 11, 20, 10, 0, 0, 0, sp), ""}, // national only from 2024
-		{time.Date(2026, 4, 3, 11, 0, 0, 0, sp), "Sexta-feira Santa"},
-		{time.Date(2027, 3, 26, 11, 0, 0, 0, sp), "Sexta-feira Santa"},
-		{time.Date(2026, 12, 25, 9, 0, 0, 0, sp), "Natal"},
-		{time.Date(2026, 1, 1, 9, 0, 0, 0, sp), "Ano Novo"},
-		{time.Date(2026, 4, 21, 9, 0, 0, 0, sp), "Tiradentes"},
-		{time.Date(2026, 9, 7, 9, 0, 0, 0, sp), "Independência"},
-		{time.Date(2026, 11, 2, 9, 0, 0, 0, sp), "Finados"},
-		{time.Date(2026, 11, 17, 14, 0, 0, 0, sp), ""},
-		{time.Date(2026, 4, 2, 14, 0, 0, 0, sp), ""}, // the Thursday before Good Friday
-	}
-	for _, tc := range tests {
-		name, ok := r.IsHoliday(tc.at)
-		if tc.want == "" {
-			if ok {
-				t.Errorf("IsHoliday(%s) = %q, want a working day", tc.at, name)
-			}
-			continue
-		}
-		if !ok || !strings.Contains(name, tc.want) {
-			t.Errorf("IsHoliday(%s) = %q %v, want %s", tc.at, name, ok, tc.want)
-		}
-	}
-}
-
-func TestHolidaysExtra(t *testing.T) {
-	data := bytes.Replace(rules.DefaultYAML(), []byte("  # extra:"), []byte("  extra:\n    - {date: 2026-12-24, name: Véspera de Natal}\n  # extra:"), 1)
-	r, err := rules.Load("team.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp := r.Location()
-	if name, ok := r.IsHoliday(time.Date(2026, 12, 24, 10, 0, 0, 0, sp)); !ok || name != "Véspera de Natal" {
-		t.Errorf("the extra 2026-12-24 = %q %v", name, ok)
-	}
-	if _, ok := r.IsHoliday(time.Date(2027, 12, 24, 10, 0, 0, 0, sp)); ok {
-		t.Error("an extra date repeats in another year")
-	}
-	if _, ok := r.IsHoliday(time.Date(2026, 12, 25, 10, 0, 0, 0, sp)); !ok {
-		t.Error("an extra date dropped the calendar's holidays")
-	}
-}
-
-func TestHolidaysIgnore(t *testing.T) {
-	for _, name := range []string{"Carnaval", "Natal", "corpus christi"} {
-		t.Run(name, func(t *testing.T) {
-			data := bytes.Replace(rules.DefaultYAML(), []byte("  # ignore: [Carnaval]"), []byte("  ignore: ["+name+"]"), 1)
-			r, err := rules.Load("team.yaml", data)
-			if err != nil {
-				t.Fatalf("ignore: [%s]: %v", name, err)
-			}
-			sp := r.Location()
-			days := map[string]time.Time{
-				"Carnaval": time.Date(2026, 2, 17, 10, 0, 0, 0, sp), "Natal": time.Date(2026, 12, 25, 10, 0, 0, 0, sp),
-				"corpus christi": time.Date(2026, 6, 4, 10, 0, 0, 0, sp),
-			}
-			if h, ok := r.IsHoliday(days[name]); ok {
-				t.Errorf("%s is ignored but IsHoliday says %q", name, h)
-			}
-			if _, ok := r.IsHoliday(time.Date(2026, 11, 20, 10, 0, 0, 0, sp)); !ok {
-				t.Error("ignoring one holiday dropped another")
-			}
-		})
 	}
 }
 

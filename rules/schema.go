@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 
@@ -23,32 +22,30 @@ var enPrinter = message.NewPrinter(language.English)
 
 // Formats the route schemas may use on top of JSON Schema's own ("date", "email", ...).
 var customFormats = []*jsonschema.Format{
-	{Name: "cpf", Validate: stringFormat(func(s string) error {
-		if !brdoc.ValidCPF(s) {
-			return errors.New("check digits do not match")
-		}
-		return nil
-	})},
-	{Name: "cnpj", Validate: stringFormat(func(s string) error {
-		if !brdoc.ValidCNPJ(s) {
-			return errors.New("check digits do not match")
-		}
-		return nil
-	})},
-	// http-url: an absolute http(s) URL with a host, the only kind of webhook the API can call.
+	{Name: "cpf", Validate: stringFormat(func(s string) error { return documentError(brdoc.CheckCPF(s)) })},
+	{Name: "cnpj", Validate: stringFormat(func(s string) error { return documentError(brdoc.CheckCNPJ(s)) })},
+	// http-url: an absolute http(s) URL on a public host, the only kind of webhook the API can call.
 	{Name: "http-url", Validate: stringFormat(func(s string) error {
-		u, err := url.Parse(s)
-		if err != nil {
-			return errors.New("not a URL")
-		}
-		if u.Scheme != "http" && u.Scheme != "https" {
-			return errors.New("not an absolute http(s) URL")
-		}
-		if u.Host == "" {
-			return errors.New("has no host")
+		if p := WebhookProblem(s); p != "" {
+			return errors.New(p)
 		}
 		return nil
 	})},
+}
+
+// documentError turns brdoc's finding into the violation's detail: never the value.
+func documentError(p brdoc.Problem) error {
+	switch p {
+	case brdoc.OK:
+		return nil
+	case brdoc.Shape:
+		return errors.New(DetailShape)
+	case brdoc.Length:
+		return errors.New(DetailLength)
+	case brdoc.Characters:
+		return errors.New(DetailCharacters)
+	}
+	return errors.New(DetailCheckDigits)
 }
 
 func stringFormat(f func(string) error) func(any) error {

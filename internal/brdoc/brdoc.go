@@ -311,3 +311,85 @@ func MakeCNPJ(base12 string) string {
 	}
 	return string(d[:])
 }
+
+// Problem says why a text is not a document in an accepted shape, without repeating it.
+type Problem uint8
+
+// What Check finds.
+const (
+	OK          Problem = iota // a valid document in an accepted shape
+	Shape                      // the right characters and check digits, in an unusual shape (529982247-25, 529 982 247 25)
+	CheckDigits                // the check digits do not match (or one repeated character)
+	Length                     // not the number of digits (or characters) the document has
+	Characters                 // characters other than digits (CNPJ: letters and digits) and separators
+)
+
+// isSeparator is what people put between a document's groups: dots, dashes, slashes, blanks.
+func isSeparator(c byte) bool {
+	return c == '.' || c == '-' || c == '/' || c == ' ' || c == '\t' || c == '_' || c == ','
+}
+
+// CheckCPF tells whether s is a valid CPF in an accepted shape and, when not, why: a CPF
+// whose digits are right but whose separators are not the standard ones is a Shape problem,
+// so that a partner is not told its client's number is wrong when only its writing is.
+func CheckCPF(s string) Problem {
+	if ValidCPF(s) {
+		return OK
+	}
+	var d [11]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			if n < len(d) {
+				d[n] = c
+			}
+			n++
+		case isSeparator(c):
+		default:
+			return Characters
+		}
+	}
+	switch {
+	case n != cpfLen:
+		return Length
+	case !cpfOK(&d):
+		return CheckDigits
+	}
+	return Shape
+}
+
+// CheckCNPJ is CheckCPF for a CNPJ: 12 letters or digits and 2 check digits.
+func CheckCNPJ(s string) Problem {
+	if ValidCNPJ(s) {
+		return OK
+	}
+	var d [14]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isAlnum(c):
+			if n < len(d) {
+				if class[c]&clLower != 0 {
+					c -= 'a' - 'A'
+				}
+				d[n] = c
+			}
+			n++
+		case isSeparator(c):
+		default:
+			return Characters
+		}
+	}
+	switch {
+	case n != cnpjLen:
+		return Length
+	case !isDigit(d[12]) || !isDigit(d[13]):
+		return Characters
+	case !cnpjOK(&d):
+		return CheckDigits
+	}
+	return Shape
+}

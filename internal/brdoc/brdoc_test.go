@@ -544,3 +544,88 @@ func randText(r *rand.Rand, n int) string {
 	}
 	return sb.String()
 }
+
+// TestCheck: the shape and the digits are told apart, in every shape a partner writes.
+func TestCheck(t *testing.T) {
+	cpf := MakeCPF("529982247")
+	bad := cpf[:10] + string('0'+(cpf[10]-'0'+1)%10)
+	for _, tc := range []struct {
+		s    string
+		want Problem
+	}{
+		{cpf, OK},
+		{punctCPF(cpf), OK},
+		{cpf[:9] + "-" + cpf[9:], Shape},
+		{cpf[:3] + " " + cpf[3:6] + " " + cpf[6:9] + " " + cpf[9:], Shape},
+		{" " + cpf, Shape},
+		{cpf[:3] + "." + cpf[3:6] + "." + cpf[6:9] + "." + cpf[9:], Shape},
+		{cpf[:3] + "/" + cpf[3:], Shape},
+		{bad, CheckDigits},
+		{bad[:9] + "-" + bad[9:], CheckDigits},
+		{"111.111.111-11", CheckDigits},
+		{cpf[:10], Length},
+		{cpf + "0", Length},
+		{"", Length},
+		{cpf[:5] + "x" + cpf[5:], Characters},
+		{"５２９９８２２４７２５", Characters}, // full-width digits are not digits the API reads
+	} {
+		if got := CheckCPF(tc.s); got != tc.want {
+			t.Errorf("CheckCPF(%q) = %d, want %d", tc.s, got, tc.want)
+		}
+	}
+	cnpj := MakeCNPJ("112223330001")
+	alnum := MakeCNPJ("12ABC34501DE")
+	for _, tc := range []struct {
+		s    string
+		want Problem
+	}{
+		{cnpj, OK},
+		{punctCNPJ(cnpj), OK},
+		{punctCNPJ(alnum), OK},
+		{cnpj[:8] + "/" + cnpj[8:12] + "-" + cnpj[12:], Shape},
+		{cnpj[:2] + " " + cnpj[2:5] + " " + cnpj[5:8] + " " + cnpj[8:12] + " " + cnpj[12:], Shape},
+		{cnpj[:12] + "00", CheckDigits},
+		{"00.000.000/0000-00", CheckDigits},
+		{cnpj[:13], Length},
+		{cnpj[:12] + "A1", Characters},
+		{cnpj[:4] + "*" + cnpj[4:], Characters},
+	} {
+		if got := CheckCNPJ(tc.s); got != tc.want {
+			t.Errorf("CheckCNPJ(%q) = %d, want %d", tc.s, got, tc.want)
+		}
+	}
+}
+
+// FuzzCheckCPF: Check agrees with Valid on what is OK, and a Shape problem always hides a
+// valid document once the separators are gone (CPF and CNPJ alike).
+func FuzzCheckCPF(f *testing.F) {
+	for _, s := range []string{"529982247-25", "529 982 247 25", "529.982.247-25", "52998224725", "x", "", "11222333/0001-81", "12.abc.345/01de-35"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p := CheckCPF(s)
+		if (p == OK) != ValidCPF(s) {
+			t.Fatalf("CheckCPF(%q) = %d but ValidCPF = %v", s, p, ValidCPF(s))
+		}
+		if p == Shape && !ValidCPF(strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, s)) {
+			t.Fatalf("CheckCPF(%q) = Shape, but its digits are not a valid CPF", s)
+		}
+		q := CheckCNPJ(s)
+		if (q == OK) != ValidCNPJ(s) {
+			t.Fatalf("CheckCNPJ(%q) = %d but ValidCNPJ = %v", s, q, ValidCNPJ(s))
+		}
+		if q == Shape && !ValidCNPJ(strings.Map(func(r rune) rune {
+			if r < 0x80 && isAlnum(byte(r)) {
+				return r
+			}
+			return -1
+		}, s)) {
+			t.Fatalf("CheckCNPJ(%q) = Shape, but its characters are not a valid CNPJ", s)
+		}
+	})
+}
