@@ -319,12 +319,10 @@ func fieldProblems(v rules.Violation, l Lang) []rules.ReplyField {
 		return one(l.T("deve ser %s, mas foi enviado como %s", "must be %s, but was sent as %s", kindWord(v.Want, l), kindWord(v.Got, l)))
 	case "format":
 		switch v.Want {
-		case "cpf":
-			return one(l.T("não é um CPF válido (os dígitos verificadores não conferem)", "is not a valid CPF (its check digits do not match)"))
-		case "cnpj":
-			return one(l.T("não é um CNPJ válido (os dígitos verificadores não conferem)", "is not a valid CNPJ (its check digits do not match)"))
+		case "cpf", "cnpj":
+			return one(documentProblem(v.Want == "cpf", v.Detail, l))
 		case "http-url":
-			return one(l.T("deve ser um endereço http(s) completo e público, que a CrefazOn consiga chamar", "must be a full, public http(s) address that CrefazOn can call"))
+			return one(webhookProblem(v.Detail, l))
 		case "date":
 			return one(l.T("deve ser uma data no formato AAAA-MM-DD", "must be a date written as YYYY-MM-DD"))
 		case "date-time":
@@ -451,4 +449,51 @@ func evidenceToAsk(cx *Context, missing []string) (ask []string, capture string)
 		capture = "curl"
 	}
 	return ask, capture
+}
+
+// documentProblem words, for the partner, why a CPF or CNPJ field was refused: the shape of
+// a right number, its length, its characters, or its check digits.
+func documentProblem(cpf bool, detail string, l Lang) string {
+	switch detail {
+	case rules.DetailShape:
+		if cpf {
+			return l.T("tem os dígitos de um CPF válido, mas escritos num formato que a API não aceita (envie só os 11 dígitos ou no formato 000.000.000-00)",
+				"holds a valid CPF's digits, written in a shape the API does not accept (send the 11 digits alone or as 000.000.000-00)")
+		}
+		return l.T("tem os caracteres de um CNPJ válido, mas escritos num formato que a API não aceita (envie só os 14 caracteres ou no formato 00.000.000/0000-00)",
+			"holds a valid CNPJ's characters, written in a shape the API does not accept (send the 14 characters alone or as 00.000.000/0000-00)")
+	case rules.DetailLength:
+		if cpf {
+			return l.T("não tem os 11 dígitos de um CPF", "does not have a CPF's 11 digits")
+		}
+		return l.T("não tem os 14 caracteres de um CNPJ", "does not have a CNPJ's 14 characters")
+	case rules.DetailCharacters:
+		if cpf {
+			return l.T("tem caracteres que não são dígitos de um CPF", "has characters that are not a CPF's digits")
+		}
+		return l.T("tem caracteres que não cabem num CNPJ", "has characters a CNPJ cannot hold")
+	}
+	if cpf {
+		return l.T("não é um CPF válido (os dígitos verificadores não conferem)", "is not a valid CPF (its check digits do not match)")
+	}
+	return l.T("não é um CNPJ válido (os dígitos verificadores não conferem)", "is not a valid CNPJ (its check digits do not match)")
+}
+
+// webhookProblem words, for the partner, why the notification URL cannot be called back.
+func webhookProblem(detail string, l Lang) string {
+	switch detail {
+	case rules.DetailNull:
+		return l.T("veio com o texto \"null\" em vez de uma URL: informe a URL http(s) pública que vai receber as notificações",
+			"holds the text \"null\" instead of a URL: give the public http(s) URL that will receive the notifications")
+	case rules.DetailLocalhost, rules.DetailLoopback:
+		return l.T("aponta para a própria máquina (localhost), que a CrefazOn não consegue chamar: use uma URL pública",
+			"points to the machine itself (localhost), which CrefazOn cannot call: use a public URL")
+	case rules.DetailPrivate, rules.DetailLinkLocal, rules.DetailUnspecified, rules.DetailReservedAddr:
+		return l.T("aponta para um endereço de rede interna, que a CrefazOn não alcança: use uma URL pública",
+			"points to an internal network address, which CrefazOn cannot reach: use a public URL")
+	case rules.DetailLocalName, rules.DetailSingleLabel, rules.DetailNumericName:
+		return l.T("usa um nome de servidor que só existe na sua rede: use um domínio público completo",
+			"uses a server name that exists only on your network: use a full public domain")
+	}
+	return l.T("deve ser um endereço http(s) completo e público, que a CrefazOn consiga chamar", "must be a full, public http(s) address that CrefazOn can call")
 }

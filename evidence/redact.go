@@ -1975,6 +1975,15 @@ func (rd *Redactor) Case(c *diagnose.Case) (doc any, token *TokenView, err error
 		rd.record(at("credentials", "api_key"), 0, "api_key", utf8.RuneCountInString(c.Credentials.APIKey), keyMask)
 		add(&cred, "api_key", strVal(keyMask))
 	}
+	if d := c.Credentials.APIKeySHA256.Hex; d != "" && keyMask == "" {
+		// A draft's key travels as its SHA-256: shown as the key's fingerprint, as a key is.
+		m := "[api_key sha256:" + d[:min(12, len(d))] + "…]"
+		rd.record(at("credentials", "api_key_sha256"), 0, "api_key", len(d), m)
+		if !rd.printing {
+			rd.addSecret(d, m, "api_key")
+		}
+		add(&cred, "api_key_sha256", strVal(m))
+	}
 	addText(&cred, credPath, "user", c.Credentials.User)
 	if credToken != "" {
 		m := rd.token(credToken).mask
