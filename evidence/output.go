@@ -1,7 +1,9 @@
 package evidence
 
 import (
+	"fmt"
 	"reflect"
+	"strconv"
 
 	"triagem/diagnose"
 	"triagem/rules"
@@ -128,4 +130,32 @@ func (rd *Redactor) Answer(body []byte, headers map[string]string) ([]byte, map[
 		out[k] = v
 	}
 	return body, out
+}
+
+// Claims masks a token's claims for printing: the personal ones by name (claims.name,
+// claims.birthdate... in the rules' personal_fields), the secret ones by the vocabulary, the
+// rest as printed text. Masked values replace the originals in the map.
+func (rd *Redactor) Claims(claims map[string]any) {
+	for k, v := range claims {
+		s, isString := v.(string)
+		if !isString {
+			s = fmt.Sprint(v)
+		}
+		switch {
+		case rd.pol.PersonalPath([]string{"claims", k}):
+			claims[k] = "[" + rd.displayName(k) + ", " + strconv.Itoa(len([]rune(s))) + " chars]"
+		case !identityName(k) && rd.pol.SecretName(k):
+			claims[k], _ = rd.fieldMask(rd.displayName(k), s)
+		case isString:
+			claims[k] = rd.Output(s)
+		}
+	}
+}
+
+// Strings masks every string of a value in place, as Verdict does for a verdict.
+func (rd *Redactor) Strings(ptr any) {
+	v := reflect.ValueOf(ptr)
+	if v.Kind() == reflect.Pointer && !v.IsNil() {
+		rd.strings(v.Elem())
+	}
 }

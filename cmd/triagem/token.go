@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"triagem/diagnose"
+	"triagem/evidence"
 	"triagem/render"
 )
 
@@ -74,6 +75,12 @@ func (a *app) runTokenInspect(opts *tokenOptions, args []string) error {
 	}
 	l := diagnose.Lang(a.lang)
 	tr := diagnose.InspectToken(raw, at, atIsRequest, rl, key, l)
+	// The claims say who the user is: a name, an e-mail, a CPF are personal data, masked as in
+	// every output; the login (unique_name) stays, support needs it.
+	if rd, err := evidence.NewOutputRedactor(rl.Redaction); err == nil {
+		rd.Claims(tr.Claims)
+		rd.Strings(tr)
+	}
 	if a.output == "json" {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetEscapeHTML(false)
