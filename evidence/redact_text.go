@@ -1,0 +1,568 @@
+package evidence
+
+// Free text: the stages that find secrets and personal data in a string, in order, until a
+// round masks nothing more.
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"regexp"
+	"sort"
+	"strings"
+	"triagem/internal/brdoc"
+	"unicode/utf8"
+)
+
+// ---- free text ----
+
+// Text masks free text (error messages, summary lines, raw non-JSON bodies).
+func (rd *Redactor) Text(where, s string) string {
+	return rd.text(&walker{file: where}, s, 1)
+}
+
+// text runs the stages until a round masks nothing: masking can expose a neighbour (an
+// e-mail glued to a CPF), which the next round masks. In Scan mode one round reports all.
+func (rd *Redactor) text(w *walker, s string, line int) string {
+	if rd.scan != nil {
+		return rd.round(w, s, line)
+	}
+	if len(s) > memoMaxLen {
+		return rd.stable(w, s, line)
+	}
+	if e, ok := rd.memo[s]; ok {
+		if e == cleanText {
+			return s
+		}
+		for _, r := range e.recs {
+			rd.record(w, line, r.kind, r.chars, r.mask)
+		}
+		return e.out
+	}
+	secrets := len(rd.byLen)
+	rd.capture, rd.memoOn = rd.capture[:0], true
+	out := rd.stable(w, s, line)
+	rd.memoOn = false
+	if len(rd.byLen) == secrets && len(rd.memo) < memoMaxEntries {
+		if len(rd.capture) == 0 {
+			rd.memo[s] = cleanText
+		} else {
+			rd.memo[s] = &memoEntry{out, append([]memoRec(nil), rd.capture...)}
+		}
+	}
+	return out
+}
+
+// stable runs rounds until one masks nothing.
+func (rd *Redactor) stable(w *walker, s string, line int) string {
+	for range 4 {
+		before := rd.changes
+		rd.whole = false
+		s = rd.round(w, s, line)
+		if rd.changes == before || rd.whole {
+			break
+		}
+	}
+	return s
+}
+
+func (rd *Redactor) round(w *walker, s string, line int) string {
+	s = rd.stageSecrets(w, s, line)
+	s = rd.stageUserinfo(w, s, line)
+	s = rd.stageNamed(w, s, line)
+	s = rd.stageEncoded(w, s, line)
+	if !rd.output {
+		s = rd.stageXML(w, s, line)
+		s = rd.stageMultipart(w, s, line)
+	}
+	s = rd.stageJWT(w, s, line)
+	s = rd.stageBearer(w, s, line)
+	for i := range rd.patterns {
+		if rd.patterns[i].doc != 0 {
+			if i == rd.docs {
+				s = rd.stageDocs(w, s, line)
+			}
+			continue
+		}
+		s = rd.stagePattern(w, s, line, &rd.patterns[i])
+	}
+	return s
+}
+
+// repl is one replacement: s[start:end] becomes mask.
+type repl struct {
+	start, end int
+	mask, kind string
+	chars      int
+}
+
+type span struct{ start, end, aux int } // aux: the stage's data about the candidate
+
+// apply writes the replacements (sorted, not overlapping) and records them.
+func (rd *Redactor) apply(w *walker, s string, rs []repl, line int) string {
+	if len(rs) == 0 {
+		return s
+	}
+	n := len(s)
+	for _, r := range rs {
+		n += len(r.mask) - (r.end - r.start)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	last, lpos := 0, 0
+	for _, r := range rs {
+		line += strings.Count(s[lpos:r.start], "\n")
+		lpos = r.start
+		rd.record(w, line, r.kind, r.chars, r.mask)
+		b.WriteString(s[last:r.start])
+		b.WriteString(r.mask)
+		last = r.end
+	}
+	b.WriteString(s[last:])
+	rd.whole = len(rs) == 1 && rs[0].start == 0 && rs[0].end == len(s)
+	return b.String()
+}
+
+// maskRE recognises a mask of the shapes documented above. What it finds is left alone, so
+// that redacting twice changes nothing and Scan passes a redacted bundle.
+var maskRE = regexp.MustCompile(`\[(?:` +
+	`api_key sha256:[0-9a-f]{12}…[A-Za-z0-9]{0,4}` +
+	`|token#[0-9]{1,6}(?: [A-Za-z0-9]{1,10})?, (?:signature removed|no signature|[0-9]{1,7} chars, not a JWT)` +
+	`|header [A-Za-z0-9_.-]{1,40}, [0-9]{1,7} chars(?:, (?:scheme [A-Za-z][A-Za-z0-9-]{0,19}|no scheme|token#[0-9]{1,6}))*` +
+	`|[A-Za-z0-9_.-]{1,40}, [0-9]{1,7} chars` +
+	`|[A-Za-z0-9_.-]{1,40}#[0-9]{1,6}(?: …(?:@[A-Za-z0-9.-]{1,253}|[A-Za-z0-9]{1,8}))?(?:, check digits invalid)?` +
+	`)\]`)
+
+// protected returns the masks in s. A mask that would hold something a pattern finds is not
+// one of ours (someone typed it to hide a CPF from Scan) and is not protected.
+func (rd *Redactor) protected(s string) []span {
+	if strings.IndexByte(s, '[') < 0 {
+		return nil
+	}
+	var out []span
+	for _, m := range maskRE.FindAllStringIndex(s, -1) {
+		if rd.genuineMask(s[m[0]:m[1]]) {
+			out = append(out, span{m[0], m[1], 0})
+		}
+	}
+	return out
+}
+
+func (rd *Redactor) genuineMask(m string) bool {
+	if brdoc.FindAll(m) != nil {
+		return false
+	}
+	for i := range rd.patterns {
+		if p := &rd.patterns[i]; p.re != nil && p.re.MatchString(m) {
+			return false
+		}
+	}
+	return true
+}
+
+// isMask tells whether s is exactly one mask.
+func (rd *Redactor) isMask(s string) bool {
+	if len(s) < 4 || s[0] != '[' || s[len(s)-1] != ']' {
+		return false
+	}
+	loc := maskRE.FindStringIndex(s)
+	return loc != nil && loc[0] == 0 && loc[1] == len(s) && rd.genuineMask(s)
+}
+
+// unprotected drops the candidate spans (sorted by start) that touch a mask in s.
+func (rd *Redactor) unprotected(s string, c []span) []span {
+	p := rd.protected(s)
+	if len(p) == 0 {
+		return c
+	}
+	out := c[:0]
+	j := 0
+	for _, x := range c {
+		for j < len(p) && p[j].end <= x.start {
+			j++
+		}
+		if j < len(p) && p[j].start < x.end {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// stageSecrets masks the literal values already known: the API key and its SHA-256, tokens,
+// header values. They can turn up anywhere: a URL's query, an error message, a log line.
+func (rd *Redactor) stageSecrets(w *walker, s string, line int) string {
+	if len(rd.byLen) == 0 {
+		return s
+	}
+	var c []span
+	for _, v := range rd.byLen {
+		for off := 0; ; {
+			i := strings.Index(s[off:], v)
+			if i < 0 {
+				break
+			}
+			st, en := off+i, off+i+len(v)
+			if len(v) >= 8 || wordBounded(s, st, en) {
+				c = append(c, span{st, en, len(v)})
+			}
+			off = en
+		}
+	}
+	if len(c) == 0 {
+		return s
+	}
+	// Longest first (byLen) wins ties: replaceSpans keeps the first of overlapping spans.
+	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) {
+		sec := rd.secrets[v]
+		return sec.mask, sec.kind
+	})
+}
+
+// addSecret registers a value masked as a secret, so that it is masked wherever it recurs:
+// as it is and in the encodings it travels in (URL-encoded, JSON-escaped, base64 and
+// base64url). Values shorter than minSecret are not looked for: a 3-character PIN would mask
+// every "123" of a payload. Values shorter than 8 are matched only as whole words.
+func (rd *Redactor) addSecret(value, mask, kind string) {
+	if len(value) < minSecret || rd.scan != nil {
+		return
+	}
+	if _, ok := rd.secrets[value]; ok {
+		return
+	}
+	added := false
+	for _, v := range encodings(value) {
+		if _, ok := rd.secrets[v]; ok || len(v) < minSecret || len(rd.byLen) >= maxSecrets {
+			continue
+		}
+		rd.secrets[v] = secret{mask, kind}
+		rd.byLen = append(rd.byLen, v)
+		added = true
+	}
+	if added {
+		clear(rd.memo) // texts masked before may hold it
+		sort.SliceStable(rd.byLen, func(i, j int) bool { return len(rd.byLen[i]) > len(rd.byLen[j]) })
+	}
+}
+
+// replaceSpans masks the candidate spans that touch no mask; maskOf gets the candidate's
+// aux, so that per-candidate data can be looked up. It reuses c.
+func (rd *Redactor) replaceSpans(w *walker, s string, line int, c []span, maskOf func(aux int, v string) (mask, kind string)) string {
+	if len(c) == 0 {
+		return s
+	}
+	// A value found after "senha=" can run over a "token=" found on its own: the first wins.
+	sort.SliceStable(c, func(i, j int) bool { return c[i].start < c[j].start })
+	disjoint, end := c[:0], -1
+	for _, x := range c {
+		if x.start >= end {
+			disjoint, end = append(disjoint, x), x.end
+		}
+	}
+	keep := rd.unprotected(s, disjoint)
+	if len(keep) == 0 {
+		return s
+	}
+	var small [4]repl
+	rs := small[:0]
+	for _, k := range keep {
+		v := s[k.start:k.end]
+		mask, kind := maskOf(k.aux, v)
+		if mask == "" {
+			continue
+		}
+		rs = append(rs, repl{k.start, k.end, mask, kind, utf8.RuneCountInString(v)})
+	}
+	return rd.apply(w, s, rs, line)
+}
+
+// stopByte ends a credential in free text.
+func stopByte(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', '"', '\'', '<', '>', '(', ')', '[', ']', '{', '}', ',', ';', '\\':
+		return true
+	}
+	return false
+}
+
+// headerValue finds the value of a header written at s[i:]: quoted, the rest of the line for
+// cookies, else an optional scheme and one credential. A scheme alone or a placeholder
+// ("Bearer <token>") is no value.
+func headerValue(s string, i int, toEOL bool) (int, int) {
+	if i >= len(s) {
+		return i, i
+	}
+	if q := s[i]; q == '"' || q == '\'' {
+		j := i + 1
+		for j < len(s) && s[j] != q && s[j] != '\n' && s[j] != '\r' {
+			if s[j] == '\\' && j+1 < len(s) {
+				j++
+			}
+			j++
+		}
+		j = min(j, len(s))
+		vs, ve := i+1, j
+		if r1 := run(s, vs); isSchemeWord(s[vs:r1]) && strings.TrimSpace(s[r1:ve]) == "" {
+			return vs, vs // a scheme alone
+		}
+		return vs, ve
+	}
+	if toEOL {
+		j := i
+		for j < len(s) && s[j] != '\n' && s[j] != '\r' && s[j] != '"' && s[j] != '\'' && s[j] != '\\' {
+			j++
+		}
+		for j > i && (s[j-1] == ' ' || s[j-1] == '\t') {
+			j--
+		}
+		return i, j
+	}
+	r1 := run(s, i)
+	if isSchemeWord(s[i:r1]) {
+		k := r1
+		for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
+			k++
+		}
+		if k == r1 || run(s, k) == k {
+			return i, i // a scheme alone, or a placeholder after it
+		}
+		return i, run(s, k)
+	}
+	return i, r1
+}
+
+func run(s string, i int) int {
+	for i < len(s) && !stopByte(s[i]) {
+		i++
+	}
+	return i
+}
+
+// isSchemeWord: Bearer, Basic, Token, Digest... (letters only and short: no credential).
+func isSchemeWord(w string) bool {
+	if w == "" || len(w) > 10 {
+		return false
+	}
+	for _, c := range []byte(w) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func fieldValue(s string, i int) (int, int) {
+	if i < len(s) && s[i] == '"' {
+		j := i + 1
+		for j < len(s) && s[j] != '"' && s[j] != '\n' {
+			if s[j] == '\\' && j+1 < len(s) {
+				j++
+			}
+			j++
+		}
+		return i + 1, min(j, len(s))
+	}
+	j := i
+	for j < len(s) && !stopByte(s[j]) && s[j] != '&' {
+		j++
+	}
+	return i, j
+}
+
+// stageJWT masks JWT-looking strings: three base64url parts (the third possibly empty) or two
+// that both decode to JSON objects. A JWT's header always does, and so starts with "e".
+func (rd *Redactor) stageJWT(w *walker, s string, line int) string {
+	if strings.IndexByte(s, '.') < 0 || strings.IndexByte(s, 'e') < 0 {
+		return s
+	}
+	return rd.replaceSpans(w, s, line, findJWTs(s), func(_ int, v string) (string, string) { return rd.token(v).mask, "token" })
+}
+
+// maxJWTHeader bounds a header's base64 (a certificate chain in x5c is a few KB), and
+// maxJWTStarts the starts tried inside one run of base64 ("x-eyJ..." starts after the
+// hyphen), so that text full of "eyJh-eyJh-..." keeps the search linear.
+const (
+	maxJWTHeader = 8192
+	maxJWTStarts = 16
+)
+
+func isB64URL(c byte) bool { return isWordByte(c) || c == '-' }
+
+func b64End(s string, i int) int {
+	for i < len(s) && isB64URL(s[i]) {
+		i++
+	}
+	return i
+}
+
+// findJWTs finds JWT-looking strings that start where a word starts (as gitleaks' \bey...).
+func findJWTs(s string) []span {
+	var out []span
+	runEnd, starts := -1, 0
+	for i := 0; i+4 < len(s); i++ {
+		if s[i] != 'e' || i > 0 && (isWordByte(s[i-1]) && s[i-1] != '_') && !afterEscape(s, i) || !b64ObjectStart(s[i:i+4]) {
+			continue
+		}
+		if i >= runEnd { // a new run of base64: where it ends is the same for every start in it
+			runEnd, starts = b64End(s, i), 0
+		}
+		if starts++; starts > maxJWTStarts {
+			continue
+		}
+		j := runEnd
+		if j-i > maxJWTHeader || j >= len(s) || s[j] != '.' {
+			continue
+		}
+		k := b64End(s, j+1)
+		if k-j-1 < 2 {
+			continue
+		}
+		end := k
+		if k < len(s) && s[k] == '.' {
+			end = k + 1
+			for end < len(s) && (isB64URL(s[end]) || s[end] == '=') {
+				end++
+			}
+		}
+		if looksJWT(s[i:end]) {
+			out = append(out, span{i, end, 0})
+			i = end - 1
+		}
+	}
+	return out
+}
+
+// b64ObjectStart tells whether 4 base64url characters open a JSON object: '{' then a quote,
+// a space or '}'.
+func b64ObjectStart(q string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(q)
+	if err != nil || len(b) < 2 || b[0] != '{' {
+		return false
+	}
+	switch b[1] {
+	case '"', ' ', '\t', '\n', '\r', '}':
+		return true
+	}
+	return false
+}
+
+// looksJWT: the first part is base64url of a JSON object, and either there are three parts
+// (the signature possibly empty) or the second part is a JSON object too.
+func looksJWT(s string) bool {
+	if len(s) < 5 || s[0] != 'e' {
+		return false
+	}
+	parts := strings.SplitN(s, ".", 4)
+	if len(parts) < 2 || len(parts) > 3 || !b64JSONObject(parts[0]) {
+		return false
+	}
+	return len(parts) == 3 || b64JSONObject(parts[1])
+}
+
+func b64JSONObject(p string) bool {
+	b, err := b64(p)
+	if err != nil {
+		return false
+	}
+	b = bytes.TrimSpace(b)
+	return len(b) > 1 && b[0] == '{' && json.Valid(b)
+}
+
+func b64(p string) ([]byte, error) {
+	return base64.RawURLEncoding.DecodeString(strings.TrimRight(p, "="))
+}
+
+var bearerRE = regexp.MustCompile(`(?i)\bbearer(?:[ \t]+|%20|\+)([A-Za-z0-9._~+/=-]{8,})`)
+
+// afterEscape: s[i] follows a URL escape (%20eyJ...), which separates like the character
+// it stands for.
+func afterEscape(s string, i int) bool {
+	return i >= 3 && s[i-3] == '%' && isHexByte(s[i-2]) && isHexByte(s[i-1])
+}
+
+// stageBearer masks an opaque "Bearer <value>" (a JWT was masked already).
+func (rd *Redactor) stageBearer(w *walker, s string, line int) string {
+	if !containsFoldASCII(s, "bearer") {
+		return s
+	}
+	// "Bearer+abc" in a form body: the + is a space; "Bearer%20abc" likewise.
+	var c []span
+	for _, m := range bearerRE.FindAllStringSubmatchIndex(s, -1) {
+		c = append(c, span{m[2], m[3], 0})
+	}
+	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) { return rd.token(v).mask, "token" })
+}
+
+func containsFoldASCII(s, lower string) bool {
+	for i := 0; i+len(lower) <= len(s); i++ {
+		if s[i]|0x20 == lower[0] && strings.EqualFold(s[i:i+len(lower)], lower) {
+			return true
+		}
+	}
+	return false
+}
+
+// stageDocs masks valid CPFs and CNPJs (brdoc finds them by their check digits).
+func (rd *Redactor) stageDocs(w *walker, s string, line int) string {
+	if !hasDigits(s, 2) {
+		return s
+	}
+	ms := brdoc.FindAll(s)
+	if hasDigits(s, 11) {
+		ms = append(ms, brdoc.FindLoose(s)...)
+	}
+	if ms == nil {
+		return s
+	}
+	c := make([]span, 0, len(ms))
+	for _, m := range ms {
+		if m.Kind == brdoc.CPF && rd.cpf != nil || m.Kind == brdoc.CNPJ && rd.cnpj != nil {
+			c = append(c, span{m.Start, m.End, int(m.Kind)})
+		}
+	}
+	return rd.replaceSpans(w, s, line, c, func(kind int, v string) (string, string) {
+		if brdoc.Kind(kind) == brdoc.CPF {
+			return rd.valueMask(rd.cpf, v), rd.cpf.name
+		}
+		return rd.valueMask(rd.cnpj, v), rd.cnpj.name
+	})
+}
+
+func (rd *Redactor) stagePattern(w *walker, s string, line int, p *pattern) string {
+	if p.finder != nil {
+		if !hasDigits(s, 8) {
+			return s
+		}
+		return rd.replaceSpans(w, s, line, p.finder(s), func(_ int, v string) (string, string) { return rd.valueMask(p, v), p.name })
+	}
+	if p.minDigits > 0 && !hasDigits(s, p.minDigits) {
+		return s
+	}
+	for i := 0; i < len(p.must); i++ {
+		if strings.IndexByte(s, p.must[i]) < 0 {
+			return s
+		}
+	}
+	ms := p.re.FindAllStringIndex(s, -1)
+	if ms == nil {
+		return s
+	}
+	c := make([]span, 0, len(ms))
+	for _, m := range ms {
+		if m[1] > m[0] {
+			c = append(c, span{m[0], m[1], 0})
+		}
+	}
+	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) { return rd.valueMask(p, v), p.name })
+}
+
+func hasDigits(s string, n int) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			if n--; n == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
