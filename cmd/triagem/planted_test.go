@@ -156,7 +156,8 @@ func genPlanted(rt *rapid.T) planted {
 	}
 	bodyJSON, _ := json.Marshal(body)
 	bodyText := string(bodyJSON)
-	switch rapid.IntRange(0, 3).Draw(rt, "bodyShape") {
+	bodyShape := rapid.IntRange(0, 3).Draw(rt, "bodyShape")
+	switch bodyShape {
 	case 1: // a form
 		bodyText = "login=alfa.maria&" + url.QueryEscape(fieldName) + "=" + url.QueryEscape(fieldVal) + "&senha=" + url.QueryEscape(pass) +
 			"&cpf=" + url.QueryEscape(cpfShape) + "&telefone=" + url.QueryEscape(phone) + "&email=" + url.QueryEscape(email)
@@ -169,7 +170,23 @@ func genPlanted(rt *rapid.T) planted {
 			"--XyZ\r\nContent-Disposition: form-data; name=\"senha\"\r\n\r\n" + pass + "\r\n" +
 			"--XyZ\r\nContent-Disposition: form-data; name=\"obs\"\r\n\r\n" + cpfShape + " " + phone + " " + email + "\r\n--XyZ--\r\n"
 	}
-	respBody, _ := json.Marshal(map[string]any{"success": false, "errors": []string{"Falha no processamento dos dados. " + errPlant}})
+	sig := plant(rapid.StringMatching(`[A-Za-z0-9_-]{30,43}`).Draw(rt, "jwtSignature") + "Zx9")
+	jwt := "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ1bmlxdWVfbmFtZSI6ImFsZmEubWFyaWEifQ." + sig
+	cookie := plant(secretValue(rt, "cookie"))
+	cnpj := brdoc.MakeCNPJ(rapid.StringMatching(`[1-9][0-9]{11}`).Draw(rt, "cnpjBase"))
+	if cnpj != "" {
+		plant(cnpj[:2] + " " + cnpj[2:5] + " " + cnpj[5:8] + " " + cnpj[8:12] + " " + cnpj[12:])
+	}
+	errs := []string{"Falha no processamento dos dados. " + errPlant}
+	if cnpj != "" {
+		errs = append(errs, "Empresa "+cnpj[:2]+" "+cnpj[2:5]+" "+cnpj[5:8]+" "+cnpj[8:12]+" "+cnpj[12:]+" sem cadastro")
+	}
+	if bodyShape == 0 {
+		// A name has no shape: it is found by its field (cliente.nome), then wherever it recurs.
+		errs = append(errs, "cliente "+name+" com pendência")
+	}
+	respBody, _ := json.Marshal(map[string]any{"success": false, "errors": errs,
+		"data": map[string]any{"contato": map[string]any{"celular": json.Number(fmt.Sprintf("%d%s", ddd, num))}, "token": jwt}})
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "ticket: SUP-7000\npartner: Corban Alfa\n")
@@ -177,13 +194,16 @@ func genPlanted(rt *rapid.T) planted {
 	fmt.Fprintf(&b, "request:\n  method: POST\n")
 	u := "https://alfa:" + url.PathEscape(pass) + "@api-externo-stag.crefazon.com.br/api/v2/propostas/pre-analise?" +
 		queryName + "=" + url.QueryEscape(queryVal) + "&ref=" + url.QueryEscape(apiKey)
+	if rapid.Bool().Draw(rt, "jwtInQuery") {
+		u += "&auth=Bearer%20" + jwt
+	}
 	fmt.Fprintf(&b, "  url: %s\n", yq(u))
 	at := "2026-11-18 14:05"
 	if rapid.IntRange(0, 4).Draw(rt, "badTime") == 0 {
 		at = "ontem, cliente " + errPlant // an error that repeats the input
 	}
 	fmt.Fprintf(&b, "  at: %s\n", yq(at))
-	fmt.Fprintf(&b, "  headers:\n    %s: %s\n    Content-Type: application/json\n    X-Api-Key: %s\n", headerName, yq(headerVal), yq(apiKey))
+	fmt.Fprintf(&b, "  headers:\n    %s: %s\n    Content-Type: application/json\n    X-Api-Key: %s\n    Cookie: %s\n", headerName, yq(headerVal), yq(apiKey), yq("sessionid="+cookie+"; theme=dark"))
 	fmt.Fprintf(&b, "  body: %s\n", yq(bodyText))
 	fmt.Fprintf(&b, "response:\n  status: 500\n  body: %s\n", yq(string(respBody)))
 	user := "alfa.maria"
