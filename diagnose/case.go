@@ -12,11 +12,14 @@ import (
 	"io"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // Case is a failing request as the contract's case file describes it.
@@ -32,6 +35,9 @@ type Case struct {
 
 	// Source names the case in messages and verdicts: a file name, "stdin" or "flags".
 	Source string `yaml:"-" json:"-"`
+	// Encoding is "windows-1252" when the file was not UTF-8 and was read as Windows-1252
+	// (a case saved by Notepad or Excel on an older Windows).
+	Encoding string `yaml:"-" json:"-"`
 	// places remembers where fields came from (file:line or --flag) for error messages.
 	places map[string]string
 }
@@ -177,29 +183,110 @@ func (ts Timestamp) MarshalJSON() ([]byte, error) {
 	return json.Marshal(v)
 }
 
-// timeLayouts are the layouts the contract accepts, beyond RFC 3339.
+// timeLayouts are the layouts the contract accepts beyond RFC 3339, and the shapes support
+// pastes every day (single-digit days and hours, no seconds).
 var timeLayouts = []string{
 	"2006-01-02 15:04:05", "2006-01-02 15:04",
 	"02/01/2006 15:04:05", "02/01/2006 15:04",
+	"2/1/2006 15:04:05", "2/1/2006 15:04",
 	"2006-01-02T15:04:05", "2006-01-02T15:04", // RFC 3339 without an offset: local time too
 }
+
+// TimeNote is what the reading of a local time had to decide: a wall-clock time that does
+// not exist (a daylight-saving gap) or that happened twice (the hour repeated when it ended).
+type TimeNote int
+
+const (
+	TimeExact   TimeNote = iota
+	TimeInGap            // read as the time zone database does: moved forward by the gap
+	TimeRepeats          // the earlier of the two instants is taken
+)
+
+var (
+	// "18/11/2026 10h15", "10h" (Portuguese hours)
+	hoursRE = regexp.MustCompile(`(\d{1,2})h(\d{2})?\b`)
+	// "18/11/2026 às 10:15", "18/11/2026, 10:15", "18/11/2026 - 10:15"
+	joinRE = regexp.MustCompile(`^(\S+?),?\s+(?:(?:às|as|at|a)\s+|-\s+)?(\d{1,2}:\d{2}(?::\d{2})?)\s*(?:h|hs|hrs)?$`)
+)
 
 // ParseTime reads a timestamp in any accepted layout; without an offset it is local time
 // in loc.
 func ParseTime(s string, loc *time.Location) (time.Time, error) {
-	s = strings.TrimSpace(s)
+	t, _, err := ParseTimeNote(s, loc)
+	return t, err
+}
+
+// ParseTimeNote reads a timestamp as ParseTime does and says what reading a local time had to
+// decide. Beyond the contract's layouts it reads what people paste: "18/11/2026 10h15",
+// "18/11/2026 às 10:15", "18/11/2026, 10:15:32", an HTTP Date header, a lower-case t or z.
+func ParseTimeNote(s string, loc *time.Location) (time.Time, TimeNote, error) {
+	s = strings.Join(strings.Fields(s), " ")
+	for _, l := range []string{time.RFC1123, time.RFC1123Z, time.RFC850, time.ANSIC} { // an HTTP Date header
+		if t, err := time.Parse(l, s); err == nil {
+			if l == time.ANSIC {
+				t = t.UTC() // HTTP dates are GMT
+			}
+			return t, TimeExact, nil
+		}
+	}
+	if len(s) > 10 && s[4] == '-' && (s[10] == 't' || s[10] == 'T') {
+		s = s[:10] + "T" + strings.ToUpper(s[11:]) // 2026-11-18t13:15:00z
+	}
 	for _, l := range []string{time.RFC3339Nano, "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04Z07:00"} {
 		if t, err := time.Parse(l, s); err == nil {
-			return t, nil
+			return t, TimeExact, nil
 		}
+	}
+	local := hoursRE.ReplaceAllStringFunc(s, func(m string) string {
+		sub := hoursRE.FindStringSubmatch(m)
+		if sub[2] == "" {
+			return sub[1] + ":00"
+		}
+		return sub[1] + ":" + sub[2]
+	})
+	if m := joinRE.FindStringSubmatch(local); m != nil {
+		local = m[1] + " " + m[2]
 	}
 	for _, l := range timeLayouts {
-		if t, err := time.ParseInLocation(l, s, loc); err == nil {
-			return t, nil
+		wall, err := time.Parse(l, local) // the fields, as written
+		if err != nil {
+			continue
 		}
+		t, note := inZone(wall, loc)
+		return t, note, nil
 	}
 	// The value is not repeated: a field typed wrong may hold anything, a document or a password.
-	return time.Time{}, fmt.Errorf("not a time (%d characters): use RFC 3339 (2026-11-20T23:30:00-03:00), YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS]", len([]rune(s)))
+	return time.Time{}, TimeExact, fmt.Errorf("not a time (%d characters): use RFC 3339 (2026-11-20T23:30:00-03:00), YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS]", len([]rune(s)))
+}
+
+// inZone places wall-clock fields in loc. Go leaves the instant of a time inside a DST gap
+// unspecified, and of a repeated time picks either; this resolves both as the time zone
+// database's users do (RFC 5545, java.time): a time in a gap moves forward by the gap's
+// length, a repeated time takes the earlier instant.
+func inZone(wall time.Time, loc *time.Location) (time.Time, TimeNote) {
+	var candidates []time.Time
+	for _, probe := range []time.Duration{-36 * time.Hour, 0, 36 * time.Hour} {
+		_, off := wall.Add(probe).In(loc).Zone()
+		inst := wall.Add(-time.Duration(off) * time.Second).In(loc)
+		if sameWall(inst, wall) && !slices.ContainsFunc(candidates, inst.Equal) {
+			candidates = append(candidates, inst)
+		}
+	}
+	switch len(candidates) {
+	case 1:
+		return candidates[0], TimeExact
+	case 0:
+		_, before := wall.Add(-36 * time.Hour).In(loc).Zone()
+		return wall.Add(-time.Duration(before) * time.Second).In(loc), TimeInGap
+	}
+	slices.SortFunc(candidates, func(a, b time.Time) int { return a.Compare(b) })
+	return candidates[0], TimeRepeats
+}
+
+func sameWall(t, wall time.Time) bool {
+	y, mo, d := t.Date()
+	wy, wmo, wd := wall.Date()
+	return y == wy && mo == wmo && d == wd && t.Hour() == wall.Hour() && t.Minute() == wall.Minute() && t.Second() == wall.Second()
 }
 
 // Body is a payload as the case holds it: a YAML/JSON value, or a string holding the raw
@@ -319,6 +406,17 @@ func inputErr(place, format string, args ...any) error {
 // Unknown fields are errors that name the line.
 func ParseCase(name string, data []byte) (*Case, error) {
 	data = trimBOM(data)
+	encoding := ""
+	if !utf8.Valid(data) {
+		// Not UTF-8: a file saved in Windows-1252 (accents as single bytes), which is what
+		// Windows editors wrote by default for years. Read it as such rather than refuse it.
+		dec, err := charmap.Windows1252.NewDecoder().Bytes(data)
+		if err != nil {
+			return nil, inputErr(name+":"+strconv.Itoa(1+bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))),
+				"not UTF-8 text, nor Windows-1252: save the file as UTF-8")
+		}
+		data, encoding = dec, "windows-1252"
+	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, inputErr(name, "empty case file")
@@ -338,11 +436,24 @@ func ParseCase(name string, data []byte) (*Case, error) {
 		return nil, err
 	}
 	c.Source = name
+	c.Encoding = encoding
 	c.setPlaces(name, data)
 	if d := c.Credentials.APIKeySHA256; d.Hex != "" && !validKeyDigest(d.Hex) {
 		return nil, inputErr(d.Place, "credentials.api_key_sha256: want the API key's SHA-256 in lower-case hex (64 characters 0-9 a-f)")
 	}
 	return &c, nil
+}
+
+// firstInvalidUTF8 is the offset of the first byte that is not valid UTF-8.
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
 
 func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }

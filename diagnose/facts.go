@@ -76,6 +76,8 @@ func (c *Case) Apply(o Overrides) {
 type Facts struct {
 	Case *Case
 
+	AtNote TimeNote // request.at fell in a daylight-saving gap or repeated hour
+
 	At    time.Time
 	HasAt bool
 
@@ -129,12 +131,12 @@ func Resolve(c *Case, r *rules.Rules) (*Facts, error) {
 	loc := r.Location()
 
 	if !c.Request.At.IsZero() {
-		t, err := ParseTime(c.Request.At.Raw, loc)
+		t, note, err := ParseTimeNote(c.Request.At.Raw, loc)
 		if err != nil {
 			return nil, inputErr(c.Request.At.Place, "request.at: %v", err)
 		}
 		c.Request.At.t, c.Request.At.ok = t, true
-		f.At, f.HasAt = t, true
+		f.At, f.HasAt, f.AtNote = t, true, note
 	}
 	if !c.Credentials.TokenIssuedAt.IsZero() {
 		t, err := ParseTime(c.Credentials.TokenIssuedAt.Raw, loc)

@@ -130,6 +130,19 @@ func unavailability(c *Context) string {
 }
 
 func checkBusinessHours(c *Context) (Status, string) {
+	st, msg := businessHours(c)
+	switch c.Facts.AtNote {
+	case TimeInGap:
+		msg += c.L.T(". Atenção: a hora informada não existiu nesse dia (início do horário de verão); foi lida como %s, como faz a base de fusos horários",
+			". Note: the time given did not exist that day (daylight saving began); it was read as %s, as the time zone database does", c.when(c.Facts.At))
+	case TimeRepeats:
+		msg += c.L.T(". Atenção: a hora informada aconteceu duas vezes nesse dia (fim do horário de verão); foi lida como a primeira, %s",
+			". Note: the time given happened twice that day (daylight saving ended); it was read as the first, %s", c.when(c.Facts.At))
+	}
+	return st, msg
+}
+
+func businessHours(c *Context) (Status, string) {
 	f, l := c.Facts, c.L
 	if !f.HasAt {
 		return Skip, l.T("sem data e hora da requisição (request.at)", "no request time (request.at)")
