@@ -596,12 +596,31 @@ func (c *Case) setPlaces(name string, data []byte) {
 func keyOffset(data []byte, path []string) int {
 	off := 0
 	for _, k := range path {
-		re := regexp.MustCompile(`"` + regexp.QuoteMeta(k) + `"\s*:`)
-		loc := re.FindIndex(data[off:])
-		if loc == nil {
+		i := quotedKeyIndex(data[off:], k)
+		if i < 0 {
 			return off
 		}
-		off += loc[0]
+		off += i
 	}
 	return off
+}
+
+// quotedKeyIndex finds `"k"` followed by blanks and a colon (a JSON key), without compiling a
+// regular expression per key and per case.
+func quotedKeyIndex(data []byte, k string) int {
+	quoted := `"` + k + `"`
+	for from := 0; ; {
+		i := bytes.Index(data[from:], []byte(quoted))
+		if i < 0 {
+			return -1
+		}
+		j := from + i + len(quoted)
+		for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r') {
+			j++
+		}
+		if j < len(data) && data[j] == ':' {
+			return from + i
+		}
+		from += i + 1
+	}
 }

@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"triagem/internal/sensitive"
 
 	"triagem/diagnose"
 	"triagem/rules"
@@ -33,9 +37,9 @@ func (rd *Redactor) Learn(c *diagnose.Case) {
 		return
 	}
 	output, quiet := rd.output, rd.quiet
-	rd.output, rd.quiet = false, true
+	rd.output, rd.quiet, rd.learning = false, true, true
 	_, _, _ = rd.Case(c)
-	rd.output, rd.quiet = output, quiet
+	rd.output, rd.quiet, rd.learning = output, quiet, false
 }
 
 // Output masks a printed text.
@@ -43,8 +47,38 @@ func (rd *Redactor) Output(s string) string {
 	if s == "" {
 		return s
 	}
-	return rd.text(&walker{file: "output"}, s, 1)
+	w := &walker{file: "output"}
+	key := cleanKey{rd.pol, s}
+	if len(s) <= maxCleanLen {
+		if _, ok := cleanOutputs.Load(key); ok {
+			// Nothing of a pattern's in it (a batch prints the same check messages for every
+			// case): only the secrets this redactor learnt can be.
+			return rd.stageSecrets(w, s, 1)
+		}
+	}
+	before := rd.changes
+	out := rd.text(w, s, 1)
+	if rd.changes == before && len(s) <= maxCleanLen && cleanCount.Add(1) <= maxClean {
+		cleanOutputs.Store(key, struct{}{})
+	}
+	return out
 }
+
+// cleanOutputs remembers printed texts that nothing but a case's own secrets could touch.
+var (
+	cleanOutputs sync.Map // cleanKey -> struct{}
+	cleanCount   atomic.Int64
+)
+
+type cleanKey struct {
+	pol *sensitive.Policy // the rules' redaction section, one policy each
+	s   string
+}
+
+const (
+	maxCleanLen = 1024
+	maxClean    = 1 << 16
+)
 
 // Verdict masks every string of a verdict in place (checks, reply, request summary, notes...),
 // before it is rendered: a table wraps long values over lines, where a secret cut in two
@@ -106,9 +140,9 @@ func (rd *Redactor) LearnText(s string) {
 		return
 	}
 	output, quiet := rd.output, rd.quiet
-	rd.output, rd.quiet = false, true
+	rd.output, rd.quiet, rd.learning = false, true, true
 	rd.text(&walker{file: "input"}, s, 1)
-	rd.output, rd.quiet = output, quiet
+	rd.output, rd.quiet, rd.learning = output, quiet, false
 }
 
 // Answer masks what a live answer adds to a case (replay): its body (JSON on its tree, with

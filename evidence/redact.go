@@ -74,6 +74,7 @@ type Redactor struct {
 	output   bool       // Output mode: printed text, where "Name: value" is a sentence
 	printing bool       // an output redactor (NewOutputRedactor), even while it learns a case
 	quiet    bool       // keep no report (Output mode, Learn)
+	learning bool       // Learn: only the stages that find secrets run, and nothing is memoised
 
 	// memo remembers how short texts were masked: a bundle repeats values (the payload in
 	// the case and in the summary, a CPF in many records), and the answer is the same.

@@ -194,7 +194,12 @@ func (rd *Redactor) Case(c *diagnose.Case) (doc any, token *TokenView, err error
 	}
 
 	if judged != "" {
-		token = rd.tokenView(judged)
+		if !rd.learning {
+			token = rd.tokenView(judged)
+		}
+	}
+	if rd.learning {
+		return nil, nil, nil // Learn wants the secrets the case taught, not the document
 	}
 	return yamlNode(&root), token, nil
 }

@@ -29,7 +29,7 @@ func (rd *Redactor) valueMask(p *pattern, v string) string {
 			norm = digitsOf(v)
 		}
 	case p.keepDomain && strings.Contains(strings.ToLower(v), "%40"):
-		v = strings.NewReplacer("%2540", "@", "%40", "@").Replace(strings.ToLower(v))
+		v = encodedAt.Replace(strings.ToLower(v))
 		fallthrough
 	case p.keepDomain && strings.Contains(v, "@"):
 		norm = strings.ToLower(v)
@@ -261,6 +261,11 @@ func (rd *Redactor) fieldMask(name, value string) (mask, kind string) {
 
 // isAPIKeyName: apiKey, api_key, X-Api-Key, ApiKey.
 func isAPIKeyName(name string) bool {
-	n := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(name))
+	n := dashes.Replace(strings.ToLower(name))
 	return strings.HasSuffix(n, "apikey")
 }
+
+var (
+	encodedAt = strings.NewReplacer("%2540", "@", "%40", "@")
+	dashes    = strings.NewReplacer("-", "", "_", "")
+)

@@ -32,10 +32,63 @@ func phoneSpans(s string) []span {
 	return out
 }
 
-// namedRE finds a name followed by ':' or '=': `"senhaAtual": "..."`, `pwd=...`,
-// `X-Access-Token: ...`, `senha="..."`. Group 1 is a quoted name, group 2 a bare one, group 3
-// the operator.
-var namedRE = regexp.MustCompile(`(?:"([^"\\\n]{1,64})"|'([^'\\\n]{1,64})'|([A-Za-z_][A-Za-z0-9_.\[\]-]{0,63}))[ \t]*([:=])[ \t]*`)
+// named is a name followed by ':' or '=' in free text: `"senhaAtual": "..."`, `pwd=...`,
+// `X-Access-Token: ...`, `senha="..."`.
+type named struct {
+	name   string
+	quoted bool
+	op     byte
+	start  int // where the name (or its opening quote) starts
+	after  int // where its value starts: past the operator and blanks
+}
+
+// findNamed finds the names followed by ':' or '=' in s (by hand rather than with a regular
+// expression: it runs on every string of every case of a batch). In printed text only '='
+// counts ("Token: expirado" is a sentence there).
+func findNamed(s string, onlyEquals bool) []named {
+	var out []named
+	for i := 0; i < len(s); i++ {
+		op := s[i]
+		if op != '=' && (op != ':' || onlyEquals) {
+			continue
+		}
+		j := i
+		for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+			j--
+		}
+		after := i + 1
+		for after < len(s) && (s[after] == ' ' || s[after] == '\t') {
+			after++
+		}
+		if j > 0 && (s[j-1] == '"' || s[j-1] == '\'') {
+			q, lo := s[j-1], max(0, j-1-65)
+			k := strings.LastIndexByte(s[lo:j-1], q)
+			if k < 0 {
+				continue
+			}
+			k += lo
+			if name := s[k+1 : j-1]; name != "" && !strings.ContainsAny(name, "\\\n") {
+				out = append(out, named{name, true, op, k, after})
+			}
+			continue
+		}
+		k := j
+		for k > 0 && j-k < 64 && isNameByte(s[k-1]) {
+			k--
+		}
+		for k < j && !(isLetter(s[k]) || s[k] == '_') {
+			k++
+		}
+		if k == j || k > 0 && (isWordByte(s[k-1]) || s[k-1] == '-') {
+			continue // nothing, the tail of a longer word, or a flag (--token-key:)
+		}
+		out = append(out, named{s[k:j], false, op, k, after})
+	}
+	return out
+}
+
+func isNameByte(c byte) bool { return isWordByte(c) || c == '.' || c == '-' || c == '[' || c == ']' }
+func isLetter(c byte) bool   { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // secretName: a name whose value is a secret, by the vocabulary or the rules' lists.
 func (rd *Redactor) secretName(name string) bool {
@@ -62,7 +115,7 @@ func (rd *Redactor) stageNamed(w *walker, s string, line int) string {
 	if strings.IndexByte(s, ':') < 0 && strings.IndexByte(s, '=') < 0 {
 		return s
 	}
-	ms := namedRE.FindAllStringSubmatchIndex(s, -1)
+	ms := findNamed(s, rd.output)
 	if ms == nil {
 		return s
 	}
@@ -75,27 +128,14 @@ func (rd *Redactor) stageNamed(w *walker, s string, line int) string {
 	var hinted []string // masks already made for hinted values (aux -1-i)
 	end := 0
 	for _, m := range ms {
-		if m[0] < end {
+		if m.start < end {
 			continue
 		}
-		var name string
-		quoted := false
-		switch {
-		case m[2] >= 0:
-			name, quoted = s[m[2]:m[3]], true
-		case m[4] >= 0:
-			name, quoted = s[m[4]:m[5]], true
-		default:
-			name = s[m[6]:m[7]]
-			if m[6] > 0 && (isWordByte(s[m[6]-1]) || s[m[6]-1] == '-') {
-				continue // the tail of a longer word, or a command-line flag (--token-key:)
-			}
-		}
-		op := s[m[8]]
+		name, quoted, op := m.name, m.quoted, m.op
 		if !rd.secretName(name) {
 			if h := hintOf(name); h != 0 && op == '=' && !quoted {
 				// telefone=11987654321 in a form: judged as the field says, as in JSON
-				vs, ve := fieldValue(s, m[1])
+				vs, ve := fieldValue(s, m.after)
 				if v := s[vs:ve]; ve > vs && !rd.isMask(v) {
 					if dec, err := url.QueryUnescape(v); err == nil && hasDigits(dec, 8) {
 						if out := rd.hinted(w, dec, line, h, false); out != dec {
@@ -114,9 +154,9 @@ func (rd *Redactor) stageNamed(w *walker, s string, line int) string {
 		_, known := rd.headers[strings.ToLower(name)]
 		header := op == ':' && (!quoted || known)
 		if header {
-			vs, ve = headerValue(s, m[1], strings.Contains(strings.ToLower(name), "cookie"))
+			vs, ve = headerValue(s, m.after, strings.Contains(strings.ToLower(name), "cookie"))
 		} else {
-			vs, ve = fieldValue(s, m[1])
+			vs, ve = fieldValue(s, m.after)
 		}
 		end = ve
 		if v := s[vs:ve]; ve > vs && v != "null" && v != "true" && v != "false" && !rd.isMask(v) {

@@ -27,6 +27,9 @@ func (rd *Redactor) text(w *walker, s string, line int) string {
 	if rd.scan != nil {
 		return rd.round(w, s, line)
 	}
+	if rd.learning {
+		return rd.stable(w, s, line) // incomplete on purpose: never remembered
+	}
 	if len(s) > memoMaxLen {
 		return rd.stable(w, s, line)
 	}
@@ -77,6 +80,9 @@ func (rd *Redactor) round(w *walker, s string, line int) string {
 	}
 	s = rd.stageJWT(w, s, line)
 	s = rd.stageBearer(w, s, line)
+	if rd.learning {
+		return s // the patterns find personal data where it stands; they teach no secret
+	}
 	for i := range rd.patterns {
 		if rd.patterns[i].doc != 0 {
 			if i == rd.docs {
@@ -537,6 +543,9 @@ func (rd *Redactor) stagePattern(w *walker, s string, line int, p *pattern) stri
 	}
 	if p.minDigits > 0 && !hasDigits(s, p.minDigits) {
 		return s
+	}
+	if p.keepDomain && strings.IndexByte(s, '@') < 0 && strings.Index(s, "%40") < 0 && strings.Index(s, "%2540") < 0 {
+		return s // an e-mail pattern needs its @, written or encoded
 	}
 	for i := 0; i < len(p.must); i++ {
 		if strings.IndexByte(s, p.must[i]) < 0 {

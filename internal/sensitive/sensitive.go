@@ -14,6 +14,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -45,6 +46,8 @@ type Config struct {
 
 // Policy answers questions about names. It is immutable and safe for concurrent use.
 type Policy struct {
+	cache    sync.Map // name -> bool: SecretName's answers (names repeat across a batch)
+	cached   atomic.Int64
 	words    map[string]bool
 	prefixes []string
 	safe     map[string]bool
@@ -52,6 +55,12 @@ type Policy struct {
 	fields   map[string]bool
 	personal [][]string
 	readable [][]string
+	// a quick "no" for PersonalPath: the last segments the patterns end with, and whether a
+	// pattern ends with a glob
+	lastSegs    map[string]bool
+	globLast    bool
+	globParents map[string]bool // the segment before a glob last segment (endereco in endereco.*)
+	globAlone   bool            // a pattern that is a glob alone ("*nome")
 }
 
 // New compiles a Config.
@@ -79,9 +88,21 @@ func New(c Config) *Policy {
 	for _, f := range c.SecretFields {
 		p.fields[fold(strings.TrimSpace(f))] = true
 	}
+	p.lastSegs, p.globParents = map[string]bool{}, map[string]bool{}
 	for _, f := range c.PersonalFields {
 		if segs := splitPath(f); len(segs) > 0 {
 			p.personal = append(p.personal, segs)
+			last := segs[len(segs)-1]
+			if strings.ContainsAny(last, "*?[\\") {
+				p.globLast = true
+				if len(segs) > 1 {
+					p.globParents[segs[len(segs)-2]] = true
+				} else {
+					p.globAlone = true
+				}
+			} else {
+				p.lastSegs[last] = true
+			}
 		}
 	}
 	for _, f := range c.ReadableFields {
@@ -109,6 +130,20 @@ func (p *Policy) SecretName(name string) bool {
 	if name == "" {
 		return false
 	}
+	if v, ok := p.cache.Load(name); ok {
+		return v.(bool)
+	}
+	secret := p.secretName(name)
+	if p.cached.Add(1) <= maxCached { // bounded: hostile input may hold any number of names
+		p.cache.Store(name, secret)
+	}
+	return secret
+}
+
+// maxCached bounds the names SecretName remembers.
+const maxCached = 1 << 14
+
+func (p *Policy) secretName(name string) bool {
 	f := fold(name)
 	compact := strings.Map(keepAlnum, f)
 	if notSecret[compact] {
@@ -160,7 +195,7 @@ func (p *Policy) SafeHeader(name string) bool {
 // PersonalPath tells whether the value at a key path (outermost first, array indices left out)
 // is personal data by its field: a name, a birth date, an address.
 func (p *Policy) PersonalPath(keys []string) bool {
-	if len(keys) == 0 || len(p.personal) == 0 {
+	if len(keys) == 0 || len(p.personal) == 0 || !p.mayBePersonal(keys) {
 		return false
 	}
 	folded := make([]string, len(keys))
@@ -175,6 +210,22 @@ func (p *Policy) PersonalPath(keys []string) bool {
 	for _, pp := range p.personal {
 		if suffixMatch(folded, pp) {
 			return true
+		}
+	}
+	return false
+}
+
+// mayBePersonal is a quick "no" for most key paths: the last key ends no pattern and no
+// ancestor is the parent of a glob pattern.
+func (p *Policy) mayBePersonal(keys []string) bool {
+	if p.lastSegs[fold(keys[len(keys)-1])] || p.globAlone {
+		return true
+	}
+	if p.globLast {
+		for _, k := range keys[:len(keys)-1] {
+			if p.globParents[fold(k)] {
+				return true
+			}
 		}
 	}
 	return false
@@ -200,6 +251,12 @@ func suffixMatch(keys, pat []string) bool {
 
 func segsMatch(keys, pat []string) bool {
 	for i := range pat {
+		if !strings.ContainsAny(pat[i], "*?[\\") {
+			if pat[i] != keys[i] {
+				return false
+			}
+			continue
+		}
 		if ok, err := path.Match(pat[i], keys[i]); err != nil || !ok {
 			return false
 		}
