@@ -217,6 +217,9 @@ func (a *app) openDirectory() (directory.Directory, error) {
 			}
 		}
 		r, err := directory.OpenHTTP(a.directoryPath, opts)
+		if errors.Is(err, directory.ErrTokenInClear) {
+			return nil, inputError("--directory: refusing to send TRIAGEM_DIRECTORY_TOKEN over plain http to a host other than this machine: use the service's https:// URL (plain http is only for localhost, 127.0.0.0/8 and ::1)")
+		}
 		if err != nil {
 			return nil, inputError("--directory: %v", err)
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 
 	"triagem/diagnose"
 	"triagem/evidence"
+	"triagem/internal/cleartext"
 )
 
 type escalateOptions struct {
@@ -222,11 +222,15 @@ exponential backoff; exit 3 when the target stays unreachable.`,
 }
 
 func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error {
-	if u, err := url.Parse(opts.to); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, err := url.Parse(opts.to)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return inputError("--to: give the intake's http(s) URL")
 	}
 	if opts.attempts < 1 {
 		return inputError("--attempts must be at least 1")
+	}
+	if a.getenv(opts.tokenEnv) != "" && !cleartext.TokenAllowed(u) {
+		return inputError("--to: refusing to send $%s over plain http to a host other than this machine: use the intake's https:// URL (plain http is only for localhost, 127.0.0.0/8 and ::1)", opts.tokenEnv)
 	}
 	data, m, err := a.verifyBundle(path, false)
 	if err != nil {
@@ -243,9 +247,6 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 		return nil
 	}
 	target, _ := url.Parse(opts.to)
-	if so.Token != "" && target.Scheme == "http" && !isLoopback(target.Hostname()) {
-		fmt.Fprintf(a.stderr, "triagem: warning: sending the intake token over plain http to %s\n", target.Host)
-	}
 	res, err := evidence.Send(ctx, so, filepath.Base(path), data, meta)
 	var rejected *evidence.RejectedError
 	switch {
@@ -259,12 +260,4 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 	fmt.Fprintf(a.stdout, l.T("enviado: %s -> %s: HTTP %d após %d tentativa(s) (Idempotency-Key %s)\n", "sent: %s -> %s: HTTP %d after %d attempt(s) (Idempotency-Key %s)\n"),
 		path, target.Scheme+"://"+target.Host+target.Path, res.Status, len(res.Attempts), res.IdempotencyKey)
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
