@@ -62,8 +62,13 @@ func makeZip(t testing.TB, entries []zEntry) []byte {
 func bundleEntries(t testing.TB) []zEntry {
 	t.Helper()
 	c, v := diagnoseFile(t, "../testdata/cases/sem-causa-aparente.yaml", true, nil)
-	b := build(t, c, v)
-	zr, err := zip.NewReader(bytes.NewReader(b.Zip), int64(len(b.Zip)))
+	return bundleEntriesOf(t, build(t, c, v).Zip)
+}
+
+// bundleEntriesOf is a zip's files, in order, as makeZip takes them.
+func bundleEntriesOf(t testing.TB, data []byte) []zEntry {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -139,10 +139,15 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 	if err := atomicfile.Write(opts.out, b.Zip, 0o600); err != nil {
 		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", opts.out, pathErr(err))}
 	}
-	return a.printBundle(opts.out, b.SHA256, len(b.Zip), b.Manifest)
+	var signedBy string
+	if signKey != nil {
+		signedBy = fmt.Sprintf("%X", signKey.ID())
+	}
+	return a.printBundle(opts.out, b.SHA256, len(b.Zip), b.Manifest, signedBy)
 }
 
-func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest) error {
+// printBundle says what was written; signedBy is the signing key's id, "" when unsigned.
+func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest, signedBy string) error {
 	if a.output == "json" {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetEscapeHTML(false)
@@ -151,7 +156,8 @@ func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest) erro
 			SHA256   string             `json:"sha256"`
 			Size     int                `json:"size"`
 			Manifest *evidence.Manifest `json:"manifest"`
-		}{path, sum, size, m})
+			SignedBy string             `json:"signed_by,omitempty"` // minisign key id of manifest.json.minisig
+		}{path, sum, size, m, signedBy})
 	}
 	l := diagnose.Lang(a.lang)
 	fmt.Fprintf(a.stdout, l.T("pacote %s (%d bytes, sha256 %s)\n", "bundle %s (%d bytes, sha256 %s)\n"), path, size, sum)
@@ -162,6 +168,9 @@ func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest) erro
 	fmt.Fprintln(a.stdout)
 	for _, f := range m.Files {
 		fmt.Fprintf(a.stdout, "  %-15s %7d  %s\n", f.Name, f.Size, f.SHA256)
+	}
+	if signedBy != "" {
+		fmt.Fprintf(a.stdout, l.T("  %s: manifesto assinado pela chave %s\n", "  %s: manifest signed by key %s\n"), evidence.SignatureFile, signedBy)
 	}
 	return nil
 }

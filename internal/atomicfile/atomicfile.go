@@ -40,13 +40,15 @@ func Write(path string, data []byte, perm os.FileMode) (err error) {
 	RemoveStale(dir)
 
 	mu.Lock()
+	catchSignals() // before the file exists: from its creation on, a signal removes it
 	f, err := os.CreateTemp(dir, ".triagem-"+strconv.Itoa(os.Getpid())+"-*.tmp")
 	if err != nil {
+		releaseSignals()
 		mu.Unlock()
 		return err
 	}
 	tmp := f.Name()
-	register(tmp)
+	pending[tmp] = true
 	mu.Unlock()
 
 	defer func() {
@@ -83,10 +85,8 @@ func Write(path string, data []byte, perm os.FileMode) (err error) {
 	return nil
 }
 
-// register notes a temporary file and, for the first one, takes over SIGINT and SIGTERM.
-// Called with mu held.
-func register(tmp string) {
-	pending[tmp] = true
+// catchSignals takes over SIGINT and SIGTERM, unless already done. Called with mu held.
+func catchSignals() {
 	if signals == nil {
 		signals = make(chan os.Signal, 1)
 		signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
@@ -94,10 +94,16 @@ func register(tmp string) {
 	}
 }
 
-// unregister forgets a temporary file and, with none left, gives the signals back (their
-// default: the process ends). Called with mu held.
+// unregister forgets a temporary file and, with none left, gives the signals back.
+// Called with mu held.
 func unregister(tmp string) {
 	delete(pending, tmp)
+	releaseSignals()
+}
+
+// releaseSignals gives SIGINT and SIGTERM back their default (the process ends) when no
+// temporary file is pending. Called with mu held.
+func releaseSignals() {
 	if len(pending) == 0 && signals != nil {
 		signal.Stop(signals)
 		close(signals)
