@@ -117,7 +117,9 @@ ENVIRONMENT
   TRIAGEM_RULES      a rules file, as --rules
   TRIAGEM_DIRECTORY  the key and user directory (a snapshot file or the service's URL), as --directory
   TRIAGEM_DIRECTORY_TOKEN     the directory service's bearer token
-  TRIAGEM_ESCALATION_TOKEN    the escalation intake's bearer token (escalate send --token-env)`
+  TRIAGEM_ESCALATION_TOKEN    the escalation intake's bearer token (escalate send --token-env)
+  TRIAGEM_SIGN_PASSWORD       the password of an encrypted signing key (escalate --sign, keygen)
+  Bearer tokens go over https only; plain http only to localhost, 127.0.0.0/8 or ::1.`
 
 func (a *app) newRootCommand() *cobra.Command {
 	root := &cobra.Command{

@@ -78,6 +78,8 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 	}
 	if st, err := os.Stat(opts.out); err == nil && st.IsDir() {
 		return inputError("--out %s: is a folder; give the bundle's file name", opts.out)
+	} else if err == nil && !st.Mode().IsRegular() {
+		return inputError("--out %s: is not a regular file (a device or a pipe); give the bundle's file name", opts.out)
 	}
 	var signKey *minisign.PrivateKey
 	if opts.sign != "" {

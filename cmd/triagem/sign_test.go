@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -17,7 +18,7 @@ func TestEscalateSignAndVerifyPub(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "chave ") || !strings.Contains(stderr, "não está cifrada") {
 		t.Fatalf("keygen: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if st, err := os.Stat(key); err != nil || st.Mode().Perm() != 0o600 {
+	if st, err := os.Stat(key); err != nil || runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
 		t.Fatalf("secret key: %v %v, want mode 0600", err, st)
 	}
 	otherKey, otherPub := filepath.Join(dir, "outra.key"), filepath.Join(dir, "outra.pub")

@@ -10,6 +10,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -35,7 +36,12 @@ var (
 )
 
 // Write writes data to path with mode perm, atomically (see the package comment).
+// A target that exists and is not a regular file (a folder, a device such as /dev/null, a
+// named pipe) is refused: a rename would replace it.
 func Write(path string, data []byte, perm os.FileMode) (err error) {
+	if st, err := os.Lstat(path); err == nil && !st.Mode().IsRegular() && st.Mode()&os.ModeSymlink == 0 {
+		return &os.PathError{Op: "write", Path: path, Err: errors.New("exists and is not a regular file")}
+	}
 	dir := filepath.Dir(path)
 	RemoveStale(dir)
 

@@ -42,10 +42,18 @@ func TestWrite(t *testing.T) {
 	if err := Write(filepath.Join(dir, "missing", "b.zip"), []byte("x"), 0o600); err == nil {
 		t.Error("writing into a missing folder succeeded")
 	}
-	// A failed rename (the target is a non-empty folder) leaves the folder and no temporary file.
-	os.MkdirAll(filepath.Join(dir, "out", "x"), 0o755)
+	// A target that is not a regular file is left alone, and no temporary file stays.
+	os.MkdirAll(filepath.Join(dir, "out"), 0o755)
 	if err := Write(filepath.Join(dir, "out"), []byte("x"), 0o600); err == nil {
 		t.Error("writing over a folder succeeded")
+	}
+	if st, err := os.Stat(filepath.Join(dir, "out")); err != nil || !st.IsDir() {
+		t.Errorf("the folder was replaced: %v", err)
+	}
+	if _, err := os.Stat("/dev/null"); err == nil {
+		if err := Write("/dev/null", []byte("x"), 0o600); err == nil {
+			t.Error("writing over /dev/null succeeded")
+		}
 	}
 	if n := names(t, dir); len(n) != 2 {
 		t.Errorf("a failed write left files: %v", n)
