@@ -304,7 +304,6 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 		fmt.Fprint(a.stdout, evidence.DryRun(so, filepath.Base(path), data, meta))
 		return nil
 	}
-	target, _ := url.Parse(opts.to)
 	res, err := evidence.Send(ctx, so, filepath.Base(path), data, meta)
 	var rejected *evidence.RejectedError
 	switch {
@@ -316,6 +315,6 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 	}
 	l := diagnose.Lang(a.lang)
 	fmt.Fprintf(a.stdout, l.T("enviado: %s -> %s: HTTP %d após %d tentativa(s) (Idempotency-Key %s)\n", "sent: %s -> %s: HTTP %d after %d attempt(s) (Idempotency-Key %s)\n"),
-		path, target.Scheme+"://"+target.Host+target.Path, res.Status, len(res.Attempts), res.IdempotencyKey)
+		path, u.Scheme+"://"+u.Host+u.Path, res.Status, len(res.Attempts), res.IdempotencyKey)
 	return nil
 }

@@ -123,6 +123,7 @@ func TestInterruptedEscalateLeavesNothing(t *testing.T) {
 		if run%4 == 1 {
 			os.Remove(out) // half the time there is no previous bundle to keep
 		}
+		before, _ := os.Stat(out)
 		cmd := exec.Command(bin, args...)
 		cmd.Env = env
 		if err := cmd.Start(); err != nil {
@@ -134,8 +135,9 @@ func TestInterruptedEscalateLeavesNothing(t *testing.T) {
 			// Anywhere in the run.
 			time.Sleep(time.Duration(rand.Int64N(int64(whole) * 5 / 4)))
 		} else {
-			// While the bundle is being written: as soon as its temporary file shows, then a
-			// little later (the write takes milliseconds).
+			// While the bundle is being written: as soon as its temporary file shows (or --out
+			// changes, for a writer that would write it in place), then a little later (the
+			// write takes milliseconds).
 			pattern := filepath.Join(outDir, ".triagem-"+strconv.Itoa(cmd.Process.Pid)+"-*.tmp")
 		watch:
 			for {
@@ -144,7 +146,8 @@ func TestInterruptedEscalateLeavesNothing(t *testing.T) {
 					break watch
 				default:
 				}
-				if m, _ := filepath.Glob(pattern); len(m) > 0 {
+				m, _ := filepath.Glob(pattern)
+				if now, err := os.Stat(out); len(m) > 0 || err == nil && (before == nil || !os.SameFile(before, now) || now.Size() != before.Size() || now.ModTime() != before.ModTime()) {
 					caughtWriting++
 					time.Sleep(time.Duration(rand.Int64N(int64(3 * time.Millisecond))))
 					break
