@@ -85,13 +85,13 @@ func temporaryFiles(t *testing.T, dir string) []string {
 // Escalations interrupted at random moments, by SIGTERM (which triagem catches) and SIGKILL
 // (which nothing can), never leave a partial --out; SIGTERM leaves no temporary file; and
 // the next run removes what SIGKILL left. The default run interrupts 16 escalations of a
-// 256 KB payload (a few seconds); TRIAGEM_LONG_TESTS=1 interrupts 70 of a 10 MB payload
+// 1 MB payload (seconds); TRIAGEM_LONG_TESTS=1 interrupts 70 of a 10 MB payload
 // (minutes: each escalation of it takes seconds).
 func TestInterruptedEscalateLeavesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary many times")
 	}
-	runs, size := 16, 256<<10
+	runs, size := 16, 1<<20
 	if os.Getenv("TRIAGEM_LONG_TESTS") != "" {
 		runs, size = 70, 10<<20
 	}
@@ -114,6 +114,8 @@ func TestInterruptedEscalateLeavesNothing(t *testing.T) {
 	whole := time.Since(start)
 	checkWhole(t, out, 0)
 
+	// About how long the write lasts: 3 ms for a 10 MB payload's bundle, less for a smaller one.
+	writeTime := max(time.Duration(size>>20)*300*time.Microsecond, 200*time.Microsecond)
 	var caughtWriting, finished, leftBySIGKILL int
 	for run := 1; run <= runs; run++ {
 		sig := syscall.SIGTERM
@@ -149,7 +151,9 @@ func TestInterruptedEscalateLeavesNothing(t *testing.T) {
 				m, _ := filepath.Glob(pattern)
 				if now, err := os.Stat(out); len(m) > 0 || err == nil && (before == nil || !os.SameFile(before, now) || now.Size() != before.Size() || now.ModTime() != before.ModTime()) {
 					caughtWriting++
-					time.Sleep(time.Duration(rand.Int64N(int64(3 * time.Millisecond))))
+					if len(m) > 0 { // --out changing in place is killed at once
+						time.Sleep(time.Duration(rand.Int64N(int64(writeTime))))
+					}
 					break
 				}
 				time.Sleep(200 * time.Microsecond)
