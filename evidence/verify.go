@@ -338,6 +338,15 @@ func showName(name string) string {
 	return `"` + name + `"`
 }
 
+// plain shows a text from the manifest (a category, a checklist id) as it is when it is plain,
+// quoted otherwise: it goes to a terminal, where control characters would act.
+func plain(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 || !utf8.ValidString(s) {
+		return strconv.QuoteToASCII(s)
+	}
+	return s
+}
+
 // checkMembership matches the manifest's list with the zip's: each listed once, with a plain
 // name; none missing; nothing in the zip that the manifest does not list (but the signature).
 func checkMembership(m *Manifest, files map[string]*zip.File) []string {
@@ -376,7 +385,7 @@ func checkGrounds(m *Manifest) []string {
 	for _, it := range m.Checklist {
 		seen[it.ID] = true
 		if !it.Present {
-			problems = append(problems, fmt.Sprintf("evidence checklist: %s is missing", it.ID))
+			problems = append(problems, fmt.Sprintf("evidence checklist: %s is missing", plain(it.ID)))
 		}
 	}
 	for _, id := range append(append([]string{}, diagnose.EvidenceItems...), PriorAnalysisItem) {
@@ -391,7 +400,7 @@ func checkGrounds(m *Manifest) []string {
 	case v.Category == "evidence-incomplete":
 		problems = append(problems, "verdict: evidence-incomplete is never escalated")
 	case !v.Forced || v.Reason == "":
-		problems = append(problems, fmt.Sprintf("verdict: %s names a cause and the bundle was not forced with a reason", v.Category))
+		problems = append(problems, fmt.Sprintf("verdict: %s names a cause and the bundle was not forced with a reason", plain(v.Category)))
 	}
 	return problems
 }

@@ -217,6 +217,10 @@ func TestVerifyRefusesHostileBundles(t *testing.T) {
 			return e
 		}, []string{"file headers; a bundle has at most 16 files: refused unread"}},
 		{"no manifest", func(e []zEntry) []zEntry { return e[1:] }, []string{"manifest.json is missing"}},
+		{"a terminal escape in the manifest's verdict", func(e []zEntry) []zEntry {
+			e[0].data = bytes.Replace(e[0].data, []byte(`"category": "no-apparent-cause"`), []byte(`"category": "x\u001b]0;pwned\u0007"`), 1)
+			return e
+		}, []string{`verdict: "x\x1b]0;pwned\a" names a cause`}},
 		{"a corrupted file", func(e []zEntry) []zEntry {
 			raw := zEntry{hdr: zip.FileHeader{Name: "case.yaml", Method: zip.Store, CRC32: 12345,
 				UncompressedSize64: uint64(len(e[2].data)), CompressedSize64: uint64(len(e[2].data))}, data: e[2].data, raw: true}

@@ -102,3 +102,17 @@ func markEncrypted(t *testing.T, text []byte) []byte {
 	binary.LittleEndian.PutUint64(raw[46:], 1<<16)
 	return []byte(head + "\n" + base64.StdEncoding.EncodeToString(raw) + "\n")
 }
+
+// --out must be a file name: a device or a pipe there would be replaced by the rename.
+func TestEscalateOutNotARegularFile(t *testing.T) {
+	if _, err := os.Stat("/dev/null"); err != nil {
+		t.Skip("no /dev/null")
+	}
+	code, stdout, stderr := runApp(t, nil, "escalate", "../../testdata/cases/sem-causa-aparente.yaml", "--directory", "../../testdata/directory.yaml", "--out", "/dev/null")
+	if code != exitInput || !strings.Contains(stderr, "--out /dev/null: is not a regular file") || stdout != "" {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if st, err := os.Stat("/dev/null"); err != nil || st.Mode().IsRegular() {
+		t.Errorf("/dev/null was replaced: %v", err)
+	}
+}
