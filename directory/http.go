@@ -34,6 +34,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"triagem/internal/cleartext"
 	"triagem/internal/quiet"
 )
 
@@ -57,6 +58,10 @@ type HTTPOptions struct {
 	Now      func() time.Time
 	Client   *http.Client // optional, for tests; it is copied, never modified
 }
+
+// ErrTokenInClear refuses a bearer token over plain http to a host other than this machine:
+// anyone on the way could read it and query the directory as support.
+var ErrTokenInClear = errors.New("the bearer token would travel in clear over plain http; use https:// (plain http is only for localhost, 127.0.0.0/8 and ::1)")
 
 // UnreachableError says the directory service could not answer: every attempt failed on
 // transport (connection refused, timeout...) or with a 5xx status. It never holds the
@@ -142,6 +147,9 @@ func OpenHTTP(base string, opts HTTPOptions) (*Remote, error) {
 		if r <= ' ' || r == 0x7f {
 			return nil, errors.New("directory token: contains spaces or control characters")
 		}
+	}
+	if opts.Token != "" && !cleartext.TokenAllowed(u) {
+		return nil, fmt.Errorf("directory URL %s: %w", redactedBase(u), ErrTokenInClear)
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultHTTPTimeout

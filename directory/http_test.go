@@ -187,6 +187,31 @@ func TestOpenHTTPRefuses(t *testing.T) {
 	}
 }
 
+func TestOpenHTTPKeepsTheTokenOffPlainHTTP(t *testing.T) {
+	for _, tt := range []struct {
+		url    string
+		token  string
+		refuse bool
+	}{
+		{"http://dir.example/v1", "s3cr3t-token", true},
+		{"http://10.1.2.3:8089/", "s3cr3t-token", true},
+		{"HTTP://dir.example/", "s3cr3t-token", true},
+		{"http://dir.example/v1", "", false}, // no token, nothing to leak
+		{"https://dir.example/v1", "s3cr3t-token", false},
+		{"http://127.0.0.1:8089/", "s3cr3t-token", false},
+		{"http://[::1]:8089/", "s3cr3t-token", false},
+		{"http://localhost:8089/", "s3cr3t-token", false},
+	} {
+		_, err := OpenHTTP(tt.url, HTTPOptions{Token: tt.token})
+		if got := errors.Is(err, ErrTokenInClear); got != tt.refuse {
+			t.Errorf("OpenHTTP(%s, token %v): %v, want refused=%v", tt.url, tt.token != "", err, tt.refuse)
+		}
+		if err != nil && (strings.Contains(err.Error(), tt.token) && tt.token != "" || !strings.Contains(err.Error(), "https://")) {
+			t.Errorf("OpenHTTP(%s): the error shows the token or does not say to use https: %v", tt.url, err)
+		}
+	}
+}
+
 // flaky answers 503 to its first `fail` requests, then passes them to h.
 func flaky(fail int64, h http.Handler) (*counting, http.Handler) {
 	c := &counting{}

@@ -9,10 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
+	"aead.dev/minisign"
 	"go.yaml.in/yaml/v3"
 
 	"triagem/diagnose"
@@ -78,6 +77,7 @@ type BundleInput struct {
 	CreatedAt   time.Time
 	Forced      bool
 	Reason      string
+	SignKey     *minisign.PrivateKey // when set, the manifest is signed (SignatureFile)
 }
 
 // Bundle is a built bundle: the zip's bytes and what its manifest says.
@@ -189,6 +189,11 @@ func Build(in BundleInput) (*Bundle, error) {
 	if err := add(ManifestFile, manifestJSON); err != nil {
 		return nil, err
 	}
+	if in.SignKey != nil {
+		if err := add(SignatureFile, signManifest(*in.SignKey, manifestJSON)); err != nil {
+			return nil, err
+		}
+	}
 	for _, f := range files {
 		if err := add(f.name, f.data); err != nil {
 			return nil, err
@@ -199,36 +204,6 @@ func Build(in BundleInput) (*Bundle, error) {
 	}
 	sum := sha256.Sum256(buf.Bytes())
 	return &Bundle{Zip: buf.Bytes(), Manifest: m, SHA256: hex.EncodeToString(sum[:])}, nil
-}
-
-// WriteAtomic writes data to path through a temporary file in the same folder, renamed into
-// place once complete and synced: an interrupted run leaves no partial file. Mode 0600: the
-// bundle is evidence of a partner's request.
-func WriteAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // reportLines writes the redaction report one item per line: a 1 MB payload makes tens of

@@ -177,7 +177,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 		{"a changed summary", "summary.md", "# nada\n", []string{"summary.md: checksum or size does not match"}},
 		{"a CPF put back", "case.yaml", "cliente: {cpf: 529.982.247-25}\n", []string{"case.yaml: checksum", "case.yaml:1: cpf in clear"}},
 		{"an added file", "extra.txt", "x", []string{"extra.txt: not listed in the manifest"}},
-		{"a raw token added", "notes.txt", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ\n", []string{"notes.txt: not listed", "notes.txt:1:"}},
+		{"a raw token added", "notes.txt", "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ\n", []string{"notes.txt: not listed in the manifest: refused unread"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -195,33 +195,6 @@ func TestVerifyFindsTampering(t *testing.T) {
 	}
 	if _, problems := evidence.Verify(red, []byte("not a zip")); len(problems) != 1 || !strings.Contains(problems[0], "not a zip") {
 		t.Errorf("garbage: %v", problems)
-	}
-}
-
-func TestWriteAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "b.zip")
-	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := evidence.WriteAtomic(path, []byte("new bundle")); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := os.ReadFile(path)
-	st, _ := os.Stat(path)
-	if string(got) != "new bundle" || st.Mode().Perm() != 0o600 {
-		t.Errorf("got %q mode %v, want the new bundle with mode 0600", got, st.Mode().Perm())
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("temporary files left behind: %v", entries)
-	}
-	if err := evidence.WriteAtomic(filepath.Join(dir, "missing", "b.zip"), []byte("x")); err == nil {
-		t.Error("writing into a missing folder succeeded")
-	}
-	entries, _ = os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("a failed write left files: %v", entries)
 	}
 }
 

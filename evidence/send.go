@@ -21,6 +21,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"triagem/internal/cleartext"
 	"triagem/internal/quiet"
 )
 
@@ -67,6 +68,10 @@ type SendResult struct {
 	Attempts       []Attempt `json:"attempts"`
 	IdempotencyKey string    `json:"idempotency_key"` // the bundle's SHA-256 (hex), sent on every attempt
 }
+
+// ErrTokenInClear refuses the intake's bearer token over plain http to a host other than this
+// machine: anyone on the way could read it and open tickets as support.
+var ErrTokenInClear = errors.New("the bearer token would travel in clear over plain http; use https:// (plain http is only for localhost, 127.0.0.0/8 and ::1)")
 
 // UnreachableError says the intake could not take the bundle: every attempt failed on
 // transport, 5xx or 429. The CLI exits 3 on it.
@@ -159,6 +164,9 @@ func sendPrepare(opts SendOptions, bundleName string, bundle []byte, meta Metada
 		if r <= ' ' || r == 0x7f {
 			return nil, errors.New("token: contains spaces or control characters")
 		}
+	}
+	if opts.Token != "" && !cleartext.TokenAllowed(u) {
+		return nil, fmt.Errorf("intake URL %s: %w", p.shownURL, ErrTokenInClear)
 	}
 	if len(bundle) == 0 {
 		return nil, errors.New("bundle: empty")

@@ -568,6 +568,10 @@ func TestSendRefusesBadInput(t *testing.T) {
 			o.Token = sendTestToken + "\r\nX-Evil: 1"
 			return "b.zip", zipData, nil
 		},
+		"token over plain http to another host": func(o *SendOptions) (string, []byte, Metadata) {
+			o.URL = "http://intake.example.com/tickets"
+			return "b.zip", zipData, nil
+		},
 		"empty bundle": func(o *SendOptions) (string, []byte, Metadata) {
 			return "b.zip", nil, nil
 		},

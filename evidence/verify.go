@@ -6,91 +6,386 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"aead.dev/minisign"
 
 	"triagem/diagnose"
 	"triagem/rules"
 )
 
-// maxEntry caps what verify reads of one file, so that a hostile zip cannot exhaust memory.
-const maxEntry = 256 << 20
+// What a bundle may be, and so what verify ever reads. Real bundles are small: a case with a
+// 10 MB payload full of personal data makes a 3.5 MB zip holding 42 MB, its largest file
+// (redaction.json) 25 MB at 15:1. The caps leave room above that; a file beyond them is
+// refused before anything is decompressed, so a hostile one costs no more than its caps.
+const (
+	MaxBundleSize    = 32 << 20  // the zip file itself, read whole into memory (send posts those bytes)
+	maxEntries       = 16        // files in a bundle: 6 or 7 today
+	maxHeaders       = 64        // central directory signatures in the whole file (see countHeaders)
+	maxEntrySize     = 64 << 20  // one file, uncompressed
+	maxTotalSize     = 128 << 20 // all files, uncompressed
+	maxRatio         = 200       // uncompressed over compressed size, for a file above ratioFloor
+	ratioFloor       = 1 << 20   // below this a file cannot be a bomb, whatever its ratio
+	maxManifestSize  = 1 << 20   // manifest.json, read before anything else
+	maxSignatureSize = 4 << 10   // manifest.json.minisig: a few hundred bytes
+)
+
+// SignatureFile is the manifest's detached minisign signature, inside the bundle. The manifest
+// holds the SHA-256 of every other file and verify refuses any file it does not list, so
+// signing the manifest signs the bundle's whole content.
+const SignatureFile = ManifestFile + ".minisig"
+
+// VerifyOptions says what else a bundle must satisfy.
+type VerifyOptions struct {
+	// PublicKey, when set, requires SignatureFile, made by this key over manifest.json.
+	PublicKey *minisign.PublicKey
+}
+
+// RefusedError is a file refused as a bundle before it is read: not a regular file, or too
+// large. The CLI exits 4 on it, as on any verification problem.
+type RefusedError struct {
+	Path   string
+	Reason string
+}
+
+func (e *RefusedError) Error() string { return e.Path + ": " + e.Reason }
+
+// ReadBundle reads a bundle file, trusting nothing about it: only a regular file is read
+// (not a folder, a device such as /dev/zero, a named pipe or a socket, which open would block
+// on or never finish reading), and never more than MaxBundleSize bytes. A missing or unreadable
+// file is an ordinary error (bad input); a file refused as a bundle is a *RefusedError.
+func ReadBundle(path string) ([]byte, error) {
+	st, err := os.Stat(path) // before open: opening a named pipe blocks until a writer comes
+	if err != nil {
+		return nil, err
+	}
+	if reason := notRegular(st.Mode()); reason != "" {
+		return nil, &RefusedError{path, reason}
+	}
+	if st.Size() > MaxBundleSize {
+		return nil, &RefusedError{path, tooLarge(st.Size())}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// What was opened is what was looked at: not swapped for something else in between.
+	if fst, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !os.SameFile(st, fst) || !fst.Mode().IsRegular() {
+		return nil, &RefusedError{path, "changed while it was being opened; not read"}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxBundleSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxBundleSize {
+		return nil, &RefusedError{path, tooLarge(int64(len(data)))}
+	}
+	return data, nil
+}
+
+func notRegular(m fs.FileMode) string {
+	switch t := m.Type(); {
+	case t == 0:
+		return ""
+	case t&fs.ModeDir != 0:
+		return "is a folder, not a bundle file"
+	case t&fs.ModeNamedPipe != 0:
+		return "is a named pipe, not a bundle file"
+	case t&fs.ModeSocket != 0:
+		return "is a socket, not a bundle file"
+	case t&fs.ModeDevice != 0 || t&fs.ModeCharDevice != 0:
+		return "is a device, not a bundle file"
+	default:
+		return fmt.Sprintf("is not a regular file (%v)", t)
+	}
+}
+
+func tooLarge(n int64) string {
+	return fmt.Sprintf("is %d MiB; a bundle is at most %d MiB (real ones are a few MB): refused unread", n>>20, MaxBundleSize>>20)
+}
 
 // Verify checks a bundle: the manifest's checksums and sizes, the evidence checklist, the
 // escalation's grounds, and that no secret or personal data is in clear. It returns the
 // manifest (when readable) and every problem found; none means the bundle may go.
 func Verify(red rules.Redaction, data []byte) (*Manifest, []string) {
+	return VerifyWith(red, data, VerifyOptions{})
+}
+
+// VerifyWith is Verify with options (a required signature). It reads in three stages, each
+// refusing before the next: the zip's structure, from its central directory alone (names,
+// types, sizes, ratios; nothing decompressed); the manifest against the zip's list of files;
+// then each file, one at a time, checked against the manifest and scanned for anything in
+// clear. At most one file (maxEntrySize) is held decompressed at any moment.
+func VerifyWith(red rules.Redaction, data []byte, opts VerifyOptions) (*Manifest, []string) {
+	if len(data) > MaxBundleSize {
+		return nil, []string{tooLarge(int64(len(data)))}
+	}
+	if n := countHeaders(data); n > maxHeaders {
+		return nil, []string{fmt.Sprintf("the zip holds %d file headers; a bundle has at most %d files: refused unread", n, maxEntries)}
+	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // insecure names are refused below, by name
 		return nil, []string{fmt.Sprintf("not a zip bundle: %v", err)}
 	}
-	contents := map[string][]byte{}
-	var problems []string
-	for _, f := range zr.File {
-		if _, dup := contents[f.Name]; dup {
-			problems = append(problems, fmt.Sprintf("%s: appears twice in the zip", f.Name))
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: unreadable: %v", f.Name, err))
-			continue
-		}
-		b, err := io.ReadAll(io.LimitReader(rc, maxEntry+1))
-		rc.Close()
-		if err != nil || len(b) > maxEntry {
-			problems = append(problems, fmt.Sprintf("%s: unreadable or larger than %d MiB", f.Name, maxEntry>>20))
-			continue
-		}
-		contents[f.Name] = b
+	files, problems := checkStructure(zr.File)
+	if len(problems) > 0 {
+		return nil, problems
 	}
-	raw, ok := contents[ManifestFile]
+
+	mf, ok := files[ManifestFile]
 	if !ok {
-		return nil, append(problems, "manifest.json is missing: not a triagem bundle")
+		return nil, []string{"manifest.json is missing: not a triagem bundle"}
+	}
+	if mf.UncompressedSize64 > maxManifestSize {
+		return nil, []string{fmt.Sprintf("manifest.json: %d bytes; a manifest is at most %d KiB", mf.UncompressedSize64, maxManifestSize>>10)}
+	}
+	raw, err := readEntry(mf)
+	if err != nil {
+		return nil, []string{fmt.Sprintf("manifest.json: unreadable: %v", err)}
 	}
 	var m Manifest
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, append(problems, fmt.Sprintf("manifest.json: %v", err))
+		return nil, []string{fmt.Sprintf("manifest.json: %v", err)}
+	}
+	if problems := checkMembership(&m, files); len(problems) > 0 {
+		return nil, problems
 	}
 	if m.Schema != BundleSchema {
 		problems = append(problems, fmt.Sprintf("manifest.json: schema %q, want %q", m.Schema, BundleSchema))
 	}
+	problems = append(problems, checkSignature(raw, files[SignatureFile], opts)...)
 
 	listed := map[string]bool{ManifestFile: true}
 	for _, fe := range m.Files {
 		listed[fe.Name] = true
-		b, ok := contents[fe.Name]
-		if !ok {
-			problems = append(problems, fmt.Sprintf("%s: listed in the manifest but missing", fe.Name))
-			continue
-		}
-		sum := sha256.Sum256(b)
-		if got := hex.EncodeToString(sum[:]); got != fe.SHA256 || len(b) != fe.Size {
-			problems = append(problems, fmt.Sprintf("%s: checksum or size does not match the manifest (altered after it was built)", fe.Name))
-		}
-	}
-	var extra []string
-	for name := range contents {
-		if !listed[name] {
-			extra = append(extra, name)
-		}
-	}
-	sort.Strings(extra)
-	for _, name := range extra {
-		problems = append(problems, fmt.Sprintf("%s: not listed in the manifest", name))
 	}
 	for _, want := range []string{VerdictFile, CaseFile, SummaryFile, RedactionFile} {
 		if !listed[want] {
 			problems = append(problems, fmt.Sprintf("%s: a bundle must carry it", want))
 		}
 	}
+	problems = append(problems, checkGrounds(&m)...)
 
+	// One file at a time: read (capped), checked against the manifest, scanned, dropped.
+	scan := func(name string, b []byte) {
+		findings, err := Scan(red, name, b)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: cannot scan: %v", name, err))
+			return
+		}
+		for _, f := range findings {
+			problems = append(problems, fmt.Sprintf("%s:%d: %s in clear", f.File, f.Line, f.Kind))
+		}
+	}
+	scan(ManifestFile, raw)
+	for _, fe := range m.Files {
+		b, err := readEntry(files[fe.Name])
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: unreadable: %v", fe.Name, err))
+			continue
+		}
+		sum := sha256.Sum256(b)
+		if got := hex.EncodeToString(sum[:]); got != fe.SHA256 || len(b) != fe.Size {
+			problems = append(problems, fmt.Sprintf("%s: checksum or size does not match the manifest (altered after it was built)", fe.Name))
+		}
+		if fe.Name == VerdictFile {
+			var vv struct {
+				Category string `json:"category"`
+			}
+			if json.Unmarshal(b, &vv) != nil || vv.Category != m.Verdict.Category {
+				problems = append(problems, "verdict.json: its category does not match the manifest's")
+			}
+		}
+		scan(fe.Name, b)
+	}
+	return &m, problems
+}
+
+// countHeaders counts the central directory's header signature in the whole file. It is here,
+// hand-written, because archive/zip loads every header its central directory holds (whatever
+// count the end record declares) before any can be looked at: a hostile 32 MiB file of empty
+// headers would cost hundreds of MB. Each header archive/zip can load starts with this
+// signature, so the count bounds them; in compressed data it turns up by chance about once in
+// 4 GiB, so a real bundle is far below maxHeaders.
+func countHeaders(data []byte) int {
+	return bytes.Count(data, []byte("PK\x01\x02"))
+}
+
+// checkStructure looks at the zip's central directory alone: every name, type, size and ratio,
+// before anything is decompressed. It returns the entries by name.
+func checkStructure(entries []*zip.File) (map[string]*zip.File, []string) {
+	var problems []string
+	if len(entries) > maxEntries {
+		return nil, []string{fmt.Sprintf("the zip holds %d files; a bundle has at most %d", len(entries), maxEntries)}
+	}
+	files := map[string]*zip.File{}
+	folded := map[string]string{}
+	var total uint64
+	for _, f := range entries {
+		name := f.Name
+		refuse := func(format string, args ...any) {
+			problems = append(problems, fmt.Sprintf("entry %s: ", showName(name))+fmt.Sprintf(format, args...))
+		}
+		if reason := badName(name); reason != "" {
+			refuse("%s", reason)
+			continue
+		}
+		if reason := entryType(f); reason != "" {
+			refuse("%s", reason)
+			continue
+		}
+		if _, dup := files[name]; dup {
+			refuse("appears twice in the zip")
+			continue
+		}
+		if other, dup := folded[strings.ToLower(name)]; dup {
+			refuse("differs from %s only by case: the same file once extracted on Windows or macOS", showName(other))
+			continue
+		}
+		files[name] = f
+		folded[strings.ToLower(name)] = name
+		if f.Flags&0x1 != 0 {
+			refuse("is encrypted")
+			continue
+		}
+		if f.Method != zip.Store && f.Method != zip.Deflate {
+			refuse("compression method %d; a bundle uses deflate or none", f.Method)
+			continue
+		}
+		size := f.UncompressedSize64
+		if size > maxEntrySize {
+			refuse("%d MiB uncompressed; a file of a bundle is at most %d MiB", size>>20, maxEntrySize>>20)
+			continue
+		}
+		if size > ratioFloor && (f.CompressedSize64 == 0 || size/f.CompressedSize64 > maxRatio) {
+			refuse("compressed %d:1 or more; a bundle's files are text, compressed well under %d:1 (a zip bomb?)", size/max(f.CompressedSize64, 1), maxRatio)
+			continue
+		}
+		if f.Name == SignatureFile && size > maxSignatureSize {
+			refuse("%d bytes; a signature is at most %d", size, maxSignatureSize)
+			continue
+		}
+		total += size
+	}
+	if total > maxTotalSize {
+		problems = append(problems, fmt.Sprintf("the zip holds %d MiB uncompressed; a bundle holds at most %d MiB", total>>20, maxTotalSize>>20))
+	}
+	return files, problems
+}
+
+// badName says why a name cannot be a bundle's file: a bundle is flat, its names plain.
+func badName(name string) string {
+	switch {
+	case name == "":
+		return "has no name"
+	case !utf8.ValidString(name):
+		return "name is not valid UTF-8"
+	case strings.IndexFunc(name, func(r rune) bool { return unicode.IsControl(r) }) >= 0:
+		return "name holds control characters"
+	case strings.Contains(name, `\`):
+		return "name holds a backslash (a Windows path)"
+	case len(name) >= 2 && name[1] == ':' && (name[0]|0x20) >= 'a' && (name[0]|0x20) <= 'z':
+		return "name starts with a drive letter"
+	case strings.HasPrefix(name, "/"):
+		return "is an absolute path"
+	case name == ".." || strings.HasPrefix(name, "../") || strings.HasSuffix(name, "/..") || strings.Contains(name, "/../"):
+		return "climbs out of its folder (..)"
+	case strings.HasSuffix(name, "/"):
+		return "is a folder"
+	case strings.Contains(name, "/"):
+		return "is inside a folder; a bundle's files are all at its top"
+	case name == ".":
+		return "is not a file name"
+	}
+	return ""
+}
+
+// entryType says why an entry is not a regular file, from its external attributes: the Unix
+// mode in the high half (symbolic links, devices, pipes), the MS-DOS folder bit, as archive/zip
+// reads them; and the Unix file type whatever system the zip claims to come from.
+func entryType(f *zip.File) string {
+	const unixTypeMask, unixRegular, unixSymlink = 0xF000, 0x8000, 0xA000
+	m := f.Mode()
+	unixType := (f.ExternalAttrs >> 16) & unixTypeMask
+	switch {
+	case m&fs.ModeSymlink != 0 || unixType == unixSymlink:
+		return "is a symbolic link"
+	case m.IsDir():
+		return "is a folder"
+	case m.Type() != 0 || (unixType != 0 && unixType != unixRegular):
+		return fmt.Sprintf("is not a regular file (mode %v)", m)
+	}
+	return ""
+}
+
+// showName quotes a name that may hold anything (it came from the zip) when it is not plain.
+func showName(name string) string {
+	if strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) || r == '"' }) >= 0 || !utf8.ValidString(name) {
+		return strconv.QuoteToASCII(name)
+	}
+	return `"` + name + `"`
+}
+
+// plain shows a text from the manifest (a category, a checklist id) as it is when it is plain,
+// quoted otherwise: it goes to a terminal, where control characters would act.
+func plain(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 || !utf8.ValidString(s) {
+		return strconv.QuoteToASCII(s)
+	}
+	return s
+}
+
+// checkMembership matches the manifest's list with the zip's: each listed once, with a plain
+// name; none missing; nothing in the zip that the manifest does not list (but the signature).
+func checkMembership(m *Manifest, files map[string]*zip.File) []string {
+	var problems []string
+	listed := map[string]bool{}
+	for _, fe := range m.Files {
+		switch {
+		case badName(fe.Name) != "":
+			problems = append(problems, fmt.Sprintf("manifest.json: file %s: %s", showName(fe.Name), badName(fe.Name)))
+		case fe.Name == ManifestFile || fe.Name == SignatureFile:
+			problems = append(problems, fmt.Sprintf("manifest.json: lists %s, which it cannot", fe.Name))
+		case listed[fe.Name]:
+			problems = append(problems, fmt.Sprintf("manifest.json: lists %s twice", fe.Name))
+		case files[fe.Name] == nil:
+			problems = append(problems, fmt.Sprintf("%s: listed in the manifest but missing", fe.Name))
+		}
+		listed[fe.Name] = true
+	}
+	var extra []string
+	for name := range files {
+		if !listed[name] && name != ManifestFile && name != SignatureFile {
+			extra = append(extra, name)
+		}
+	}
+	sort.Strings(extra)
+	for _, name := range extra {
+		problems = append(problems, fmt.Sprintf("%s: not listed in the manifest: refused unread", name))
+	}
+	return problems
+}
+
+// checkGrounds is the procedure's part: complete evidence, and a reason to escalate.
+func checkGrounds(m *Manifest) []string {
+	var problems []string
 	seen := map[string]bool{}
 	for _, it := range m.Checklist {
 		seen[it.ID] = true
 		if !it.Present {
-			problems = append(problems, fmt.Sprintf("evidence checklist: %s is missing", it.ID))
+			problems = append(problems, fmt.Sprintf("evidence checklist: %s is missing", plain(it.ID)))
 		}
 	}
 	for _, id := range append(append([]string{}, diagnose.EvidenceItems...), PriorAnalysisItem) {
@@ -105,31 +400,58 @@ func Verify(red rules.Redaction, data []byte) (*Manifest, []string) {
 	case v.Category == "evidence-incomplete":
 		problems = append(problems, "verdict: evidence-incomplete is never escalated")
 	case !v.Forced || v.Reason == "":
-		problems = append(problems, fmt.Sprintf("verdict: %s names a cause and the bundle was not forced with a reason", v.Category))
+		problems = append(problems, fmt.Sprintf("verdict: %s names a cause and the bundle was not forced with a reason", plain(v.Category)))
 	}
-	if vj, ok := contents[VerdictFile]; ok {
-		var vv struct {
-			Category string `json:"category"`
-		}
-		if json.Unmarshal(vj, &vv) != nil || vv.Category != m.Verdict.Category {
-			problems = append(problems, "verdict.json: its category does not match the manifest's")
-		}
-	}
+	return problems
+}
 
-	names := make([]string, 0, len(contents))
-	for name := range contents {
-		names = append(names, name)
+// checkSignature checks the manifest's signature when a public key is given; without one, a
+// signature present is only bounded in size (checkStructure), not trusted.
+func checkSignature(manifest []byte, sig *zip.File, opts VerifyOptions) []string {
+	if opts.PublicKey == nil {
+		return nil
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		findings, err := Scan(red, name, contents[name])
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: cannot scan: %v", name, err))
-			continue
-		}
-		for _, f := range findings {
-			problems = append(problems, fmt.Sprintf("%s:%d: %s in clear", f.File, f.Line, f.Kind))
-		}
+	if sig == nil {
+		return []string{SignatureFile + ": missing: the bundle is not signed, and a public key was given"}
 	}
-	return &m, problems
+	text, err := readEntry(sig)
+	if err != nil {
+		return []string{fmt.Sprintf("%s: unreadable: %v", SignatureFile, err)}
+	}
+	var s minisign.Signature
+	if err := s.UnmarshalText(text); err != nil {
+		return []string{SignatureFile + ": not a minisign signature"}
+	}
+	if s.KeyID != opts.PublicKey.ID() {
+		return []string{fmt.Sprintf("%s: signed by key %X, not by the public key given (%X)", SignatureFile, s.KeyID, opts.PublicKey.ID())}
+	}
+	if !minisign.Verify(*opts.PublicKey, manifest, text) {
+		return []string{SignatureFile + ": does not match manifest.json (altered after it was signed, or a forged signature)"}
+	}
+	return nil
+}
+
+// readEntry decompresses one entry into a buffer of the size it declares (already capped),
+// never more: data beyond it is refused, as is a wrong CRC (archive/zip checks it at the end).
+func readEntry(f *zip.File) ([]byte, error) {
+	if f.UncompressedSize64 > maxEntrySize {
+		return nil, fmt.Errorf("declares %d MiB", f.UncompressedSize64>>20)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b := make([]byte, f.UncompressedSize64)
+	if _, err := io.ReadFull(rc, b); err != nil {
+		return nil, err
+	}
+	more, err := io.ReadAll(io.LimitReader(rc, 1)) // reaches the end, where the CRC is checked
+	if err != nil {
+		return nil, err
+	}
+	if len(more) > 0 {
+		return nil, errors.New("holds more than it declares")
+	}
+	return b, nil
 }

@@ -124,7 +124,9 @@ ENVIRONMENT
   TRIAGEM_RULES      a rules file, as --rules
   TRIAGEM_DIRECTORY  the key and user directory (a snapshot file or the service's URL), as --directory
   TRIAGEM_DIRECTORY_TOKEN     the directory service's bearer token
-  TRIAGEM_ESCALATION_TOKEN    the escalation intake's bearer token (escalate send --token-env)`
+  TRIAGEM_ESCALATION_TOKEN    the escalation intake's bearer token (escalate send --token-env)
+  TRIAGEM_SIGN_PASSWORD       the password of an encrypted signing key (escalate --sign, keygen)
+  Bearer tokens go over https only; plain http only to localhost, 127.0.0.0/8 or ::1.`
 
 func (a *app) newRootCommand() *cobra.Command {
 	root := &cobra.Command{
@@ -224,6 +226,9 @@ func (a *app) openDirectory() (directory.Directory, error) {
 			}
 		}
 		r, err := directory.OpenHTTP(a.directoryPath, opts)
+		if errors.Is(err, directory.ErrTokenInClear) {
+			return nil, inputError("--directory: refusing to send TRIAGEM_DIRECTORY_TOKEN over plain http to a host other than this machine: use the service's https:// URL (plain http is only for localhost, 127.0.0.0/8 and ::1)")
+		}
 		if err != nil {
 			return nil, inputError("--directory: %v", err)
 		}

@@ -93,3 +93,46 @@ func TestHTTPDirectoryUnreachableExits3(t *testing.T) {
 		t.Errorf("batch: exit %d, want 3 and a stop:\n%s", code, stderr)
 	}
 }
+
+// A bearer token never crosses a network in clear: plain http only to this machine.
+func TestTokensStayOffPlainHTTP(t *testing.T) {
+	const dirToken, intakeToken = "dir-token-never-shown", "intake-token-never-shown"
+	env := map[string]string{"TRIAGEM_DIRECTORY_TOKEN": dirToken, "TRIAGEM_ESCALATION_TOKEN": intakeToken}
+	bundle := buildPlantedBundle(t)
+	for _, tt := range []struct {
+		name string
+		args []string
+		flag string
+	}{
+		{"directory over http", []string{"diagnose", "../../testdata/cases/sem-causa-aparente.yaml", "--directory", "http://diretorio.example.com.br/v1"}, "--directory"},
+		{"directory over http to a private address", []string{"diagnose", "../../testdata/cases/sem-causa-aparente.yaml", "--directory", "http://10.20.30.40:8089"}, "--directory"},
+		{"intake over http", []string{"escalate", "send", bundle, "--to", "http://intake.example.com/tickets"}, "--to"},
+		{"intake over http, dry run", []string{"escalate", "send", bundle, "--to", "http://intake.example.com/tickets", "--dry-run"}, "--to"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runApp(t, env, tt.args...)
+			if code != exitInput {
+				t.Fatalf("exit %d, want 2\n%s%s", code, stdout, stderr)
+			}
+			if !strings.Contains(stderr, tt.flag+":") || !strings.Contains(stderr, "https://") {
+				t.Errorf("the error does not name %s or say to use https:\n%s", tt.flag, stderr)
+			}
+			if strings.Contains(stdout+stderr, dirToken) || strings.Contains(stdout+stderr, intakeToken) {
+				t.Errorf("a token was printed:\n%s%s", stdout, stderr)
+			}
+		})
+	}
+	// Loopback over http stays allowed (tests, a reference server on the same machine), and
+	// the token goes along.
+	srv, requests := countingDirectory(t, dirToken)
+	code, _, stderr := runApp(t, env, "diagnose", "../../testdata/cases/sem-causa-aparente.yaml", "--directory", srv.URL, "--no-cache")
+	if code != exitOK || requests.Load() == 0 {
+		t.Errorf("loopback directory: exit %d, %d requests\n%s", code, requests.Load(), stderr)
+	}
+	// Without a token there is nothing to protect: plain http to another host is not refused
+	// for that reason (it fails later, unreachable).
+	code, _, stderr = runApp(t, map[string]string{}, "escalate", "send", bundle, "--to", "http://intake.example.com/tickets", "--dry-run")
+	if code != exitOK {
+		t.Errorf("no token, dry run: exit %d\n%s", code, stderr)
+	}
+}

@@ -5,17 +5,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"aead.dev/minisign"
 	"github.com/spf13/cobra"
 
 	"triagem/diagnose"
 	"triagem/evidence"
+	"triagem/internal/atomicfile"
+	"triagem/internal/cleartext"
 )
 
 type escalateOptions struct {
@@ -23,6 +25,7 @@ type escalateOptions struct {
 	force     bool
 	reason    string
 	tokenKey  string
+	sign      string
 	overrides diagnose.Overrides
 }
 
@@ -42,6 +45,8 @@ not run), or when the verdict names a cause. --force --reason TEXT escalates a c
 verdict whose evidence is complete, recording the reason; nothing overrides missing evidence.`,
 		Example: `  triagem escalate testdata/cases/sem-causa-aparente.yaml --directory testdata/directory.yaml --out SUP-4830.zip
   triagem escalate verify SUP-4830.zip
+  TRIAGEM_SIGN_PASSWORD=... triagem escalate CASE --directory DIR --out SUP-4830.zip --sign equipe.key
+  triagem escalate verify SUP-4830.zip --pub equipe.pub
   TRIAGEM_ESCALATION_TOKEN=... triagem escalate send SUP-4830.zip --to https://intake.example/tickets`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -58,8 +63,9 @@ verdict whose evidence is complete, recording the reason; nothing overrides miss
 	f.BoolVar(&opts.force, "force", false, "escalate a verdict that names a cause (needs --reason)")
 	f.StringVar(&opts.reason, "reason", "", "why a forced escalation goes to the Code team (recorded in the bundle)")
 	f.StringVar(&opts.tokenKey, "token-key", "", "verify token signatures, as in diagnose")
+	f.StringVar(&opts.sign, "sign", "", "sign the bundle with this minisign secret key `file` (password in $"+signPasswordEnv+" when encrypted)")
 	_ = cmd.MarkFlagRequired("out")
-	cmd.AddCommand(a.newEscalateVerifyCommand(), a.newEscalateSendCommand())
+	cmd.AddCommand(a.newEscalateVerifyCommand(), a.newEscalateSendCommand(), a.newEscalateKeygenCommand())
 	return cmd
 }
 
@@ -72,6 +78,16 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 	}
 	if st, err := os.Stat(opts.out); err == nil && st.IsDir() {
 		return inputError("--out %s: is a folder; give the bundle's file name", opts.out)
+	} else if err == nil && !st.Mode().IsRegular() {
+		return inputError("--out %s: is not a regular file (a device or a pipe); give the bundle's file name", opts.out)
+	}
+	var signKey *minisign.PrivateKey
+	if opts.sign != "" {
+		k, err := a.loadSecretKey(opts.sign)
+		if err != nil {
+			return err
+		}
+		signKey = &k
 	}
 	rl, err := a.loadRules()
 	if err != nil {
@@ -104,7 +120,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 	}
 	b, err := evidence.Build(evidence.BundleInput{
 		Case: c, Verdict: v, Rules: rl, ToolVersion: version(), CreatedAt: time.Now(),
-		Forced: opts.force && v.Category != "no-apparent-cause", Reason: opts.reason,
+		Forced: opts.force && v.Category != "no-apparent-cause", Reason: opts.reason, SignKey: signKey,
 	})
 	var re *evidence.RulesError
 	switch {
@@ -114,16 +130,26 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 		return &exitError{exitDependency, fmt.Errorf("building the bundle: %v", err)}
 	}
 	// A bundle must pass its own verification before it is written.
-	if _, problems := evidence.Verify(rl.Redaction, b.Zip); len(problems) > 0 {
+	var self evidence.VerifyOptions
+	if signKey != nil {
+		pub := evidence.PublicOf(*signKey)
+		self.PublicKey = &pub
+	}
+	if _, problems := evidence.VerifyWith(rl.Redaction, b.Zip, self); len(problems) > 0 {
 		return &exitError{exitRefused, fmt.Errorf("the bundle built for %s fails verification:\n  - %s", casePath, strings.Join(problems, "\n  - "))}
 	}
-	if err := evidence.WriteAtomic(opts.out, b.Zip); err != nil {
+	if err := atomicfile.Write(opts.out, b.Zip, 0o600); err != nil {
 		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", opts.out, pathErr(err))}
 	}
-	return a.printBundle(opts.out, b.SHA256, len(b.Zip), b.Manifest)
+	var signedBy string
+	if signKey != nil {
+		signedBy = fmt.Sprintf("%X", signKey.ID())
+	}
+	return a.printBundle(opts.out, b.SHA256, len(b.Zip), b.Manifest, signedBy)
 }
 
-func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest) error {
+// printBundle says what was written; signedBy is the signing key's id, "" when unsigned.
+func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest, signedBy string) error {
 	if a.output == "json" {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetEscapeHTML(false)
@@ -132,7 +158,8 @@ func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest) erro
 			SHA256   string             `json:"sha256"`
 			Size     int                `json:"size"`
 			Manifest *evidence.Manifest `json:"manifest"`
-		}{path, sum, size, m})
+			SignedBy string             `json:"signed_by,omitempty"` // minisign key id of manifest.json.minisig
+		}{path, sum, size, m, signedBy})
 	}
 	l := diagnose.Lang(a.lang)
 	fmt.Fprintf(a.stdout, l.T("pacote %s (%d bytes, sha256 %s)\n", "bundle %s (%d bytes, sha256 %s)\n"), path, size, sum)
@@ -144,32 +171,58 @@ func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest) erro
 	for _, f := range m.Files {
 		fmt.Fprintf(a.stdout, "  %-15s %7d  %s\n", f.Name, f.Size, f.SHA256)
 	}
+	if signedBy != "" {
+		fmt.Fprintf(a.stdout, l.T("  %s: manifesto assinado pela chave %s\n", "  %s: manifest signed by key %s\n"), evidence.SignatureFile, signedBy)
+	}
 	return nil
 }
 
 func (a *app) newEscalateVerifyCommand() *cobra.Command {
-	return &cobra.Command{
+	var pub string
+	cmd := &cobra.Command{
 		Use:   "verify BUNDLE",
 		Short: "Check a bundle: checksums, evidence checklist, and no secret in clear",
-		Args:  cobra.ExactArgs(1),
+		Long: `Check a bundle, trusting nothing in it: only a regular file of at most 32 MiB is read;
+a zip entry with an absolute or parent path, a backslash or drive letter, a symbolic link or
+anything but a regular file, a duplicate name, a file the manifest does not list or a listed
+file that is absent, or sizes beyond the caps (a zip bomb) are refused before anything is
+decompressed. Then the checksums, the evidence checklist, the grounds for escalating, and that
+no secret or personal data is in clear. With --pub, the bundle must be signed by that key.
+Any problem: exit 4, every reason on stderr.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, _, err := a.verifyBundle(args[0], true)
+			_, _, err := a.verifyBundle(args[0], pub, true)
 			return err
 		},
 	}
+	cmd.Flags().StringVar(&pub, "pub", "", "require a signature by this minisign public key `file`")
+	return cmd
 }
 
 // verifyBundle reads and verifies a bundle; problems are an exit-4 refusal.
-func (a *app) verifyBundle(path string, report bool) ([]byte, *evidence.Manifest, error) {
+func (a *app) verifyBundle(path, pubPath string, report bool) ([]byte, *evidence.Manifest, error) {
 	rl, err := a.loadRules()
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err := readFileInput(path, "bundle")
-	if err != nil {
-		return nil, nil, err
+	var opts evidence.VerifyOptions
+	if pubPath != "" {
+		pub, err := a.loadPublicKey(pubPath)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.PublicKey = &pub
 	}
-	m, problems := evidence.Verify(rl.Redaction, data)
+	data, err := evidence.ReadBundle(path)
+	var refused *evidence.RefusedError
+	switch {
+	case errors.As(err, &refused):
+		fmt.Fprintf(a.stderr, "triagem: %s: the bundle is refused: %s\n", path, refused.Reason)
+		return nil, nil, exitCodeOnly(exitRefused)
+	case err != nil:
+		return nil, nil, &exitError{exitInput, fileError(path, "bundle", err)}
+	}
+	m, problems := evidence.VerifyWith(rl.Redaction, data, opts)
 	if len(problems) > 0 {
 		fmt.Fprintf(a.stderr, "triagem: %s: the bundle fails verification:\n", path)
 		for _, p := range problems {
@@ -182,6 +235,9 @@ func (a *app) verifyBundle(path string, report bool) ([]byte, *evidence.Manifest
 		fmt.Fprintf(a.stdout, l.T("%s: ok: %d arquivos conferem com o manifesto, evidências completas, nada em claro (%s, %s)\n",
 			"%s: ok: %d files match the manifest, evidence complete, nothing in clear (%s, %s)\n"),
 			path, len(m.Files), m.Verdict.Category, m.Ticket)
+		if opts.PublicKey != nil {
+			fmt.Fprintf(a.stdout, l.T("%s: assinatura conferida: chave %X\n", "%s: signature checked: key %X\n"), path, opts.PublicKey.ID())
+		}
 	}
 	return data, m, nil
 }
@@ -193,6 +249,7 @@ type sendOptions struct {
 	attempts int
 	backoff  time.Duration
 	dryRun   bool
+	pub      string
 }
 
 func (a *app) newEscalateSendCommand() *cobra.Command {
@@ -217,18 +274,23 @@ exponential backoff; exit 3 when the target stays unreachable.`,
 	f.IntVar(&opts.attempts, "attempts", 4, "attempts in all before giving up")
 	f.DurationVar(&opts.backoff, "backoff", time.Second, "wait before the first retry, doubled on each one (a 429's Retry-After wins)")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "show what would be sent, and send nothing")
+	f.StringVar(&opts.pub, "pub", "", "send only a bundle signed by this minisign public key `file`")
 	_ = cmd.MarkFlagRequired("to")
 	return cmd
 }
 
 func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error {
-	if u, err := url.Parse(opts.to); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, err := url.Parse(opts.to)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return inputError("--to: give the intake's http(s) URL")
 	}
 	if opts.attempts < 1 {
 		return inputError("--attempts must be at least 1")
 	}
-	data, m, err := a.verifyBundle(path, false)
+	if a.getenv(opts.tokenEnv) != "" && !cleartext.TokenAllowed(u) {
+		return inputError("--to: refusing to send $%s over plain http to a host other than this machine: use the intake's https:// URL (plain http is only for localhost, 127.0.0.0/8 and ::1)", opts.tokenEnv)
+	}
+	data, m, err := a.verifyBundle(path, opts.pub, false)
 	if err != nil {
 		return err
 	}
@@ -242,10 +304,6 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 		fmt.Fprint(a.stdout, evidence.DryRun(so, filepath.Base(path), data, meta))
 		return nil
 	}
-	target, _ := url.Parse(opts.to)
-	if so.Token != "" && target.Scheme == "http" && !isLoopback(target.Hostname()) {
-		fmt.Fprintf(a.stderr, "triagem: warning: sending the intake token over plain http to %s\n", target.Host)
-	}
 	res, err := evidence.Send(ctx, so, filepath.Base(path), data, meta)
 	var rejected *evidence.RejectedError
 	switch {
@@ -257,14 +315,6 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 	}
 	l := diagnose.Lang(a.lang)
 	fmt.Fprintf(a.stdout, l.T("enviado: %s -> %s: HTTP %d após %d tentativa(s) (Idempotency-Key %s)\n", "sent: %s -> %s: HTTP %d after %d attempt(s) (Idempotency-Key %s)\n"),
-		path, target.Scheme+"://"+target.Host+target.Path, res.Status, len(res.Attempts), res.IdempotencyKey)
+		path, u.Scheme+"://"+u.Host+u.Path, res.Status, len(res.Attempts), res.IdempotencyKey)
 	return nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

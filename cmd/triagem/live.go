@@ -15,7 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"triagem/diagnose"
-	"triagem/evidence"
+	"triagem/internal/atomicfile"
 	"triagem/live"
 	"triagem/rules"
 )
@@ -162,7 +162,7 @@ func (a *app) recordReplay(c *diagnose.Case, path, out string) error {
 		_, err := io.WriteString(a.stdout, buf.String())
 		return err
 	}
-	if err := evidence.WriteAtomic(out, []byte(buf.String())); err != nil {
+	if err := atomicfile.Write(out, []byte(buf.String()), 0o600); err != nil {
 		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", out, pathErr(err))}
 	}
 	return nil
