@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"triagem/diagnose"
+	"triagem/evidence"
 	"triagem/internal/atomicfile"
 	"triagem/live"
 	"triagem/rules"
