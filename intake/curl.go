@@ -79,15 +79,15 @@ type curlCommand struct {
 	hasStdin  bool
 	stdinFile string // from "< file"
 
-	notes []string
+	notes []Note
 }
 
 // ---- text clean-up ----
 
 // curlCleanText rejects binary input and reads non-UTF-8 text as Windows-1252.
-func curlCleanText(s string) (string, []string, error) {
+func curlCleanText(s string) (string, []Note, error) {
 	s = strings.TrimPrefix(s, "\ufeff")
-	var notes []string
+	var notes []Note
 	if !utf8.ValidString(s) {
 		high := 0
 		for i := 0; i < len(s); i++ {
@@ -103,7 +103,7 @@ func curlCleanText(s string) (string, []string, error) {
 			return "", nil, &curlNotCurlError{"the input is binary data, not a curl command line"}
 		}
 		s = dec
-		notes = append(notes, "the text is not UTF-8: read as Windows-1252 (Latin-1)")
+		notes = append(notes, note("curl.cp1252"))
 	}
 	line, col := 1, 1
 	for _, r := range s {
@@ -207,7 +207,7 @@ func curlShowable(s string, max int) bool {
 // curlShell expands the words of a parsed shell command without running anything.
 type curlShell struct {
 	src   string
-	notes []string
+	notes []Note
 }
 
 // curlSplitShell parses the text as bash and returns the first curl command in it.
@@ -292,11 +292,7 @@ func curlSplitShell(src string) (cmd *curlCommand, err error) {
 		}
 		sh.stdin(s, cmd)
 		if others := len(stmts) - 1; others > 0 {
-			where := ""
-			if i > 0 {
-				where = fmt.Sprintf(" (command %d of %d)", i+1, len(stmts))
-			}
-			cmd.notes = append(cmd.notes, fmt.Sprintf("the text has %d commands: only the first curl command%s was read, the others were ignored", len(stmts), where))
+			cmd.notes = append(cmd.notes, curlManyNote(len(stmts), i))
 		}
 		cmd.notes = append(cmd.notes, sh.notes...)
 		return cmd, nil
@@ -382,13 +378,13 @@ func (sh *curlShell) parts(b *strings.Builder, parts []syntax.WordPart, mode int
 			if x.Param != nil {
 				name = x.Param.Value
 			}
-			sh.notes = append(sh.notes, fmt.Sprintf("shell variable $%s kept as written, not expanded", name))
+			sh.notes = append(sh.notes, note("curl.var", curlSafeName(name)))
 		case *syntax.CmdSubst:
 			b.WriteString(sh.raw(x))
-			sh.notes = append(sh.notes, "command substitution $(...) kept as written, not run")
+			sh.notes = append(sh.notes, note("curl.cmdsubst"))
 		default:
 			b.WriteString(sh.raw(part))
-			sh.notes = append(sh.notes, "a shell expansion was kept as written, not expanded")
+			sh.notes = append(sh.notes, note("curl.expansion"))
 		}
 	}
 }
@@ -593,7 +589,7 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 		offs []int // offs[i] is where b[i] was in src
 	}
 	var cmds []commandText
-	var notes []string
+	var notes []Note
 	for i := 0; i < len(src); {
 		var c commandText
 		emit := func(ch byte, off int) { c.b, c.offs = append(c.b, ch), append(c.offs, off) }
@@ -652,7 +648,7 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 				}
 				break scan
 			case '<', '>':
-				notes = append(notes, "a cmd redirection (< or >) and what followed it on the line were ignored")
+				notes = append(notes, note("curl.cmd-redirect"))
 				for i < len(src) && src[i] != '\n' && src[i] != '&' && src[i] != '|' {
 					i++
 				}
@@ -744,13 +740,9 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 		}
 		cmd := &curlCommand{words: words, notes: notes}
 		if len(cmds) > 1 {
-			where := ""
-			if k > 0 {
-				where = fmt.Sprintf(" (command %d of %d)", k+1, len(cmds))
-			}
-			cmd.notes = append(cmd.notes, fmt.Sprintf("the text has %d commands: only the first curl command%s was read, the others were ignored", len(cmds), where))
+			cmd.notes = append(cmd.notes, curlManyNote(len(cmds), k))
 		}
-		cmd.notes = append(cmd.notes, "read as a Windows cmd.exe command line (^ escapes, \\\" quotes)")
+		cmd.notes = append(cmd.notes, note("curl.windows"))
 		return cmd, nil
 	}
 	return nil, curlNotCurl(firstName)
@@ -796,7 +788,7 @@ var curlOpts = []*curlOpt{
 	{long: "referer", short: 'e', value: true, do: func(p *curlParser, _ *curlOpt, v string, _ int, _ bool) error {
 		v = strings.TrimSuffix(v, ";auto")
 		if v == "" {
-			p.note("-e ;auto (the referer on redirects) ignored")
+			p.note(note("curl.referer-auto"))
 			return nil
 		}
 		p.referer, p.refererSet = v, true
@@ -854,7 +846,7 @@ func init() {
 // curlHeader is one -H, in order.
 type curlHeader struct {
 	name, value string
-	absent      bool // "Name:" (remove) or "Name;" (empty)
+	absent      bool // "Name:" removes the header ("Name;" sends it empty)
 }
 
 // curlParser reads curl's arguments.
@@ -862,7 +854,7 @@ type curlParser struct {
 	cmd      *curlCommand
 	readFile func(string) ([]byte, error)
 
-	notes []string
+	notes []Note
 	seen  map[string]bool
 
 	method    string
@@ -885,11 +877,37 @@ type curlParser struct {
 	agentSet, refererSet bool
 }
 
-func (p *curlParser) note(s string) {
-	if !p.seen[s] {
+func (p *curlParser) note(n Note) {
+	if s := n.Text("en"); !p.seen[s] {
 		p.seen[s] = true
-		p.notes = append(p.notes, s)
+		p.notes = append(p.notes, n)
 	}
+}
+
+// placed is a note about the argument at pos, naming its position, line and column.
+func (p *curlParser) placed(id string, pos int) Note {
+	line, col := 0, 0
+	if pos > 0 && pos < len(p.cmd.words) {
+		line, col = p.cmd.words[pos].line, p.cmd.words[pos].col
+	}
+	return note(id, pos, line, col)
+}
+
+// curlManyNote says that of n commands only the one at index i (0-based) was read.
+func curlManyNote(n, i int) Note {
+	if i == 0 {
+		return note("curl.many", n)
+	}
+	return note("curl.many-at", n, i+1)
+}
+
+// curlSafeName shows a header or variable name in a note, or a placeholder when it does not
+// look like a name (it could be a pasted secret).
+func curlSafeName(s string) string {
+	if curlShowable(s, 40) && curlDigits(s) <= 3 {
+		return s
+	}
+	return "…"
 }
 
 // where places an argument: "(position 3)", and its line and column in the text.
@@ -992,9 +1010,9 @@ func (p *curlParser) parse() (*Request, error) {
 func (p *curlParser) apply(o *curlOpt, val string, pos int, neg bool) error {
 	if o.do == nil {
 		if neg {
-			p.note(fmt.Sprintf("--no-%s ignored: it does not change the request", o.long))
+			p.note(note("curl.ignored", "--no-"+o.long))
 		} else {
-			p.note(fmt.Sprintf("%s ignored: it does not change the request", o))
+			p.note(note("curl.ignored", o.String()))
 		}
 		return nil
 	}
@@ -1052,20 +1070,20 @@ func (p *curlParser) header(v string, pos int) {
 		name := strings.TrimSpace(v[:colon])
 		val := strings.TrimSpace(v[colon+1:])
 		if !curlToken(name) {
-			p.note(fmt.Sprintf("a -H value %s has no valid header name: ignored", p.where(pos)))
+			p.note(p.placed("curl.header-badname", pos))
 			return
 		}
 		name = http.CanonicalHeaderKey(name)
 		if val == "" {
-			p.note(fmt.Sprintf("-H '%s:' removes the header: read as absent", name))
+			p.note(note("curl.header-remove", curlSafeName(name)))
 		}
 		p.headers = append(p.headers, curlHeader{name: name, value: val, absent: val == ""})
 	case semi > 0 && strings.TrimSpace(v[semi+1:]) == "" && curlToken(strings.TrimSpace(v[:semi])):
 		name := http.CanonicalHeaderKey(strings.TrimSpace(v[:semi]))
-		p.note(fmt.Sprintf("-H '%s;' (an empty header) read as absent", name))
-		p.headers = append(p.headers, curlHeader{name: name, absent: true})
+		p.note(note("curl.header-empty", curlSafeName(name)))
+		p.headers = append(p.headers, curlHeader{name: name})
 	default:
-		p.note(fmt.Sprintf("a -H value %s has no \"Name:\" part: curl does not send it; ignored", p.where(pos)))
+		p.note(p.placed("curl.header-noname", pos))
 	}
 }
 
@@ -1177,7 +1195,7 @@ func curlEscape(s string) string {
 
 func (p *curlParser) optUser(_ *curlOpt, v string, _ int, _ bool) error {
 	if !strings.Contains(v, ":") {
-		p.note("-u gives no password: curl would ask for it, so no Authorization header is recorded")
+		p.note(note("curl.user-nopass"))
 		p.user, p.userSet = "", false
 		return nil
 	}
@@ -1195,7 +1213,7 @@ func (p *curlParser) optBearer(_ *curlOpt, v string, pos int, _ bool) error {
 
 func (p *curlParser) optCookie(_ *curlOpt, v string, _ int, _ bool) error {
 	if !strings.Contains(v, "=") {
-		p.note("-b/--cookie names a cookie file: not read, so its cookies are not in the request")
+		p.note(note("curl.cookie-file"))
 		return nil
 	}
 	p.cookies = append(p.cookies, strings.TrimSpace(v))
@@ -1220,8 +1238,8 @@ func (p *curlParser) request() (*Request, error) {
 	}
 	raw := p.rawURL
 	if i := strings.Index(raw, "://"); i < 0 {
-		raw = "https://" + raw
-		p.note("the URL has no scheme: read as https (curl itself would use http)")
+		raw = "http://" + raw
+		p.note(note("curl.no-scheme"))
 	} else if s := strings.ToLower(raw[:i]); s != "http" && s != "https" {
 		return nil, fmt.Errorf("the URL %s is not an http or https URL", p.where(p.urlPos))
 	}
@@ -1241,12 +1259,12 @@ func (p *curlParser) request() (*Request, error) {
 		}
 		u.User = nil
 		raw = u.String()
-		p.note("user and password in the URL: moved to the Authorization header, taken out of the URL")
+		p.note(note("curl.url-userinfo"))
 	}
 	if !p.globoff {
 		rest := raw[strings.Index(raw, "://")+3:]
 		if k := strings.IndexAny(rest, "/?#"); k >= 0 && strings.ContainsAny(rest[k:], "{}[]") {
-			p.note("the URL has {...} or [...]: curl expands them as a glob unless -g/--globoff is given; read as written")
+			p.note(note("curl.glob"))
 		}
 	}
 
@@ -1276,7 +1294,7 @@ func (p *curlParser) request() (*Request, error) {
 		if _, err := url.Parse(raw); err != nil {
 			return nil, errors.New("the data moved to the URL by -G/--get does not make a valid URL")
 		}
-		p.note("-G/--get: the data went to the URL's query, not to the body")
+		p.note(note("curl.get-query"))
 	} else if p.hasData {
 		req.Body, req.HasBody = bytes.Clone(p.body.Bytes()), true
 	}
@@ -1315,7 +1333,7 @@ func (p *curlParser) request() (*Request, error) {
 			derive("Content-Type", "application/json")
 		case p.form:
 			if derive("Content-Type", "application/x-www-form-urlencoded") {
-				p.note("no Content-Type header: curl sends -d data as application/x-www-form-urlencoded")
+				p.note(note("curl.form-default"))
 			}
 		}
 	}

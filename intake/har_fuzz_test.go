@@ -21,6 +21,7 @@ func FuzzParseHAR(f *testing.F) {
 	f.Add(harDoc(good, `{}`, `null`))
 	f.Add([]byte(`{"log":{"entries":[]}}`))
 	f.Add([]byte(`{"log":{"creator":7,"entries":[{"request":{"method":"GET","url":"data:,x"}}]},"log":null}`))
+	f.Add(harDoc(harEntryJSON("", `"data:,x"`, `"2026-11-21t23:30:12"`, `,"cookies":[{"name":"a","value":1}],"postData":{"params":[{"name":"x","value":{"a":[1]}}]}`, `{"status":401.0,"_error":{"c":1},"content":{"text":7}}`)))
 	for _, s := range harFuzzCrashers {
 		f.Add([]byte(s))
 	}
@@ -37,6 +38,19 @@ func FuzzParseHAR(f *testing.F) {
 		for i, e := range h.Entries {
 			if e.Index != i {
 				t.Fatalf("entry %d has index %d", i, e.Index)
+			}
+			if e.Problem != nil {
+				for _, lang := range []string{"en", "pt-BR"} {
+					if txt := e.Problem.Text(lang); txt == "" || strings.Contains(txt, testToken[40:80]) {
+						t.Fatalf("entry %d: reason %q", i+1, txt)
+					}
+				}
+				if _, err := h.Request(i); err == nil {
+					t.Fatalf("entry %d has a problem and reads", i+1)
+				} else {
+					checkFuzzErr(t, err)
+				}
+				continue
 			}
 			if e.PartnerAPI != isPartner(mustHost(t, e.URL)) {
 				t.Fatalf("entry %d: PartnerAPI %v for %q", i+1, e.PartnerAPI, e.URL)

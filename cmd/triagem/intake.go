@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 
@@ -65,14 +66,19 @@ func (a *app) readHAR(p *pasteOptions, rl *rules.Rules) (*intake.Request, error)
 	if err != nil {
 		return nil, err
 	}
+	l := diagnose.Lang(a.lang)
+	name := displayName(p.har)
 	isPartner := func(host string) bool { _, ok := rl.EnvironmentOfHost(host); return ok }
-	h, err := intake.ParseHAR(displayName(p.har), data, isPartner)
+	h, err := intake.ParseHARIn(name, data, isPartner, rl.Location())
 	if err != nil {
 		return nil, pasteError("", err)
 	}
 	if p.entry != 0 {
 		if p.entry < 1 || p.entry > len(h.Entries) {
-			return nil, inputError("--entry %d: %s has entries 1 to %d", p.entry, displayName(p.har), len(h.Entries))
+			return nil, inputError("%s", l.T("--entry %d: %s tem as entradas 1 a %d", "--entry %d: %s has entries 1 to %d", p.entry, name, len(h.Entries)))
+		}
+		if pr := h.Entries[p.entry-1].Problem; pr != nil {
+			return nil, inputError("%s", l.T("--entry %d: %s: a entrada não pode ser lida: %s", "--entry %d: %s: the entry cannot be read: %s", p.entry, name, pr.Text(a.lang)))
 		}
 		r, err := h.Request(p.entry - 1)
 		if err != nil {
@@ -86,20 +92,64 @@ func (a *app) readHAR(p *pasteOptions, rl *rules.Rules) (*intake.Request, error)
 		if err != nil {
 			return nil, pasteError("", err)
 		}
+		r.Notes = append(r.Notes, h.SkippedNotes(5)...)
 		return r, nil
 	}
-	// None or several: list them so support can choose.
-	list := failing
-	what := fmt.Sprintf("%d failing requests to the partner API", len(failing))
+	// None or several: list them so support can choose, failing ones first.
+	what := l.T("%d requisições à API de parceiros falharam", "%d failing requests to the partner API", len(failing))
 	if len(failing) == 0 {
-		list = h.Entries
-		what = "no failing request to the partner API (status 0 or >= 400)"
+		what = l.T("nenhuma requisição à API de parceiros falhou (status 0 ou >= 400)", "no failing request to the partner API (status 0 or >= 400)")
+	}
+	return nil, inputError("%s: %s; %s:%s", name, what, l.T("escolha uma com --entry N", "choose one with --entry N"), harList(h, failing, l, 20))
+}
+
+// harList lists entries for choosing one: the failing ones first, then the others, at most
+// max lines. A line shows the method, host, path and status, never the query (it may hold a
+// token), credentials in the URL or a header.
+func harList(h *intake.HAR, failing []intake.HAREntry, l diagnose.Lang, max int) string {
+	list := append([]intake.HAREntry(nil), failing...)
+	listed := map[int]bool{}
+	for _, e := range failing {
+		listed[e.Index] = true
+	}
+	for _, e := range h.Entries {
+		if !listed[e.Index] {
+			list = append(list, e)
+		}
 	}
 	var b strings.Builder
-	for _, e := range list {
-		fmt.Fprintf(&b, "\n  --entry %-3d %-6s %3d  %s", e.Index+1, e.Method, e.Status, e.URL)
+	for i, e := range list {
+		if i == max {
+			fmt.Fprintf(&b, "\n  %s", l.T("e mais %d", "and %d more", len(list)-max))
+			break
+		}
+		status := fmt.Sprintf("%3d", e.Status)
+		if e.Problem != nil {
+			status = l.T("ilegível", "unreadable")
+		}
+		fmt.Fprintf(&b, "\n  --entry %-3d %-7s %s  %s", e.Index+1, harListMethod(e.Method), status, harListTarget(e.URL))
 	}
-	return nil, inputError("%s: %s; choose one with --entry N:%s", displayName(p.har), what, b.String())
+	return b.String()
+}
+
+func harListMethod(m string) string {
+	if len(m) > 7 || strings.ContainsAny(m, " \t\r\n") {
+		return "?"
+	}
+	return m
+}
+
+// harListTarget is host and path of a URL, without user, password, query or fragment.
+func harListTarget(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "?"
+	}
+	p := u.EscapedPath()
+	if len(p) > 60 {
+		p = p[:57] + "..."
+	}
+	return u.Host + p
 }
 
 // pasteError keeps a parser's positioned error as input (exit 2), naming the source.
