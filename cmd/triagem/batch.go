@@ -46,6 +46,7 @@ type batch struct {
 	chain     *diagnose.Chain
 	overrides diagnose.Overrides
 	prep      func(*diagnose.Case) // a pasted request, applied before the flags
+	intake    *diagnose.Intake     // how the pasted request was read, for the verdict
 	workers   int
 	window    int
 	progress  *progressbar.ProgressBar
@@ -186,6 +187,9 @@ func (b *batch) diagnose(ctx context.Context, j job) outcome {
 			o.code = ee.code
 		}
 		return o
+	}
+	if b.intake != nil {
+		v.Intake = b.intake
 	}
 	var buf bytes.Buffer
 	if j.seq > 0 && b.a.output != "json" {

@@ -215,6 +215,12 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	}
 	b := a.newBatch(chain, opts.overrides, total)
 	b.prep = applyPaste(pasted)
+	if pasted != nil {
+		b.intake = &diagnose.Intake{Notes: pasted.NoteTexts(a.lang)}
+		if b.intake.Notes == nil {
+			b.intake.Notes = []string{}
+		}
+	}
 	produce := produceRefs(refs)
 	if jsonl != nil {
 		files := produce
