@@ -10,10 +10,12 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -47,10 +49,23 @@ func ParseCurl(cmdline string, readFile func(name string) ([]byte, error)) (*Req
 	}
 	text = curlStripPrompt(text)
 	var cmd *curlCommand
-	if curlLooksWindows(text) {
+	switch {
+	case curlLooksWindows(text):
 		cmd, err = curlSplitWindows(text)
-	} else {
-		cmd, err = curlSplitShell(strings.ReplaceAll(text, "\r\n", "\n"))
+	case curlDoubledQuotes(text):
+		// The old Windows one-liner: "{""cpf"":""…""}". bash would drop every quote of the JSON.
+		cmd, err = curlSplitWindows(text)
+		if err == nil {
+			cmd.notes = append(cmd.notes, note("curl.doubled-quotes"))
+		}
+	default:
+		sh := strings.ReplaceAll(text, "\r\n", "\n")
+		var rejoined bool
+		sh, rejoined = curlRejoinLostBreaks(sh)
+		cmd, err = curlSplitShell(sh)
+		if err == nil && rejoined {
+			cmd.notes = append(cmd.notes, note("curl.lost-breaks"))
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -154,7 +169,73 @@ func curlLooksWindows(s string) bool {
 	if strings.HasPrefix(strings.TrimLeft(rest, " \t"), "^") {
 		return true
 	}
-	return strings.Contains(s, "^\n") || strings.Contains(s, "^\r\n")
+	return strings.Contains(s, "^\n") || strings.Contains(s, "^\r\n") || curlCaretSpaceRE.MatchString(s)
+}
+
+// curlCaretSpaceRE finds a ^ continuation followed by stray spaces before the line's end.
+var curlCaretSpaceRE = regexp.MustCompile(`\^[ \t]+\r?\n[ \t]*[-"^]`)
+
+var curlDoubledRE = regexp.MustCompile(`[^\s=(]""[^\s)]`)
+
+// curlDoubledQuotes tells an old Windows one-liner that doubles quotes inside "..." (as cmd
+// users wrote JSON bodies before curl.exe shipped with Windows): a "" between two characters
+// of a word, and no single quote outside double quotes (cmd has none).
+func curlDoubledQuotes(s string) bool {
+	if !curlDoubledRE.MatchString(s) {
+		return false
+	}
+	inQ := false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			inQ = !inQ
+		case '\'':
+			if !inQ {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// curlRejoinLostBreaks mends a bash command whose line breaks were lost when pasted: its
+// continuations became "\ " before the next option, which bash reads as an escaped space
+// glued to the option. Outside quotes, a backslash and a space before "-", a quote or a URL
+// become two spaces (so lines and columns stay where they were).
+func curlRejoinLostBreaks(s string) (string, bool) {
+	b := []byte(s)
+	changed := false
+	var q byte
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case q == '\'':
+			if c == '\'' {
+				q = 0
+			}
+		case q == '"':
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				q = 0
+			}
+		case c == '\'' || c == '"':
+			q = c
+		case c == '\\' && i+1 < len(b) && b[i+1] == ' ':
+			j := i + 1
+			for j < len(b) && b[j] == ' ' {
+				j++
+			}
+			if j < len(b) && (b[j] == '-' || b[j] == '\'' || b[j] == '"' || strings.HasPrefix(string(b[j:min(j+4, len(b))]), "http")) {
+				b[i], b[i+1] = ' ', ' '
+				changed = true
+			}
+			i++
+		case c == '\\':
+			i++
+		}
+	}
+	return string(b), changed
 }
 
 // curlProgram tells whether a command word names curl: curl, curl.exe, /usr/bin/curl,
@@ -288,7 +369,9 @@ func curlSplitShell(src string) (cmd *curlCommand, err error) {
 		sh.notes = nil // notes about words of commands that are not read
 		cmd := &curlCommand{}
 		for _, w := range args[start:] {
-			cmd.words = append(cmd.words, curlWord{text: sh.word(w, 0), line: int(w.Pos().Line()), col: int(w.Pos().Col())})
+			for _, f := range sh.fields(w) {
+				cmd.words = append(cmd.words, curlWord{text: f, line: int(w.Pos().Line()), col: int(w.Pos().Col())})
+			}
 		}
 		sh.stdin(s, cmd)
 		if others := len(stmts) - 1; others > 0 {
@@ -340,53 +423,102 @@ func curlRedactTicks(s string) string {
 	})
 }
 
-// Word expansion modes.
-const (
-	curlUnquoted = iota
-	curlDouble   // inside "..."
-	curlHeredoc  // an unquoted here-document's body
-)
-
-// word expands a shell word as bash would with an empty environment, except that variables and
-// command substitutions are kept as written (and noted): they usually hold the token.
-func (sh *curlShell) word(w *syntax.Word, mode int) string {
-	if w == nil {
-		return ""
-	}
-	var b strings.Builder
-	sh.parts(&b, w.Parts, mode)
-	return b.String()
+// word expands a shell word as bash would with an empty environment (mvdan.cc/sh/v3/expand:
+// quote removal, backslashes, $'...'), except that variables and command substitutions are
+// kept as written, never run (and noted): they usually hold the token.
+func (sh *curlShell) word(w *syntax.Word, _ int) string {
+	return strings.Join(sh.fields(w), " ")
 }
 
-func (sh *curlShell) parts(b *strings.Builder, parts []syntax.WordPart, mode int) {
+// fields are the arguments a word becomes: one, or several after brace expansion (bash's
+// {a,b} outside quotes).
+func (sh *curlShell) fields(w *syntax.Word) []string {
+	if w == nil {
+		return nil
+	}
+	f, err := expand.Fields(curlExpandConfig, &syntax.Word{Parts: sh.keep(w.Parts)})
+	if err != nil {
+		return []string{sh.raw(w)}
+	}
+	return f
+}
+
+// document expands an unquoted here-document's body as bash would, expansions kept.
+func (sh *curlShell) document(parts []syntax.WordPart) string {
+	s, err := expand.Document(curlExpandConfig, &syntax.Word{Parts: sh.keep(parts)})
+	if err != nil {
+		var b strings.Builder
+		for _, p := range parts {
+			b.WriteString(sh.raw(p))
+		}
+		return b.String()
+	}
+	return s
+}
+
+// curlExpandConfig expands with no environment and no globbing; keep replaces every node
+// that would reach the environment or run a command before expansion.
+var curlExpandConfig = &expand.Config{Env: expand.ListEnviron(), NoUnset: false}
+
+// keep replaces parameter expansions, command substitutions and other expansions by their
+// text as written (a literal the expansion leaves alone) and notes them.
+func (sh *curlShell) keep(parts []syntax.WordPart) []syntax.WordPart {
+	out := make([]syntax.WordPart, 0, len(parts))
 	for _, part := range parts {
 		switch x := part.(type) {
 		case *syntax.Lit:
-			curlUnescape(b, x.Value, mode)
+			out = append(out, part)
 		case *syntax.SglQuoted:
-			if x.Dollar {
-				b.WriteString(curlANSIC(x.Value))
+			if x.Dollar && strings.Contains(x.Value, `\c`) {
+				out = append(out, &syntax.SglQuoted{Left: x.Left, Right: x.Right, Dollar: true, Value: curlControlEscapes(x.Value)})
 			} else {
-				b.WriteString(x.Value)
+				out = append(out, part)
 			}
 		case *syntax.DblQuoted:
-			sh.parts(b, x.Parts, curlDouble)
+			out = append(out, &syntax.DblQuoted{Left: x.Left, Right: x.Right, Dollar: x.Dollar, Parts: sh.keep(x.Parts)})
 		case *syntax.ParamExp:
-			raw := sh.raw(x)
-			b.WriteString(raw)
 			name := ""
 			if x.Param != nil {
 				name = x.Param.Value
 			}
 			sh.notes = append(sh.notes, note("curl.var", curlSafeName(name)))
+			out = append(out, sh.literal(part))
 		case *syntax.CmdSubst:
-			b.WriteString(sh.raw(x))
 			sh.notes = append(sh.notes, note("curl.cmdsubst"))
+			out = append(out, sh.literal(part))
 		default:
-			b.WriteString(sh.raw(part))
 			sh.notes = append(sh.notes, note("curl.expansion"))
+			out = append(out, sh.literal(part))
 		}
 	}
+	return out
+}
+
+// curlControlEscapes writes bash's \cX (control-X) in $'...' as the \xHH the expansion
+// package knows.
+func curlControlEscapes(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\\' && i+1 < len(v) {
+			if v[i+1] == 'c' && i+2 < len(v) {
+				fmt.Fprintf(&b, `\x%02x`, v[i+2]&0x1f)
+				i += 2
+				continue
+			}
+			b.WriteByte(v[i])
+			b.WriteByte(v[i+1])
+			i++
+			continue
+		}
+		b.WriteByte(v[i])
+	}
+	return b.String()
+}
+
+// literal is a node's text as written, as a single-quoted part: expansion takes it as is,
+// inside double quotes too.
+func (sh *curlShell) literal(n syntax.Node) syntax.WordPart {
+	return &syntax.SglQuoted{Value: sh.raw(n)}
 }
 
 // raw is a node's text as written.
@@ -396,136 +528,6 @@ func (sh *curlShell) raw(n syntax.Node) string {
 		return ""
 	}
 	return sh.src[from:to]
-}
-
-// curlUnescape removes the backslashes the shell removes: any outside quotes; before $ ` " \
-// and newline inside double quotes; before $ ` \ and newline in a here-document.
-func curlUnescape(b *strings.Builder, s string, mode int) {
-	special := ""
-	switch mode {
-	case curlDouble:
-		special = "$`\"\\\n"
-	case curlHeredoc:
-		special = "$`\\\n"
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		n := s[i+1]
-		switch {
-		case n == '\n':
-			i++ // a continuation
-		case mode == curlUnquoted || strings.IndexByte(special, n) >= 0:
-			b.WriteByte(n)
-			i++
-		default:
-			b.WriteByte(c)
-		}
-	}
-}
-
-// curlANSIC decodes the body of a bash $'...' string.
-func curlANSIC(s string) string {
-	var b strings.Builder
-	hex := func(i, max int) (rune, int) { // value and digits read at s[i:]
-		var v rune
-		n := 0
-		for n < max && i+n < len(s) {
-			d := s[i+n]
-			switch {
-			case d >= '0' && d <= '9':
-				v = v*16 + rune(d-'0')
-			case d >= 'a' && d <= 'f':
-				v = v*16 + rune(d-'a'+10)
-			case d >= 'A' && d <= 'F':
-				v = v*16 + rune(d-'A'+10)
-			default:
-				return v, n
-			}
-			n++
-		}
-		return v, n
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		i++
-		switch e := s[i]; e {
-		case 'a':
-			b.WriteByte('\a')
-		case 'b':
-			b.WriteByte('\b')
-		case 'e', 'E':
-			b.WriteByte(0x1b)
-		case 'f':
-			b.WriteByte('\f')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		case 'v':
-			b.WriteByte('\v')
-		case '\\', '\'', '"', '?':
-			b.WriteByte(e)
-		case 'c':
-			if i+1 < len(s) {
-				i++
-				b.WriteByte(s[i] & 0x1f)
-			} else {
-				b.WriteString(`\c`)
-			}
-		case 'x':
-			v, n := hex(i+1, 2)
-			if n == 0 {
-				b.WriteString(`\x`)
-				continue
-			}
-			if v == 0 {
-				return b.String() // bash ends the string at a NUL
-			}
-			b.WriteByte(byte(v))
-			i += n
-		case 'u', 'U':
-			max := 4
-			if e == 'U' {
-				max = 8
-			}
-			v, n := hex(i+1, max)
-			if n == 0 {
-				b.WriteByte('\\')
-				b.WriteByte(e)
-				continue
-			}
-			if v == 0 {
-				return b.String()
-			}
-			b.WriteRune(v) // invalid code points become U+FFFD
-			i += n
-		case '0', '1', '2', '3', '4', '5', '6', '7':
-			v, n := 0, 0
-			for n < 3 && i+n < len(s) && s[i+n] >= '0' && s[i+n] <= '7' {
-				v = v*8 + int(s[i+n]-'0')
-				n++
-			}
-			if v&0xff == 0 {
-				return b.String()
-			}
-			b.WriteByte(byte(v))
-			i += n - 1
-		default:
-			b.WriteByte('\\')
-			b.WriteByte(e)
-		}
-	}
-	return b.String()
 }
 
 // stdin records what the statement feeds curl's standard input: a here-document, a
@@ -556,7 +558,7 @@ func (sh *curlShell) stdin(s *syntax.Stmt, cmd *curlCommand) {
 						}
 					}
 				} else {
-					sh.parts(&b, r.Hdoc.Parts, curlHeredoc)
+					b.WriteString(sh.document(r.Hdoc.Parts))
 				}
 			}
 			cmd.stdin, cmd.hasStdin, cmd.stdinFile = []byte(b.String()), true, ""
@@ -625,6 +627,22 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 			}
 			switch ch {
 			case '^':
+				k := i + 1
+				for k < len(src) && (src[k] == ' ' || src[k] == '\t') {
+					k++
+				}
+				if k > i+1 && k < len(src) && (src[k] == '\n' || src[k] == '\r') {
+					// Spaces after a ^ at the line's end: cmd would end the command there and
+					// run a curl without the rest. Read as the continuation it was meant to be.
+					l, c := at(i)
+					notes = append(notes, note("curl.caret-space", l, c))
+					i = k + 1
+					if strings.HasPrefix(src[k:], "\r\n") {
+						i = k + 2
+					}
+					escNext = true
+					continue
+				}
 				switch {
 				case i+1 >= len(src):
 					i++
@@ -827,6 +845,169 @@ var curlOpts = []*curlOpt{
 	{long: "ipv6", short: '6'},
 	{long: "tlsv1.2"},
 	{long: "tlsv1.3"},
+	// Transport, TLS, proxy, output and retry options: how curl reaches the server and what
+	// it does with the answer, not what it sends. Accepted and noted.
+	{long: "proxy", short: 'x', value: true},
+	{long: "proxy-user", short: 'U', value: true},
+	{long: "preproxy", value: true},
+	{long: "noproxy", value: true},
+	{long: "proxy-insecure"},
+	{long: "proxy-cacert", value: true},
+	{long: "proxy-basic"},
+	{long: "proxy-ntlm"},
+	{long: "proxy-anyauth"},
+	{long: "proxytunnel", short: 'p'},
+	{long: "socks5", value: true},
+	{long: "socks5-hostname", value: true},
+	{long: "cacert", value: true},
+	{long: "capath", value: true},
+	{long: "ca-native"},
+	{long: "cert", short: 'E', value: true},
+	{long: "cert-type", value: true},
+	{long: "cert-status"},
+	{long: "key", value: true},
+	{long: "key-type", value: true},
+	{long: "pass", value: true},
+	{long: "ciphers", value: true},
+	{long: "tls-max", value: true},
+	{long: "tlsv1"},
+	{long: "tlsv1.0"},
+	{long: "tlsv1.1"},
+	{long: "sslv3", short: '3'},
+	{long: "ssl"},
+	{long: "ssl-reqd"},
+	{long: "ssl-no-revoke"},
+	{long: "ssl-revoke-best-effort"},
+	{long: "ssl-allow-beast"},
+	{long: "pinnedpubkey", value: true},
+	{long: "cookie-jar", short: 'c', value: true},
+	{long: "junk-session-cookies", short: 'j'},
+	{long: "trace", value: true},
+	{long: "trace-ascii", value: true},
+	{long: "trace-time"},
+	{long: "trace-ids"},
+	{long: "trace-config", value: true},
+	{long: "stderr", value: true},
+	{long: "libcurl", value: true},
+	{long: "max-redirs", value: true},
+	{long: "location-trusted"},
+	{long: "post301"},
+	{long: "post302"},
+	{long: "post303"},
+	{long: "resolve", value: true},
+	{long: "connect-to", value: true},
+	{long: "interface", value: true},
+	{long: "local-port", value: true},
+	{long: "dns-servers", value: true},
+	{long: "doh-url", value: true},
+	{long: "unix-socket", value: true},
+	{long: "abstract-unix-socket", value: true},
+	{long: "limit-rate", value: true},
+	{long: "speed-limit", short: 'Y', value: true},
+	{long: "speed-time", short: 'y', value: true},
+	{long: "keepalive-time", value: true},
+	{long: "no-keepalive"},
+	{long: "no-sessionid"},
+	{long: "tcp-nodelay"},
+	{long: "tcp-fastopen"},
+	{long: "expect100-timeout", value: true},
+	{long: "happy-eyeballs-timeout-ms", value: true},
+	{long: "retry-connrefused"},
+	{long: "retry-all-errors"},
+	{long: "parallel", short: 'Z'},
+	{long: "parallel-max", value: true},
+	{long: "create-dirs"},
+	{long: "output-dir", value: true},
+	{long: "remote-name-all"},
+	{long: "remote-header-name", short: 'J'},
+	{long: "remote-time", short: 'R'},
+	{long: "xattr"},
+	{long: "styled-output"},
+	{long: "show-headers"},
+	{long: "raw"},
+	{long: "ignore-content-length"},
+	{long: "tr-encoding"},
+	{long: "disable", short: 'q'},
+	{long: "no-alpn"},
+	{long: "no-npn"},
+	{long: "alt-svc", value: true},
+	{long: "hsts", value: true},
+	{long: "http0.9"},
+	{long: "fail-early"},
+	{long: "proto", value: true},
+	{long: "proto-redir", value: true},
+	{long: "proto-default", value: true},
+	{long: "basic"},
+	{long: "etag-save", value: true},
+	{long: "rate", value: true},
+	{long: "clobber"},
+	{long: "skip-existing"},
+	// What changes the request in ways the case cannot hold: read with a note.
+	{long: "digest", do: curlNoteOnly("curl.auth-scheme")},
+	{long: "ntlm", do: curlNoteOnly("curl.auth-scheme")},
+	{long: "negotiate", do: curlNoteOnly("curl.auth-scheme")},
+	{long: "anyauth", do: curlNoteOnly("curl.auth-scheme")},
+	{long: "aws-sigv4", value: true, do: curlNoteOnly("curl.auth-scheme")},
+	{long: "netrc", short: 'n', do: curlNoteOnly("curl.netrc")},
+	{long: "netrc-optional", do: curlNoteOnly("curl.netrc")},
+	{long: "netrc-file", value: true, do: curlNoteOnly("curl.netrc")},
+	// Options that build the request.
+	{long: "form", short: 'F', value: true, do: (*curlParser).optForm},
+	{long: "form-string", value: true, do: (*curlParser).optForm},
+	{long: "url-query", value: true, do: (*curlParser).optURLQuery},
+	{long: "upload-file", short: 'T', value: true, do: (*curlParser).optUpload},
+}
+
+// curlKnownNames are curl options the parser does not take, for telling an unambiguous
+// abbreviation from an ambiguous one as curl does (--ce could be --cert or --cert-type).
+var curlKnownNames = []string{"config", "variable", "expand-url", "range", "continue-at", "time-cond",
+	"quote", "append", "list-only", "crlf", "use-ascii", "manual", "help", "version", "mail-from",
+	"mail-rcpt", "mail-auth", "ftp-port", "ftp-pasv", "ftp-method", "ftp-ssl", "krb", "delegation",
+	"service-name", "sasl-ir", "sasl-authzid", "login-options", "oauth2-bearer", "request-target",
+	"haproxy-protocol", "haproxy-clientip", "ech", "curves", "sigalgs", "ip-tos", "vlan-priority", "mptcp",
+	"metalink", "compressed-ssh", "false-start", "egd-file", "random-file", "engine", "ssl-auto-client-cert",
+	"proxy-digest", "proxy-negotiate", "proxy-key", "proxy-cert", "proxy-pass", "proxy-header", "proxy-service-name",
+	"proxy-ssl-allow-beast", "proxy-tlsv1", "proxy-tlspassword", "tlspassword", "tlsuser", "tlsauthtype",
+	"etag-compare", "globoff", "json", "max-filesize", "ignore-content-length", "suppress-connect-headers"}
+
+// curlNoteOnly is an option that changes the request in a way the case cannot hold: it is
+// read with a note that says so.
+func curlNoteOnly(id string) func(*curlParser, *curlOpt, string, int, bool) error {
+	return func(p *curlParser, o *curlOpt, _ string, _ int, _ bool) error {
+		p.note(note(id, o.String()))
+		return nil
+	}
+}
+
+// curlLookup finds a long option by its name or, as curl does, by an unambiguous start of it.
+// It returns ambiguous when the start fits several options.
+func curlLookup(name string) (o *curlOpt, ambiguous bool) {
+	if o := curlLong[name]; o != nil {
+		return o, false
+	}
+	if len(name) < 2 {
+		return nil, false
+	}
+	var found *curlOpt
+	hits := 0
+	seen := map[string]bool{}
+	for _, c := range curlOpts {
+		if strings.HasPrefix(c.long, name) && !seen[c.long] {
+			seen[c.long] = true
+			found = c
+			hits++
+		}
+	}
+	for _, k := range curlKnownNames {
+		if strings.HasPrefix(k, name) && !seen[k] {
+			seen[k] = true
+			hits++
+		}
+	}
+	if hits == 1 && found != nil {
+		return found, false
+	}
+	return nil, hits > 1
 }
 
 var (
@@ -869,6 +1050,12 @@ type curlParser struct {
 	form      bool // -d and friends, which curl sends as a form unless told otherwise
 	get, head bool
 	globoff   bool
+
+	parts     []curlPart // -F/--form, in order
+	partsPos  int
+	queries   []string // --url-query pieces, encoded
+	upload    string   // -T/--upload-file
+	uploadPos int
 
 	user, bearer         string
 	userSet, bearerSet   bool
@@ -928,10 +1115,28 @@ func curlOptName(s string) string {
 	return "(not shown)"
 }
 
+var curlQuotes = []string{"\u201c", "\u201d", "\u2018", "\u2019", "\u201e", "\u201f", "\u00ab", "\u00bb"}
+
+// curlTypographicQuote returns the typographic quote that opens or closes a word, or "".
+// Inside a word (an apostrophe in a name) it is text, not a quote.
+func curlTypographicQuote(w string) string {
+	for _, q := range curlQuotes {
+		if strings.HasPrefix(w, q) || strings.HasSuffix(w, q) || strings.Contains(w, ":"+q) || strings.Contains(w, "="+q) {
+			return q
+		}
+	}
+	return ""
+}
+
 var curlDashes = []string{"\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212"}
 
 func (p *curlParser) parse() (*Request, error) {
 	words := p.cmd.words
+	for i := 1; i < len(words); i++ {
+		if q := curlTypographicQuote(words[i].text); q != "" {
+			return nil, fmt.Errorf("the argument %s has a typographic quote (%s), not a straight one: a chat or word processor replaced it; write \" or ' instead", p.where(i), q)
+		}
+	}
 	onlyURLs := false
 	for i := 1; i < len(words); i++ {
 		a := words[i].text
@@ -955,14 +1160,23 @@ func (p *curlParser) parse() (*Request, error) {
 		}
 		if strings.HasPrefix(a, "--") {
 			name, val, hasVal := strings.Cut(a[2:], "=")
-			o, neg := curlLong[name], false
+			o, ambiguous := curlLookup(name)
+			neg := false
 			if o == nil && strings.HasPrefix(name, "no-") {
-				if o2 := curlLong[name[3:]]; o2 != nil && !o2.value {
-					o, neg = o2, true
+				if o2, amb := curlLookup(name[3:]); o2 != nil && !o2.value {
+					o, neg, ambiguous = o2, true, false
+				} else if amb {
+					ambiguous = true
 				}
+			}
+			if o == nil && ambiguous {
+				return nil, fmt.Errorf("the curl option %s is ambiguous: it is the start of several options %s", curlOptName("--"+name), p.where(pos))
 			}
 			if o == nil {
 				return nil, fmt.Errorf("unsupported curl option %s %s", curlOptName("--"+name), p.where(pos))
+			}
+			if o.long != name && o.long != strings.TrimPrefix(name, "no-") {
+				p.note(note("curl.abbrev", curlOptName("--"+name), "--"+o.long))
 			}
 			if o.value && !hasVal {
 				if i+1 >= len(words) {
@@ -1123,7 +1337,7 @@ func (p *curlParser) optData(o *curlOpt, v string, pos int, _ bool) error {
 		piece = []byte(v)
 	case "data-urlencode":
 		var err error
-		if piece, err = p.urlencode(v, pos); err != nil {
+		if piece, err = p.urlencode("--data-urlencode", v, pos); err != nil {
 			return err
 		}
 	default:
@@ -1154,8 +1368,12 @@ func (p *curlParser) optData(o *curlOpt, v string, pos int, _ bool) error {
 }
 
 // urlencode does --data-urlencode's forms: content, =content, name=content, @file, name@file.
-func (p *curlParser) urlencode(v string, pos int) ([]byte, error) {
-	i := strings.IndexAny(v, "=@")
+// As curl does, an = anywhere wins over an @: 'x@y=z' is the name x@y and the content z.
+func (p *curlParser) urlencode(opt, v string, pos int) ([]byte, error) {
+	i := strings.IndexByte(v, '=')
+	if i < 0 {
+		i = strings.IndexByte(v, '@')
+	}
 	switch {
 	case i < 0:
 		return []byte(curlEscape(v)), nil
@@ -1165,7 +1383,7 @@ func (p *curlParser) urlencode(v string, pos int) ([]byte, error) {
 		}
 		return []byte(v[:i] + "=" + curlEscape(v[i+1:])), nil
 	}
-	data, err := p.read("--data-urlencode", v[i+1:], pos)
+	data, err := p.read(opt, v[i+1:], pos)
 	if err != nil {
 		return nil, err
 	}
@@ -1191,6 +1409,141 @@ func curlEscape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// curlPart is one -F/--form part.
+type curlPart struct {
+	name, filename, contentType string
+	data                        []byte
+	file                        bool // a file upload (name=@file): it has a filename
+}
+
+// optForm reads -F name=value, name=@file (an upload), name=<file (a text part from a file),
+// each with ;type= and ;filename=; --form-string takes the value as it is.
+func (p *curlParser) optForm(o *curlOpt, v string, pos int, _ bool) error {
+	name, content, ok := strings.Cut(v, "=")
+	if !ok {
+		return fmt.Errorf("the -F/--form value %s has no name=content", p.where(pos))
+	}
+	part := curlPart{name: name}
+	if p.partsPos == 0 {
+		p.partsPos = pos
+	}
+	if o.long == "form-string" || content == "" || content[0] != '@' && content[0] != '<' {
+		if o.long != "form-string" {
+			if k := strings.Index(content, ";type="); k >= 0 {
+				content, part.contentType = content[:k], content[k+len(";type="):]
+			}
+		}
+		part.data = []byte(content)
+		p.parts = append(p.parts, part)
+		return nil
+	}
+	kind := content[0]
+	fields := strings.Split(content[1:], ";")
+	file := fields[0]
+	for _, f := range fields[1:] {
+		k, val, _ := strings.Cut(f, "=")
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "type":
+			part.contentType = strings.Trim(val, `"`)
+		case "filename":
+			part.filename = strings.Trim(val, `"`)
+		case "headers", "encoder":
+			p.note(note("curl.form-extra"))
+		default:
+			file += ";" + f // a ; in the file name itself
+		}
+	}
+	data, err := p.read("-F/--form", file, pos)
+	if err != nil {
+		return err
+	}
+	part.data = data
+	if kind == '@' {
+		part.file = true
+		if part.filename == "" {
+			part.filename = path.Base(strings.ReplaceAll(file, `\`, "/"))
+		}
+		if part.contentType == "" {
+			part.contentType = curlFileType(part.filename)
+		}
+	}
+	p.parts = append(p.parts, part)
+	return nil
+}
+
+// curlFileType is the Content-Type curl gives an uploaded file, from its extension.
+func curlFileType(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".gif":
+		return "image/gif"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".png":
+		return "image/png"
+	case ".svg":
+		return "image/svg+xml"
+	case ".txt":
+		return "text/plain"
+	case ".html":
+		return "text/html"
+	case ".json":
+		return "application/json"
+	case ".xml":
+		return "application/xml"
+	case ".pdf":
+		return "application/pdf"
+	}
+	return "application/octet-stream"
+}
+
+// curlBoundary separates the parts of a rebuilt multipart body. curl picks a random one;
+// a fixed one keeps verdicts reproducible.
+const curlBoundary = "------------------------triagem7d1c4f0a9b2e"
+
+func curlMultipart(parts []curlPart) []byte {
+	var b bytes.Buffer
+	q := strings.NewReplacer(`"`, `%22`, "\r", "%0D", "\n", "%0A")
+	for _, pt := range parts {
+		fmt.Fprintf(&b, "--%s\r\nContent-Disposition: form-data; name=\"%s\"", curlBoundary, q.Replace(pt.name))
+		if pt.file {
+			fmt.Fprintf(&b, "; filename=\"%s\"", q.Replace(pt.filename))
+		}
+		b.WriteString("\r\n")
+		if pt.contentType != "" {
+			fmt.Fprintf(&b, "Content-Type: %s\r\n", pt.contentType)
+		}
+		b.WriteString("\r\n")
+		b.Write(pt.data)
+		b.WriteString("\r\n")
+	}
+	fmt.Fprintf(&b, "--%s--\r\n", curlBoundary)
+	return b.Bytes()
+}
+
+// optURLQuery reads --url-query: content, name=content, @file, name@file (encoded as
+// --data-urlencode does), or +content, kept as it is.
+func (p *curlParser) optURLQuery(_ *curlOpt, v string, pos int, _ bool) error {
+	if strings.HasPrefix(v, "+") {
+		p.queries = append(p.queries, v[1:])
+		return nil
+	}
+	piece, err := p.urlencode("--url-query", v, pos)
+	if err != nil {
+		return err
+	}
+	p.queries = append(p.queries, string(piece))
+	return nil
+}
+
+// optUpload reads -T/--upload-file: the file is the body of a PUT.
+func (p *curlParser) optUpload(_ *curlOpt, v string, pos int, _ bool) error {
+	if strings.TrimSpace(v) == "" {
+		return fmt.Errorf("curl option -T/--upload-file %s has no file name", p.where(pos))
+	}
+	p.upload, p.uploadPos = v, pos
+	return nil
 }
 
 func (p *curlParser) optUser(_ *curlOpt, v string, _ int, _ bool) error {
@@ -1237,6 +1590,16 @@ func (p *curlParser) request() (*Request, error) {
 		return nil, errors.New("no URL in the curl command: give it as an argument or with --url")
 	}
 	raw := p.rawURL
+	if !p.globoff {
+		g, notes, err := curlGlob(raw)
+		if err != nil {
+			return nil, fmt.Errorf("the URL %s: %v (curl reads [ ] { } as a pattern unless -g/--globoff is given)", p.where(p.urlPos), err)
+		}
+		raw = g
+		for _, n := range notes {
+			p.note(n)
+		}
+	}
 	if i := strings.Index(raw, "://"); i < 0 {
 		raw = "http://" + raw
 		p.note(note("curl.no-scheme"))
@@ -1261,11 +1624,24 @@ func (p *curlParser) request() (*Request, error) {
 		raw = u.String()
 		p.note(note("curl.url-userinfo"))
 	}
-	if !p.globoff {
-		rest := raw[strings.Index(raw, "://")+3:]
-		if k := strings.IndexAny(rest, "/?#"); k >= 0 && strings.ContainsAny(rest[k:], "{}[]") {
-			p.note(note("curl.glob"))
+	var upload []byte
+	if p.upload != "" {
+		if len(p.parts) > 0 || p.hasData && !p.get {
+			return nil, fmt.Errorf("-T/--upload-file %s goes with no other body (-d, -F): give one body", p.where(p.uploadPos))
 		}
+		data, err := p.read("-T/--upload-file", p.upload, p.uploadPos)
+		if err != nil {
+			return nil, err
+		}
+		upload = data
+		if u, err := url.Parse(raw); err == nil && (u.Path == "" || strings.HasSuffix(u.Path, "/")) && p.upload != "-" && p.upload != "." {
+			u.Path = strings.TrimSuffix(u.Path, "/") + "/" + path.Base(strings.ReplaceAll(p.upload, `\`, "/"))
+			raw = u.String()
+			p.note(note("curl.upload-name"))
+		}
+	}
+	if len(p.parts) > 0 && p.hasData {
+		return nil, fmt.Errorf("-F/--form %s goes with no -d/--data (curl refuses them together): give one body", p.where(p.partsPos))
 	}
 
 	req := &Request{Source: "curl", Headers: map[string]string{}}
@@ -1274,9 +1650,11 @@ func (p *curlParser) request() (*Request, error) {
 		req.Method = p.method
 	case p.head:
 		req.Method = http.MethodHead
+	case p.upload != "":
+		req.Method = http.MethodPut
 	case p.get:
 		req.Method = http.MethodGet
-	case p.hasData:
+	case p.hasData, len(p.parts) > 0:
 		req.Method = http.MethodPost
 	default:
 		req.Method = http.MethodGet
@@ -1297,6 +1675,27 @@ func (p *curlParser) request() (*Request, error) {
 		p.note(note("curl.get-query"))
 	} else if p.hasData {
 		req.Body, req.HasBody = bytes.Clone(p.body.Bytes()), true
+	}
+	switch {
+	case upload != nil:
+		req.Body, req.HasBody = upload, true
+	case len(p.parts) > 0:
+		req.Body, req.HasBody = curlMultipart(p.parts), true
+		p.note(note("curl.form"))
+	}
+	if len(p.queries) > 0 {
+		frag := ""
+		if k := strings.IndexByte(raw, '#'); k >= 0 {
+			raw, frag = raw[:k], raw[k:]
+		}
+		sep := "?"
+		if strings.Contains(raw, "?") {
+			sep = "&"
+		}
+		raw = raw + sep + strings.Join(p.queries, "&") + frag
+		if _, err := url.Parse(raw); err != nil {
+			return nil, errors.New("the --url-query data does not make a valid URL")
+		}
 	}
 	req.URL = raw
 
@@ -1329,6 +1728,13 @@ func (p *curlParser) request() (*Request, error) {
 	}
 	if req.HasBody {
 		switch {
+		case len(p.parts) > 0 && upload == nil:
+			if !derive("Content-Type", "multipart/form-data; boundary="+curlBoundary) {
+				if ct := req.Headers["Content-Type"]; strings.HasPrefix(strings.ToLower(ct), "multipart/") && !strings.Contains(ct, "boundary=") {
+					req.Headers["Content-Type"] = ct + "; boundary=" + curlBoundary
+				}
+			}
+		case upload != nil:
 		case p.json:
 			derive("Content-Type", "application/json")
 		case p.form:
@@ -1354,4 +1760,106 @@ func (p *curlParser) request() (*Request, error) {
 	}
 	req.Notes = p.notes
 	return req, nil
+}
+
+// curlGlob does what curl's URL globbing does to one URL without -g/--globoff: \[ \] \{ \}
+// lose their backslash (Chrome writes them so), a {a,b} set and an [a-b] range become their
+// first value (curl would send one request per value: notes say so), and an unmatched bracket
+// or brace is an error, as in curl. An IPv6 address in brackets is the host, not a pattern.
+func curlGlob(raw string) (string, []Note, error) {
+	if !strings.ContainsAny(raw, "[]{}") {
+		return raw, nil, nil
+	}
+	var b strings.Builder
+	var notes []Note
+	start := 0
+	if k := strings.Index(raw, "://"); k >= 0 {
+		start = k + 3
+	}
+	if at := strings.IndexAny(raw[start:], "/?#"); at != 0 {
+		host := raw[start:]
+		if at > 0 {
+			host = host[:at]
+		}
+		if i := strings.LastIndexByte(host, '@'); i >= 0 {
+			start += i + 1
+		}
+		if strings.HasPrefix(raw[start:], "[") {
+			if j := strings.IndexByte(raw[start:], ']'); j > 0 {
+				start += j + 1
+			}
+		}
+	}
+	b.WriteString(raw[:start])
+	unescaped, many := false, 1
+	for i := start; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c == '\\' && i+1 < len(raw) && strings.IndexByte("[]{}", raw[i+1]) >= 0:
+			b.WriteByte(raw[i+1])
+			i++
+			unescaped = true
+		case c == '{':
+			j := strings.IndexByte(raw[i:], '}')
+			if j < 0 {
+				return "", nil, fmt.Errorf("a { at character %d has no closing }", i+1)
+			}
+			set := strings.Split(raw[i+1:i+j], ",")
+			b.WriteString(set[0])
+			many *= len(set)
+			if len(set) == 1 {
+				notes = append(notes, note("curl.glob-one"))
+			}
+			i += j
+		case c == '[':
+			j := strings.IndexByte(raw[i:], ']')
+			if j < 0 {
+				return "", nil, fmt.Errorf("a [ at character %d has no closing ]", i+1)
+			}
+			first, n, ok := curlRange(raw[i+1 : i+j])
+			if !ok {
+				return "", nil, fmt.Errorf("the [...] at character %d is not a range such as [1-5] or [a-z]", i+1)
+			}
+			b.WriteString(first)
+			many *= n
+			i += j
+		case c == '}' || c == ']':
+			return "", nil, fmt.Errorf("a %c at character %d closes nothing", c, i+1)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if unescaped {
+		notes = append(notes, note("curl.glob-escape"))
+	}
+	if many > 1 {
+		notes = append(notes, note("curl.glob-many", many))
+	}
+	return b.String(), notes, nil
+}
+
+// curlRange reads a curl range: 1-5, 01-10, a-z, with an optional :step. It returns the
+// first value and how many there are.
+func curlRange(s string) (first string, n int, ok bool) {
+	body, step := s, 1
+	if k := strings.IndexByte(s, ':'); k >= 0 {
+		st, err := strconv.Atoi(s[k+1:])
+		if err != nil || st < 1 {
+			return "", 0, false
+		}
+		body, step = s[:k], st
+	}
+	a, z, found := strings.Cut(body, "-")
+	if !found || a == "" || z == "" {
+		return "", 0, false
+	}
+	if len(a) == 1 && len(z) == 1 && (a[0] >= 'a' && z[0] <= 'z' || a[0] >= 'A' && z[0] <= 'Z') && a[0] <= z[0] && !(a[0] >= '0' && a[0] <= '9') {
+		return a, (int(z[0]-a[0]))/step + 1, true
+	}
+	x, err1 := strconv.Atoi(a)
+	y, err2 := strconv.Atoi(z)
+	if err1 != nil || err2 != nil || x < 0 || y < x {
+		return "", 0, false
+	}
+	return a, (y-x)/step + 1, true
 }
