@@ -105,6 +105,16 @@ var noteMessages = map[string][2]string{
 	"curl.doubled-quotes": {"lido como linha de comando do Windows com aspas dobradas (\"\" dentro de \"...\" é uma aspa do JSON)", "read as a Windows command line with doubled quotes (\"\" inside \"...\" is a quote of the JSON)"},
 	"curl.lost-breaks":    {"as quebras de linha do comando se perderam ao colar (\\ seguido de espaço antes de uma opção): lido como continuação de linha", "the command's line breaks were lost when pasted (\\ and a space before an option): read as line continuations"},
 	"curl.caret-space":    {"há espaços depois do ^ na linha %d, coluna %d: o cmd terminaria o comando ali; lido como continuação de linha", "there are spaces after the ^ at line %d, column %d: cmd would end the command there; read as a line continuation"},
+	// PowerShell
+	"ps.many":      {"o texto tem %d comandos de requisição: só o primeiro foi lido", "the text has %d request commands: only the first was read"},
+	"ps.ignored":   {"%s ignorado: não muda a requisição", "%s ignored: it does not change the request"},
+	"ps.auth":      {"%s: o PowerShell monta a autenticação a partir dele; o cabeçalho que seria enviado não está no texto", "%s: PowerShell builds the authentication from it; the header it would send is not in the text"},
+	"ps.no-scheme": {"a -Uri não tem esquema: lida como http://", "the -Uri has no scheme: read as http://"},
+	"ps.cookies":   {"o cabeçalho Cookie foi montado a partir de $session.Cookies.Add(...)", "the Cookie header was built from $session.Cookies.Add(...)"},
+	"ps.expanded":  {"%s tem variáveis ou $(...) dentro das aspas: mantidos como escritos, sem executar", "%s has variables or $(...) inside its quotes: kept as written, not run"},
+	"ps.variable":  {"%s usa a variável $%s, que o texto não define: mantida como escrita", "%s uses the variable $%s, which the text does not set: kept as written"},
+	"ps.form":      {"-Body é uma tabela @{...}: enviada como formulário URL-encoded, como o PowerShell faz", "-Body is a @{...} table: sent as a URL-encoded form, as PowerShell does"},
+	"ps.detected":  {"o texto é um comando do PowerShell (Invoke-WebRequest/Invoke-RestMethod), não curl: lido como PowerShell", "the text is a PowerShell command (Invoke-WebRequest/Invoke-RestMethod), not curl: read as PowerShell"},
 	// raw HTTP
 	"http.h2-line":      {"a linha de requisição foi remontada a partir dos pseudo-cabeçalhos HTTP/2", "the request line was rebuilt from the HTTP/2 pseudo-headers"},
 	"http.no-body":      {"Content-Length indica %d bytes, mas o texto não tem corpo (falta a linha em branco depois dos cabeçalhos)", "Content-Length says %d bytes but the dump has no body (no blank line after the headers)"},

@@ -15,12 +15,13 @@ import (
 // pasteOptions are the flags that read the request from what a partner pasted.
 type pasteOptions struct {
 	curl, har, http string
+	powershell      string
 	entry           int // 1-based HAR entry; 0: the failing one
 }
 
 func (p *pasteOptions) given() int {
 	n := 0
-	for _, s := range []string{p.curl, p.har, p.http} {
+	for _, s := range []string{p.curl, p.har, p.http, p.powershell} {
 		if s != "" {
 			n++
 		}
@@ -32,7 +33,7 @@ func (p *pasteOptions) given() int {
 func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, error) {
 	switch {
 	case p.given() > 1:
-		return nil, inputError("give one of --from-curl, --from-har and --from-http")
+		return nil, inputError("give one of --from-curl, --from-powershell, --from-har and --from-http")
 	case p.entry != 0 && p.har == "":
 		return nil, inputError("--entry is for --from-har")
 	case p.curl != "":
@@ -40,7 +41,26 @@ func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, erro
 		if err != nil {
 			return nil, err
 		}
+		if intake.LooksLikePowerShell(text) {
+			// Windows partners paste Chrome's "Copy as PowerShell" where curl was asked for.
+			r, err := intake.ParsePowerShell(text, a.readDataFile)
+			if err != nil {
+				return nil, pasteError(name, err)
+			}
+			r.Notes = append([]intake.Note{intake.NoteDetectedPowerShell()}, r.Notes...)
+			return r, nil
+		}
 		r, err := intake.ParseCurl(text, a.readDataFile)
+		if err != nil {
+			return nil, pasteError(name, err)
+		}
+		return r, nil
+	case p.powershell != "":
+		text, name, err := a.readArgOrFile(p.powershell, "--from-powershell")
+		if err != nil {
+			return nil, err
+		}
+		r, err := intake.ParsePowerShell(text, a.readDataFile)
 		if err != nil {
 			return nil, pasteError(name, err)
 		}

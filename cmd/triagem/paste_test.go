@@ -77,6 +77,18 @@ func TestPastedRequestsEqualTheirCaseFile(t *testing.T) {
 			}
 		})
 	}
+	for _, fixture := range []string{"pre-analise-chrome.ps1", "pre-analise-restmethod.ps1"} {
+		for _, flag := range []string{"--from-powershell", "--from-curl"} {
+			t.Run(fixture+" "+flag, func(t *testing.T) {
+				path := filepath.Join("../../testdata/powershell", fixture)
+				pasted := verdictWithoutCase(t, "diagnose", rest, flag, "@"+path, "--at", "2026-11-18 14:00")
+				byHand := verdictWithoutCase(t, "diagnose", byHandPath)
+				if !reflect.DeepEqual(pasted, byHand) {
+					t.Errorf("the pasted PowerShell and its case file differ:\npasted:  %v\nby hand: %v", pasted, byHand)
+				}
+			})
+		}
+	}
 	t.Run("raw HTTP", func(t *testing.T) {
 		data, _ := os.ReadFile("../../testdata/http/pre-analise.http")
 		r, err := intake.ParseHTTP("pre-analise.http", data)
