@@ -285,7 +285,7 @@ func (h *HAR) Request(i int) (*Request, error) {
 		default:
 			enc := strings.ToLower(strings.TrimSpace(string(c.Encoding)))
 			if enc != "" && enc != "base64" {
-				r.Notes = append(r.Notes, note("har.encoding", harClip(string(c.Encoding), 20)))
+				r.Notes = append(r.Notes, note("har.encoding", curlSafeName(string(c.Encoding))))
 			}
 			body, n, err := harResponseText(c.Text.raw, enc == "base64")
 			if err != nil {
@@ -856,7 +856,8 @@ func harEntryJSONProblem(data []byte, entryOff int, err error) *Note {
 			n := note("har.reason.entry", line)
 			return &n
 		}
-		n := note("har.reason.json", field, harJSONKind(ue.Type), harClip(ue.Value, 20), line)
+		got, _, _ := strings.Cut(ue.Value, " ") // "number 123" says the number: the kind is enough
+		n := note("har.reason.json", field, harJSONKind(ue.Type), got, line)
 		return &n
 	}
 	line, _ := harLineCol(data, entryOff)

@@ -127,3 +127,45 @@ var (
 		":AuthoritY:/\n:method:0\n:pAth:/\n:sCheme:http", // pseudo-headers whose authority is a slash
 	}
 )
+
+// FuzzParsePowerShell: ParsePowerShell never panics; what it reads has a method and an
+// absolute http(s) URL; its errors and notes never quote the token of the seeds.
+func FuzzParsePowerShell(f *testing.F) {
+	f.Add(string(readFixture(f, "powershell/pre-analise-chrome.ps1")))
+	f.Add(string(readFixture(f, "powershell/pre-analise-restmethod.ps1")))
+	for _, s := range []string{
+		"iwr 'https://x/' `\n -Method Put -Body '{\"a\":''b''}'",
+		"Invoke-RestMethod https://x/ -Head:@{A=\"`u{e9}`$x$y\"} -Body @{a=1;b='c'}",
+		"$b = @\"\n{\"a\": \"$t\"}\n\"@\n$t='v'\nirm -Uri \"http://x/$t\" -Method Post -Body $b -InFile f",
+		"<# c #> curl -Uri x -Headers @{'k'='v'} | ConvertTo-Json",
+		"$s.Cookies.Add((New-Object System.Net.Cookie(\"a\", \"b\"))); iwr -WebSession $s -Uri http://h",
+		"Invoke-WebRequest -Uri \"http://h\" -Body ([System.Text.Encoding]::UTF8.GetBytes(\"`\"\"))",
+		"irm -Uri",
+		"",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		r, err := ParsePowerShell(in, curlFuzzFiles)
+		if err != nil {
+			if err.Error() == "" || strings.Contains(err.Error(), testToken[40:80]) {
+				t.Fatalf("error %q", err)
+			}
+			return
+		}
+		if r.Method == "" || r.Source != "powershell" {
+			t.Fatalf("method %q source %q", r.Method, r.Source)
+		}
+		u, err := url.Parse(r.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			t.Fatalf("URL %q (%v)", r.URL, err)
+		}
+		for _, lang := range []string{"en", "pt-BR"} {
+			for _, n := range r.NoteTexts(lang) {
+				if n == "" || strings.Contains(n, testToken[40:80]) {
+					t.Fatalf("note %q", n)
+				}
+			}
+		}
+	})
+}
