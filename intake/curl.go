@@ -942,6 +942,69 @@ var curlOpts = []*curlOpt{
 	{long: "rate", value: true},
 	{long: "clobber"},
 	{long: "skip-existing"},
+	{long: "keepalive"},
+	{long: "sessionid"},
+	{long: "buffer"},
+	{long: "progress-meter"},
+	{long: "alpn"},
+	{long: "npn"},
+	{long: "http3-only"},
+	{long: "tls13-ciphers", value: true},
+	{long: "proxy-tls13-ciphers", value: true},
+	{long: "proxy-ciphers", value: true},
+	{long: "proxy-header", value: true},
+	{long: "proxy-digest"},
+	{long: "proxy-negotiate"},
+	{long: "proxy-key", value: true},
+	{long: "proxy-key-type", value: true},
+	{long: "proxy-cert", value: true},
+	{long: "proxy-cert-type", value: true},
+	{long: "proxy-pass", value: true},
+	{long: "proxy-service-name", value: true},
+	{long: "proxy-tlsv1"},
+	{long: "proxy-ssl-allow-beast"},
+	{long: "proxy-tlspassword", value: true},
+	{long: "proxy-tlsuser", value: true},
+	{long: "proxy-tlsauthtype", value: true},
+	{long: "proxy-pinnedpubkey", value: true},
+	{long: "proxy-capath", value: true},
+	{long: "proxy-crlfile", value: true},
+	{long: "proxy1.0", value: true},
+	{long: "tlspassword", value: true},
+	{long: "tlsuser", value: true},
+	{long: "tlsauthtype", value: true},
+	{long: "crlfile", value: true},
+	{long: "engine", value: true},
+	{long: "egd-file", value: true},
+	{long: "random-file", value: true},
+	{long: "false-start"},
+	{long: "ssl-auto-client-cert"},
+	{long: "suppress-connect-headers"},
+	{long: "haproxy-protocol"},
+	{long: "max-filesize", value: true},
+	{long: "doh-insecure"},
+	{long: "doh-cert-status"},
+	{long: "disallow-username-in-url"},
+	{long: "sslv2", short: '2'},
+	{long: "ip-tos", value: true},
+	{long: "vlan-priority", value: true},
+	{long: "mptcp"},
+	{long: "ech", value: true},
+	{long: "curves", value: true},
+	{long: "sigalgs", value: true},
+	{long: "compressed-ssh"},
+	{long: "dns-interface", value: true},
+	{long: "dns-ipv4-addr", value: true},
+	{long: "dns-ipv6-addr", value: true},
+	{long: "socks4", value: true},
+	{long: "socks4a", value: true},
+	{long: "socks5-basic"},
+	{long: "socks5-gssapi"},
+	{long: "etag-compare", value: true},
+	{long: "range", short: 'r', value: true, do: func(p *curlParser, _ *curlOpt, v string, pos int, _ bool) error {
+		p.header("Range: bytes="+strings.TrimSpace(v), pos)
+		return nil
+	}},
 	// What changes the request in ways the case cannot hold: read with a note.
 	{long: "digest", do: curlNoteOnly("curl.auth-scheme")},
 	{long: "ntlm", do: curlNoteOnly("curl.auth-scheme")},
@@ -1144,6 +1207,11 @@ func (p *curlParser) parse() (*Request, error) {
 		if !onlyURLs && a == "--" {
 			onlyURLs = true
 			continue
+		}
+		if !onlyURLs && (a == "--next" || a == "-:") {
+			// curl starts another request here: the first one is the case's.
+			p.note(note("curl.next"))
+			break
 		}
 		if !onlyURLs {
 			for _, d := range curlDashes {

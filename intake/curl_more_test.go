@@ -47,6 +47,9 @@ func TestParseCurlAsCurlDoes(t *testing.T) {
 		{"two commands: the first, noted", "curl " + u + "\ncurl " + curlTestLoginURL, "GET", u, nil, "", "the text has 2 commands"},
 		{"no scheme: http", "curl api-externo-stag.crefazon.com.br/api/v2/x", "GET", "http://api-externo-stag.crefazon.com.br/api/v2/x", nil, "", "read as http://"},
 		{"an empty header Name;", "curl -H 'X-Vazio;' " + u, "GET", u, map[string]string{"X-Vazio": ""}, "", "sends the header empty"},
+		{"--keepalive is a switch, not --keepalive-time", "curl --keepalive " + u, "GET", u, nil, "", "--keepalive ignored"},
+		{"--next: the first request", "curl -d a=1 " + u + " --next " + curlTestLoginURL, "POST", u, nil, "a=1", "only the first was read"},
+		{"-r sends a Range header", "curl -r 0-99 " + u, "GET", u, map[string]string{"Range": "bytes=0-99"}, "", ""},
 		{"--digest is noted", "curl --digest -u a:b " + u, "GET", u, nil, "", "negotiates the authentication"},
 	}
 	for _, tc := range tests {

@@ -413,7 +413,7 @@ func TestParseCurlErrors(t *testing.T) {
 		{"unterminated double quote on line 3", "curl \\\n  -H 'Accept: */*' \\\n  -d \"{\\\"senha\\\": \\\"" + curlTestPassword + "\\\"} " + u, "unterminated quote at line 3, column 6", false},
 		{"unterminated $'", "curl -d $'" + curlTestPassword + " " + u, "unterminated quote at line 1, column 9", false},
 		{"unterminated cmd quote", `curl.exe -d "{\"senha\":\"` + curlTestPassword + `\"} ` + u, "unterminated quote at line 1, column 13", false},
-		{"unsupported option", "curl -s -X POST " + u + " -H 'Accept: */*' --proxy-negotiate", "unsupported curl option --proxy-negotiate (position 7)", false},
+		{"unsupported option", "curl -s -X POST " + u + " -H 'Accept: */*' --config", "unsupported curl option --config (position 7)", false},
 		{"unsupported option with a secret value", "curl --request-target=" + curlTestUser + ":" + curlTestPassword + " " + u, "unsupported curl option --request-target (position 1)", false},
 		{"an API key written as an option", "curl --" + curlTestAPIKey + " " + u, "unsupported curl option (not shown) (position 1)", false},
 		{"unsupported short option in a cluster", "curl -sK " + u, "unsupported curl option -K (position 1)", false},

@@ -102,6 +102,7 @@ var noteMessages = map[string][2]string{
 	"curl.glob-one":       {"a URL tem {…} com um só valor: o curl o envia sem as chaves, e assim foi lida", "the URL has a {…} with one value: curl sends it without the braces, and so it was read"},
 	"curl.glob-escape":    {"as barras de \\[ \\] \\{ \\} na URL foram retiradas, como o curl faz", "the backslashes of \\[ \\] \\{ \\} in the URL were removed, as curl does"},
 	"curl.glob-many":      {"a URL é um padrão que o curl expande em %d requisições: foi lida a primeira", "the URL is a pattern that curl expands into %d requests: the first was read"},
+	"curl.next":           {"-:/--next começa outra requisição no mesmo comando: só a primeira foi lida", "-:/--next starts another request in the same command: only the first was read"},
 	"curl.doubled-quotes": {"lido como linha de comando do Windows com aspas dobradas (\"\" dentro de \"...\" é uma aspa do JSON)", "read as a Windows command line with doubled quotes (\"\" inside \"...\" is a quote of the JSON)"},
 	"curl.lost-breaks":    {"as quebras de linha do comando se perderam ao colar (\\ seguido de espaço antes de uma opção): lido como continuação de linha", "the command's line breaks were lost when pasted (\\ and a space before an option): read as line continuations"},
 	"curl.caret-space":    {"há espaços depois do ^ na linha %d, coluna %d: o cmd terminaria o comando ali; lido como continuação de linha", "there are spaces after the ^ at line %d, column %d: cmd would end the command there; read as a line continuation"},
