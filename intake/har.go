@@ -426,7 +426,7 @@ func harResponseText(raw []byte, isBase64 bool) (body []byte, noteID string, err
 			return nil, "", err
 		}
 	}
-	if t := bytes.TrimLeft(head, " \t\r\n\ufeff"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+	if harLooksJSON(head) {
 		// A long JSON answer: its errors may be anywhere in it.
 		var whole string
 		if err := json.Unmarshal(raw, &whole); err != nil {
@@ -441,6 +441,20 @@ func harResponseText(raw []byte, isBase64 bool) (body []byte, noteID string, err
 		return harCompact(b)
 	}
 	return harPrefix(head), "har.resp-capped", nil
+}
+
+// harLooksJSON tells whether a prefix of a response may start a JSON document: it opens an
+// object or an array and is text (valid UTF-8 without NUL bytes), as a binary download is not.
+func harLooksJSON(head []byte) bool {
+	t := bytes.TrimLeft(head, " \t\r\n")
+	t = bytes.TrimPrefix(t, []byte("\ufeff"))
+	if len(t) == 0 || t[0] != '{' && t[0] != '[' || bytes.IndexByte(t, 0) >= 0 {
+		return false
+	}
+	for k := 0; k < utf8.UTFMax && len(t) > 0 && !utf8.Valid(t); k++ {
+		t = t[:len(t)-1] // the prefix may end inside a character
+	}
+	return utf8.Valid(t)
 }
 
 // harCompact keeps a response text whole when short; a long JSON object keeps its short

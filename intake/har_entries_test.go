@@ -241,6 +241,7 @@ func TestHARLargeBinaryResponse(t *testing.T) {
 	}
 	bin := make([]byte, 36<<20)
 	rand.Read(bin)
+	bin[0] = '{' // a binary that happens to start like JSON is still a binary
 	failing := harEntryJSON("POST", `"`+stagAPI+`/api/v2/propostas/pre-analise"`, `"2026-11-21T23:30:12Z"`, "",
 		`{"status":500,"content":{"size":`+fmt.Sprint(len(bin))+`,"mimeType":"application/pdf","encoding":"base64","text":"`+base64.StdEncoding.EncodeToString(bin)+`"}}`)
 	doc := harDoc(failing)
@@ -265,7 +266,7 @@ func TestHARLargeBinaryResponse(t *testing.T) {
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 20<<20 {
 		t.Errorf("reading allocated %d MB, want under 20 MB beyond the file", alloc>>20)
 	}
-	t.Logf("read in %v", took)
+	t.Logf("read in %v, allocated %d MB", took, (after.TotalAlloc-before.TotalAlloc)>>20)
 }
 
 // A long JSON answer keeps its errors, wherever they are.
