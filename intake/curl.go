@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -1005,6 +1006,20 @@ var curlOpts = []*curlOpt{
 		p.header("Range: bytes="+strings.TrimSpace(v), pos)
 		return nil
 	}},
+	{long: "continue-at", short: 'C', value: true, do: func(p *curlParser, _ *curlOpt, v string, pos int, _ bool) error {
+		v = strings.TrimSpace(v)
+		if v == "-" {
+			p.note(note("curl.continue-auto"))
+			return nil
+		}
+		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
+			return fmt.Errorf("curl option -C/--continue-at %s needs a byte offset or -", p.where(pos))
+		} else if n > 0 {
+			p.header(fmt.Sprintf("Range: bytes=%d-", n), pos)
+		}
+		return nil
+	}},
+	{long: "time-cond", short: 'z', value: true, do: (*curlParser).optTimeCond},
 	// What changes the request in ways the case cannot hold: read with a note.
 	{long: "digest", do: curlNoteOnly("curl.auth-scheme")},
 	{long: "ntlm", do: curlNoteOnly("curl.auth-scheme")},
@@ -1611,6 +1626,27 @@ func (p *curlParser) optUpload(_ *curlOpt, v string, pos int, _ bool) error {
 		return fmt.Errorf("curl option -T/--upload-file %s has no file name", p.where(pos))
 	}
 	p.upload, p.uploadPos = v, pos
+	return nil
+}
+
+// optTimeCond reads -z/--time-cond: a date gives If-Modified-Since (If-Unmodified-Since
+// after a -) as curl sends it; anything else names a file whose time curl would use.
+func (p *curlParser) optTimeCond(_ *curlOpt, v string, pos int, _ bool) error {
+	name := "If-Modified-Since"
+	v = strings.TrimSpace(v)
+	switch {
+	case strings.HasPrefix(v, "-"):
+		name, v = "If-Unmodified-Since", v[1:]
+	case strings.HasPrefix(v, "+"):
+		v = v[1:]
+	}
+	for _, layout := range []string{http.TimeFormat, time.RFC850, time.ANSIC, time.RFC1123Z, time.RFC3339, "2006-01-02 15:04:05", "2006-01-02", "Jan 2 2006", "2 Jan 2006", "20060102 15:04:05", "20060102"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			p.header(name+": "+t.UTC().Format(http.TimeFormat), pos)
+			return nil
+		}
+	}
+	p.note(note("curl.time-cond"))
 	return nil
 }
 

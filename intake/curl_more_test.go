@@ -50,6 +50,9 @@ func TestParseCurlAsCurlDoes(t *testing.T) {
 		{"--keepalive is a switch, not --keepalive-time", "curl --keepalive " + u, "GET", u, nil, "", "--keepalive ignored"},
 		{"--next: the first request", "curl -d a=1 " + u + " --next " + curlTestLoginURL, "POST", u, nil, "a=1", "only the first was read"},
 		{"-r sends a Range header", "curl -r 0-99 " + u, "GET", u, map[string]string{"Range": "bytes=0-99"}, "", ""},
+		{"-C N sends a Range header", "curl -C 100 " + u, "GET", u, map[string]string{"Range": "bytes=100-"}, "", ""},
+		{"-z with a date", "curl -z '2026-11-18' " + u, "GET", u, map[string]string{"If-Modified-Since": "Wed, 18 Nov 2026 00:00:00 GMT"}, "", ""},
+		{"-z with a file", "curl -z local.html " + u, "GET", u, map[string]string{}, "", "gives no date"},
 		{"--digest is noted", "curl --digest -u a:b " + u, "GET", u, nil, "", "negotiates the authentication"},
 	}
 	for _, tc := range tests {
