@@ -5,10 +5,12 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"triagem/diagnose"
 	"triagem/intake"
+	"triagem/internal/brdoc"
 	"triagem/rules"
 )
 
@@ -166,6 +168,10 @@ func harListTarget(raw string) string {
 		return "?"
 	}
 	p := u.EscapedPath()
+	// A document in the path (/clientes/52998224725) is personal data: masked.
+	for _, m := range slices.Backward(brdoc.FindAll(p)) {
+		p = p[:m.Start] + strings.Repeat("*", m.End-m.Start) + p[m.End:]
+	}
 	if len(p) > 60 {
 		p = p[:57] + "..."
 	}

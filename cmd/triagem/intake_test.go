@@ -20,6 +20,9 @@ func TestHARListHidesQueriesAndCaps(t *testing.T) {
 			status = 401
 		}
 		entries = append(entries, fmt.Sprintf(`{"startedDateTime":"2026-11-21T23:30:%02dZ","request":{"method":"GET","url":"https://alfa:%s@api-externo-stag.crefazon.com.br/api/v2/propostas/%d?apiKey=%s"},"response":{"status":%d,"content":{}}}`, i, secret, i, secret, status))
+		if i == 27 {
+			entries[i] = `{"request":{"method":"GET","url":"https://api-externo-stag.crefazon.com.br/api/v2/clientes/52998224725/propostas"},"response":{"status":404,"content":{}}}`
+		}
 	}
 	doc := `{"log":{"entries":[` + strings.Join(entries, ",") + `]}}`
 	h, err := intake.ParseHAR("x.har", []byte(doc), func(string) bool { return true })
@@ -31,10 +34,10 @@ func TestHARListHidesQueriesAndCaps(t *testing.T) {
 	if len(lines) != 21 || strings.TrimSpace(lines[20]) != "e mais 10" {
 		t.Fatalf("%d lines:\n%s", len(lines), out)
 	}
-	if !strings.Contains(lines[0], "--entry 26") || !strings.Contains(lines[1], "--entry 28") || !strings.Contains(lines[0], "401") {
+	if !strings.Contains(lines[0], "--entry 26") || !strings.Contains(lines[1], "--entry 28") || !strings.Contains(lines[0], "401") || !strings.Contains(lines[1], "/api/v2/clientes/***********/propostas") {
 		t.Errorf("failing entries are not first:\n%s", out)
 	}
-	if strings.Contains(out, secret) || strings.Contains(out, "alfa") || strings.Contains(out, "?") {
+	if strings.Contains(out, secret) || strings.Contains(out, "alfa") || strings.Contains(out, "?") || strings.Contains(out, "52998224725") {
 		t.Errorf("the list shows a query or credentials:\n%s", out)
 	}
 	if !strings.Contains(lines[0], "api-externo-stag.crefazon.com.br/api/v2/propostas/25") {
