@@ -25,12 +25,6 @@ import (
 // that tries several readers uses it to move on to the next one.
 var ErrNotCurl = errors.New("not a curl command")
 
-// curlNotCurlError is an error that says the text is not a curl command.
-type curlNotCurlError struct{ msg string }
-
-func (e *curlNotCurlError) Error() string { return e.msg }
-func (e *curlNotCurlError) Unwrap() error { return ErrNotCurl }
-
 // ParseCurl reads a curl command line as a shell would split it, and returns the request it sends.
 // readFile reads @file arguments (-d @body.json, --data-binary @file, --json @file); "-" reads stdin.
 //
@@ -46,7 +40,7 @@ func ParseCurl(cmdline string, readFile func(name string) ([]byte, error)) (*Req
 		return nil, err
 	}
 	if strings.TrimSpace(text) == "" {
-		return nil, &curlNotCurlError{"the input is empty: no curl command to read"}
+		return nil, notCurlf("the input is empty: no curl command to read")
 	}
 	text = curlStripPrompt(text)
 	var cmd *curlCommand
@@ -112,11 +106,11 @@ func curlCleanText(s string) (string, []Note, error) {
 			}
 		}
 		if high*4 > len(s) {
-			return "", nil, &curlNotCurlError{"the input is binary data, not a curl command line"}
+			return "", nil, notCurlf("the input is binary data, not a curl command line")
 		}
 		dec, err := charmap.Windows1252.NewDecoder().String(s)
 		if err != nil {
-			return "", nil, &curlNotCurlError{"the input is binary data, not a curl command line"}
+			return "", nil, notCurlf("the input is binary data, not a curl command line")
 		}
 		s = dec
 		notes = append(notes, note("curl.cp1252"))
@@ -128,7 +122,7 @@ func curlCleanText(s string) (string, []Note, error) {
 			line, col = line+1, 0
 		case r == '\t' || r == '\r' || r == '\f' || r == '\v':
 		case r < 0x20 || r == 0x7f:
-			return "", nil, &curlNotCurlError{fmt.Sprintf("the input is binary data, not a curl command line (control byte at line %d, column %d)", line, col)}
+			return "", nil, notCurlf("the input is binary data, not a curl command line (control byte at line %d, column %d)", line, col)
 		}
 		col += utf8.RuneLen(r)
 	}
@@ -256,9 +250,9 @@ var curlWrappers = map[string]bool{"sudo": true, "command": true, "exec": true, 
 // name looks like one: a pasted token or key must not come back in a message.
 func curlNotCurl(name string) error {
 	if curlShowable(name, 24) && curlDigits(name) <= 2 {
-		return &curlNotCurlError{fmt.Sprintf("the command is %q, not curl", name)}
+		return notCurlf("the command is %q, not curl", name)
 	}
-	return &curlNotCurlError{"the command is not curl (its first word is not shown: it may be a secret)"}
+	return notCurlf("the command is not curl (its first word is not shown: it may be a secret)")
 }
 
 func curlDigits(s string) int {
@@ -298,7 +292,7 @@ func curlSplitShell(src string) (cmd *curlCommand, err error) {
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
-				err = errors.New("cannot read the command line as shell words")
+				err = errf("cannot read the command line as shell words")
 			}
 		}()
 		file, err = syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
@@ -339,7 +333,7 @@ func curlSplitShell(src string) (cmd *curlCommand, err error) {
 	}
 	walk(file.Stmts)
 	if len(stmts) == 0 {
-		return nil, &curlNotCurlError{"the input has no command: no curl command to read"}
+		return nil, notCurlf("the input has no command: no curl command to read")
 	}
 
 	sh := &curlShell{src: src}
@@ -384,7 +378,7 @@ func curlSplitShell(src string) (cmd *curlCommand, err error) {
 	if call, ok := stmts[0].Cmd.(*syntax.CallExpr); ok {
 		return nil, curlNotCurl(sh.word(call.Args[0], 0))
 	}
-	return nil, &curlNotCurlError{"the command is not curl"}
+	return nil, notCurlf("the command is not curl")
 }
 
 // curlShellError turns the shell parser's error into one that names the problem and its place,
@@ -394,21 +388,21 @@ func curlShellError(err error) error {
 	if !errors.As(err, &pe) {
 		var le syntax.LangError
 		if errors.As(err, &le) {
-			return fmt.Errorf("the command line uses shell syntax that is not bash (%s) at line %d, column %d", le.Feature, le.Pos.Line(), le.Pos.Col())
+			return errf("the command line uses shell syntax that is not bash (%s) at line %d, column %d", le.Feature, le.Pos.Line(), le.Pos.Col())
 		}
 		return err
 	}
 	line, col := pe.Pos.Line(), pe.Pos.Col()
 	switch {
 	case strings.Contains(pe.Text, "without closing quote"):
-		return fmt.Errorf("unterminated quote at line %d, column %d", line, col)
+		return errf("unterminated quote at line %d, column %d", line, col)
 	case strings.Contains(pe.Text, "invalid UTF-8"):
-		return &curlNotCurlError{fmt.Sprintf("the input is binary data, not a curl command line (invalid UTF-8 at line %d, column %d)", line, col)}
+		return notCurlf("the input is binary data, not a curl command line (invalid UTF-8 at line %d, column %d)", line, col)
 	case strings.HasPrefix(pe.Text, "reached EOF without matching"):
 		open := curlTicks.FindString(strings.TrimPrefix(pe.Text, "reached EOF without matching"))
-		return fmt.Errorf("unterminated %s at line %d, column %d", curlRedactTicks(open), line, col)
+		return errf("unterminated %s at line %d, column %d", curlRedactTicks(open), line, col)
 	}
-	return fmt.Errorf("the command line is not valid shell syntax at line %d, column %d: %s", line, col, curlRedactTicks(pe.Text))
+	return errf("the command line is not valid shell syntax at line %d, column %d: %s", line, col, curlRedactTicks(pe.Text))
 }
 
 var curlTicks = regexp.MustCompile("`[^`]*`")
@@ -682,7 +676,7 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 		}
 	}
 	if len(cmds) == 0 {
-		return nil, &curlNotCurlError{"the input has no command: no curl command to read"}
+		return nil, notCurlf("the input has no command: no curl command to read")
 	}
 
 	var firstName string
@@ -744,7 +738,7 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 			}
 			if inQ {
 				l, c := at(qOff)
-				return nil, fmt.Errorf("unterminated quote at line %d, column %d", l, c)
+				return nil, errf("unterminated quote at line %d, column %d", l, c)
 			}
 			words = append(words, curlWord{text: string(w), line: line, col: col})
 		}
@@ -1013,7 +1007,7 @@ var curlOpts = []*curlOpt{
 			return nil
 		}
 		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
-			return fmt.Errorf("curl option -C/--continue-at %s needs a byte offset or -", p.where(pos))
+			return errf("curl option -C/--continue-at %s needs a byte offset or -", p.where(pos))
 		} else if n > 0 {
 			p.header(fmt.Sprintf("Range: bytes=%d-", n), pos)
 		}
@@ -1176,12 +1170,12 @@ func curlSafeName(s string) string {
 }
 
 // where places an argument: "(position 3)", and its line and column in the text.
-func (p *curlParser) where(pos int) string {
+func (p *curlParser) where(pos int) Note {
 	if pos <= 0 || pos >= len(p.cmd.words) {
-		return fmt.Sprintf("(position %d)", pos)
+		return note("curl.where-pos", pos)
 	}
 	w := p.cmd.words[pos]
-	return fmt.Sprintf("(position %d) at line %d, column %d", pos, w.line, w.col)
+	return note("curl.where", pos, w.line, w.col)
 }
 
 // curlOptName shows an option as written, when it is safe to show.
@@ -1212,7 +1206,7 @@ func (p *curlParser) parse() (*Request, error) {
 	words := p.cmd.words
 	for i := 1; i < len(words); i++ {
 		if q := curlTypographicQuote(words[i].text); q != "" {
-			return nil, fmt.Errorf("the argument %s has a typographic quote (%s), not a straight one: a chat or word processor replaced it; write \" or ' instead", p.where(i), q)
+			return nil, errf("the argument %s has a typographic quote (%s), not a straight one: a chat or word processor replaced it; write \" or ' instead", p.where(i), q)
 		}
 	}
 	onlyURLs := false
@@ -1231,7 +1225,7 @@ func (p *curlParser) parse() (*Request, error) {
 		if !onlyURLs {
 			for _, d := range curlDashes {
 				if strings.HasPrefix(a, d) {
-					return nil, fmt.Errorf("the argument %s starts with a typographic dash (%s), not a hyphen: a chat or word processor replaced it; write - or --", p.where(pos), d)
+					return nil, errf("the argument %s starts with a typographic dash (%s), not a hyphen: a chat or word processor replaced it; write - or --", p.where(pos), d)
 				}
 			}
 		}
@@ -1253,22 +1247,22 @@ func (p *curlParser) parse() (*Request, error) {
 				}
 			}
 			if o == nil && ambiguous {
-				return nil, fmt.Errorf("the curl option %s is ambiguous: it is the start of several options %s", curlOptName("--"+name), p.where(pos))
+				return nil, errf("the curl option %s is ambiguous: it is the start of several options %s", curlOptName("--"+name), p.where(pos))
 			}
 			if o == nil {
-				return nil, fmt.Errorf("unsupported curl option %s %s", curlOptName("--"+name), p.where(pos))
+				return nil, errf("unsupported curl option %s %s", curlOptName("--"+name), p.where(pos))
 			}
 			if o.long != name && o.long != strings.TrimPrefix(name, "no-") {
 				p.note(note("curl.abbrev", curlOptName("--"+name), "--"+o.long))
 			}
 			if o.value && !hasVal {
 				if i+1 >= len(words) {
-					return nil, fmt.Errorf("curl option --%s needs a value %s", o.long, p.where(pos))
+					return nil, errf("curl option --%s needs a value %s", o.long, p.where(pos))
 				}
 				i++
 				val = words[i].text
 			} else if !o.value && hasVal {
-				return nil, fmt.Errorf("curl option --%s takes no value %s", o.long, p.where(pos))
+				return nil, errf("curl option --%s takes no value %s", o.long, p.where(pos))
 			}
 			if err := p.apply(o, val, pos, neg); err != nil {
 				return nil, err
@@ -1279,7 +1273,7 @@ func (p *curlParser) parse() (*Request, error) {
 			o := curlShort[a[j]]
 			if o == nil {
 				r, _ := utf8.DecodeRuneInString(a[j:])
-				return nil, fmt.Errorf("unsupported curl option %s %s", curlOptName("-"+string(r)), p.where(pos))
+				return nil, errf("unsupported curl option %s %s", curlOptName("-"+string(r)), p.where(pos))
 			}
 			if !o.value {
 				if err := p.apply(o, "", pos, false); err != nil {
@@ -1290,7 +1284,7 @@ func (p *curlParser) parse() (*Request, error) {
 			val := a[j+1:]
 			if val == "" {
 				if i+1 >= len(words) {
-					return nil, fmt.Errorf("curl option -%c needs a value %s", o.short, p.where(pos))
+					return nil, errf("curl option -%c needs a value %s", o.short, p.where(pos))
 				}
 				i++
 				val = words[i].text
@@ -1337,7 +1331,7 @@ func (p *curlParser) optMethod(_ *curlOpt, v string, pos int, _ bool) error {
 		return nil
 	}
 	if !curlToken(v) {
-		return fmt.Errorf("the method given to -X/--request %s is not an HTTP method", p.where(pos))
+		return errf("the method given to -X/--request %s is not an HTTP method", p.where(pos))
 	}
 	p.method, p.methodPos = v, pos
 	return nil
@@ -1396,11 +1390,11 @@ func (p *curlParser) read(opt, name string, pos int) ([]byte, error) {
 		}
 	}
 	if p.readFile == nil {
-		return nil, fmt.Errorf("%s %s reads a file (@%s), and no file reader was given", opt, p.where(pos), curlFileName(name))
+		return nil, errf("%s %s reads a file (@%s), and no file reader was given", opt, p.where(pos), curlFileName(name))
 	}
 	data, err := p.readFile(name)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: cannot read @%s: %w", opt, p.where(pos), curlFileName(name), err)
+		return nil, errf("%s %s: cannot read @%s: %v", opt, p.where(pos), curlFileName(name), err)
 	}
 	return data, nil
 }
@@ -1506,7 +1500,7 @@ type curlPart struct {
 func (p *curlParser) optForm(o *curlOpt, v string, pos int, _ bool) error {
 	name, content, ok := strings.Cut(v, "=")
 	if !ok {
-		return fmt.Errorf("the -F/--form value %s has no name=content", p.where(pos))
+		return errf("the -F/--form value %s has no name=content", p.where(pos))
 	}
 	part := curlPart{name: name}
 	if p.partsPos == 0 {
@@ -1623,7 +1617,7 @@ func (p *curlParser) optURLQuery(_ *curlOpt, v string, pos int, _ bool) error {
 // optUpload reads -T/--upload-file: the file is the body of a PUT.
 func (p *curlParser) optUpload(_ *curlOpt, v string, pos int, _ bool) error {
 	if strings.TrimSpace(v) == "" {
-		return fmt.Errorf("curl option -T/--upload-file %s has no file name", p.where(pos))
+		return errf("curl option -T/--upload-file %s has no file name", p.where(pos))
 	}
 	p.upload, p.uploadPos = v, pos
 	return nil
@@ -1662,7 +1656,7 @@ func (p *curlParser) optUser(_ *curlOpt, v string, _ int, _ bool) error {
 
 func (p *curlParser) optBearer(_ *curlOpt, v string, pos int, _ bool) error {
 	if strings.TrimSpace(v) == "" {
-		return fmt.Errorf("curl option --oauth2-bearer has an empty value %s", p.where(pos))
+		return errf("curl option --oauth2-bearer has an empty value %s", p.where(pos))
 	}
 	p.bearer, p.bearerSet = strings.TrimSpace(v), true
 	return nil
@@ -1679,11 +1673,11 @@ func (p *curlParser) optCookie(_ *curlOpt, v string, _ int, _ bool) error {
 
 func (p *curlParser) setURL(v string, pos int) error {
 	if p.urlPos != 0 {
-		return fmt.Errorf("more than one URL: %s and %s; give one request at a time", p.where(p.urlPos), p.where(pos))
+		return errf("more than one URL: %s and %s; give one request at a time", p.where(p.urlPos), p.where(pos))
 	}
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return fmt.Errorf("the URL %s is empty", p.where(pos))
+		return errf("the URL %s is empty", p.where(pos))
 	}
 	p.rawURL, p.urlPos = v, pos
 	return nil
@@ -1691,13 +1685,13 @@ func (p *curlParser) setURL(v string, pos int) error {
 
 func (p *curlParser) request() (*Request, error) {
 	if p.urlPos == 0 {
-		return nil, errors.New("no URL in the curl command: give it as an argument or with --url")
+		return nil, errf("no URL in the curl command: give it as an argument or with --url")
 	}
 	raw := p.rawURL
 	if !p.globoff {
 		g, notes, err := curlGlob(raw)
 		if err != nil {
-			return nil, fmt.Errorf("the URL %s: %v (curl reads [ ] { } as a pattern unless -g/--globoff is given)", p.where(p.urlPos), err)
+			return nil, errf("the URL %s: %v (curl reads [ ] { } as a pattern unless -g/--globoff is given)", p.where(p.urlPos), err)
 		}
 		raw = g
 		for _, n := range notes {
@@ -1708,14 +1702,14 @@ func (p *curlParser) request() (*Request, error) {
 		raw = "http://" + raw
 		p.note(note("curl.no-scheme"))
 	} else if s := strings.ToLower(raw[:i]); s != "http" && s != "https" {
-		return nil, fmt.Errorf("the URL %s is not an http or https URL", p.where(p.urlPos))
+		return nil, errf("the URL %s is not an http or https URL", p.where(p.urlPos))
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("the URL %s is not a valid URL", p.where(p.urlPos))
+		return nil, errf("the URL %s is not a valid URL", p.where(p.urlPos))
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("the URL %s has no host", p.where(p.urlPos))
+		return nil, errf("the URL %s has no host", p.where(p.urlPos))
 	}
 	if u.User != nil {
 		if _, ok := u.User.Password(); ok && !p.userSet {
@@ -1731,7 +1725,7 @@ func (p *curlParser) request() (*Request, error) {
 	var upload []byte
 	if p.upload != "" {
 		if len(p.parts) > 0 || p.hasData && !p.get {
-			return nil, fmt.Errorf("-T/--upload-file %s goes with no other body (-d, -F): give one body", p.where(p.uploadPos))
+			return nil, errf("-T/--upload-file %s goes with no other body (-d, -F): give one body", p.where(p.uploadPos))
 		}
 		data, err := p.read("-T/--upload-file", p.upload, p.uploadPos)
 		if err != nil {
@@ -1745,7 +1739,7 @@ func (p *curlParser) request() (*Request, error) {
 		}
 	}
 	if len(p.parts) > 0 && p.hasData {
-		return nil, fmt.Errorf("-F/--form %s goes with no -d/--data (curl refuses them together): give one body", p.where(p.partsPos))
+		return nil, errf("-F/--form %s goes with no -d/--data (curl refuses them together): give one body", p.where(p.partsPos))
 	}
 
 	req := &Request{Source: "curl", Headers: map[string]string{}}
@@ -1774,7 +1768,7 @@ func (p *curlParser) request() (*Request, error) {
 		}
 		raw = raw + sep + p.body.String() + frag
 		if _, err := url.Parse(raw); err != nil {
-			return nil, errors.New("the data moved to the URL by -G/--get does not make a valid URL")
+			return nil, errf("the data moved to the URL by -G/--get does not make a valid URL")
 		}
 		p.note(note("curl.get-query"))
 	} else if p.hasData {
@@ -1798,7 +1792,7 @@ func (p *curlParser) request() (*Request, error) {
 		}
 		raw = raw + sep + strings.Join(p.queries, "&") + frag
 		if _, err := url.Parse(raw); err != nil {
-			return nil, errors.New("the --url-query data does not make a valid URL")
+			return nil, errf("the --url-query data does not make a valid URL")
 		}
 	}
 	req.URL = raw
@@ -1906,7 +1900,7 @@ func curlGlob(raw string) (string, []Note, error) {
 		case c == '{':
 			j := strings.IndexByte(raw[i:], '}')
 			if j < 0 {
-				return "", nil, fmt.Errorf("a { at character %d has no closing }", i+1)
+				return "", nil, errf("a { at character %d has no closing }", i+1)
 			}
 			set := strings.Split(raw[i+1:i+j], ",")
 			b.WriteString(set[0])
@@ -1918,17 +1912,17 @@ func curlGlob(raw string) (string, []Note, error) {
 		case c == '[':
 			j := strings.IndexByte(raw[i:], ']')
 			if j < 0 {
-				return "", nil, fmt.Errorf("a [ at character %d has no closing ]", i+1)
+				return "", nil, errf("a [ at character %d has no closing ]", i+1)
 			}
 			first, n, ok := curlRange(raw[i+1 : i+j])
 			if !ok {
-				return "", nil, fmt.Errorf("the [...] at character %d is not a range such as [1-5] or [a-z]", i+1)
+				return "", nil, errf("the [...] at character %d is not a range such as [1-5] or [a-z]", i+1)
 			}
 			b.WriteString(first)
 			many *= n
 			i += j
 		case c == '}' || c == ']':
-			return "", nil, fmt.Errorf("a %c at character %d closes nothing", c, i+1)
+			return "", nil, errf("a %c at character %d closes nothing", c, i+1)
 		default:
 			b.WriteByte(c)
 		}

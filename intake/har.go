@@ -17,8 +17,6 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 	"golang.org/x/text/encoding/unicode"
-
-	"triagem/diagnose"
 )
 
 // HAREntry summarises one entry of a HAR file for listing.
@@ -394,7 +392,7 @@ func harResponseText(raw []byte, isBase64 bool) (body []byte, noteID string, err
 	if len(raw) <= prefixLen*2 {
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, "", errors.New("not a JSON string")
+			return nil, "", errf("not a JSON string")
 		}
 		b := []byte(s)
 		if isBase64 {
@@ -411,7 +409,7 @@ func harResponseText(raw []byte, isBase64 bool) (body []byte, noteID string, err
 	}
 	var s string
 	if err := json.Unmarshal(append(bytes.Clone(raw[:cut]), '"'), &s); err != nil {
-		return nil, "", errors.New("not a JSON string")
+		return nil, "", errf("not a JSON string")
 	}
 	head := []byte(s)
 	if isBase64 {
@@ -430,7 +428,7 @@ func harResponseText(raw []byte, isBase64 bool) (body []byte, noteID string, err
 		// A long JSON answer: its errors may be anywhere in it.
 		var whole string
 		if err := json.Unmarshal(raw, &whole); err != nil {
-			return nil, "", errors.New("not a JSON string")
+			return nil, "", errf("not a JSON string")
 		}
 		b := []byte(whole)
 		if isBase64 {
@@ -922,7 +920,7 @@ func harTime(s string, zone *time.Location) (t time.Time, noOffset bool, err err
 	if t, err := time.ParseInLocation("2006-01-02T15:04", s, zone); err == nil {
 		return t, true, nil
 	}
-	return time.Time{}, false, errors.New("not a date and time")
+	return time.Time{}, false, errf("not a date and time")
 }
 
 // harFormBody rebuilds a URL-encoded form from postData.params. Browsers differ on whether
@@ -984,13 +982,13 @@ func harBase64(s string) ([]byte, error) {
 	}
 	var ce base64.CorruptInputError
 	if errors.As(err, &ce) {
-		return nil, fmt.Errorf("invalid base64 at byte %d", int64(ce))
+		return nil, errf("invalid base64 at byte %d", int64(ce))
 	}
-	return nil, errors.New("invalid base64")
+	return nil, errf("invalid base64")
 }
 
 // harURLProblem says what is wrong with a URL without quoting it (its query may hold a token).
-func harURLProblem(err error) string {
+func harURLProblem(err error) Note {
 	msg := err.Error()
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -998,17 +996,17 @@ func harURLProblem(err error) string {
 	}
 	switch {
 	case strings.Contains(msg, "invalid URL escape"):
-		return "a % not followed by two hex digits"
+		return note("har.url.escape")
 	case strings.Contains(msg, "control character"):
-		return "a control character"
+		return note("har.url.control")
 	case strings.Contains(msg, "invalid port"):
-		return "an invalid port"
+		return note("har.url.port")
 	case strings.Contains(msg, "in host name"), strings.Contains(msg, "IPv6"), strings.Contains(msg, "host"):
-		return "an invalid host"
+		return note("har.url.host")
 	case strings.Contains(msg, "missing protocol scheme"), strings.Contains(msg, "first path segment"):
-		return "no scheme"
+		return note("har.url.scheme")
 	}
-	return "cannot be parsed"
+	return note("har.url.other")
 }
 
 func harIsToken(s string) bool {
@@ -1057,5 +1055,5 @@ func harClip(s string, n int) string {
 func harNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 func harErr(place, format string, args ...any) error {
-	return &diagnose.InputError{Place: place, Msg: fmt.Sprintf(format, args...)}
+	return placedErrf(place, format, args...)
 }

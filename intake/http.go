@@ -3,7 +3,6 @@ package intake
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httputil"
@@ -11,8 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	"triagem/diagnose"
 )
 
 // ParseHTTP reads a raw HTTP/1.1 request dump (request line, headers, blank line, body) with
@@ -422,5 +419,5 @@ func rawPlace(name string, line int) string {
 }
 
 func rawErr(place, format string, args ...any) error {
-	return &diagnose.InputError{Place: place, Msg: fmt.Sprintf(format, args...)}
+	return placedErrf(place, format, args...)
 }

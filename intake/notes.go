@@ -72,6 +72,8 @@ func hasNote(notes []Note, id string) bool {
 // placeholders for the arguments.
 var noteMessages = map[string][2]string{
 	// curl
+	"curl.where-pos":      {"(posição %d)", "(position %d)"},
+	"curl.where":          {"(posição %d) na linha %d, coluna %d", "(position %d) at line %d, column %d"},
 	"curl.cp1252":         {"o texto não é UTF-8: lido como Windows-1252 (Latin-1)", "the text is not UTF-8: read as Windows-1252 (Latin-1)"},
 	"curl.many":           {"o texto tem %d comandos: só o primeiro comando curl foi lido, os outros foram ignorados", "the text has %d commands: only the first curl command was read, the others were ignored"},
 	"curl.many-at":        {"o texto tem %d comandos: só o primeiro comando curl (o %dº) foi lido, os outros foram ignorados", "the text has %d commands: only the first curl command (command %d) was read, the others were ignored"},
@@ -149,6 +151,12 @@ var noteMessages = map[string][2]string{
 	"har.preflight":       {"a consulta prévia de CORS (OPTIONS, entrada %d) da mesma URL não foi contada como outra falha", "the CORS preflight (OPTIONS, entry %d) of the same URL was not counted as another failure"},
 	"har.resp-capped":     {"a resposta tinha %d bytes: foram guardados só os primeiros %d", "the response had %d bytes: only the first %d were kept"},
 	"har.resp-errors":     {"a resposta tinha %d bytes: foram guardados só os campos curtos e as mensagens de erro", "the response had %d bytes: only its short fields and error messages were kept"},
+	"har.url.escape":      {"um % sem dois dígitos hexadecimais depois", "a % not followed by two hex digits"},
+	"har.url.control":     {"um caractere de controle", "a control character"},
+	"har.url.port":        {"uma porta inválida", "an invalid port"},
+	"har.url.host":        {"um servidor inválido", "an invalid host"},
+	"har.url.scheme":      {"sem esquema", "no scheme"},
+	"har.url.other":       {"não pode ser interpretada", "cannot be parsed"},
 	"har.reason.request":  {"sem request", "no request"},
 	"har.reason.data-url": {"URL data: (conteúdo embutido na página, não uma requisição)", "a data: URL (content embedded in the page, not a request)"},
 	"har.reason.method":   {"request.method vazio", "request.method is empty"},

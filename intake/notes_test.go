@@ -1,9 +1,11 @@
 package intake
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -56,5 +58,75 @@ func TestNoteText(t *testing.T) {
 	}
 	if got := NoteTexts([]Note{note("curl.many", 2), note("curl.many", 2)}, "pt-BR"); len(got) != 1 {
 		t.Errorf("repeats kept: %q", got)
+	}
+}
+
+// Every refusal of the readers has its pt-BR text, with the same arguments.
+func TestErrorCatalogue(t *testing.T) {
+	call := regexp.MustCompile(`\b(errf|placedErrf|harErr|rawErr|notCurlf|notPSf|lx\.errf)\(`)
+	lit := regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+	verbs := regexp.MustCompile(`%(?:\[\d+\])?[-+# 0]*(?:\.\d+)?[a-zA-Z%]`)
+	files, _ := filepath.Glob("*.go")
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || f == "errors.go" {
+			continue
+		}
+		b, _ := os.ReadFile(f)
+		for _, line := range strings.Split(string(b), "\n") {
+			loc := call.FindStringSubmatchIndex(line)
+			if loc == nil || strings.HasPrefix(strings.TrimSpace(line), "func ") {
+				continue
+			}
+			lits := lit.FindAllString(line[loc[1]:], -1)
+			if len(lits) == 0 {
+				continue
+			}
+			l := lits[0]
+			if l == `"%s:%d:%d"` && len(lits) > 1 {
+				l = lits[1]
+			}
+			key, err := strconv.Unquote(l)
+			if err != nil {
+				t.Fatalf("%s: %v", l, err)
+			}
+			if strings.Contains(line, "format+") {
+				continue // the lexer's own helper, which appends the place
+			}
+			if line[loc[2]:loc[3]] == "lx.errf" {
+				key += " at line %d, column %d"
+			}
+			n++
+			pt, ok := errorsPT[key]
+			if !ok {
+				t.Errorf("%s: no pt-BR text for %q", f, key)
+				continue
+			}
+			if len(verbs.FindAllString(key, -1)) != len(verbs.FindAllString(pt, -1)) {
+				t.Errorf("%q and %q take different arguments", key, pt)
+			}
+		}
+	}
+	if n < 90 {
+		t.Errorf("found only %d refusals in the source", n)
+	}
+}
+
+// A refusal reads whole in each language, its place and nested parts included.
+func TestErrorText(t *testing.T) {
+	_, err := ParseCurl("curl -H “Authorization: Bearer x” https://h/", nil)
+	if got := Localize(err, "pt-BR"); got != "o argumento (posição 2) na linha 1, coluna 9 tem aspas tipográficas (“), não retas: um chat ou editor de texto as trocou; use \" ou '" {
+		t.Errorf("pt-BR: %q", got)
+	}
+	if got := Localize(err, "en"); !strings.HasPrefix(got, "the argument (position 2) at line 1, column 9 has a typographic quote") {
+		t.Errorf("en: %q", got)
+	}
+	_, err = ParseCurl("curl -d @corpo.json https://h/", func(string) ([]byte, error) { return nil, fs.ErrNotExist })
+	if got := Localize(err, "pt-BR"); got != "--data (posição 1) na linha 1, coluna 6: não foi possível ler @corpo.json: arquivo não encontrado" {
+		t.Errorf("pt-BR: %q", got)
+	}
+	_, err = ParseHAR("x.har", []byte("{\n  \"log\": {\n    \"entries\": [,]\n  }\n}"), nil)
+	if got := Localize(err, "pt-BR"); got != "x.har:3:17: não é JSON" {
+		t.Errorf("pt-BR: %q", got)
 	}
 }

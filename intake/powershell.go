@@ -15,11 +15,6 @@ import (
 // Invoke-WebRequest or Invoke-RestMethod command at all.
 var ErrNotPowerShell = errors.New("not a PowerShell web request")
 
-type psNotError struct{ msg string }
-
-func (e *psNotError) Error() string { return e.msg }
-func (e *psNotError) Unwrap() error { return ErrNotPowerShell }
-
 var psCommandRE = regexp.MustCompile(`(?im)(?:^|[;|(]|\$\w+\s*=)\s*(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b|^\s*curl\s+(?:.*\s)?-(?:Uri|Method|Headers|Body|UseBasicParsing|WebSession)\b`)
 
 // NoteDetectedPowerShell says that a text given as curl was read as PowerShell.
@@ -44,7 +39,7 @@ func LooksLikePowerShell(text string) bool {
 func ParsePowerShell(text string, readFile func(string) ([]byte, error)) (*Request, error) {
 	text = strings.TrimPrefix(text, "\ufeff")
 	if !utf8.ValidString(text) {
-		return nil, &psNotError{"the input is not UTF-8 text"}
+		return nil, notPSf("the input is not UTF-8 text")
 	}
 	lx := &psLexer{src: text}
 	stmts, err := lx.statements()
@@ -93,7 +88,7 @@ func ParsePowerShell(text string, readFile func(string) ([]byte, error)) (*Reque
 		}
 	}
 	if call == nil {
-		return nil, &psNotError{"the text has no Invoke-WebRequest or Invoke-RestMethod command"}
+		return nil, notPSf("the text has no Invoke-WebRequest or Invoke-RestMethod command")
 	}
 	if calls > 1 {
 		p.note(note("ps.many", calls))
@@ -143,7 +138,7 @@ type psLexer struct {
 }
 
 func (lx *psLexer) errf(line, col int, format string, args ...any) error {
-	return fmt.Errorf("%s at line %d, column %d", fmt.Sprintf(format, args...), line, col)
+	return errf(format+" at line %d, column %d", append(args, line, col)...)
 }
 
 func (lx *psLexer) pos(i int) (int, int) {
@@ -644,7 +639,7 @@ func (p *psReader) request(call []psToken) (*Request, error) {
 			if !curlShowable(t.text, 40) {
 				shown = "(not shown)"
 			}
-			return nil, fmt.Errorf("unknown or ambiguous %s parameter %s at line %d, column %d", cmd.text, shown, t.line, t.col)
+			return nil, errf("unknown or ambiguous %s parameter %s at line %d, column %d", cmd.text, shown, t.line, t.col)
 		}
 		if !psParams[name] {
 			if name != "usebasicparsing" {
@@ -653,14 +648,14 @@ func (p *psReader) request(call []psToken) (*Request, error) {
 			continue
 		}
 		if i+1 >= len(call) {
-			return nil, fmt.Errorf("the parameter -%s at line %d, column %d has no value", psDisplay(name), t.line, t.col)
+			return nil, errf("the parameter -%s at line %d, column %d has no value", psDisplay(name), t.line, t.col)
 		}
 		i++
 		args[name] = call[i]
 		switch name {
 		case "uri", "method", "headers", "contenttype", "body", "websession", "useragent", "infile", "custommethod":
 		case "form":
-			return nil, fmt.Errorf("-Form at line %d, column %d (a multipart body built by PowerShell) is not read: give the request as curl or HAR", t.line, t.col)
+			return nil, errf("-Form at line %d, column %d (a multipart body built by PowerShell) is not read: give the request as curl or HAR", t.line, t.col)
 		case "credential", "authentication", "token", "certificate", "certificatethumbprint":
 			p.note(note("ps.auth", "-"+psDisplay(name)))
 		default:
@@ -670,13 +665,13 @@ func (p *psReader) request(call []psToken) (*Request, error) {
 	uriTok, ok := args["uri"]
 	if !ok {
 		if len(positional) == 0 {
-			return nil, fmt.Errorf("%s at line %d, column %d has no -Uri", cmd.text, cmd.line, cmd.col)
+			return nil, errf("%s at line %d, column %d has no -Uri", cmd.text, cmd.line, cmd.col)
 		}
 		uriTok, positional = positional[0], positional[1:]
 	}
 	if len(positional) > 0 {
 		t := positional[0]
-		return nil, fmt.Errorf("an argument at line %d, column %d belongs to no parameter", t.line, t.col)
+		return nil, errf("an argument at line %d, column %d belongs to no parameter", t.line, t.col)
 	}
 	raw, err := p.text(uriTok, "-Uri")
 	if err != nil {
@@ -689,7 +684,7 @@ func (p *psReader) request(call []psToken) (*Request, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("the -Uri at line %d, column %d is not an http or https URL", uriTok.line, uriTok.col)
+		return nil, errf("the -Uri at line %d, column %d is not an http or https URL", uriTok.line, uriTok.col)
 	}
 	req := &Request{Method: http.MethodGet, URL: raw, Source: "powershell"}
 	for _, k := range []string{"custommethod", "method"} {
@@ -699,7 +694,7 @@ func (p *psReader) request(call []psToken) (*Request, error) {
 				return nil, err
 			}
 			if !curlToken(m) {
-				return nil, fmt.Errorf("the -Method at line %d, column %d is not an HTTP method", t.line, t.col)
+				return nil, errf("the -Method at line %d, column %d is not an HTTP method", t.line, t.col)
 			}
 			req.Method = strings.ToUpper(m)
 		}
@@ -710,12 +705,12 @@ func (p *psReader) request(call []psToken) (*Request, error) {
 		if t.kind == psVar {
 			v, ok := p.vars[strings.ToLower(t.text)]
 			if !ok || v.tok.kind != psHash {
-				return nil, fmt.Errorf("-Headers at line %d, column %d is the variable $%s, which the text does not set to @{...}", t.line, t.col, curlSafeName(t.text))
+				return nil, errf("-Headers at line %d, column %d is the variable $%s, which the text does not set to @{...}", t.line, t.col, curlSafeName(t.text))
 			}
 			h = v.tok
 		}
 		if h.kind != psHash {
-			return nil, fmt.Errorf("-Headers at line %d, column %d is not a @{...} table", t.line, t.col)
+			return nil, errf("-Headers at line %d, column %d is not a @{...} table", t.line, t.col)
 		}
 		for _, pr := range h.hash {
 			name := strings.TrimSpace(pr.key)
@@ -727,7 +722,7 @@ func (p *psReader) request(call []psToken) (*Request, error) {
 				continue
 			}
 			if !curlToken(name) {
-				return nil, fmt.Errorf("a -Headers key at line %d, column %d is not a header name", pr.val.line, pr.val.col)
+				return nil, errf("a -Headers key at line %d, column %d is not a header name", pr.val.line, pr.val.col)
 			}
 			v, err := p.text(pr.val, "-Headers")
 			if err != nil {
@@ -771,11 +766,11 @@ func (p *psReader) request(call []psToken) (*Request, error) {
 			return nil, err
 		}
 		if p.readFile == nil {
-			return nil, fmt.Errorf("-InFile at line %d, column %d reads a file, and no file reader was given", t.line, t.col)
+			return nil, errf("-InFile at line %d, column %d reads a file, and no file reader was given", t.line, t.col)
 		}
 		data, err := p.readFile(name)
 		if err != nil {
-			return nil, fmt.Errorf("-InFile at line %d, column %d: cannot read %s: %w", t.line, t.col, curlFileName(name), err)
+			return nil, errf("-InFile at line %d, column %d: cannot read %s: %v", t.line, t.col, curlFileName(name), err)
 		}
 		req.Body, req.HasBody = data, true
 	}
@@ -820,7 +815,7 @@ func (p *psReader) text(t psToken, param string) (string, error) {
 			return t.strs[0], nil
 		}
 	}
-	return "", fmt.Errorf("the value of %s at line %d, column %d is not a string", param, t.line, t.col)
+	return "", errf("the value of %s at line %d, column %d is not a string", param, t.line, t.col)
 }
 
 // body reads -Body: a string, ([System.Text.Encoding]::UTF8.GetBytes("...")) as Chrome writes
@@ -829,7 +824,7 @@ func (p *psReader) body(t psToken, headers map[string]string) ([]byte, error) {
 	if t.kind == psVar {
 		v, ok := p.vars[strings.ToLower(t.text)]
 		if !ok {
-			return nil, fmt.Errorf("-Body at line %d, column %d is the variable $%s, which the text does not set", t.line, t.col, curlSafeName(t.text))
+			return nil, errf("-Body at line %d, column %d is the variable $%s, which the text does not set", t.line, t.col, curlSafeName(t.text))
 		}
 		t = v.tok
 	}
@@ -860,9 +855,9 @@ func (p *psReader) body(t psToken, headers map[string]string) ([]byte, error) {
 			return []byte(t.strs[0]), nil
 		}
 		if strings.Contains(strings.ToLower(t.text), "convertto-json") {
-			return nil, fmt.Errorf("-Body at line %d, column %d is built by ConvertTo-Json: give the JSON text itself", t.line, t.col)
+			return nil, errf("-Body at line %d, column %d is built by ConvertTo-Json: give the JSON text itself", t.line, t.col)
 		}
-		return nil, fmt.Errorf("-Body at line %d, column %d is an expression, not a text", t.line, t.col)
+		return nil, errf("-Body at line %d, column %d is an expression, not a text", t.line, t.col)
 	}
 	s, err := p.text(t, "-Body")
 	return []byte(s), err

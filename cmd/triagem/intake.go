@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -47,14 +48,14 @@ func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, erro
 			// Windows partners paste Chrome's "Copy as PowerShell" where curl was asked for.
 			r, err := intake.ParsePowerShell(text, a.readDataFile)
 			if err != nil {
-				return nil, pasteError(name, err)
+				return nil, a.pasteError(name, err)
 			}
 			r.Notes = append([]intake.Note{intake.NoteDetectedPowerShell()}, r.Notes...)
 			return r, nil
 		}
 		r, err := intake.ParseCurl(text, a.readDataFile)
 		if err != nil {
-			return nil, pasteError(name, err)
+			return nil, a.pasteError(name, err)
 		}
 		return r, nil
 	case p.powershell != "":
@@ -64,7 +65,7 @@ func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, erro
 		}
 		r, err := intake.ParsePowerShell(text, a.readDataFile)
 		if err != nil {
-			return nil, pasteError(name, err)
+			return nil, a.pasteError(name, err)
 		}
 		return r, nil
 	case p.http != "":
@@ -74,7 +75,7 @@ func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, erro
 		}
 		r, err := intake.ParseHTTP(displayName(p.http), data)
 		if err != nil {
-			return nil, pasteError("", err)
+			return nil, a.pasteError("", err)
 		}
 		return r, nil
 	case p.har != "":
@@ -93,7 +94,7 @@ func (a *app) readHAR(p *pasteOptions, rl *rules.Rules) (*intake.Request, error)
 	isPartner := func(host string) bool { _, ok := rl.EnvironmentOfHost(host); return ok }
 	h, err := intake.ParseHARIn(name, data, isPartner, rl.Location())
 	if err != nil {
-		return nil, pasteError("", err)
+		return nil, a.pasteError("", err)
 	}
 	if p.entry != 0 {
 		if p.entry < 1 || p.entry > len(h.Entries) {
@@ -104,7 +105,7 @@ func (a *app) readHAR(p *pasteOptions, rl *rules.Rules) (*intake.Request, error)
 		}
 		r, err := h.Request(p.entry - 1)
 		if err != nil {
-			return nil, pasteError("", err)
+			return nil, a.pasteError("", err)
 		}
 		return r, nil
 	}
@@ -112,7 +113,7 @@ func (a *app) readHAR(p *pasteOptions, rl *rules.Rules) (*intake.Request, error)
 	if len(failing) == 1 {
 		r, err := h.Request(failing[0].Index)
 		if err != nil {
-			return nil, pasteError("", err)
+			return nil, a.pasteError("", err)
 		}
 		r.Notes = append(r.Notes, h.SkippedNotes(5)...)
 		return r, nil
@@ -178,12 +179,14 @@ func harListTarget(raw string) string {
 	return u.Host + p
 }
 
-// pasteError keeps a parser's positioned error as input (exit 2), naming the source.
-func pasteError(name string, err error) error {
-	if name != "" && !strings.HasPrefix(err.Error(), name) {
-		return inputError("%s: %v", name, err)
+// pasteError keeps a parser's positioned error as input (exit 2), naming the source, in the
+// chosen language.
+func (a *app) pasteError(name string, err error) error {
+	msg := intake.Localize(err, a.lang)
+	if name != "" && !strings.HasPrefix(msg, name) {
+		return inputError("%s: %s", name, msg)
 	}
-	return &exitError{exitInput, err}
+	return &exitError{exitInput, errors.New(msg)}
 }
 
 // readArgOrFile reads a flag that is the text itself, @FILE, or - for standard input.
