@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -317,6 +318,14 @@ func (lx *psLexer) dquoted() (string, bool, error) {
 			}
 			lx.i++
 			return b.String(), expanded, nil
+		case c == '$' && strings.HasPrefix(s[lx.i:], "$([char]"):
+			// Chrome writes every character outside printable ASCII as $([char]N).
+			if r, n := psCharCode(s[lx.i:]); n > 0 {
+				b.WriteString(r)
+				lx.i += n
+				continue
+			}
+			expanded = true
 		case c == '$' && lx.i+1 < len(s) && (s[lx.i+1] == '(' || s[lx.i+1] == '{' || psNameChar(s[lx.i+1])):
 			expanded = true
 		}
@@ -324,6 +333,37 @@ func (lx *psLexer) dquoted() (string, bool, error) {
 		lx.i++
 	}
 	return "", false, lx.errf(line, col, "unterminated \" string")
+}
+
+// psCharCode reads $([char]N) at the start of s, and a second one when N is a high
+// surrogate (Chrome writes UTF-16 code units): the text and the bytes read, or 0.
+func psCharCode(s string) (string, int) {
+	one := func(s string) (int, int) {
+		const pre = "$([char]"
+		if !strings.HasPrefix(s, pre) {
+			return 0, 0
+		}
+		j := len(pre)
+		v := 0
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' && v < 0x110000 {
+			v = v*10 + int(s[j]-'0')
+			j++
+		}
+		if j == len(pre) || j >= len(s) || s[j] != ')' {
+			return 0, 0
+		}
+		return v, j + 1
+	}
+	v, n := one(s)
+	if n == 0 || v > 0xffff {
+		return "", 0
+	}
+	if v >= 0xd800 && v < 0xdc00 {
+		if lo, m := one(s[n:]); m > 0 && lo >= 0xdc00 && lo < 0xe000 {
+			return string(utf16.DecodeRune(rune(v), rune(lo))), n + m
+		}
+	}
+	return string(rune(v)), n
 }
 
 // psEscape decodes the character after a backtick at *i (which it advances past).
@@ -448,6 +488,13 @@ func (lx *psLexer) hereString() (string, bool, error) {
 			i++
 			b.WriteString(psEscape(body, &i))
 			continue
+		}
+		if c == '$' && strings.HasPrefix(body[i:], "$([char]") {
+			if r, n := psCharCode(body[i:]); n > 0 {
+				b.WriteString(r)
+				i += n
+				continue
+			}
 		}
 		if c == '$' && i+1 < len(body) && (body[i+1] == '(' || psNameChar(body[i+1])) {
 			expanded = true

@@ -88,6 +88,8 @@ func TestParsePowerShellForms(t *testing.T) {
 			"POST", u, nil, "{}", true, ""},
 		{"a here-string with a variable", "$id = '1874521'\nInvoke-RestMethod -Uri \"" + curlTestHost + "/api/v2/propostas/$id/status\"",
 			"GET", curlTestHost + "/api/v2/propostas/1874521/status", nil, "", false, ""},
+		{"Chrome's $([char]N), surrogate pairs included", "Invoke-WebRequest -Uri \"" + u + "\" -Method \"POST\" -Body ([System.Text.Encoding]::UTF8.GetBytes(\"{`\"nome`\":`\"Jo$([char]227)o $([char]55357)$([char]56832)`\"}$([char]10)\"))",
+			"POST", u, nil, "{\"nome\":\"João 😀\"}\n", true, ""},
 		{"comments", "<# pré-análise #>\n# parceiro\nInvoke-RestMethod -Uri " + u + " # fim",
 			"GET", u, nil, "", false, ""},
 	}

@@ -23,4 +23,4 @@ Invoke-WebRequest -UseBasicParsing -Uri "https://api-externo-stag.crefazon.com.b
   "sec-fetch-site"="cross-site"
 } `
 -ContentType "application/json" `
--Body ([System.Text.Encoding]::UTF8.GetBytes("{`"cliente`":{`"cpf`":`"529.982.247-25`",`"nome`":`"João d'Avila`",`"nascimento`":`"1985-03-12`"},`"profissional`":{`"ocupacaoId`":3},`"contato`":{`"telefone`":`"(11) 98765-4321`",`"email`":`"joao.davila@example.com.br`"},`"endereco`":{`"cidadeId`":5270},`"operacao`":{`"urlNotificacao`":`"https://parceiro.example.com.br/webhooks/crefazon`"}}"))
+-Body ([System.Text.Encoding]::UTF8.GetBytes("{`"cliente`":{`"cpf`":`"529.982.247-25`",`"nome`":`"Jo$([char]227)o d'Avila`",`"nascimento`":`"1985-03-12`"},`"profissional`":{`"ocupacaoId`":3},`"contato`":{`"telefone`":`"(11) 98765-4321`",`"email`":`"joao.davila@example.com.br`"},`"endereco`":{`"cidadeId`":5270},`"operacao`":{`"urlNotificacao`":`"https://parceiro.example.com.br/webhooks/crefazon`"}}"))
