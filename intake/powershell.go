@@ -48,6 +48,9 @@ func ParsePowerShell(text string, readFile func(string) ([]byte, error)) (*Reque
 		return nil, err
 	}
 	p := &psReader{vars: map[string]psValue{}, readFile: readFile, seen: map[string]bool{}}
+	if lx.lostBreaks {
+		p.note(note("ps.lost-breaks"))
+	}
 	var call []psToken
 	calls := 0
 	for _, st := range stmts {
@@ -133,9 +136,10 @@ type psValue struct {
 func (t psToken) value() psValue { return psValue{tok: t} }
 
 type psLexer struct {
-	src   string
-	i     int
-	inKey bool // reading a hashtable key: a bare word ends at =
+	src        string
+	i          int
+	inKey      bool // reading a hashtable key: a bare word ends at =
+	lostBreaks bool // "` -Param" on one line: continuations whose line breaks were lost
 }
 
 func (lx *psLexer) errf(line, col int, format string, args ...any) error {
@@ -175,6 +179,12 @@ func (lx *psLexer) statements() ([][]psToken, error) {
 			}
 			if j >= len(lx.src) || lx.src[j] == '\n' {
 				lx.i = j + 1
+				continue
+			}
+			if j > lx.i+1 && lx.src[j] == '-' {
+				// A continuation whose line break was lost when pasted: "` -Method".
+				lx.lostBreaks = true
+				lx.i = j
 				continue
 			}
 			t, err := lx.token()

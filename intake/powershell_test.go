@@ -90,6 +90,8 @@ func TestParsePowerShellForms(t *testing.T) {
 			"GET", curlTestHost + "/api/v2/propostas/1874521/status", nil, "", false, ""},
 		{"Chrome's $([char]N), surrogate pairs included", "Invoke-WebRequest -Uri \"" + u + "\" -Method \"POST\" -Body ([System.Text.Encoding]::UTF8.GetBytes(\"{`\"nome`\":`\"Jo$([char]227)o $([char]55357)$([char]56832)`\"}$([char]10)\"))",
 			"POST", u, nil, "{\"nome\":\"João 😀\"}\n", true, ""},
+		{"line breaks lost after the backticks", "Invoke-WebRequest -UseBasicParsing -Uri \"" + u + "\" ` -Method \"POST\" ` -Headers @{ \"accept\"=\"*/*\" } ` -ContentType \"application/json\" ` -Body \"{}\"",
+			"POST", u, map[string]string{"Accept": "*/*", "Content-Type": "application/json"}, "{}", true, "line breaks were lost"},
 		{"comments", "<# pré-análise #>\n# parceiro\nInvoke-RestMethod -Uri " + u + " # fim",
 			"GET", u, nil, "", false, ""},
 	}
