@@ -51,6 +51,9 @@ func ParsePowerShell(text string, readFile func(string) ([]byte, error)) (*Reque
 	if lx.lostBreaks {
 		p.note(note("ps.lost-breaks"))
 	}
+	if lx.smart {
+		p.note(note("ps.smart-quotes"))
+	}
 	var call []psToken
 	calls := 0
 	for _, st := range stmts {
@@ -140,6 +143,7 @@ type psLexer struct {
 	i          int
 	inKey      bool // reading a hashtable key: a bare word ends at =
 	lostBreaks bool // "` -Param" on one line: continuations whose line breaks were lost
+	smart      bool // typographic quotes opened a string
 }
 
 func (lx *psLexer) errf(line, col int, format string, args ...any) error {
@@ -225,13 +229,15 @@ func (lx *psLexer) token() (psToken, error) {
 	c := s[lx.i]
 	tok := psToken{line: line, col: col}
 	switch {
-	case c == '"':
+	case psDQ(s, lx.i) > 0:
+		lx.smart = lx.smart || psDQ(s, lx.i) > 1
 		v, exp, err := lx.dquoted()
 		if err != nil {
 			return tok, err
 		}
 		tok.kind, tok.text, tok.expanded = psString, v, exp
-	case c == '\'':
+	case psSQ(s, lx.i) > 0:
+		lx.smart = lx.smart || psSQ(s, lx.i) > 1
 		v, err := lx.squoted()
 		if err != nil {
 			return tok, err
@@ -310,7 +316,7 @@ func psNameChar(c byte) bool {
 func (lx *psLexer) dquoted() (string, bool, error) {
 	s := lx.src
 	line, col := lx.pos(lx.i)
-	lx.i++
+	lx.i += psDQ(s, lx.i)
 	var b strings.Builder
 	expanded := false
 	for lx.i < len(s) {
@@ -320,13 +326,14 @@ func (lx *psLexer) dquoted() (string, bool, error) {
 			lx.i++
 			b.WriteString(psEscape(s, &lx.i))
 			continue
-		case c == '"':
-			if lx.i+1 < len(s) && s[lx.i+1] == '"' {
+		case psDQ(s, lx.i) > 0:
+			n := psDQ(s, lx.i)
+			if m := psDQ(s, lx.i+n); m > 0 {
 				b.WriteByte('"')
-				lx.i += 2
+				lx.i += n + m
 				continue
 			}
-			lx.i++
+			lx.i += n
 			return b.String(), expanded, nil
 		case c == '$' && strings.HasPrefix(s[lx.i:], "$([char]"):
 			// Chrome writes every character outside printable ASCII as $([char]N).
@@ -343,6 +350,39 @@ func (lx *psLexer) dquoted() (string, bool, error) {
 		lx.i++
 	}
 	return "", false, lx.errf(line, col, "unterminated \" string")
+}
+
+// psDQ and psSQ tell the size of a double or single quote at s[i], 0 when there is none.
+// PowerShell takes the typographic quotes a chat or word processor writes (“ ” „ and ‘ ’ ‚ ‛)
+// for straight ones, and so does this reader.
+func psDQ(s string, i int) int {
+	if i >= len(s) {
+		return 0
+	}
+	if s[i] == '"' {
+		return 1
+	}
+	for _, q := range []string{"\u201c", "\u201d", "\u201e"} {
+		if strings.HasPrefix(s[i:], q) {
+			return len(q)
+		}
+	}
+	return 0
+}
+
+func psSQ(s string, i int) int {
+	if i >= len(s) {
+		return 0
+	}
+	if s[i] == '\'' {
+		return 1
+	}
+	for _, q := range []string{"\u2018", "\u2019", "\u201a", "\u201b"} {
+		if strings.HasPrefix(s[i:], q) {
+			return len(q)
+		}
+	}
+	return 0
 }
 
 // psCharCode reads $([char]N) at the start of s, and a second one when N is a high
@@ -446,17 +486,17 @@ func (p *psReader) expand(s, param string) string {
 func (lx *psLexer) squoted() (string, error) {
 	s := lx.src
 	line, col := lx.pos(lx.i)
-	lx.i++
+	lx.i += psSQ(s, lx.i)
 	var b strings.Builder
 	for lx.i < len(s) {
 		c := s[lx.i]
-		if c == '\'' {
-			if lx.i+1 < len(s) && s[lx.i+1] == '\'' {
+		if n := psSQ(s, lx.i); n > 0 {
+			if m := psSQ(s, lx.i+n); m > 0 {
 				b.WriteByte('\'')
-				lx.i += 2
+				lx.i += n + m
 				continue
 			}
-			lx.i++
+			lx.i += n
 			return b.String(), nil
 		}
 		b.WriteByte(c)
@@ -576,11 +616,11 @@ func (lx *psLexer) group(line, col int) (string, []string, error) {
 	var strs []string
 	for lx.i < len(s) {
 		c := s[lx.i]
-		switch c {
-		case '"', '\'':
+		switch {
+		case psDQ(s, lx.i) > 0 || psSQ(s, lx.i) > 0:
 			var v string
 			var err error
-			if c == '"' {
+			if psDQ(s, lx.i) > 0 {
 				v, _, err = lx.dquoted()
 			} else {
 				v, err = lx.squoted()
@@ -590,9 +630,9 @@ func (lx *psLexer) group(line, col int) (string, []string, error) {
 			}
 			strs = append(strs, strings.ReplaceAll(v, psDollar, "$"))
 			continue
-		case '(':
+		case c == '(':
 			depth++
-		case ')':
+		case c == ')':
 			depth--
 			if depth == 0 {
 				lx.i++

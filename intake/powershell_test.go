@@ -92,6 +92,8 @@ func TestParsePowerShellForms(t *testing.T) {
 			"POST", u, nil, "{\"nome\":\"João 😀\"}\n", true, ""},
 		{"line breaks lost after the backticks", "Invoke-WebRequest -UseBasicParsing -Uri \"" + u + "\" ` -Method \"POST\" ` -Headers @{ \"accept\"=\"*/*\" } ` -ContentType \"application/json\" ` -Body \"{}\"",
 			"POST", u, map[string]string{"Accept": "*/*", "Content-Type": "application/json"}, "{}", true, "line breaks were lost"},
+		{"typographic quotes, as PowerShell takes them", "Invoke-RestMethod -Uri “" + u + "” -Method Post -Body ‘{\"a\":“x”}’",
+			"POST", u, nil, `{"a":“x”}`, true, "read as straight quotes"},
 		{"comments", "<# pré-análise #>\n# parceiro\nInvoke-RestMethod -Uri " + u + " # fim",
 			"GET", u, nil, "", false, ""},
 	}
