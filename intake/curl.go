@@ -45,7 +45,7 @@ func ParseCurl(cmdline string, readFile func(name string) ([]byte, error)) (*Req
 	text = curlStripPrompt(text)
 	var cmd *curlCommand
 	switch {
-	case curlLooksWindows(text):
+	case curlLooksWindows(text), curlOldChromeRE.MatchString(text) && !curlSingleQuoted(text):
 		cmd, err = curlSplitWindows(text)
 	case curlDoubledQuotes(text):
 		// The old Windows one-liner: "{""cpf"":""…""}". bash would drop every quote of the JSON.
@@ -172,13 +172,12 @@ var curlCaretSpaceRE = regexp.MustCompile(`\^[ \t]+\r?\n[ \t]*[-"^]`)
 
 var curlDoubledRE = regexp.MustCompile(`[^\s=(]""[^\s)]`)
 
-// curlDoubledQuotes tells an old Windows one-liner that doubles quotes inside "..." (as cmd
-// users wrote JSON bodies before curl.exe shipped with Windows): a "" between two characters
-// of a word, and no single quote outside double quotes (cmd has none).
-func curlDoubledQuotes(s string) bool {
-	if !curlDoubledRE.MatchString(s) {
-		return false
-	}
+// curlOldChromeRE finds the ^ escapes of Chrome's old "Copy as cURL (cmd)".
+var curlOldChromeRE = regexp.MustCompile(`\^[{}\[\]<>&|\\]`)
+
+// curlSingleQuoted tells whether a ' quotes something outside double quotes: a shell text,
+// since cmd has no single quotes.
+func curlSingleQuoted(s string) bool {
 	inQ := false
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
@@ -186,11 +185,18 @@ func curlDoubledQuotes(s string) bool {
 			inQ = !inQ
 		case '\'':
 			if !inQ {
-				return false
+				return true
 			}
 		}
 	}
-	return true
+	return false
+}
+
+// curlDoubledQuotes tells an old Windows one-liner that doubles quotes inside "..." (as cmd
+// users wrote JSON bodies before curl.exe shipped with Windows): a "" between two characters
+// of a word, and no single quote outside double quotes (cmd has none).
+func curlDoubledQuotes(s string) bool {
+	return curlDoubledRE.MatchString(s) && !curlSingleQuoted(s)
 }
 
 // curlRejoinLostBreaks mends a bash command whose line breaks were lost when pasted: its
@@ -587,6 +593,7 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 	}
 	var cmds []commandText
 	var notes []Note
+	oldChrome := false
 	for i := 0; i < len(src); {
 		var c commandText
 		emit := func(ch byte, off int) { c.b, c.offs = append(c.b, ch), append(c.offs, off) }
@@ -615,6 +622,17 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 			if inQ {
 				if ch == '"' {
 					inQ = false
+				}
+				// Chrome's "Copy as cURL (cmd)" before 2021 put ^ before every special
+				// character inside "...", where cmd keeps it: curl would have sent
+				// "^{\"a\":1^}". They are its escapes, not the request's: dropped, noted.
+				if ch == '^' && i+1 < len(src) && (curlChromeEscaped(src[i+1]) || i > 0 && src[i-1] == '%' && curlEnvStart(src[i+1])) {
+					if !oldChrome {
+						oldChrome = true
+						notes = append(notes, note("curl.old-chrome-cmd"))
+					}
+					i++
+					continue
 				}
 				emit(ch, i)
 				i++
@@ -759,6 +777,21 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 		return cmd, nil
 	}
 	return nil, curlNotCurl(firstName)
+}
+
+// curlChromeEscaped tells the characters Chrome's cmd escaping put a ^ before: all but
+// letters, digits, white space and _-:=+~'/.,?;()*`.
+func curlChromeEscaped(c byte) bool {
+	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80 {
+		return false
+	}
+	return strings.IndexByte(" \t\r\n_-:=+~'/.,?;()*`", c) < 0
+}
+
+// curlEnvStart tells a character that may start an environment variable's name (Chrome
+// wrote %^ before one so that cmd would not expand %NAME%).
+func curlEnvStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
 // ---- curl's options ----
