@@ -122,6 +122,7 @@ var noteMessages = map[string][2]string{
 	"ps.form":         {"-Body é uma tabela @{...}: enviada como formulário URL-encoded, como o PowerShell faz", "-Body is a @{...} table: sent as a URL-encoded form, as PowerShell does"},
 	"ps.lost-breaks":  {"as quebras de linha do comando se perderam ao colar (` seguido de espaço antes de um parâmetro): lido como continuação de linha", "the command's line breaks were lost when pasted (` and a space before a parameter): read as line continuations"},
 	"ps.smart-quotes": {"o texto tem aspas tipográficas (“ ” ‘ ’): lidas como aspas retas, como o PowerShell faz", "the text has typographic quotes (“ ” ‘ ’): read as straight quotes, as PowerShell does"},
+	"curl.detected":   {"o texto é um comando curl, não PowerShell: lido como curl", "the text is a curl command, not PowerShell: read as curl"},
 	"ps.detected":     {"o texto é um comando do PowerShell (Invoke-WebRequest/Invoke-RestMethod), não curl: lido como PowerShell", "the text is a PowerShell command (Invoke-WebRequest/Invoke-RestMethod), not curl: read as PowerShell"},
 	// raw HTTP
 	"http.h2-line":      {"a linha de requisição foi remontada a partir dos pseudo-cabeçalhos HTTP/2", "the request line was rebuilt from the HTTP/2 pseudo-headers"},

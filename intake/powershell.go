@@ -21,6 +21,9 @@ var psCommandRE = regexp.MustCompile(`(?im)(?:^|[;|(]|\$\w+\s*=)\s*(?:Invoke-Web
 // NoteDetectedPowerShell says that a text given as curl was read as PowerShell.
 func NoteDetectedPowerShell() Note { return note("ps.detected") }
 
+// NoteDetectedCurl says that a text given as PowerShell was read as curl.
+func NoteDetectedCurl() Note { return note("curl.detected") }
+
 // LooksLikePowerShell tells a PowerShell web request (Chrome's "Copy as PowerShell", a
 // hand-written Invoke-RestMethod, or PowerShell 5's curl alias with -Uri and -Headers) from a
 // curl command line.

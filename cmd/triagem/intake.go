@@ -63,6 +63,13 @@ func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, erro
 		if err != nil {
 			return nil, err
 		}
+		if !intake.LooksLikePowerShell(text) {
+			// A curl command line given where PowerShell was asked for.
+			if rc, cerr := intake.ParseCurl(text, a.readDataFile); cerr == nil {
+				rc.Notes = append([]intake.Note{intake.NoteDetectedCurl()}, rc.Notes...)
+				return rc, nil
+			}
+		}
 		r, err := intake.ParsePowerShell(text, a.readDataFile)
 		if err != nil {
 			return nil, a.pasteError(name, err)
