@@ -208,6 +208,9 @@ func (h *HAR) Request(i int) (*Request, error) {
 	if e.noOffset {
 		r.Notes = append(r.Notes, note("har.time-no-offset", i+1, h.zone.String()))
 	}
+	if e.strayPercent {
+		r.Notes = append(r.Notes, note("har.stray-percent"))
+	}
 
 	hasAuth := false
 	for _, hd := range e.Request.Headers {
@@ -496,11 +499,12 @@ type harEntry struct {
 	Request         *harRequest  `json:"request"`
 	Response        *harResponse `json:"response"`
 
-	data     []byte // the entry's JSON, a slice of the document
-	started  time.Time
-	noOffset bool // startedDateTime had no offset: read in the HAR's zone
-	status   int
-	problem  *Note
+	data         []byte // the entry's JSON, a slice of the document
+	started      time.Time
+	noOffset     bool // startedDateTime had no offset: read in the HAR's zone
+	strayPercent bool // the URL had a % without two hex digits, read as %25
+	status       int
+	problem      *Note
 }
 
 type harRequest struct {
@@ -651,6 +655,14 @@ func (e *harEntry) check(zone *time.Location) *Note {
 		return &n
 	}
 	u, err := url.Parse(raw)
+	if err != nil && strings.Contains(err.Error(), "invalid URL escape") {
+		// Browsers send a stray % as it is (?desconto=10%); read as %25, noted.
+		if u2, err2 := url.Parse(harStrayPercent(raw)); err2 == nil {
+			u, err = u2, nil
+			e.Request.URL = harLoose(harStrayPercent(raw))
+			e.strayPercent = true
+		}
+	}
 	if err != nil {
 		if strings.HasPrefix(raw, "/") || !strings.Contains(raw, "://") {
 			n := note("har.reason.relative")
@@ -921,6 +933,28 @@ func harTime(s string, zone *time.Location) (t time.Time, noOffset bool, err err
 		return t, true, nil
 	}
 	return time.Time{}, false, errf("not a date and time")
+}
+
+// harStrayPercent writes each % after the host that does not start an escape as %25.
+func harStrayPercent(s string) string {
+	var b strings.Builder
+	start := 0
+	if k := strings.Index(s, "://"); k >= 0 {
+		if j := strings.IndexAny(s[k+3:], "/?#"); j >= 0 {
+			start = k + 3 + j
+		} else {
+			return s
+		}
+	}
+	b.WriteString(s[:start])
+	for i := start; i < len(s); i++ {
+		if s[i] == '%' && !(i+2 < len(s) && harIsHex(s[i+1]) && harIsHex(s[i+2])) {
+			b.WriteString("%25")
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // harFormBody rebuilds a URL-encoded form from postData.params. Browsers differ on whether

@@ -30,7 +30,7 @@ func TestHARSkipsUnreadableEntries(t *testing.T) {
 		{"no method", harEntryJSON("", `"`+stagAPI+`"`, `""`, "", ""), "request.method is empty"},
 		{"method with a space", harEntryJSON("PO ST", `"`+stagAPI+`"`, `""`, "", ""), "not an HTTP method"},
 		{"no URL", harEntryJSON("POST", `""`, `""`, "", ""), "request.url is empty"},
-		{"URL with a bad escape", harEntryJSON("POST", `"`+stagAPI+`/api/v2/x%zz?token=`+testToken+`"`, `""`, "", ""), "a % not followed by two hex digits"},
+		{"URL with a bad escape in the host", harEntryJSON("POST", `"https://api%zz.example.com/x?token=`+testToken+`"`, `""`, "", ""), "request.url is not a URL"},
 		{"URL with a bad port", harEntryJSON("POST", `"https://api-externo-stag.crefazon.com.br:`+testToken[:8]+`/api"`, `""`, "", ""), "an invalid port"},
 		{"relative URL", harEntryJSON("POST", `"/api/v2/propostas/pre-analise"`, `""`, "", ""), "relative"},
 		{"URL is a number", harEntryJSON("POST", `42`, `""`, "", ""), "relative"},
@@ -98,6 +98,12 @@ func TestHARLooseValues(t *testing.T) {
 			func(t *testing.T, e HAREntry, r *Request) {
 				if !r.At.Equal(mustTime(t, "2026-11-22T02:30:12.345Z")) || !hasNote(r.Notes, "har.time-no-offset") {
 					t.Errorf("At = %v, notes %q", r.At, r.NoteTexts("en"))
+				}
+			}},
+		{"a stray % in the URL", harEntryJSON("GET", `"`+stagAPI+`/api/v2/relatorios/100%/x%41"`, `""`, "", ""),
+			func(t *testing.T, e HAREntry, r *Request) {
+				if r.URL != stagAPI+"/api/v2/relatorios/100%25/x%41" || !hasNote(r.Notes, "har.stray-percent") {
+					t.Errorf("URL = %q, notes %q", r.URL, r.NoteTexts("en"))
 				}
 			}},
 		{"non-string _error", harEntryJSON("POST", url, `""`, "", `{"status":0,"content":{},"_error":{"code":-102}}`),

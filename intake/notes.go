@@ -148,6 +148,7 @@ var noteMessages = map[string][2]string{
 	"har.no-answer":       {"a requisição não recebeu resposta (response.status 0)", "the request got no answer (response.status 0)"},
 	"har.no-answer-why":   {"a requisição não recebeu resposta: %s", "the request got no answer: %s"},
 	"har.time-no-offset":  {"entrada %d: startedDateTime não tem fuso horário: lido no fuso %s", "entry %d: startedDateTime has no time zone offset: read in %s"},
+	"har.stray-percent":   {"a URL tem um % que não inicia um escape: lido como %25", "the URL has a % that starts no escape: read as %25"},
 	"har.cookies":         {"o cabeçalho Cookie foi montado a partir de request.cookies", "the Cookie header was built from request.cookies"},
 	"har.login":           {"o usuário e a chave de API vieram da chamada de login da entrada %d do mesmo HAR", "the user and the API key came from the login call in entry %d of the same HAR"},
 	"har.skipped":         {"entrada %d ignorada: %s", "entry %d skipped: %s"},
