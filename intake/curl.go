@@ -1374,7 +1374,8 @@ func (p *curlParser) optHeader(_ *curlOpt, v string, pos int, _ bool) error {
 	if strings.HasPrefix(v, "@") { // -H @file: one header a line
 		data, err := p.read("-H/--header", v[1:], pos)
 		if err != nil {
-			return err
+			p.note(note("curl.file-missing", "-H/--header", curlFileName(v[1:])))
+			return nil
 		}
 		for _, l := range strings.Split(string(data), "\n") {
 			if l = strings.TrimRight(l, "\r"); strings.TrimSpace(l) != "" {
@@ -1454,7 +1455,9 @@ func (p *curlParser) optData(o *curlOpt, v string, pos int, _ bool) error {
 		if strings.HasPrefix(v, "@") {
 			data, err := p.read("--"+o.long, v[1:], pos)
 			if err != nil {
-				return err
+				// curl warns and sends the request without that data: so is it read, noted.
+				p.note(note("curl.file-missing", "--"+o.long, curlFileName(v[1:])))
+				data = nil
 			}
 			if o.long == "data" || o.long == "data-ascii" { // curl drops line ends from a -d file
 				data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r"), nil), []byte("\n"), nil)
@@ -1495,7 +1498,8 @@ func (p *curlParser) urlencode(opt, v string, pos int) ([]byte, error) {
 	}
 	data, err := p.read(opt, v[i+1:], pos)
 	if err != nil {
-		return nil, err
+		p.note(note("curl.file-missing", opt, curlFileName(v[i+1:])))
+		data = nil
 	}
 	if i == 0 {
 		return []byte(curlEscape(string(data))), nil

@@ -58,6 +58,8 @@ func TestParseCurlAsCurlDoes(t *testing.T) {
 		{"-C N sends a Range header", "curl -C 100 " + u, "GET", u, map[string]string{"Range": "bytes=100-"}, "", ""},
 		{"-z with a date", "curl -z '2026-11-18' " + u, "GET", u, map[string]string{"If-Modified-Since": "Wed, 18 Nov 2026 00:00:00 GMT"}, "", ""},
 		{"-z with a file", "curl -z local.html " + u, "GET", u, map[string]string{}, "", "gives no date"},
+		{"-d @file not sent along: an empty POST, as curl sends it", "curl -d @faltando.json " + u, "POST", u, nil, "", "--data @faltando.json: the file did not come with the command"},
+		{"--data-urlencode name@file not sent along", "curl --data-urlencode nome@faltando.txt " + u, "POST", u, nil, "nome=", "the file did not come"},
 		{"--digest is noted", "curl --digest -u a:b " + u, "GET", u, nil, "", "negotiates the authentication"},
 	}
 	for _, tc := range tests {

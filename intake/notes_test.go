@@ -121,8 +121,8 @@ func TestErrorText(t *testing.T) {
 	if got := Localize(err, "en"); !strings.HasPrefix(got, "the argument (position 2) at line 1, column 9 has a typographic quote") {
 		t.Errorf("en: %q", got)
 	}
-	_, err = ParseCurl("curl -d @corpo.json https://h/", func(string) ([]byte, error) { return nil, fs.ErrNotExist })
-	if got := Localize(err, "pt-BR"); got != "--data (posição 1) na linha 1, coluna 6: não foi possível ler @corpo.json: arquivo não encontrado" {
+	_, err = ParseCurl("curl -F doc=@corpo.json https://h/", func(string) ([]byte, error) { return nil, fs.ErrNotExist })
+	if got := Localize(err, "pt-BR"); got != "-F/--form (posição 1) na linha 1, coluna 6: não foi possível ler @corpo.json: arquivo não encontrado" {
 		t.Errorf("pt-BR: %q", got)
 	}
 	_, err = ParseHAR("x.har", []byte("{\n  \"log\": {\n    \"entries\": [,]\n  }\n}"), nil)
