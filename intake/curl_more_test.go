@@ -169,3 +169,20 @@ func TestParseCurlRefusals(t *testing.T) {
 		})
 	}
 }
+
+// Each option is known once, by one long and at most one short name.
+func TestCurlOptionTable(t *testing.T) {
+	long, short := map[string]bool{}, map[byte]string{}
+	for _, o := range curlOpts {
+		if long[o.long] {
+			t.Errorf("--%s twice", o.long)
+		}
+		long[o.long] = true
+		if o.short != 0 {
+			if prev, ok := short[o.short]; ok {
+				t.Errorf("-%c is --%s and --%s", o.short, prev, o.long)
+			}
+			short[o.short] = o.long
+		}
+	}
+}
