@@ -135,6 +135,7 @@ var (
 func FuzzParsePowerShell(f *testing.F) {
 	f.Add(string(readFixture(f, "powershell/pre-analise-chrome.ps1")))
 	f.Add(string(readFixture(f, "powershell/pre-analise-restmethod.ps1")))
+	f.Add(string(readFixture(f, "powershell/pre-analise-postman.ps1")))
 	for _, s := range []string{
 		"iwr 'https://x/' `\n -Method Put -Body '{\"a\":''b''}'",
 		"Invoke-RestMethod https://x/ -Head:@{A=\"`u{e9}`$x$y\"} -Body @{a=1;b='c'}",

@@ -84,9 +84,20 @@ func ParsePowerShell(text string, readFile func(string) ([]byte, error)) (*Reque
 				}
 				continue
 			}
-			if strings.HasSuffix(strings.ToLower(st[0].text), ".cookies.add") {
+			lower := strings.ToLower(st[0].text)
+			if strings.HasSuffix(lower, ".cookies.add") {
 				p.cookie(st)
 				continue
+			}
+			if base, ok := strings.CutSuffix(lower, ".add"); ok && !strings.Contains(base, ".") && len(st) > 1 && st[1].kind == psGroup && len(st[1].strs) >= 2 {
+				// $headers.Add("Authorization", "Bearer ..."), as Postman's snippets write
+				// headers into a Dictionary.
+				v := p.vars[base]
+				if v.tok.kind != psHash {
+					v.tok = psToken{kind: psHash, line: st[0].line, col: st[0].col}
+				}
+				v.tok.hash = append(v.tok.hash, psPair{key: st[1].strs[0], val: psToken{kind: psString, text: st[1].strs[1], line: st[1].line, col: st[1].col}})
+				p.vars[base] = v
 			}
 			continue
 		}

@@ -22,6 +22,10 @@ func TestParsePowerShellFixtures(t *testing.T) {
 			"User-Agent":         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36",
 			"Cookie":             "_ga=GA1.1.1234567890.1763400000",
 		}, "from $session.Cookies.Add"},
+		{"pre-analise-postman.ps1", map[string]string{
+			"Authorization": "Bearer " + curlTestToken,
+			"Content-Type":  "application/json",
+		}, ""},
 		{"pre-analise-restmethod.ps1", map[string]string{
 			"Authorization": "Bearer " + curlTestToken,
 			"Content-Type":  "application/json",
@@ -51,7 +55,7 @@ func TestParsePowerShellFixtures(t *testing.T) {
 				}
 			}
 			curlJSONEqual(t, r.Body, body)
-			if !curlHasNote(r.NoteTexts("en"), tc.note) {
+			if tc.note != "" && !curlHasNote(r.NoteTexts("en"), tc.note) {
 				t.Errorf("notes %q lack %q", r.NoteTexts("en"), tc.note)
 			}
 		})

@@ -77,7 +77,7 @@ func TestPastedRequestsEqualTheirCaseFile(t *testing.T) {
 			}
 		})
 	}
-	for _, fixture := range []string{"pre-analise-chrome.ps1", "pre-analise-restmethod.ps1"} {
+	for _, fixture := range []string{"pre-analise-chrome.ps1", "pre-analise-restmethod.ps1", "pre-analise-postman.ps1"} {
 		for _, flag := range []string{"--from-powershell", "--from-curl"} {
 			t.Run(fixture+" "+flag, func(t *testing.T) {
 				path := filepath.Join("../../testdata/powershell", fixture)
