@@ -1,12 +1,14 @@
 package intake
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -80,7 +82,14 @@ func ParsePowerShell(text string, readFile func(string) ([]byte, error)) (*Reque
 						p.agent = st[2].text
 					}
 				case !strings.Contains(name, "."):
-					p.vars[name] = st[2].value()
+					v := st[2]
+					if len(st) > 4 && st[3].kind == psOp && st[3].text == "|" && psIsConvertToJSON(st[4]) {
+						if js, ok := p.toJSON(v); ok {
+							v = psToken{kind: psString, text: js, line: v.line, col: v.col}
+							p.note(note("ps.convertto-json"))
+						}
+					}
+					p.vars[name] = v.value()
 				}
 				continue
 			}
@@ -184,9 +193,14 @@ func (lx *psLexer) statements() ([][]psToken, error) {
 	for lx.i < len(lx.src) {
 		c := lx.src[lx.i]
 		switch {
-		case c == '\n' || c == ';' || c == '|':
+		case c == '\n' || c == ';':
 			lx.i++
 			flush()
+		case c == '|':
+			// A pipeline stays one statement: "@{...} | ConvertTo-Json" is a value.
+			line, col := lx.pos(lx.i)
+			lx.i++
+			cur = append(cur, psToken{kind: psOp, text: "|", line: line, col: col})
 		case c == ' ' || c == '\t' || c == '\r' || c == '\f':
 			lx.i++
 		case c == '`':
@@ -294,6 +308,15 @@ func (lx *psLexer) token() (psToken, error) {
 		if lx.i < len(s) && s[lx.i] == ':' { // -Name:value
 			lx.i++
 		}
+	case c == '[' && psCastRE.MatchString(s[lx.i:]):
+		// A type cast or accelerator before a value ([ordered]@{...}, [string]$x): the
+		// value is what counts.
+		m := psCastRE.FindStringSubmatchIndex(s[lx.i:])
+		lx.i += m[3]
+		for lx.i < len(s) && (s[lx.i] == ' ' || s[lx.i] == '\t') {
+			lx.i++
+		}
+		return lx.token()
 	case c == '=' || c == ',' || c == '}' || c == ')' || c == '{' || c == '[' || c == ']':
 		lx.i++
 		tok.kind, tok.text = psOp, string(c)
@@ -740,6 +763,9 @@ func (p *psReader) request(call []psToken) (*Request, error) {
 	var positional []psToken
 	for i := 1; i < len(call); i++ {
 		t := call[i]
+		if t.kind == psOp && t.text == "|" {
+			break // what the answer is piped to
+		}
 		if t.kind != psParam {
 			positional = append(positional, t)
 			continue
@@ -892,6 +918,71 @@ func (p *psReader) request(call []psToken) (*Request, error) {
 	return req, nil
 }
 
+var psCastRE = regexp.MustCompile(`^(\[[A-Za-z][\w.]*(?:\[\])?\])[ \t]*(?:[@$"'(]|\[)`)
+
+var psPipeJSONRE = regexp.MustCompile(`(?i)^\s*\$(\w+)\s*\|\s*ConvertTo-Json\b`)
+
+func psIsConvertToJSON(t psToken) bool {
+	return t.kind == psWord && strings.EqualFold(t.text, "ConvertTo-Json")
+}
+
+// toJSON writes a @{...} table (nested tables, strings, numbers, $true, $false, $null and
+// string variables the text sets) as ConvertTo-Json would, keys in the order written.
+func (p *psReader) toJSON(t psToken) (string, bool) {
+	var b strings.Builder
+	var write func(t psToken, depth int) bool
+	write = func(t psToken, depth int) bool {
+		if depth > 20 {
+			return false
+		}
+		switch t.kind {
+		case psHash:
+			b.WriteByte('{')
+			for i, pr := range t.hash {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				k, _ := json.Marshal(pr.key)
+				b.Write(k)
+				b.WriteByte(':')
+				if !write(pr.val, depth+1) {
+					return false
+				}
+			}
+			b.WriteByte('}')
+		case psString:
+			v, _ := p.text(t, "-Body")
+			s, _ := json.Marshal(v)
+			b.Write(s)
+		case psWord:
+			if _, err := strconv.ParseFloat(t.text, 64); err == nil {
+				b.WriteString(t.text)
+			} else {
+				s, _ := json.Marshal(t.text)
+				b.Write(s)
+			}
+		case psVar:
+			switch strings.ToLower(t.text) {
+			case "true", "false", "null":
+				b.WriteString(strings.ToLower(t.text))
+				return true
+			}
+			v, ok := p.vars[strings.ToLower(t.text)]
+			if !ok || v.tok.kind == psVar {
+				return false
+			}
+			return write(v.tok, depth+1)
+		default:
+			return false
+		}
+		return true
+	}
+	if t.kind != psHash || !write(t, 0) {
+		return "", false
+	}
+	return b.String(), true
+}
+
 // psDisplay writes a parameter's name as PowerShell's help does.
 func psDisplay(name string) string {
 	for _, n := range []string{"UseBasicParsing", "SkipCertificateCheck", "TimeoutSec", "MaximumRedirection",
@@ -962,8 +1053,16 @@ func (p *psReader) body(t psToken, headers map[string]string) ([]byte, error) {
 		p.note(note("ps.form"))
 		return []byte(form.Encode()), nil
 	case psGroup:
-		if len(t.strs) == 1 {
+		if len(t.strs) == 1 && !strings.Contains(strings.ToLower(t.text), "convertto-json") {
 			return []byte(t.strs[0]), nil
+		}
+		if m := psPipeJSONRE.FindStringSubmatch(t.text); m != nil {
+			if v, ok := p.vars[strings.ToLower(m[1])]; ok {
+				if js, ok := p.toJSON(v.tok); ok {
+					p.note(note("ps.convertto-json"))
+					return []byte(js), nil
+				}
+			}
 		}
 		if strings.Contains(strings.ToLower(t.text), "convertto-json") {
 			return nil, errf("-Body at line %d, column %d is built by ConvertTo-Json: give the JSON text itself", t.line, t.col)

@@ -98,6 +98,10 @@ func TestParsePowerShellForms(t *testing.T) {
 			"POST", u, map[string]string{"Accept": "*/*", "Content-Type": "application/json"}, "{}", true, "line breaks were lost"},
 		{"typographic quotes, as PowerShell takes them", "Invoke-RestMethod -Uri “" + u + "” -Method Post -Body ‘{\"a\":“x”}’",
 			"POST", u, nil, `{"a":“x”}`, true, "read as straight quotes"},
+		{"a table piped to ConvertTo-Json", "$key = 'hml-x'\n$body = @{ usuario = @{ login = \"alfa.maria\"; senha = 'x'; apiKey = $key }; ativo = $true; n = 3 } | ConvertTo-Json -Depth 3\nInvoke-RestMethod -Uri " + u + " -Method Post -Body $body -ContentType 'application/json'",
+			"POST", u, nil, `{"usuario":{"login":"alfa.maria","senha":"x","apiKey":"hml-x"},"ativo":true,"n":3}`, true, "ConvertTo-Json"},
+		{"an [ordered] table converted inside -Body", "$dados = [ordered]@{a = 1; b = 'c'}\nInvoke-RestMethod -Uri " + u + " -Method Post -Body ($dados | ConvertTo-Json)",
+			"POST", u, nil, `{"a":1,"b":"c"}`, true, "ConvertTo-Json"},
 		{"comments", "<# pré-análise #>\n# parceiro\nInvoke-RestMethod -Uri " + u + " # fim",
 			"GET", u, nil, "", false, ""},
 	}
