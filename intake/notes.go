@@ -92,7 +92,6 @@ var noteMessages = map[string][2]string{
 	"curl.cookie-file":    {"-b/--cookie indica um arquivo de cookies: não foi lido, então seus cookies não estão na requisição", "-b/--cookie names a cookie file: not read, so its cookies are not in the request"},
 	"curl.no-scheme":      {"a URL não tem esquema: lida como http://, como o curl faz", "the URL has no scheme: read as http://, as curl does"},
 	"curl.url-userinfo":   {"usuário e senha na URL: passados ao cabeçalho Authorization e retirados da URL", "user and password in the URL: moved to the Authorization header, taken out of the URL"},
-	"curl.glob":           {"a URL tem {...} ou [...]: o curl os expande como padrão (glob) sem -g/--globoff; lida como escrita", "the URL has {...} or [...]: curl expands them as a glob unless -g/--globoff is given; read as written"},
 	"curl.get-query":      {"-G/--get: os dados foram para a query da URL, não para o corpo", "-G/--get: the data went to the URL's query, not to the body"},
 	"curl.form-default":   {"sem cabeçalho Content-Type: o curl envia dados de -d como application/x-www-form-urlencoded", "no Content-Type header: curl sends -d data as application/x-www-form-urlencoded"},
 	"curl.abbrev":         {"%s lido como %s (abreviação, como o curl aceita)", "%s read as %s (an abbreviation, as curl accepts it)"},
