@@ -29,6 +29,14 @@ type Verdict struct {
 	Request         Summary  `json:"request"`
 	Rules           RulesRef `json:"rules"`
 	Lang            string   `json:"lang"`
+	// Intake is how a pasted request (curl, PowerShell, HAR, raw HTTP) was read; nil when
+	// the case came from a case file or flags alone. An additive field of v1.
+	Intake *Intake `json:"intake,omitempty"`
+}
+
+// Intake says what the reader of a pasted request assumed, skipped or ignored.
+type Intake struct {
+	Notes []string `json:"notes"` // in the verdict's language; never a secret or personal data
 }
 
 // Summary is how the chain read the request.

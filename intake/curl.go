@@ -10,10 +10,13 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -21,12 +24,6 @@ import (
 // all (empty, binary, another program), as opposed to a curl command it cannot read. A caller
 // that tries several readers uses it to move on to the next one.
 var ErrNotCurl = errors.New("not a curl command")
-
-// curlNotCurlError is an error that says the text is not a curl command.
-type curlNotCurlError struct{ msg string }
-
-func (e *curlNotCurlError) Error() string { return e.msg }
-func (e *curlNotCurlError) Unwrap() error { return ErrNotCurl }
 
 // ParseCurl reads a curl command line as a shell would split it, and returns the request it sends.
 // readFile reads @file arguments (-d @body.json, --data-binary @file, --json @file); "-" reads stdin.
@@ -43,14 +40,27 @@ func ParseCurl(cmdline string, readFile func(name string) ([]byte, error)) (*Req
 		return nil, err
 	}
 	if strings.TrimSpace(text) == "" {
-		return nil, &curlNotCurlError{"the input is empty: no curl command to read"}
+		return nil, notCurlf("the input is empty: no curl command to read")
 	}
 	text = curlStripPrompt(text)
 	var cmd *curlCommand
-	if curlLooksWindows(text) {
+	switch {
+	case curlLooksWindows(text), curlOldChromeRE.MatchString(text) && !curlSingleQuoted(text):
 		cmd, err = curlSplitWindows(text)
-	} else {
-		cmd, err = curlSplitShell(strings.ReplaceAll(text, "\r\n", "\n"))
+	case curlDoubledQuotes(text):
+		// The old Windows one-liner: "{""cpf"":""…""}". bash would drop every quote of the JSON.
+		cmd, err = curlSplitWindows(text)
+		if err == nil {
+			cmd.notes = append(cmd.notes, note("curl.doubled-quotes"))
+		}
+	default:
+		sh := strings.ReplaceAll(text, "\r\n", "\n")
+		var rejoined bool
+		sh, rejoined = curlRejoinLostBreaks(sh)
+		cmd, err = curlSplitShell(sh)
+		if err == nil && rejoined {
+			cmd.notes = append(cmd.notes, note("curl.lost-breaks"))
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -79,15 +89,15 @@ type curlCommand struct {
 	hasStdin  bool
 	stdinFile string // from "< file"
 
-	notes []string
+	notes []Note
 }
 
 // ---- text clean-up ----
 
 // curlCleanText rejects binary input and reads non-UTF-8 text as Windows-1252.
-func curlCleanText(s string) (string, []string, error) {
+func curlCleanText(s string) (string, []Note, error) {
 	s = strings.TrimPrefix(s, "\ufeff")
-	var notes []string
+	var notes []Note
 	if !utf8.ValidString(s) {
 		high := 0
 		for i := 0; i < len(s); i++ {
@@ -96,14 +106,14 @@ func curlCleanText(s string) (string, []string, error) {
 			}
 		}
 		if high*4 > len(s) {
-			return "", nil, &curlNotCurlError{"the input is binary data, not a curl command line"}
+			return "", nil, notCurlf("the input is binary data, not a curl command line")
 		}
 		dec, err := charmap.Windows1252.NewDecoder().String(s)
 		if err != nil {
-			return "", nil, &curlNotCurlError{"the input is binary data, not a curl command line"}
+			return "", nil, notCurlf("the input is binary data, not a curl command line")
 		}
 		s = dec
-		notes = append(notes, "the text is not UTF-8: read as Windows-1252 (Latin-1)")
+		notes = append(notes, note("curl.cp1252"))
 	}
 	line, col := 1, 1
 	for _, r := range s {
@@ -112,7 +122,7 @@ func curlCleanText(s string) (string, []string, error) {
 			line, col = line+1, 0
 		case r == '\t' || r == '\r' || r == '\f' || r == '\v':
 		case r < 0x20 || r == 0x7f:
-			return "", nil, &curlNotCurlError{fmt.Sprintf("the input is binary data, not a curl command line (control byte at line %d, column %d)", line, col)}
+			return "", nil, notCurlf("the input is binary data, not a curl command line (control byte at line %d, column %d)", line, col)
 		}
 		col += utf8.RuneLen(r)
 	}
@@ -154,7 +164,79 @@ func curlLooksWindows(s string) bool {
 	if strings.HasPrefix(strings.TrimLeft(rest, " \t"), "^") {
 		return true
 	}
-	return strings.Contains(s, "^\n") || strings.Contains(s, "^\r\n")
+	return strings.Contains(s, "^\n") || strings.Contains(s, "^\r\n") || curlCaretSpaceRE.MatchString(s)
+}
+
+// curlCaretSpaceRE finds a ^ continuation followed by stray spaces before the line's end.
+var curlCaretSpaceRE = regexp.MustCompile(`\^[ \t]+\r?\n[ \t]*[-"^]`)
+
+var curlDoubledRE = regexp.MustCompile(`[^\s=(]""[^\s)]`)
+
+// curlOldChromeRE finds the ^ escapes of Chrome's old "Copy as cURL (cmd)".
+var curlOldChromeRE = regexp.MustCompile(`\^[{}\[\]<>&|\\]`)
+
+// curlSingleQuoted tells whether a ' quotes something outside double quotes: a shell text,
+// since cmd has no single quotes.
+func curlSingleQuoted(s string) bool {
+	inQ := false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			inQ = !inQ
+		case '\'':
+			if !inQ {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// curlDoubledQuotes tells an old Windows one-liner that doubles quotes inside "..." (as cmd
+// users wrote JSON bodies before curl.exe shipped with Windows): a "" between two characters
+// of a word, and no single quote outside double quotes (cmd has none).
+func curlDoubledQuotes(s string) bool {
+	return curlDoubledRE.MatchString(s) && !curlSingleQuoted(s)
+}
+
+// curlRejoinLostBreaks mends a bash command whose line breaks were lost when pasted: its
+// continuations became "\ " before the next option, which bash reads as an escaped space
+// glued to the option. Outside quotes, a backslash and a space before "-", a quote or a URL
+// become two spaces (so lines and columns stay where they were).
+func curlRejoinLostBreaks(s string) (string, bool) {
+	b := []byte(s)
+	changed := false
+	var q byte
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case q == '\'':
+			if c == '\'' {
+				q = 0
+			}
+		case q == '"':
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				q = 0
+			}
+		case c == '\'' || c == '"':
+			q = c
+		case c == '\\' && i+1 < len(b) && b[i+1] == ' ':
+			j := i + 1
+			for j < len(b) && b[j] == ' ' {
+				j++
+			}
+			if j < len(b) && (b[j] == '-' || b[j] == '\'' || b[j] == '"' || strings.HasPrefix(string(b[j:min(j+4, len(b))]), "http")) {
+				b[i], b[i+1] = ' ', ' '
+				changed = true
+			}
+			i++
+		case c == '\\':
+			i++
+		}
+	}
+	return string(b), changed
 }
 
 // curlProgram tells whether a command word names curl: curl, curl.exe, /usr/bin/curl,
@@ -174,9 +256,9 @@ var curlWrappers = map[string]bool{"sudo": true, "command": true, "exec": true, 
 // name looks like one: a pasted token or key must not come back in a message.
 func curlNotCurl(name string) error {
 	if curlShowable(name, 24) && curlDigits(name) <= 2 {
-		return &curlNotCurlError{fmt.Sprintf("the command is %q, not curl", name)}
+		return notCurlf("the command is %q, not curl", name)
 	}
-	return &curlNotCurlError{"the command is not curl (its first word is not shown: it may be a secret)"}
+	return notCurlf("the command is not curl (its first word is not shown: it may be a secret)")
 }
 
 func curlDigits(s string) int {
@@ -207,7 +289,7 @@ func curlShowable(s string, max int) bool {
 // curlShell expands the words of a parsed shell command without running anything.
 type curlShell struct {
 	src   string
-	notes []string
+	notes []Note
 }
 
 // curlSplitShell parses the text as bash and returns the first curl command in it.
@@ -216,7 +298,7 @@ func curlSplitShell(src string) (cmd *curlCommand, err error) {
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
-				err = errors.New("cannot read the command line as shell words")
+				err = errf("cannot read the command line as shell words")
 			}
 		}()
 		file, err = syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
@@ -257,7 +339,7 @@ func curlSplitShell(src string) (cmd *curlCommand, err error) {
 	}
 	walk(file.Stmts)
 	if len(stmts) == 0 {
-		return nil, &curlNotCurlError{"the input has no command: no curl command to read"}
+		return nil, notCurlf("the input has no command: no curl command to read")
 	}
 
 	sh := &curlShell{src: src}
@@ -288,15 +370,13 @@ func curlSplitShell(src string) (cmd *curlCommand, err error) {
 		sh.notes = nil // notes about words of commands that are not read
 		cmd := &curlCommand{}
 		for _, w := range args[start:] {
-			cmd.words = append(cmd.words, curlWord{text: sh.word(w, 0), line: int(w.Pos().Line()), col: int(w.Pos().Col())})
+			for _, f := range sh.fields(w) {
+				cmd.words = append(cmd.words, curlWord{text: f, line: int(w.Pos().Line()), col: int(w.Pos().Col())})
+			}
 		}
 		sh.stdin(s, cmd)
 		if others := len(stmts) - 1; others > 0 {
-			where := ""
-			if i > 0 {
-				where = fmt.Sprintf(" (command %d of %d)", i+1, len(stmts))
-			}
-			cmd.notes = append(cmd.notes, fmt.Sprintf("the text has %d commands: only the first curl command%s was read, the others were ignored", len(stmts), where))
+			cmd.notes = append(cmd.notes, curlManyNote(len(stmts), i))
 		}
 		cmd.notes = append(cmd.notes, sh.notes...)
 		return cmd, nil
@@ -304,7 +384,7 @@ func curlSplitShell(src string) (cmd *curlCommand, err error) {
 	if call, ok := stmts[0].Cmd.(*syntax.CallExpr); ok {
 		return nil, curlNotCurl(sh.word(call.Args[0], 0))
 	}
-	return nil, &curlNotCurlError{"the command is not curl"}
+	return nil, notCurlf("the command is not curl")
 }
 
 // curlShellError turns the shell parser's error into one that names the problem and its place,
@@ -314,21 +394,21 @@ func curlShellError(err error) error {
 	if !errors.As(err, &pe) {
 		var le syntax.LangError
 		if errors.As(err, &le) {
-			return fmt.Errorf("the command line uses shell syntax that is not bash (%s) at line %d, column %d", le.Feature, le.Pos.Line(), le.Pos.Col())
+			return errf("the command line uses shell syntax that is not bash (%s) at line %d, column %d", le.Feature, le.Pos.Line(), le.Pos.Col())
 		}
 		return err
 	}
 	line, col := pe.Pos.Line(), pe.Pos.Col()
 	switch {
 	case strings.Contains(pe.Text, "without closing quote"):
-		return fmt.Errorf("unterminated quote at line %d, column %d", line, col)
+		return errf("unterminated quote at line %d, column %d", line, col)
 	case strings.Contains(pe.Text, "invalid UTF-8"):
-		return &curlNotCurlError{fmt.Sprintf("the input is binary data, not a curl command line (invalid UTF-8 at line %d, column %d)", line, col)}
+		return notCurlf("the input is binary data, not a curl command line (invalid UTF-8 at line %d, column %d)", line, col)
 	case strings.HasPrefix(pe.Text, "reached EOF without matching"):
 		open := curlTicks.FindString(strings.TrimPrefix(pe.Text, "reached EOF without matching"))
-		return fmt.Errorf("unterminated %s at line %d, column %d", curlRedactTicks(open), line, col)
+		return errf("unterminated %s at line %d, column %d", curlRedactTicks(open), line, col)
 	}
-	return fmt.Errorf("the command line is not valid shell syntax at line %d, column %d: %s", line, col, curlRedactTicks(pe.Text))
+	return errf("the command line is not valid shell syntax at line %d, column %d: %s", line, col, curlRedactTicks(pe.Text))
 }
 
 var curlTicks = regexp.MustCompile("`[^`]*`")
@@ -344,53 +424,102 @@ func curlRedactTicks(s string) string {
 	})
 }
 
-// Word expansion modes.
-const (
-	curlUnquoted = iota
-	curlDouble   // inside "..."
-	curlHeredoc  // an unquoted here-document's body
-)
-
-// word expands a shell word as bash would with an empty environment, except that variables and
-// command substitutions are kept as written (and noted): they usually hold the token.
-func (sh *curlShell) word(w *syntax.Word, mode int) string {
-	if w == nil {
-		return ""
-	}
-	var b strings.Builder
-	sh.parts(&b, w.Parts, mode)
-	return b.String()
+// word expands a shell word as bash would with an empty environment (mvdan.cc/sh/v3/expand:
+// quote removal, backslashes, $'...'), except that variables and command substitutions are
+// kept as written, never run (and noted): they usually hold the token.
+func (sh *curlShell) word(w *syntax.Word, _ int) string {
+	return strings.Join(sh.fields(w), " ")
 }
 
-func (sh *curlShell) parts(b *strings.Builder, parts []syntax.WordPart, mode int) {
+// fields are the arguments a word becomes: one, or several after brace expansion (bash's
+// {a,b} outside quotes).
+func (sh *curlShell) fields(w *syntax.Word) []string {
+	if w == nil {
+		return nil
+	}
+	f, err := expand.Fields(curlExpandConfig, &syntax.Word{Parts: sh.keep(w.Parts)})
+	if err != nil {
+		return []string{sh.raw(w)}
+	}
+	return f
+}
+
+// document expands an unquoted here-document's body as bash would, expansions kept.
+func (sh *curlShell) document(parts []syntax.WordPart) string {
+	s, err := expand.Document(curlExpandConfig, &syntax.Word{Parts: sh.keep(parts)})
+	if err != nil {
+		var b strings.Builder
+		for _, p := range parts {
+			b.WriteString(sh.raw(p))
+		}
+		return b.String()
+	}
+	return s
+}
+
+// curlExpandConfig expands with no environment and no globbing; keep replaces every node
+// that would reach the environment or run a command before expansion.
+var curlExpandConfig = &expand.Config{Env: expand.ListEnviron(), NoUnset: false}
+
+// keep replaces parameter expansions, command substitutions and other expansions by their
+// text as written (a literal the expansion leaves alone) and notes them.
+func (sh *curlShell) keep(parts []syntax.WordPart) []syntax.WordPart {
+	out := make([]syntax.WordPart, 0, len(parts))
 	for _, part := range parts {
 		switch x := part.(type) {
 		case *syntax.Lit:
-			curlUnescape(b, x.Value, mode)
+			out = append(out, part)
 		case *syntax.SglQuoted:
-			if x.Dollar {
-				b.WriteString(curlANSIC(x.Value))
+			if x.Dollar && strings.Contains(x.Value, `\c`) {
+				out = append(out, &syntax.SglQuoted{Left: x.Left, Right: x.Right, Dollar: true, Value: curlControlEscapes(x.Value)})
 			} else {
-				b.WriteString(x.Value)
+				out = append(out, part)
 			}
 		case *syntax.DblQuoted:
-			sh.parts(b, x.Parts, curlDouble)
+			out = append(out, &syntax.DblQuoted{Left: x.Left, Right: x.Right, Dollar: x.Dollar, Parts: sh.keep(x.Parts)})
 		case *syntax.ParamExp:
-			raw := sh.raw(x)
-			b.WriteString(raw)
 			name := ""
 			if x.Param != nil {
 				name = x.Param.Value
 			}
-			sh.notes = append(sh.notes, fmt.Sprintf("shell variable $%s kept as written, not expanded", name))
+			sh.notes = append(sh.notes, note("curl.var", curlSafeName(name)))
+			out = append(out, sh.literal(part))
 		case *syntax.CmdSubst:
-			b.WriteString(sh.raw(x))
-			sh.notes = append(sh.notes, "command substitution $(...) kept as written, not run")
+			sh.notes = append(sh.notes, note("curl.cmdsubst"))
+			out = append(out, sh.literal(part))
 		default:
-			b.WriteString(sh.raw(part))
-			sh.notes = append(sh.notes, "a shell expansion was kept as written, not expanded")
+			sh.notes = append(sh.notes, note("curl.expansion"))
+			out = append(out, sh.literal(part))
 		}
 	}
+	return out
+}
+
+// curlControlEscapes writes bash's \cX (control-X) in $'...' as the \xHH the expansion
+// package knows.
+func curlControlEscapes(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\\' && i+1 < len(v) {
+			if v[i+1] == 'c' && i+2 < len(v) {
+				fmt.Fprintf(&b, `\x%02x`, v[i+2]&0x1f)
+				i += 2
+				continue
+			}
+			b.WriteByte(v[i])
+			b.WriteByte(v[i+1])
+			i++
+			continue
+		}
+		b.WriteByte(v[i])
+	}
+	return b.String()
+}
+
+// literal is a node's text as written, as a single-quoted part: expansion takes it as is,
+// inside double quotes too.
+func (sh *curlShell) literal(n syntax.Node) syntax.WordPart {
+	return &syntax.SglQuoted{Value: sh.raw(n)}
 }
 
 // raw is a node's text as written.
@@ -400,136 +529,6 @@ func (sh *curlShell) raw(n syntax.Node) string {
 		return ""
 	}
 	return sh.src[from:to]
-}
-
-// curlUnescape removes the backslashes the shell removes: any outside quotes; before $ ` " \
-// and newline inside double quotes; before $ ` \ and newline in a here-document.
-func curlUnescape(b *strings.Builder, s string, mode int) {
-	special := ""
-	switch mode {
-	case curlDouble:
-		special = "$`\"\\\n"
-	case curlHeredoc:
-		special = "$`\\\n"
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		n := s[i+1]
-		switch {
-		case n == '\n':
-			i++ // a continuation
-		case mode == curlUnquoted || strings.IndexByte(special, n) >= 0:
-			b.WriteByte(n)
-			i++
-		default:
-			b.WriteByte(c)
-		}
-	}
-}
-
-// curlANSIC decodes the body of a bash $'...' string.
-func curlANSIC(s string) string {
-	var b strings.Builder
-	hex := func(i, max int) (rune, int) { // value and digits read at s[i:]
-		var v rune
-		n := 0
-		for n < max && i+n < len(s) {
-			d := s[i+n]
-			switch {
-			case d >= '0' && d <= '9':
-				v = v*16 + rune(d-'0')
-			case d >= 'a' && d <= 'f':
-				v = v*16 + rune(d-'a'+10)
-			case d >= 'A' && d <= 'F':
-				v = v*16 + rune(d-'A'+10)
-			default:
-				return v, n
-			}
-			n++
-		}
-		return v, n
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		i++
-		switch e := s[i]; e {
-		case 'a':
-			b.WriteByte('\a')
-		case 'b':
-			b.WriteByte('\b')
-		case 'e', 'E':
-			b.WriteByte(0x1b)
-		case 'f':
-			b.WriteByte('\f')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		case 'v':
-			b.WriteByte('\v')
-		case '\\', '\'', '"', '?':
-			b.WriteByte(e)
-		case 'c':
-			if i+1 < len(s) {
-				i++
-				b.WriteByte(s[i] & 0x1f)
-			} else {
-				b.WriteString(`\c`)
-			}
-		case 'x':
-			v, n := hex(i+1, 2)
-			if n == 0 {
-				b.WriteString(`\x`)
-				continue
-			}
-			if v == 0 {
-				return b.String() // bash ends the string at a NUL
-			}
-			b.WriteByte(byte(v))
-			i += n
-		case 'u', 'U':
-			max := 4
-			if e == 'U' {
-				max = 8
-			}
-			v, n := hex(i+1, max)
-			if n == 0 {
-				b.WriteByte('\\')
-				b.WriteByte(e)
-				continue
-			}
-			if v == 0 {
-				return b.String()
-			}
-			b.WriteRune(v) // invalid code points become U+FFFD
-			i += n
-		case '0', '1', '2', '3', '4', '5', '6', '7':
-			v, n := 0, 0
-			for n < 3 && i+n < len(s) && s[i+n] >= '0' && s[i+n] <= '7' {
-				v = v*8 + int(s[i+n]-'0')
-				n++
-			}
-			if v&0xff == 0 {
-				return b.String()
-			}
-			b.WriteByte(byte(v))
-			i += n - 1
-		default:
-			b.WriteByte('\\')
-			b.WriteByte(e)
-		}
-	}
-	return b.String()
 }
 
 // stdin records what the statement feeds curl's standard input: a here-document, a
@@ -560,7 +559,7 @@ func (sh *curlShell) stdin(s *syntax.Stmt, cmd *curlCommand) {
 						}
 					}
 				} else {
-					sh.parts(&b, r.Hdoc.Parts, curlHeredoc)
+					b.WriteString(sh.document(r.Hdoc.Parts))
 				}
 			}
 			cmd.stdin, cmd.hasStdin, cmd.stdinFile = []byte(b.String()), true, ""
@@ -593,7 +592,8 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 		offs []int // offs[i] is where b[i] was in src
 	}
 	var cmds []commandText
-	var notes []string
+	var notes []Note
+	oldChrome := false
 	for i := 0; i < len(src); {
 		var c commandText
 		emit := func(ch byte, off int) { c.b, c.offs = append(c.b, ch), append(c.offs, off) }
@@ -623,12 +623,39 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 				if ch == '"' {
 					inQ = false
 				}
+				// Chrome's "Copy as cURL (cmd)" before 2021 put ^ before every special
+				// character inside "...", where cmd keeps it: curl would have sent
+				// "^{\"a\":1^}". They are its escapes, not the request's: dropped, noted.
+				if ch == '^' && i+1 < len(src) && (curlChromeEscaped(src[i+1]) || i > 0 && src[i-1] == '%' && curlEnvStart(src[i+1])) {
+					if !oldChrome {
+						oldChrome = true
+						notes = append(notes, note("curl.old-chrome-cmd"))
+					}
+					i++
+					continue
+				}
 				emit(ch, i)
 				i++
 				continue
 			}
 			switch ch {
 			case '^':
+				k := i + 1
+				for k < len(src) && (src[k] == ' ' || src[k] == '\t') {
+					k++
+				}
+				if k > i+1 && k < len(src) && (src[k] == '\n' || src[k] == '\r') {
+					// Spaces after a ^ at the line's end: cmd would end the command there and
+					// run a curl without the rest. Read as the continuation it was meant to be.
+					l, c := at(i)
+					notes = append(notes, note("curl.caret-space", l, c))
+					i = k + 1
+					if strings.HasPrefix(src[k:], "\r\n") {
+						i = k + 2
+					}
+					escNext = true
+					continue
+				}
 				switch {
 				case i+1 >= len(src):
 					i++
@@ -652,7 +679,7 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 				}
 				break scan
 			case '<', '>':
-				notes = append(notes, "a cmd redirection (< or >) and what followed it on the line were ignored")
+				notes = append(notes, note("curl.cmd-redirect"))
 				for i < len(src) && src[i] != '\n' && src[i] != '&' && src[i] != '|' {
 					i++
 				}
@@ -667,7 +694,7 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 		}
 	}
 	if len(cmds) == 0 {
-		return nil, &curlNotCurlError{"the input has no command: no curl command to read"}
+		return nil, notCurlf("the input has no command: no curl command to read")
 	}
 
 	var firstName string
@@ -729,7 +756,7 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 			}
 			if inQ {
 				l, c := at(qOff)
-				return nil, fmt.Errorf("unterminated quote at line %d, column %d", l, c)
+				return nil, errf("unterminated quote at line %d, column %d", l, c)
 			}
 			words = append(words, curlWord{text: string(w), line: line, col: col})
 		}
@@ -744,16 +771,27 @@ func curlSplitWindows(src string) (*curlCommand, error) {
 		}
 		cmd := &curlCommand{words: words, notes: notes}
 		if len(cmds) > 1 {
-			where := ""
-			if k > 0 {
-				where = fmt.Sprintf(" (command %d of %d)", k+1, len(cmds))
-			}
-			cmd.notes = append(cmd.notes, fmt.Sprintf("the text has %d commands: only the first curl command%s was read, the others were ignored", len(cmds), where))
+			cmd.notes = append(cmd.notes, curlManyNote(len(cmds), k))
 		}
-		cmd.notes = append(cmd.notes, "read as a Windows cmd.exe command line (^ escapes, \\\" quotes)")
+		cmd.notes = append(cmd.notes, note("curl.windows"))
 		return cmd, nil
 	}
 	return nil, curlNotCurl(firstName)
+}
+
+// curlChromeEscaped tells the characters Chrome's cmd escaping put a ^ before: all but
+// letters, digits, white space and _-:=+~'/.,?;()*`.
+func curlChromeEscaped(c byte) bool {
+	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80 {
+		return false
+	}
+	return strings.IndexByte(" \t\r\n_-:=+~'/.,?;()*`", c) < 0
+}
+
+// curlEnvStart tells a character that may start an environment variable's name (Chrome
+// wrote %^ before one so that cmd would not expand %NAME%).
+func curlEnvStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
 // ---- curl's options ----
@@ -796,7 +834,7 @@ var curlOpts = []*curlOpt{
 	{long: "referer", short: 'e', value: true, do: func(p *curlParser, _ *curlOpt, v string, _ int, _ bool) error {
 		v = strings.TrimSuffix(v, ";auto")
 		if v == "" {
-			p.note("-e ;auto (the referer on redirects) ignored")
+			p.note(note("curl.referer-auto"))
 			return nil
 		}
 		p.referer, p.refererSet = v, true
@@ -835,6 +873,297 @@ var curlOpts = []*curlOpt{
 	{long: "ipv6", short: '6'},
 	{long: "tlsv1.2"},
 	{long: "tlsv1.3"},
+	// Transport, TLS, proxy, output and retry options: how curl reaches the server and what
+	// it does with the answer, not what it sends. Accepted and noted.
+	{long: "proxy", short: 'x', value: true},
+	{long: "proxy-user", short: 'U', value: true},
+	{long: "preproxy", value: true},
+	{long: "noproxy", value: true},
+	{long: "proxy-insecure"},
+	{long: "proxy-cacert", value: true},
+	{long: "proxy-basic"},
+	{long: "proxy-ntlm"},
+	{long: "proxy-anyauth"},
+	{long: "proxytunnel", short: 'p'},
+	{long: "socks5", value: true},
+	{long: "socks5-hostname", value: true},
+	{long: "cacert", value: true},
+	{long: "capath", value: true},
+	{long: "ca-native"},
+	{long: "cert", short: 'E', value: true},
+	{long: "cert-type", value: true},
+	{long: "cert-status"},
+	{long: "key", value: true},
+	{long: "key-type", value: true},
+	{long: "pass", value: true},
+	{long: "ciphers", value: true},
+	{long: "tls-max", value: true},
+	{long: "tlsv1", short: '1'},
+	{long: "tlsv1.0"},
+	{long: "tlsv1.1"},
+	{long: "sslv3", short: '3'},
+	{long: "ssl"},
+	{long: "ssl-reqd"},
+	{long: "ssl-no-revoke"},
+	{long: "ssl-revoke-best-effort"},
+	{long: "ssl-allow-beast"},
+	{long: "pinnedpubkey", value: true},
+	{long: "cookie-jar", short: 'c', value: true},
+	{long: "junk-session-cookies", short: 'j'},
+	{long: "trace", value: true},
+	{long: "trace-ascii", value: true},
+	{long: "trace-time"},
+	{long: "trace-ids"},
+	{long: "trace-config", value: true},
+	{long: "stderr", value: true},
+	{long: "libcurl", value: true},
+	{long: "max-redirs", value: true},
+	{long: "location-trusted"},
+	{long: "post301"},
+	{long: "post302"},
+	{long: "post303"},
+	{long: "resolve", value: true},
+	{long: "connect-to", value: true},
+	{long: "interface", value: true},
+	{long: "local-port", value: true},
+	{long: "dns-servers", value: true},
+	{long: "doh-url", value: true},
+	{long: "unix-socket", value: true},
+	{long: "abstract-unix-socket", value: true},
+	{long: "limit-rate", value: true},
+	{long: "speed-limit", short: 'Y', value: true},
+	{long: "speed-time", short: 'y', value: true},
+	{long: "keepalive-time", value: true},
+	{long: "no-keepalive"},
+	{long: "no-sessionid"},
+	{long: "tcp-nodelay"},
+	{long: "tcp-fastopen"},
+	{long: "expect100-timeout", value: true},
+	{long: "happy-eyeballs-timeout-ms", value: true},
+	{long: "retry-connrefused"},
+	{long: "retry-all-errors"},
+	{long: "parallel", short: 'Z'},
+	{long: "parallel-max", value: true},
+	{long: "create-dirs"},
+	{long: "output-dir", value: true},
+	{long: "remote-name-all"},
+	{long: "remote-header-name", short: 'J'},
+	{long: "remote-time", short: 'R'},
+	{long: "xattr"},
+	{long: "styled-output"},
+	{long: "show-headers"},
+	{long: "raw"},
+	{long: "ignore-content-length"},
+	{long: "tr-encoding"},
+	{long: "disable", short: 'q'},
+	{long: "no-alpn"},
+	{long: "no-npn"},
+	{long: "alt-svc", value: true},
+	{long: "hsts", value: true},
+	{long: "http0.9"},
+	{long: "fail-early"},
+	{long: "proto", value: true},
+	{long: "proto-redir", value: true},
+	{long: "proto-default", value: true},
+	{long: "basic"},
+	{long: "etag-save", value: true},
+	{long: "rate", value: true},
+	{long: "clobber"},
+	{long: "skip-existing"},
+	{long: "keepalive"},
+	{long: "sessionid"},
+	{long: "buffer"},
+	{long: "progress-meter"},
+	{long: "alpn"},
+	{long: "npn"},
+	{long: "http3-only"},
+	{long: "tls13-ciphers", value: true},
+	{long: "proxy-tls13-ciphers", value: true},
+	{long: "proxy-ciphers", value: true},
+	{long: "proxy-header", value: true},
+	{long: "proxy-digest"},
+	{long: "proxy-negotiate"},
+	{long: "proxy-key", value: true},
+	{long: "proxy-key-type", value: true},
+	{long: "proxy-cert", value: true},
+	{long: "proxy-cert-type", value: true},
+	{long: "proxy-pass", value: true},
+	{long: "proxy-service-name", value: true},
+	{long: "proxy-tlsv1"},
+	{long: "proxy-ssl-allow-beast"},
+	{long: "proxy-tlspassword", value: true},
+	{long: "proxy-tlsuser", value: true},
+	{long: "proxy-tlsauthtype", value: true},
+	{long: "proxy-pinnedpubkey", value: true},
+	{long: "proxy-capath", value: true},
+	{long: "proxy-crlfile", value: true},
+	{long: "proxy1.0", value: true},
+	{long: "tlspassword", value: true},
+	{long: "tlsuser", value: true},
+	{long: "tlsauthtype", value: true},
+	{long: "crlfile", value: true},
+	{long: "engine", value: true},
+	{long: "egd-file", value: true},
+	{long: "random-file", value: true},
+	{long: "false-start"},
+	{long: "ssl-auto-client-cert"},
+	{long: "suppress-connect-headers"},
+	{long: "haproxy-protocol"},
+	{long: "max-filesize", value: true},
+	{long: "doh-insecure"},
+	{long: "doh-cert-status"},
+	{long: "disallow-username-in-url"},
+	{long: "sslv2", short: '2'},
+	{long: "ip-tos", value: true},
+	{long: "vlan-priority", value: true},
+	{long: "mptcp"},
+	{long: "ech", value: true},
+	{long: "curves", value: true},
+	{long: "sigalgs", value: true},
+	{long: "compressed-ssh"},
+	{long: "dns-interface", value: true},
+	{long: "dns-ipv4-addr", value: true},
+	{long: "dns-ipv6-addr", value: true},
+	{long: "socks4", value: true},
+	{long: "socks4a", value: true},
+	{long: "socks5-basic"},
+	{long: "socks5-gssapi"},
+	{long: "etag-compare", value: true},
+	{long: "create-file-mode", value: true},
+	{long: "delegation", value: true},
+	{long: "disable-eprt"},
+	{long: "disable-epsv"},
+	{long: "haproxy-clientip", value: true},
+	{long: "ipfs-gateway", value: true},
+	{long: "keepalive-cnt", value: true},
+	{long: "krb", value: true},
+	{long: "login-options", value: true},
+	{long: "parallel-immediate"},
+	{long: "proxy-ca-native"},
+	{long: "proxy-http2"},
+	{long: "proxy-ssl-auto-client-cert"},
+	{long: "pubkey", value: true},
+	{long: "hostpubmd5", value: true},
+	{long: "hostpubsha256", value: true},
+	{long: "knownhosts", value: true},
+	{long: "remove-on-error"},
+	{long: "sasl-authzid", value: true},
+	{long: "sasl-ir"},
+	{long: "service-name", value: true},
+	{long: "socks5-gssapi-nec"},
+	{long: "socks5-gssapi-service", value: true},
+	{long: "tls-earlydata"},
+	{long: "ssl-sessions", value: true},
+	{long: "crlf"},
+	{long: "use-ascii", short: 'B'},
+	{long: "append", short: 'a'},
+	{long: "list-only", short: 'l'},
+	{long: "quote", short: 'Q', value: true},
+	{long: "ftp-account", value: true},
+	{long: "ftp-alternative-to-user", value: true},
+	{long: "ftp-create-dirs"},
+	{long: "ftp-method", value: true},
+	{long: "ftp-pasv"},
+	{long: "ftp-port", short: 'P', value: true},
+	{long: "ftp-pret"},
+	{long: "ftp-skip-pasv-ip"},
+	{long: "ftp-ssl-ccc"},
+	{long: "ftp-ssl-ccc-mode", value: true},
+	{long: "ftp-ssl-control"},
+	{long: "mail-auth", value: true},
+	{long: "mail-from", value: true},
+	{long: "mail-rcpt", value: true},
+	{long: "mail-rcpt-allowfails"},
+	{long: "tftp-blksize", value: true},
+	{long: "tftp-no-options"},
+	{long: "telnet-option", short: 't', value: true},
+	{long: "metalink"},
+	{long: "form-escape"},
+	{long: "ntlm-wb", do: curlNoteOnly("curl.auth-scheme")},
+	{long: "range", short: 'r', value: true, do: func(p *curlParser, _ *curlOpt, v string, pos int, _ bool) error {
+		p.header("Range: bytes="+strings.TrimSpace(v), pos)
+		return nil
+	}},
+	{long: "continue-at", short: 'C', value: true, do: func(p *curlParser, _ *curlOpt, v string, pos int, _ bool) error {
+		v = strings.TrimSpace(v)
+		if v == "-" {
+			p.note(note("curl.continue-auto"))
+			return nil
+		}
+		if n, err := strconv.ParseInt(v, 10, 64); err != nil || n < 0 {
+			return errf("curl option -C/--continue-at %s needs a byte offset or -", p.where(pos))
+		} else if n > 0 {
+			p.header(fmt.Sprintf("Range: bytes=%d-", n), pos)
+		}
+		return nil
+	}},
+	{long: "time-cond", short: 'z', value: true, do: (*curlParser).optTimeCond},
+	// What changes the request in ways the case cannot hold: read with a note.
+	{long: "digest", do: curlNoteOnly("curl.auth-scheme")},
+	{long: "ntlm", do: curlNoteOnly("curl.auth-scheme")},
+	{long: "negotiate", do: curlNoteOnly("curl.auth-scheme")},
+	{long: "anyauth", do: curlNoteOnly("curl.auth-scheme")},
+	{long: "aws-sigv4", value: true, do: curlNoteOnly("curl.auth-scheme")},
+	{long: "netrc", short: 'n', do: curlNoteOnly("curl.netrc")},
+	{long: "netrc-optional", do: curlNoteOnly("curl.netrc")},
+	{long: "netrc-file", value: true, do: curlNoteOnly("curl.netrc")},
+	// Options that build the request.
+	{long: "form", short: 'F', value: true, do: (*curlParser).optForm},
+	{long: "form-string", value: true, do: (*curlParser).optForm},
+	{long: "url-query", value: true, do: (*curlParser).optURLQuery},
+	{long: "upload-file", short: 'T', value: true, do: (*curlParser).optUpload},
+}
+
+// curlKnownNames are curl options the parser does not take, for telling an unambiguous
+// abbreviation from an ambiguous one as curl does (--ce could be --cert or --cert-type).
+var curlKnownNames = []string{"config", "variable", "expand-url", "range", "continue-at", "time-cond",
+	"quote", "append", "list-only", "crlf", "use-ascii", "manual", "help", "version", "mail-from",
+	"mail-rcpt", "mail-auth", "ftp-port", "ftp-pasv", "ftp-method", "ftp-ssl", "krb", "delegation",
+	"service-name", "sasl-ir", "sasl-authzid", "login-options", "oauth2-bearer", "request-target",
+	"haproxy-protocol", "haproxy-clientip", "ech", "curves", "sigalgs", "ip-tos", "vlan-priority", "mptcp",
+	"metalink", "compressed-ssh", "false-start", "egd-file", "random-file", "engine", "ssl-auto-client-cert",
+	"proxy-digest", "proxy-negotiate", "proxy-key", "proxy-cert", "proxy-pass", "proxy-header", "proxy-service-name",
+	"proxy-ssl-allow-beast", "proxy-tlsv1", "proxy-tlspassword", "tlspassword", "tlsuser", "tlsauthtype",
+	"etag-compare", "globoff", "json", "max-filesize", "ignore-content-length", "suppress-connect-headers"}
+
+// curlNoteOnly is an option that changes the request in a way the case cannot hold: it is
+// read with a note that says so.
+func curlNoteOnly(id string) func(*curlParser, *curlOpt, string, int, bool) error {
+	return func(p *curlParser, o *curlOpt, _ string, _ int, _ bool) error {
+		p.note(note(id, o.String()))
+		return nil
+	}
+}
+
+// curlLookup finds a long option by its name or, as curl does, by an unambiguous start of it.
+// It returns ambiguous when the start fits several options.
+func curlLookup(name string) (o *curlOpt, ambiguous bool) {
+	if o := curlLong[name]; o != nil {
+		return o, false
+	}
+	if len(name) < 2 {
+		return nil, false
+	}
+	var found *curlOpt
+	hits := 0
+	seen := map[string]bool{}
+	for _, c := range curlOpts {
+		if strings.HasPrefix(c.long, name) && !seen[c.long] {
+			seen[c.long] = true
+			found = c
+			hits++
+		}
+	}
+	for _, k := range curlKnownNames {
+		if strings.HasPrefix(k, name) && !seen[k] {
+			seen[k] = true
+			hits++
+		}
+	}
+	if hits == 1 && found != nil {
+		return found, false
+	}
+	return nil, hits > 1
 }
 
 var (
@@ -854,7 +1183,7 @@ func init() {
 // curlHeader is one -H, in order.
 type curlHeader struct {
 	name, value string
-	absent      bool // "Name:" (remove) or "Name;" (empty)
+	absent      bool // "Name:" removes the header ("Name;" sends it empty)
 }
 
 // curlParser reads curl's arguments.
@@ -862,7 +1191,7 @@ type curlParser struct {
 	cmd      *curlCommand
 	readFile func(string) ([]byte, error)
 
-	notes []string
+	notes []Note
 	seen  map[string]bool
 
 	method    string
@@ -878,6 +1207,12 @@ type curlParser struct {
 	get, head bool
 	globoff   bool
 
+	parts     []curlPart // -F/--form, in order
+	partsPos  int
+	queries   []string // --url-query pieces, encoded
+	upload    string   // -T/--upload-file
+	uploadPos int
+
 	user, bearer         string
 	userSet, bearerSet   bool
 	cookies              []string
@@ -885,20 +1220,46 @@ type curlParser struct {
 	agentSet, refererSet bool
 }
 
-func (p *curlParser) note(s string) {
-	if !p.seen[s] {
+func (p *curlParser) note(n Note) {
+	if s := n.Text("en"); !p.seen[s] {
 		p.seen[s] = true
-		p.notes = append(p.notes, s)
+		p.notes = append(p.notes, n)
 	}
 }
 
+// placed is a note about the argument at pos, naming its position, line and column.
+func (p *curlParser) placed(id string, pos int) Note {
+	line, col := 0, 0
+	if pos > 0 && pos < len(p.cmd.words) {
+		line, col = p.cmd.words[pos].line, p.cmd.words[pos].col
+	}
+	return note(id, pos, line, col)
+}
+
+// curlManyNote says that of n commands only the one at index i (0-based) was read.
+func curlManyNote(n, i int) Note {
+	if i == 0 {
+		return note("curl.many", n)
+	}
+	return note("curl.many-at", n, i+1)
+}
+
+// curlSafeName shows a header or variable name in a note, or a placeholder when it does not
+// look like a name (it could be a pasted secret).
+func curlSafeName(s string) string {
+	if curlShowable(s, 40) && curlDigits(s) <= 3 {
+		return s
+	}
+	return "…"
+}
+
 // where places an argument: "(position 3)", and its line and column in the text.
-func (p *curlParser) where(pos int) string {
+func (p *curlParser) where(pos int) Note {
 	if pos <= 0 || pos >= len(p.cmd.words) {
-		return fmt.Sprintf("(position %d)", pos)
+		return note("curl.where-pos", pos)
 	}
 	w := p.cmd.words[pos]
-	return fmt.Sprintf("(position %d) at line %d, column %d", pos, w.line, w.col)
+	return note("curl.where", pos, w.line, w.col)
 }
 
 // curlOptName shows an option as written, when it is safe to show.
@@ -910,10 +1271,28 @@ func curlOptName(s string) string {
 	return "(not shown)"
 }
 
+var curlQuotes = []string{"\u201c", "\u201d", "\u2018", "\u2019", "\u201e", "\u201f", "\u00ab", "\u00bb"}
+
+// curlTypographicQuote returns the typographic quote that opens or closes a word, or "".
+// Inside a word (an apostrophe in a name) it is text, not a quote.
+func curlTypographicQuote(w string) string {
+	for _, q := range curlQuotes {
+		if strings.HasPrefix(w, q) || strings.HasSuffix(w, q) || strings.Contains(w, ":"+q) || strings.Contains(w, "="+q) {
+			return q
+		}
+	}
+	return ""
+}
+
 var curlDashes = []string{"\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212"}
 
 func (p *curlParser) parse() (*Request, error) {
 	words := p.cmd.words
+	for i := 1; i < len(words); i++ {
+		if q := curlTypographicQuote(words[i].text); q != "" {
+			return nil, errf("the argument %s has a typographic quote (%s), not a straight one: a chat or word processor replaced it; write \" or ' instead", p.where(i), q)
+		}
+	}
 	onlyURLs := false
 	for i := 1; i < len(words); i++ {
 		a := words[i].text
@@ -922,10 +1301,15 @@ func (p *curlParser) parse() (*Request, error) {
 			onlyURLs = true
 			continue
 		}
+		if !onlyURLs && (a == "--next" || a == "-:") {
+			// curl starts another request here: the first one is the case's.
+			p.note(note("curl.next"))
+			break
+		}
 		if !onlyURLs {
 			for _, d := range curlDashes {
 				if strings.HasPrefix(a, d) {
-					return nil, fmt.Errorf("the argument %s starts with a typographic dash (%s), not a hyphen: a chat or word processor replaced it; write - or --", p.where(pos), d)
+					return nil, errf("the argument %s starts with a typographic dash (%s), not a hyphen: a chat or word processor replaced it; write - or --", p.where(pos), d)
 				}
 			}
 		}
@@ -937,23 +1321,32 @@ func (p *curlParser) parse() (*Request, error) {
 		}
 		if strings.HasPrefix(a, "--") {
 			name, val, hasVal := strings.Cut(a[2:], "=")
-			o, neg := curlLong[name], false
+			o, ambiguous := curlLookup(name)
+			neg := false
 			if o == nil && strings.HasPrefix(name, "no-") {
-				if o2 := curlLong[name[3:]]; o2 != nil && !o2.value {
-					o, neg = o2, true
+				if o2, amb := curlLookup(name[3:]); o2 != nil && !o2.value {
+					o, neg, ambiguous = o2, true, false
+				} else if amb {
+					ambiguous = true
 				}
 			}
+			if o == nil && ambiguous {
+				return nil, errf("the curl option %s is ambiguous: it is the start of several options %s", curlOptName("--"+name), p.where(pos))
+			}
 			if o == nil {
-				return nil, fmt.Errorf("unsupported curl option %s %s", curlOptName("--"+name), p.where(pos))
+				return nil, errf("unsupported curl option %s %s", curlOptName("--"+name), p.where(pos))
+			}
+			if o.long != name && o.long != strings.TrimPrefix(name, "no-") {
+				p.note(note("curl.abbrev", curlOptName("--"+name), "--"+o.long))
 			}
 			if o.value && !hasVal {
 				if i+1 >= len(words) {
-					return nil, fmt.Errorf("curl option --%s needs a value %s", o.long, p.where(pos))
+					return nil, errf("curl option --%s needs a value %s", o.long, p.where(pos))
 				}
 				i++
 				val = words[i].text
 			} else if !o.value && hasVal {
-				return nil, fmt.Errorf("curl option --%s takes no value %s", o.long, p.where(pos))
+				return nil, errf("curl option --%s takes no value %s", o.long, p.where(pos))
 			}
 			if err := p.apply(o, val, pos, neg); err != nil {
 				return nil, err
@@ -964,7 +1357,7 @@ func (p *curlParser) parse() (*Request, error) {
 			o := curlShort[a[j]]
 			if o == nil {
 				r, _ := utf8.DecodeRuneInString(a[j:])
-				return nil, fmt.Errorf("unsupported curl option %s %s", curlOptName("-"+string(r)), p.where(pos))
+				return nil, errf("unsupported curl option %s %s", curlOptName("-"+string(r)), p.where(pos))
 			}
 			if !o.value {
 				if err := p.apply(o, "", pos, false); err != nil {
@@ -975,7 +1368,7 @@ func (p *curlParser) parse() (*Request, error) {
 			val := a[j+1:]
 			if val == "" {
 				if i+1 >= len(words) {
-					return nil, fmt.Errorf("curl option -%c needs a value %s", o.short, p.where(pos))
+					return nil, errf("curl option -%c needs a value %s", o.short, p.where(pos))
 				}
 				i++
 				val = words[i].text
@@ -992,9 +1385,9 @@ func (p *curlParser) parse() (*Request, error) {
 func (p *curlParser) apply(o *curlOpt, val string, pos int, neg bool) error {
 	if o.do == nil {
 		if neg {
-			p.note(fmt.Sprintf("--no-%s ignored: it does not change the request", o.long))
+			p.note(note("curl.ignored", "--no-"+o.long))
 		} else {
-			p.note(fmt.Sprintf("%s ignored: it does not change the request", o))
+			p.note(note("curl.ignored", o.String()))
 		}
 		return nil
 	}
@@ -1022,7 +1415,7 @@ func (p *curlParser) optMethod(_ *curlOpt, v string, pos int, _ bool) error {
 		return nil
 	}
 	if !curlToken(v) {
-		return fmt.Errorf("the method given to -X/--request %s is not an HTTP method", p.where(pos))
+		return errf("the method given to -X/--request %s is not an HTTP method", p.where(pos))
 	}
 	p.method, p.methodPos = v, pos
 	return nil
@@ -1032,7 +1425,8 @@ func (p *curlParser) optHeader(_ *curlOpt, v string, pos int, _ bool) error {
 	if strings.HasPrefix(v, "@") { // -H @file: one header a line
 		data, err := p.read("-H/--header", v[1:], pos)
 		if err != nil {
-			return err
+			p.note(note("curl.file-missing", "-H/--header", curlFileName(v[1:])))
+			return nil
 		}
 		for _, l := range strings.Split(string(data), "\n") {
 			if l = strings.TrimRight(l, "\r"); strings.TrimSpace(l) != "" {
@@ -1052,20 +1446,20 @@ func (p *curlParser) header(v string, pos int) {
 		name := strings.TrimSpace(v[:colon])
 		val := strings.TrimSpace(v[colon+1:])
 		if !curlToken(name) {
-			p.note(fmt.Sprintf("a -H value %s has no valid header name: ignored", p.where(pos)))
+			p.note(p.placed("curl.header-badname", pos))
 			return
 		}
 		name = http.CanonicalHeaderKey(name)
 		if val == "" {
-			p.note(fmt.Sprintf("-H '%s:' removes the header: read as absent", name))
+			p.note(note("curl.header-remove", curlSafeName(name)))
 		}
 		p.headers = append(p.headers, curlHeader{name: name, value: val, absent: val == ""})
 	case semi > 0 && strings.TrimSpace(v[semi+1:]) == "" && curlToken(strings.TrimSpace(v[:semi])):
 		name := http.CanonicalHeaderKey(strings.TrimSpace(v[:semi]))
-		p.note(fmt.Sprintf("-H '%s;' (an empty header) read as absent", name))
-		p.headers = append(p.headers, curlHeader{name: name, absent: true})
+		p.note(note("curl.header-empty", curlSafeName(name)))
+		p.headers = append(p.headers, curlHeader{name: name})
 	default:
-		p.note(fmt.Sprintf("a -H value %s has no \"Name:\" part: curl does not send it; ignored", p.where(pos)))
+		p.note(p.placed("curl.header-noname", pos))
 	}
 }
 
@@ -1081,11 +1475,11 @@ func (p *curlParser) read(opt, name string, pos int) ([]byte, error) {
 		}
 	}
 	if p.readFile == nil {
-		return nil, fmt.Errorf("%s %s reads a file (@%s), and no file reader was given", opt, p.where(pos), curlFileName(name))
+		return nil, errf("%s %s reads a file (@%s), and no file reader was given", opt, p.where(pos), curlFileName(name))
 	}
 	data, err := p.readFile(name)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: cannot read @%s: %w", opt, p.where(pos), curlFileName(name), err)
+		return nil, errf("%s %s: cannot read @%s: %v", opt, p.where(pos), curlFileName(name), err)
 	}
 	return data, nil
 }
@@ -1105,14 +1499,16 @@ func (p *curlParser) optData(o *curlOpt, v string, pos int, _ bool) error {
 		piece = []byte(v)
 	case "data-urlencode":
 		var err error
-		if piece, err = p.urlencode(v, pos); err != nil {
+		if piece, err = p.urlencode("--data-urlencode", v, pos); err != nil {
 			return err
 		}
 	default:
 		if strings.HasPrefix(v, "@") {
 			data, err := p.read("--"+o.long, v[1:], pos)
 			if err != nil {
-				return err
+				// curl warns and sends the request without that data: so is it read, noted.
+				p.note(note("curl.file-missing", "--"+o.long, curlFileName(v[1:])))
+				data = nil
 			}
 			if o.long == "data" || o.long == "data-ascii" { // curl drops line ends from a -d file
 				data = bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r"), nil), []byte("\n"), nil)
@@ -1136,8 +1532,12 @@ func (p *curlParser) optData(o *curlOpt, v string, pos int, _ bool) error {
 }
 
 // urlencode does --data-urlencode's forms: content, =content, name=content, @file, name@file.
-func (p *curlParser) urlencode(v string, pos int) ([]byte, error) {
-	i := strings.IndexAny(v, "=@")
+// As curl does, an = anywhere wins over an @: 'x@y=z' is the name x@y and the content z.
+func (p *curlParser) urlencode(opt, v string, pos int) ([]byte, error) {
+	i := strings.IndexByte(v, '=')
+	if i < 0 {
+		i = strings.IndexByte(v, '@')
+	}
 	switch {
 	case i < 0:
 		return []byte(curlEscape(v)), nil
@@ -1147,9 +1547,10 @@ func (p *curlParser) urlencode(v string, pos int) ([]byte, error) {
 		}
 		return []byte(v[:i] + "=" + curlEscape(v[i+1:])), nil
 	}
-	data, err := p.read("--data-urlencode", v[i+1:], pos)
+	data, err := p.read(opt, v[i+1:], pos)
 	if err != nil {
-		return nil, err
+		p.note(note("curl.file-missing", opt, curlFileName(v[i+1:])))
+		data = nil
 	}
 	if i == 0 {
 		return []byte(curlEscape(string(data))), nil
@@ -1175,9 +1576,165 @@ func curlEscape(s string) string {
 	return b.String()
 }
 
+// curlPart is one -F/--form part.
+type curlPart struct {
+	name, filename, contentType string
+	data                        []byte
+	file                        bool // a file upload (name=@file): it has a filename
+}
+
+// optForm reads -F name=value, name=@file (an upload), name=<file (a text part from a file),
+// each with ;type= and ;filename=; --form-string takes the value as it is.
+func (p *curlParser) optForm(o *curlOpt, v string, pos int, _ bool) error {
+	name, content, ok := strings.Cut(v, "=")
+	if !ok {
+		return errf("the -F/--form value %s has no name=content", p.where(pos))
+	}
+	part := curlPart{name: name}
+	if p.partsPos == 0 {
+		p.partsPos = pos
+	}
+	if o.long == "form-string" || content == "" || content[0] != '@' && content[0] != '<' {
+		if o.long != "form-string" {
+			if k := strings.Index(content, ";type="); k >= 0 {
+				content, part.contentType = content[:k], content[k+len(";type="):]
+			}
+		}
+		part.data = []byte(content)
+		p.parts = append(p.parts, part)
+		return nil
+	}
+	kind := content[0]
+	fields := strings.Split(content[1:], ";")
+	file := fields[0]
+	for _, f := range fields[1:] {
+		k, val, _ := strings.Cut(f, "=")
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "type":
+			part.contentType = strings.Trim(val, `"`)
+		case "filename":
+			part.filename = strings.Trim(val, `"`)
+		case "headers", "encoder":
+			p.note(note("curl.form-extra"))
+		default:
+			file += ";" + f // a ; in the file name itself
+		}
+	}
+	data, err := p.read("-F/--form", file, pos)
+	if err != nil {
+		return err
+	}
+	part.data = data
+	if kind == '@' {
+		part.file = true
+		if part.filename == "" {
+			part.filename = path.Base(strings.ReplaceAll(file, `\`, "/"))
+		}
+		if part.contentType == "" {
+			part.contentType = curlFileType(part.filename)
+		}
+	}
+	p.parts = append(p.parts, part)
+	return nil
+}
+
+// curlFileType is the Content-Type curl gives an uploaded file, from its extension.
+func curlFileType(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".gif":
+		return "image/gif"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".png":
+		return "image/png"
+	case ".svg":
+		return "image/svg+xml"
+	case ".txt":
+		return "text/plain"
+	case ".html":
+		return "text/html"
+	case ".json":
+		return "application/json"
+	case ".xml":
+		return "application/xml"
+	case ".pdf":
+		return "application/pdf"
+	}
+	return "application/octet-stream"
+}
+
+// curlBoundary separates the parts of a rebuilt multipart body. curl picks a random one;
+// a fixed one keeps verdicts reproducible.
+const curlBoundary = "------------------------triagem7d1c4f0a9b2e"
+
+func curlMultipart(parts []curlPart) []byte {
+	var b bytes.Buffer
+	q := strings.NewReplacer(`"`, `%22`, "\r", "%0D", "\n", "%0A")
+	for _, pt := range parts {
+		fmt.Fprintf(&b, "--%s\r\nContent-Disposition: form-data; name=\"%s\"", curlBoundary, q.Replace(pt.name))
+		if pt.file {
+			fmt.Fprintf(&b, "; filename=\"%s\"", q.Replace(pt.filename))
+		}
+		b.WriteString("\r\n")
+		if pt.contentType != "" {
+			fmt.Fprintf(&b, "Content-Type: %s\r\n", pt.contentType)
+		}
+		b.WriteString("\r\n")
+		b.Write(pt.data)
+		b.WriteString("\r\n")
+	}
+	fmt.Fprintf(&b, "--%s--\r\n", curlBoundary)
+	return b.Bytes()
+}
+
+// optURLQuery reads --url-query: content, name=content, @file, name@file (encoded as
+// --data-urlencode does), or +content, kept as it is.
+func (p *curlParser) optURLQuery(_ *curlOpt, v string, pos int, _ bool) error {
+	if strings.HasPrefix(v, "+") {
+		p.queries = append(p.queries, v[1:])
+		return nil
+	}
+	piece, err := p.urlencode("--url-query", v, pos)
+	if err != nil {
+		return err
+	}
+	p.queries = append(p.queries, string(piece))
+	return nil
+}
+
+// optUpload reads -T/--upload-file: the file is the body of a PUT.
+func (p *curlParser) optUpload(_ *curlOpt, v string, pos int, _ bool) error {
+	if strings.TrimSpace(v) == "" {
+		return errf("curl option -T/--upload-file %s has no file name", p.where(pos))
+	}
+	p.upload, p.uploadPos = v, pos
+	return nil
+}
+
+// optTimeCond reads -z/--time-cond: a date gives If-Modified-Since (If-Unmodified-Since
+// after a -) as curl sends it; anything else names a file whose time curl would use.
+func (p *curlParser) optTimeCond(_ *curlOpt, v string, pos int, _ bool) error {
+	name := "If-Modified-Since"
+	v = strings.TrimSpace(v)
+	switch {
+	case strings.HasPrefix(v, "-"):
+		name, v = "If-Unmodified-Since", v[1:]
+	case strings.HasPrefix(v, "+"):
+		v = v[1:]
+	}
+	for _, layout := range []string{http.TimeFormat, time.RFC850, time.ANSIC, time.RFC1123Z, time.RFC3339, "2006-01-02 15:04:05", "2006-01-02", "Jan 2 2006", "2 Jan 2006", "20060102 15:04:05", "20060102"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			p.header(name+": "+t.UTC().Format(http.TimeFormat), pos)
+			return nil
+		}
+	}
+	p.note(note("curl.time-cond"))
+	return nil
+}
+
 func (p *curlParser) optUser(_ *curlOpt, v string, _ int, _ bool) error {
 	if !strings.Contains(v, ":") {
-		p.note("-u gives no password: curl would ask for it, so no Authorization header is recorded")
+		p.note(note("curl.user-nopass"))
 		p.user, p.userSet = "", false
 		return nil
 	}
@@ -1187,7 +1744,7 @@ func (p *curlParser) optUser(_ *curlOpt, v string, _ int, _ bool) error {
 
 func (p *curlParser) optBearer(_ *curlOpt, v string, pos int, _ bool) error {
 	if strings.TrimSpace(v) == "" {
-		return fmt.Errorf("curl option --oauth2-bearer has an empty value %s", p.where(pos))
+		return errf("curl option --oauth2-bearer has an empty value %s", p.where(pos))
 	}
 	p.bearer, p.bearerSet = strings.TrimSpace(v), true
 	return nil
@@ -1195,7 +1752,7 @@ func (p *curlParser) optBearer(_ *curlOpt, v string, pos int, _ bool) error {
 
 func (p *curlParser) optCookie(_ *curlOpt, v string, _ int, _ bool) error {
 	if !strings.Contains(v, "=") {
-		p.note("-b/--cookie names a cookie file: not read, so its cookies are not in the request")
+		p.note(note("curl.cookie-file"))
 		return nil
 	}
 	p.cookies = append(p.cookies, strings.TrimSpace(v))
@@ -1204,11 +1761,11 @@ func (p *curlParser) optCookie(_ *curlOpt, v string, _ int, _ bool) error {
 
 func (p *curlParser) setURL(v string, pos int) error {
 	if p.urlPos != 0 {
-		return fmt.Errorf("more than one URL: %s and %s; give one request at a time", p.where(p.urlPos), p.where(pos))
+		return errf("more than one URL: %s and %s; give one request at a time", p.where(p.urlPos), p.where(pos))
 	}
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return fmt.Errorf("the URL %s is empty", p.where(pos))
+		return errf("the URL %s is empty", p.where(pos))
 	}
 	p.rawURL, p.urlPos = v, pos
 	return nil
@@ -1216,21 +1773,31 @@ func (p *curlParser) setURL(v string, pos int) error {
 
 func (p *curlParser) request() (*Request, error) {
 	if p.urlPos == 0 {
-		return nil, errors.New("no URL in the curl command: give it as an argument or with --url")
+		return nil, errf("no URL in the curl command: give it as an argument or with --url")
 	}
 	raw := p.rawURL
+	if !p.globoff {
+		g, notes, err := curlGlob(raw)
+		if err != nil {
+			return nil, errf("the URL %s: %v (curl reads [ ] { } as a pattern unless -g/--globoff is given)", p.where(p.urlPos), err)
+		}
+		raw = g
+		for _, n := range notes {
+			p.note(n)
+		}
+	}
 	if i := strings.Index(raw, "://"); i < 0 {
-		raw = "https://" + raw
-		p.note("the URL has no scheme: read as https (curl itself would use http)")
+		raw = "http://" + raw
+		p.note(note("curl.no-scheme"))
 	} else if s := strings.ToLower(raw[:i]); s != "http" && s != "https" {
-		return nil, fmt.Errorf("the URL %s is not an http or https URL", p.where(p.urlPos))
+		return nil, errf("the URL %s is not an http or https URL", p.where(p.urlPos))
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("the URL %s is not a valid URL", p.where(p.urlPos))
+		return nil, errf("the URL %s is not a valid URL", p.where(p.urlPos))
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("the URL %s has no host", p.where(p.urlPos))
+		return nil, errf("the URL %s has no host", p.where(p.urlPos))
 	}
 	if u.User != nil {
 		if _, ok := u.User.Password(); ok && !p.userSet {
@@ -1241,13 +1808,26 @@ func (p *curlParser) request() (*Request, error) {
 		}
 		u.User = nil
 		raw = u.String()
-		p.note("user and password in the URL: moved to the Authorization header, taken out of the URL")
+		p.note(note("curl.url-userinfo"))
 	}
-	if !p.globoff {
-		rest := raw[strings.Index(raw, "://")+3:]
-		if k := strings.IndexAny(rest, "/?#"); k >= 0 && strings.ContainsAny(rest[k:], "{}[]") {
-			p.note("the URL has {...} or [...]: curl expands them as a glob unless -g/--globoff is given; read as written")
+	var upload []byte
+	if p.upload != "" {
+		if len(p.parts) > 0 || p.hasData && !p.get {
+			return nil, errf("-T/--upload-file %s goes with no other body (-d, -F): give one body", p.where(p.uploadPos))
 		}
+		data, err := p.read("-T/--upload-file", p.upload, p.uploadPos)
+		if err != nil {
+			return nil, err
+		}
+		upload = data
+		if u, err := url.Parse(raw); err == nil && (u.Path == "" || strings.HasSuffix(u.Path, "/")) && p.upload != "-" && p.upload != "." {
+			u.Path = strings.TrimSuffix(u.Path, "/") + "/" + path.Base(strings.ReplaceAll(p.upload, `\`, "/"))
+			raw = u.String()
+			p.note(note("curl.upload-name"))
+		}
+	}
+	if len(p.parts) > 0 && p.hasData {
+		return nil, errf("-F/--form %s goes with no -d/--data (curl refuses them together): give one body", p.where(p.partsPos))
 	}
 
 	req := &Request{Source: "curl", Headers: map[string]string{}}
@@ -1256,9 +1836,11 @@ func (p *curlParser) request() (*Request, error) {
 		req.Method = p.method
 	case p.head:
 		req.Method = http.MethodHead
+	case p.upload != "":
+		req.Method = http.MethodPut
 	case p.get:
 		req.Method = http.MethodGet
-	case p.hasData:
+	case p.hasData, len(p.parts) > 0:
 		req.Method = http.MethodPost
 	default:
 		req.Method = http.MethodGet
@@ -1274,11 +1856,32 @@ func (p *curlParser) request() (*Request, error) {
 		}
 		raw = raw + sep + p.body.String() + frag
 		if _, err := url.Parse(raw); err != nil {
-			return nil, errors.New("the data moved to the URL by -G/--get does not make a valid URL")
+			return nil, errf("the data moved to the URL by -G/--get does not make a valid URL")
 		}
-		p.note("-G/--get: the data went to the URL's query, not to the body")
+		p.note(note("curl.get-query"))
 	} else if p.hasData {
 		req.Body, req.HasBody = bytes.Clone(p.body.Bytes()), true
+	}
+	switch {
+	case upload != nil:
+		req.Body, req.HasBody = upload, true
+	case len(p.parts) > 0:
+		req.Body, req.HasBody = curlMultipart(p.parts), true
+		p.note(note("curl.form"))
+	}
+	if len(p.queries) > 0 {
+		frag := ""
+		if k := strings.IndexByte(raw, '#'); k >= 0 {
+			raw, frag = raw[:k], raw[k:]
+		}
+		sep := "?"
+		if strings.Contains(raw, "?") {
+			sep = "&"
+		}
+		raw = raw + sep + strings.Join(p.queries, "&") + frag
+		if _, err := url.Parse(raw); err != nil {
+			return nil, errf("the --url-query data does not make a valid URL")
+		}
 	}
 	req.URL = raw
 
@@ -1311,11 +1914,18 @@ func (p *curlParser) request() (*Request, error) {
 	}
 	if req.HasBody {
 		switch {
+		case len(p.parts) > 0 && upload == nil:
+			if !derive("Content-Type", "multipart/form-data; boundary="+curlBoundary) {
+				if ct := req.Headers["Content-Type"]; strings.HasPrefix(strings.ToLower(ct), "multipart/") && !strings.Contains(ct, "boundary=") {
+					req.Headers["Content-Type"] = ct + "; boundary=" + curlBoundary
+				}
+			}
+		case upload != nil:
 		case p.json:
 			derive("Content-Type", "application/json")
 		case p.form:
 			if derive("Content-Type", "application/x-www-form-urlencoded") {
-				p.note("no Content-Type header: curl sends -d data as application/x-www-form-urlencoded")
+				p.note(note("curl.form-default"))
 			}
 		}
 	}
@@ -1336,4 +1946,106 @@ func (p *curlParser) request() (*Request, error) {
 	}
 	req.Notes = p.notes
 	return req, nil
+}
+
+// curlGlob does what curl's URL globbing does to one URL without -g/--globoff: \[ \] \{ \}
+// lose their backslash (Chrome writes them so), a {a,b} set and an [a-b] range become their
+// first value (curl would send one request per value: notes say so), and an unmatched bracket
+// or brace is an error, as in curl. An IPv6 address in brackets is the host, not a pattern.
+func curlGlob(raw string) (string, []Note, error) {
+	if !strings.ContainsAny(raw, "[]{}") {
+		return raw, nil, nil
+	}
+	var b strings.Builder
+	var notes []Note
+	start := 0
+	if k := strings.Index(raw, "://"); k >= 0 {
+		start = k + 3
+	}
+	if at := strings.IndexAny(raw[start:], "/?#"); at != 0 {
+		host := raw[start:]
+		if at > 0 {
+			host = host[:at]
+		}
+		if i := strings.LastIndexByte(host, '@'); i >= 0 {
+			start += i + 1
+		}
+		if strings.HasPrefix(raw[start:], "[") {
+			if j := strings.IndexByte(raw[start:], ']'); j > 0 {
+				start += j + 1
+			}
+		}
+	}
+	b.WriteString(raw[:start])
+	unescaped, many := false, 1
+	for i := start; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c == '\\' && i+1 < len(raw) && strings.IndexByte("[]{}", raw[i+1]) >= 0:
+			b.WriteByte(raw[i+1])
+			i++
+			unescaped = true
+		case c == '{':
+			j := strings.IndexByte(raw[i:], '}')
+			if j < 0 {
+				return "", nil, errf("a { at character %d has no closing }", i+1)
+			}
+			set := strings.Split(raw[i+1:i+j], ",")
+			b.WriteString(set[0])
+			many *= len(set)
+			if len(set) == 1 {
+				notes = append(notes, note("curl.glob-one"))
+			}
+			i += j
+		case c == '[':
+			j := strings.IndexByte(raw[i:], ']')
+			if j < 0 {
+				return "", nil, errf("a [ at character %d has no closing ]", i+1)
+			}
+			first, n, ok := curlRange(raw[i+1 : i+j])
+			if !ok {
+				return "", nil, errf("the [...] at character %d is not a range such as [1-5] or [a-z]", i+1)
+			}
+			b.WriteString(first)
+			many *= n
+			i += j
+		case c == '}' || c == ']':
+			return "", nil, errf("a %c at character %d closes nothing", c, i+1)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if unescaped {
+		notes = append(notes, note("curl.glob-escape"))
+	}
+	if many > 1 {
+		notes = append(notes, note("curl.glob-many", many))
+	}
+	return b.String(), notes, nil
+}
+
+// curlRange reads a curl range: 1-5, 01-10, a-z, with an optional :step. It returns the
+// first value and how many there are.
+func curlRange(s string) (first string, n int, ok bool) {
+	body, step := s, 1
+	if k := strings.IndexByte(s, ':'); k >= 0 {
+		st, err := strconv.Atoi(s[k+1:])
+		if err != nil || st < 1 {
+			return "", 0, false
+		}
+		body, step = s[:k], st
+	}
+	a, z, found := strings.Cut(body, "-")
+	if !found || a == "" || z == "" {
+		return "", 0, false
+	}
+	if len(a) == 1 && len(z) == 1 && (a[0] >= 'a' && z[0] <= 'z' || a[0] >= 'A' && z[0] <= 'Z') && a[0] <= z[0] && !(a[0] >= '0' && a[0] <= '9') {
+		return a, (int(z[0]-a[0]))/step + 1, true
+	}
+	x, err1 := strconv.Atoi(a)
+	y, err2 := strconv.Atoi(z)
+	if err1 != nil || err2 != nil || x < 0 || y < x {
+		return "", 0, false
+	}
+	return a, (y-x)/step + 1, true
 }

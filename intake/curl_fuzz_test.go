@@ -38,6 +38,7 @@ func curlCheckProperties(t *testing.T, in string) {
 	if r.Source != "curl" {
 		t.Fatalf("source %q", r.Source)
 	}
+	checkNotes(t, r.Notes)
 }
 
 // curlFuzzInput reads a file of Go's fuzz corpus format ("go test fuzz v1" and a string(...)
@@ -89,4 +90,16 @@ func FuzzParseCurl(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		curlCheckProperties(t, in)
 	})
+}
+
+// checkNotes fails on a note whose arguments do not fit its text, in either language.
+func checkNotes(t *testing.T, notes []Note) {
+	t.Helper()
+	for _, lang := range []string{"en", "pt-BR"} {
+		for _, n := range NoteTexts(notes, lang) {
+			if n == "" || strings.Contains(n, "%!") {
+				t.Fatalf("note %q", n)
+			}
+		}
+	}
 }

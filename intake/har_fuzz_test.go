@@ -21,6 +21,7 @@ func FuzzParseHAR(f *testing.F) {
 	f.Add(harDoc(good, `{}`, `null`))
 	f.Add([]byte(`{"log":{"entries":[]}}`))
 	f.Add([]byte(`{"log":{"creator":7,"entries":[{"request":{"method":"GET","url":"data:,x"}}]},"log":null}`))
+	f.Add(harDoc(harEntryJSON("", `"data:,x"`, `"2026-11-21t23:30:12"`, `,"cookies":[{"name":"a","value":1}],"postData":{"params":[{"name":"x","value":{"a":[1]}}]}`, `{"status":401.0,"_error":{"c":1},"content":{"text":7}}`)))
 	for _, s := range harFuzzCrashers {
 		f.Add([]byte(s))
 	}
@@ -38,6 +39,19 @@ func FuzzParseHAR(f *testing.F) {
 			if e.Index != i {
 				t.Fatalf("entry %d has index %d", i, e.Index)
 			}
+			if e.Problem != nil {
+				for _, lang := range []string{"en", "pt-BR"} {
+					if txt := e.Problem.Text(lang); txt == "" || strings.Contains(txt, testToken[40:80]) {
+						t.Fatalf("entry %d: reason %q", i+1, txt)
+					}
+				}
+				if _, err := h.Request(i); err == nil {
+					t.Fatalf("entry %d has a problem and reads", i+1)
+				} else {
+					checkFuzzErr(t, err)
+				}
+				continue
+			}
 			if e.PartnerAPI != isPartner(mustHost(t, e.URL)) {
 				t.Fatalf("entry %d: PartnerAPI %v for %q", i+1, e.PartnerAPI, e.URL)
 			}
@@ -46,6 +60,7 @@ func FuzzParseHAR(f *testing.F) {
 				checkFuzzErr(t, err)
 				continue
 			}
+			checkNotes(t, r.Notes)
 			if r.Method == "" || r.Method != e.Method || r.URL != e.URL || r.Status != e.Status {
 				t.Fatalf("entry %d: request %q %q %d, listed %q %q %d", i+1, r.Method, r.URL, r.Status, e.Method, e.URL, e.Status)
 			}
@@ -80,6 +95,7 @@ func FuzzParseHTTP(f *testing.F) {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 			t.Fatalf("URL %q is not absolute http(s) with a host (%v)", r.URL, err)
 		}
+		checkNotes(t, r.Notes)
 		if r.HasBody != (len(r.Body) > 0) {
 			t.Fatalf("HasBody %v with %d bytes", r.HasBody, len(r.Body))
 		}
@@ -113,3 +129,45 @@ var (
 		":AuthoritY:/\n:method:0\n:pAth:/\n:sCheme:http", // pseudo-headers whose authority is a slash
 	}
 )
+
+// FuzzParsePowerShell: ParsePowerShell never panics; what it reads has a method and an
+// absolute http(s) URL; its errors and notes never quote the token of the seeds.
+func FuzzParsePowerShell(f *testing.F) {
+	f.Add(string(readFixture(f, "powershell/pre-analise-chrome.ps1")))
+	f.Add(string(readFixture(f, "powershell/pre-analise-restmethod.ps1")))
+	f.Add(string(readFixture(f, "powershell/pre-analise-postman.ps1")))
+	for _, s := range []string{
+		"iwr 'https://x/' `\n -Method Put -Body '{\"a\":''b''}'",
+		"Invoke-RestMethod https://x/ -Head:@{A=\"`u{e9}`$x$y\"} -Body @{a=1;b='c'}",
+		"$b = @\"\n{\"a\": \"$t\"}\n\"@\n$t='v'\nirm -Uri \"http://x/$t\" -Method Post -Body $b -InFile f",
+		"<# c #> curl -Uri x -Headers @{'k'='v'} | ConvertTo-Json",
+		"$s.Cookies.Add((New-Object System.Net.Cookie(\"a\", \"b\"))); iwr -WebSession $s -Uri http://h",
+		"Invoke-WebRequest -Uri \"http://h\" -Body ([System.Text.Encoding]::UTF8.GetBytes(\"`\"\"))",
+		"irm -Uri",
+		"",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		r, err := ParsePowerShell(in, curlFuzzFiles)
+		if err != nil {
+			if err.Error() == "" || strings.Contains(err.Error(), testToken[40:80]) {
+				t.Fatalf("error %q", err)
+			}
+			return
+		}
+		if r.Method == "" || r.Source != "powershell" {
+			t.Fatalf("method %q source %q", r.Method, r.Source)
+		}
+		u, err := url.Parse(r.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			t.Fatalf("URL %q (%v)", r.URL, err)
+		}
+		checkNotes(t, r.Notes)
+		for _, n := range r.NoteTexts("pt-BR") {
+			if strings.Contains(n, testToken[40:80]) {
+				t.Fatalf("note %q", n)
+			}
+		}
+	})
+}

@@ -3,7 +3,6 @@ package intake
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httputil"
@@ -11,8 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	"triagem/diagnose"
 )
 
 // ParseHTTP reads a raw HTTP/1.1 request dump (request line, headers, blank line, body) with
@@ -50,14 +47,14 @@ func ParseHTTP(name string, data []byte) (*Request, error) {
 		pseudo = map[string]string{}
 		headers = lines
 	} else {
-		var note string
+		var n *Note
 		var err error
-		reqLine, note, err = rawRequestLine(name, first)
+		reqLine, n, err = rawRequestLine(name, first)
 		if err != nil {
 			return nil, err
 		}
-		if note != "" {
-			r.Notes = append(r.Notes, note)
+		if n != nil {
+			r.Notes = append(r.Notes, *n)
 		}
 	}
 
@@ -130,7 +127,7 @@ func ParseHTTP(name string, data []byte) (*Request, error) {
 		if err != nil {
 			return nil, err
 		}
-		r.Notes = append(r.Notes, "request line rebuilt from the HTTP/2 pseudo-headers")
+		r.Notes = append(r.Notes, note("http.h2-line"))
 	}
 
 	n := int64(-1)
@@ -192,7 +189,7 @@ func ParseHTTP(name string, data []byte) (*Request, error) {
 		r.Body, r.HasBody = b, len(b) > 0
 		r.Notes = append(r.Notes, notes...)
 	} else if n > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("Content-Length says %d bytes but the dump has no body (no blank line after the headers)", n))
+		r.Notes = append(r.Notes, note("http.no-body", n))
 	}
 	return r, nil
 }
@@ -235,66 +232,68 @@ func rawSplit(data []byte) (lines []rawLine, body []byte, hasBody bool) {
 var rawVersionRE = regexp.MustCompile(`^HTTP/[0-9](\.[0-9])?$`)
 
 // rawRequestLine checks the request line and returns it as ReadRequest wants it (HTTP/1.x).
-func rawRequestLine(name string, l rawLine) (string, string, error) {
+func rawRequestLine(name string, l rawLine) (string, *Note, error) {
 	place := rawPlace(name, l.no)
 	t := strings.TrimSpace(l.text)
 	lower := strings.ToLower(t)
 	switch {
 	case lower == "curl" || strings.HasPrefix(lower, "curl "):
-		return "", "", rawErr(place, "no request line: this is a curl command, not a raw HTTP request")
+		return "", nil, rawErr(place, "no request line: this is a curl command, not a raw HTTP request")
 	case strings.HasPrefix(t, "HTTP/"):
-		return "", "", rawErr(place, "no request line: the dump starts with a response's status line")
+		return "", nil, rawErr(place, "no request line: the dump starts with a response's status line")
 	case strings.HasPrefix(t, "{") || strings.HasPrefix(t, "["):
-		return "", "", rawErr(place, "no request line: the dump starts with JSON (want METHOD /path HTTP/1.1 first)")
+		return "", nil, rawErr(place, "no request line: the dump starts with JSON (want METHOD /path HTTP/1.1 first)")
 	}
 	if k, _, ok := strings.Cut(t, ":"); ok && rawIsToken(k) {
-		return "", "", rawErr(place, "no request line: the dump starts with a header (want METHOD /path HTTP/1.1 first)")
+		return "", nil, rawErr(place, "no request line: the dump starts with a header (want METHOD /path HTTP/1.1 first)")
 	}
 	f := strings.Fields(t)
 	malformed := rawErr(place, "malformed request line (want METHOD /path HTTP/1.1)")
 	if len(f) < 2 || len(f) > 3 || !rawIsToken(f[0]) {
-		return "", "", malformed
+		return "", nil, malformed
 	}
-	note := ""
+	var vnote *Note
 	switch {
 	case len(f) == 2:
-		note = "the request line has no HTTP version: read as HTTP/1.1"
+		n := note("http.no-version")
+		vnote = &n
 	case f[2] == "HTTP/1.1" || f[2] == "HTTP/1.0":
 	case rawVersionRE.MatchString(strings.ToUpper(f[2])):
-		note = "the request line says " + strings.ToUpper(f[2]) + ": read as HTTP/1.1"
+		n := note("http.version", strings.ToUpper(f[2]))
+		vnote = &n
 	default:
-		return "", "", malformed
+		return "", nil, malformed
 	}
 	target := f[1]
 	switch {
 	case target == "*":
 	case strings.HasPrefix(target, "/"):
 		if _, err := url.ParseRequestURI(target); err != nil {
-			return "", "", rawErr(place, "malformed request line: the path is not a valid URL path")
+			return "", nil, rawErr(place, "malformed request line: the path is not a valid URL path")
 		}
 	case rawHasScheme(target):
 		u, err := url.ParseRequestURI(target)
 		if err != nil || u.Hostname() == "" {
-			return "", "", rawErr(place, "malformed request line: the URL is not valid")
+			return "", nil, rawErr(place, "malformed request line: the URL is not valid")
 		}
 	default:
-		return "", "", malformed
+		return "", nil, malformed
 	}
 	proto := "HTTP/1.1"
 	if len(f) == 3 && f[2] == "HTTP/1.0" {
 		proto = f[2]
 	}
-	return f[0] + " " + target + " " + proto, note, nil
+	return f[0] + " " + target + " " + proto, vnote, nil
 }
 
 // rawURL rebuilds the absolute URL: the request line's when it has one, https with the Host
 // header's otherwise.
-func rawURL(name string, req *http.Request, host string, hostLine int) (string, []string, error) {
-	var notes []string
+func rawURL(name string, req *http.Request, host string, hostLine int) (string, []Note, error) {
+	var notes []Note
 	target := req.RequestURI
 	if rawHasScheme(target) {
 		if host != "" && !strings.EqualFold(host, req.URL.Host) {
-			notes = append(notes, "the Host header differs from the request line's host: the request line's is used")
+			notes = append(notes, note("http.host-differs"))
 		}
 		return target, notes, nil
 	}
@@ -312,7 +311,7 @@ func rawURL(name string, req *http.Request, host string, hostLine int) (string, 
 			return "", nil, rawErr(place, "the Host header is not a host name")
 		}
 		scheme, host = strings.ToLower(hu.Scheme), hu.Host
-		notes = append(notes, "the Host header holds a URL: its host is used")
+		notes = append(notes, note("http.host-url"))
 	}
 	if target == "*" {
 		target = ""
@@ -326,17 +325,17 @@ func rawURL(name string, req *http.Request, host string, hostLine int) (string, 
 
 // rawBody takes the body as it is in the dump, measured against Content-Length (n, -1 when
 // absent), and decodes a chunked body.
-func rawBody(body []byte, n int64, te []string) ([]byte, []string) {
-	var notes []string
+func rawBody(body []byte, n int64, te []string) ([]byte, []Note) {
+	var notes []Note
 	if len(te) > 0 {
 		codings := strings.ToLower(strings.Join(te, ","))
 		if strings.TrimSpace(codings) == "chunked" {
 			if b, err := io.ReadAll(httputil.NewChunkedReader(bytes.NewReader(body))); err == nil {
-				return b, []string{"chunked body decoded"}
+				return b, []Note{note("http.chunked")}
 			}
-			notes = append(notes, "the chunked body could not be decoded: kept as it is")
+			notes = append(notes, note("http.chunked-bad"))
 		} else {
-			notes = append(notes, "Transfer-Encoding is not only chunked: the body is kept as it is")
+			notes = append(notes, note("http.te-other"))
 		}
 		return bytes.TrimRight(body, "\r\n"), notes
 	}
@@ -344,7 +343,7 @@ func rawBody(body []byte, n int64, te []string) ([]byte, []string) {
 	case n < 0:
 		body = bytes.TrimRight(body, "\r\n") // the paste's own final newline
 		if len(body) > 0 {
-			notes = append(notes, "no Content-Length header: the body is read to the end of the file")
+			notes = append(notes, note("http.no-length"))
 		}
 	case int64(len(body)) == n:
 	case int64(len(body)) > n && len(bytes.TrimSpace(body[n:])) == 0:
@@ -352,11 +351,11 @@ func rawBody(body []byte, n int64, te []string) ([]byte, []string) {
 	default:
 		body = bytes.TrimRight(body, "\r\n")
 		if int64(len(body)) != n {
-			hint := ""
+			id := "http.length"
 			if int64(len(body)) < n && bytes.IndexByte(body, '\n') >= 0 && bytes.IndexByte(body, '\r') < 0 {
-				hint = " (line endings changed when it was pasted?)"
+				id = "http.length-eol"
 			}
-			notes = append(notes, fmt.Sprintf("the body has %d bytes but Content-Length says %d: the body in the dump is used%s", len(body), n, hint))
+			notes = append(notes, note(id, len(body), n))
 		}
 	}
 	return body, notes
@@ -420,5 +419,5 @@ func rawPlace(name string, line int) string {
 }
 
 func rawErr(place, format string, args ...any) error {
-	return &diagnose.InputError{Place: place, Msg: fmt.Sprintf(format, args...)}
+	return placedErrf(place, format, args...)
 }

@@ -46,7 +46,7 @@ func TestParseHTTPFixturesMatchHAR(t *testing.T) {
 			if r.Source != tc.fixture || r.HasAt || r.HasResponse {
 				t.Errorf("source %q, has at %v, has response %v", r.Source, r.HasAt, r.HasResponse)
 			}
-			if got := strings.Join(r.Notes, "\n"); got != tc.note {
+			if got := strings.Join(r.NoteTexts("en"), "\n"); got != tc.note {
 				t.Errorf("notes = %q, want %q", got, tc.note)
 			}
 		})
@@ -124,7 +124,7 @@ func TestParseHTTP(t *testing.T) {
 			"POST", stagAPI + "/api/v2/x", nil, "", "the dump has no body"},
 		{"chunked body",
 			"POST /api/v2/x HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
-			"POST", stagAPI + "/api/v2/x", map[string]string{"Transfer-Encoding": "chunked"}, "{}", "chunked body decoded"},
+			"POST", stagAPI + "/api/v2/x", map[string]string{"Transfer-Encoding": "chunked"}, "{}", "the chunked body was decoded"},
 		{"chunked body mangled by the paste",
 			"POST /api/v2/x HTTP/1.1\nHost: " + host + "\nTransfer-Encoding: chunked\n\n2\n{}\n0\n\n",
 			"POST", stagAPI + "/api/v2/x", nil, "2\n{}\n0", "could not be decoded"},
@@ -139,7 +139,7 @@ func TestParseHTTP(t *testing.T) {
 			"GET", stagAPI + "/api/v2/x", nil, "", "the Host header holds a URL"},
 		{"HTTP/2 pseudo-headers as Chrome copies them",
 			":authority: " + host + "\n:method: POST\n:path: /api/v2/propostas/pre-analise\n:scheme: https\n" + strings.ToLower(auth[:14]) + auth[14:] + "\ncontent-type: application/json\n\n" + body,
-			"POST", stagAPI + "/api/v2/propostas/pre-analise", map[string]string{"Authorization": "Bearer " + testToken, "Host": host}, body, "request line rebuilt from the HTTP/2 pseudo-headers"},
+			"POST", stagAPI + "/api/v2/propostas/pre-analise", map[string]string{"Authorization": "Bearer " + testToken, "Host": host}, body, "the request line was rebuilt from the HTTP/2 pseudo-headers"},
 		{"pseudo-headers after a request line are dropped",
 			"POST /api/v2/x HTTP/1.1\n:authority: " + host + "\nHost: " + host + "\n",
 			"POST", stagAPI + "/api/v2/x", map[string]string{":authority": ""}, "", ""},
@@ -167,7 +167,7 @@ func TestParseHTTP(t *testing.T) {
 			if string(r.Body) != tc.body || r.HasBody != (tc.body != "") {
 				t.Errorf("body = %q (has %v), want %q", r.Body, r.HasBody, tc.body)
 			}
-			notes := strings.Join(r.Notes, "\n")
+			notes := strings.Join(r.NoteTexts("en"), "\n")
 			if tc.note == "" && len(r.Notes) > 0 || !strings.Contains(notes, tc.note) {
 				t.Errorf("notes = %q, want %q", r.Notes, tc.note)
 			}

@@ -25,9 +25,20 @@ type Request struct {
 	ResponseBody []byte // the response's text, decoded (HAR base64 content)
 	HasResponse  bool
 
-	Source string   // where it came from, for messages: "curl", "file.har entry 3", "request.http"
-	Notes  []string // what the parser noticed and ignored, e.g. "-k (insecure) ignored"
+	// Error is why no answer came, as the browser said it (HAR response._error, e.g.
+	// net::ERR_CONNECTION_REFUSED); "" when unknown. It becomes the case's error evidence.
+	Error string
+
+	// User and APIKey come from a login call in the same paste (a HAR holding the login
+	// before the failing request); "" when none was found.
+	User, APIKey string
+
+	Source string // where it came from, for messages: "curl", "file.har entry 3", "request.http"
+	Notes  []Note // what the parser noticed, assumed, skipped or ignored
 }
+
+// NoteTexts renders the request's notes in lang ("en" or pt-BR).
+func (r *Request) NoteTexts(lang string) []string { return NoteTexts(r.Notes, lang) }
 
 // Apply makes r the case's request (and response, when r has one). The case's other fields,
 // such as the error, credentials and ticket, stay as they are; flags may still override all.
@@ -46,6 +57,15 @@ func (r *Request) Apply(c *diagnose.Case) {
 	}
 	if r.HasResponse {
 		c.Response = &diagnose.Response{Status: r.Status, Body: diagnose.Body{Raw: r.ResponseBody, Present: len(r.ResponseBody) > 0}}
+	}
+	if r.Error != "" && strings.TrimSpace(c.Error) == "" {
+		c.Error = r.Error
+	}
+	if r.User != "" && strings.TrimSpace(c.Credentials.User) == "" {
+		c.Credentials.User = r.User
+	}
+	if r.APIKey != "" && strings.TrimSpace(c.Credentials.APIKey) == "" {
+		c.Credentials.APIKey = r.APIKey
 	}
 	if c.Source == "" {
 		c.Source = r.Source

@@ -136,6 +136,12 @@ func Table(w io.Writer, v *diagnose.Verdict) error {
 	if err := checks.Render(); err != nil {
 		return err
 	}
+	if v.Intake != nil && len(v.Intake.Notes) > 0 {
+		fmt.Fprintf(w, "\n%s:\n", intakeTitle(v))
+		for _, n := range v.Intake.Notes {
+			fmt.Fprintf(w, "  - %s\n", strings.ReplaceAll(wrap(n, 72), "\n", "\n    "))
+		}
+	}
 	fmt.Fprintf(w, "\n%s:\n%s\n", t(v, "Resposta ao parceiro", "Reply to the partner"), v.Reply)
 	if len(v.Docs) > 0 {
 		fmt.Fprintf(w, "\n%s:\n", t(v, "Documentação", "Documentation"))
@@ -144,6 +150,11 @@ func Table(w io.Writer, v *diagnose.Verdict) error {
 		}
 	}
 	return nil
+}
+
+// intakeTitle heads what the reader of a pasted request noticed.
+func intakeTitle(v *diagnose.Verdict) string {
+	return t(v, "Observações da leitura", "Notes from reading the input")
 }
 
 func escalation(v *diagnose.Verdict) string {
@@ -199,6 +210,12 @@ func Markdown(w io.Writer, v *diagnose.Verdict) error {
 		t(v, "Verificação", "Check"), t(v, "Seção", "Section"), t(v, "Resultado", "Finding"))
 	for _, c := range v.Checks {
 		fmt.Fprintf(w, "| %s | `%s` | %s | %s |\n", symbols[c.Status], c.ID, c.Section, mdCell(c.Message))
+	}
+	if v.Intake != nil && len(v.Intake.Notes) > 0 {
+		fmt.Fprintf(w, "\n#### %s\n\n", intakeTitle(v))
+		for _, n := range v.Intake.Notes {
+			fmt.Fprintf(w, "- %s\n", mdCell(n))
+		}
 	}
 	fmt.Fprintf(w, "\n#### %s\n\n", t(v, "Resposta ao parceiro", "Reply to the partner"))
 	for _, line := range strings.Split(ReplyMarkdown(v.Reply), "\n") {

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-60s}
 targets=(
   "./intake FuzzParseCurl"
+  "./intake FuzzParsePowerShell"
   "./intake FuzzParseHAR"
   "./intake FuzzParseHTTP"
   "./diagnose FuzzParseCase"

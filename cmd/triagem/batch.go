@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,6 +47,7 @@ type batch struct {
 	chain     *diagnose.Chain
 	overrides diagnose.Overrides
 	prep      func(*diagnose.Case) // a pasted request, applied before the flags
+	intake    *diagnose.Intake     // how the pasted request was read, for the verdict
 	workers   int
 	window    int
 	progress  *progressbar.ProgressBar
@@ -200,6 +202,17 @@ func (b *batch) diagnose(ctx context.Context, j job) outcome {
 			o.code = ee.code
 		}
 		return o
+	}
+	if b.intake != nil {
+		v.Intake = &diagnose.Intake{Notes: slices.Clone(b.intake.Notes)} // masked below, per case
+	}
+	if c != nil && c.Encoding != "" {
+		if v.Intake == nil {
+			v.Intake = &diagnose.Intake{}
+		}
+		v.Intake.Notes = append(v.Intake.Notes, diagnose.Lang(b.a.lang).T(
+			"o arquivo não estava em UTF-8: foi lido como "+c.Encoding+" (salve-o como UTF-8 para evitar esta observação)",
+			"the file was not UTF-8: it was read as "+c.Encoding+" (save it as UTF-8 to avoid this note)"))
 	}
 	// Every string of the verdict, masked before it is laid out (a table wraps values).
 	caseRedactor(b.chain.Rules, c).Verdict(v)

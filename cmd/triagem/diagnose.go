@@ -110,6 +110,7 @@ zone (America/Sao_Paulo).`,
 	}
 	cf.register(cmd.Flags())
 	cmd.Flags().StringVar(&opts.paste.curl, "from-curl", "", "the request as a curl command line: the text, @FILE, or - for standard input")
+	cmd.Flags().StringVar(&opts.paste.powershell, "from-powershell", "", "the request as a PowerShell Invoke-WebRequest or Invoke-RestMethod command (Chrome's \"Copy as PowerShell\"): the text, @FILE, or - for standard input")
 	cmd.Flags().StringVar(&opts.paste.har, "from-har", "", "the request from a browser's HAR export `FILE` (- for standard input)")
 	cmd.Flags().IntVar(&opts.paste.entry, "entry", 0, "with --from-har: the entry `N` to take (1 is the first); by default the one failing request to the partner API")
 	cmd.Flags().StringVar(&opts.paste.http, "from-http", "", "the request from a raw HTTP/1.1 request dump `FILE` (- for standard input)")
@@ -163,7 +164,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		return err
 	}
 	if pasted != nil && (len(refs) > 1 || opts.jsonl != "") {
-		return inputError("a pasted request (--from-curl, --from-har, --from-http) goes with at most one case file")
+		return inputError("a pasted request (--from-curl, --from-powershell, --from-har, --from-http) goes with at most one case file")
 	}
 	var jsonl io.Reader
 	jsonlName := ""
@@ -215,6 +216,12 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	}
 	b := a.newBatch(chain, opts.overrides, total)
 	b.prep = applyPaste(pasted)
+	if pasted != nil {
+		b.intake = &diagnose.Intake{Notes: pasted.NoteTexts(a.lang)}
+		if b.intake.Notes == nil {
+			b.intake.Notes = []string{}
+		}
+	}
 	produce := produceRefs(refs)
 	if jsonl != nil {
 		files := produce

@@ -1,25 +1,30 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"triagem/diagnose"
 	"triagem/intake"
+	"triagem/internal/brdoc"
 	"triagem/rules"
 )
 
 // pasteOptions are the flags that read the request from what a partner pasted.
 type pasteOptions struct {
 	curl, har, http string
+	powershell      string
 	entry           int // 1-based HAR entry; 0: the failing one
 }
 
 func (p *pasteOptions) given() int {
 	n := 0
-	for _, s := range []string{p.curl, p.har, p.http} {
+	for _, s := range []string{p.curl, p.har, p.http, p.powershell} {
 		if s != "" {
 			n++
 		}
@@ -31,7 +36,7 @@ func (p *pasteOptions) given() int {
 func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, error) {
 	switch {
 	case p.given() > 1:
-		return nil, inputError("give one of --from-curl, --from-har and --from-http")
+		return nil, inputError("give one of --from-curl, --from-powershell, --from-har and --from-http")
 	case p.entry != 0 && p.har == "":
 		return nil, inputError("--entry is for --from-har")
 	case p.curl != "":
@@ -39,9 +44,35 @@ func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, erro
 		if err != nil {
 			return nil, err
 		}
+		if intake.LooksLikePowerShell(text) {
+			// Windows partners paste Chrome's "Copy as PowerShell" where curl was asked for.
+			r, err := intake.ParsePowerShell(text, a.readDataFile)
+			if err != nil {
+				return nil, a.pasteError(name, err)
+			}
+			r.Notes = append([]intake.Note{intake.NoteDetectedPowerShell()}, r.Notes...)
+			return r, nil
+		}
 		r, err := intake.ParseCurl(text, a.readDataFile)
 		if err != nil {
-			return nil, pasteError(name, err)
+			return nil, a.pasteError(name, err)
+		}
+		return r, nil
+	case p.powershell != "":
+		text, name, err := a.readArgOrFile(p.powershell, "--from-powershell")
+		if err != nil {
+			return nil, err
+		}
+		if !intake.LooksLikePowerShell(text) {
+			// A curl command line given where PowerShell was asked for.
+			if rc, cerr := intake.ParseCurl(text, a.readDataFile); cerr == nil {
+				rc.Notes = append([]intake.Note{intake.NoteDetectedCurl()}, rc.Notes...)
+				return rc, nil
+			}
+		}
+		r, err := intake.ParsePowerShell(text, a.readDataFile)
+		if err != nil {
+			return nil, a.pasteError(name, err)
 		}
 		return r, nil
 	case p.http != "":
@@ -51,7 +82,7 @@ func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, erro
 		}
 		r, err := intake.ParseHTTP(displayName(p.http), data)
 		if err != nil {
-			return nil, pasteError("", err)
+			return nil, a.pasteError("", err)
 		}
 		return r, nil
 	case p.har != "":
@@ -65,18 +96,23 @@ func (a *app) readHAR(p *pasteOptions, rl *rules.Rules) (*intake.Request, error)
 	if err != nil {
 		return nil, err
 	}
+	l := diagnose.Lang(a.lang)
+	name := displayName(p.har)
 	isPartner := func(host string) bool { _, ok := rl.EnvironmentOfHost(host); return ok }
-	h, err := intake.ParseHAR(displayName(p.har), data, isPartner)
+	h, err := intake.ParseHARIn(name, data, isPartner, rl.Location())
 	if err != nil {
-		return nil, pasteError("", err)
+		return nil, a.pasteError("", err)
 	}
 	if p.entry != 0 {
 		if p.entry < 1 || p.entry > len(h.Entries) {
-			return nil, inputError("--entry %d: %s has entries 1 to %d", p.entry, displayName(p.har), len(h.Entries))
+			return nil, inputError("%s", l.T("--entry %d: %s tem as entradas 1 a %d", "--entry %d: %s has entries 1 to %d", p.entry, name, len(h.Entries)))
+		}
+		if pr := h.Entries[p.entry-1].Problem; pr != nil {
+			return nil, inputError("%s", l.T("--entry %d: %s: a entrada não pode ser lida: %s", "--entry %d: %s: the entry cannot be read: %s", p.entry, name, pr.Text(a.lang)))
 		}
 		r, err := h.Request(p.entry - 1)
 		if err != nil {
-			return nil, pasteError("", err)
+			return nil, a.pasteError("", err)
 		}
 		return r, nil
 	}
@@ -84,30 +120,80 @@ func (a *app) readHAR(p *pasteOptions, rl *rules.Rules) (*intake.Request, error)
 	if len(failing) == 1 {
 		r, err := h.Request(failing[0].Index)
 		if err != nil {
-			return nil, pasteError("", err)
+			return nil, a.pasteError("", err)
 		}
+		r.Notes = append(r.Notes, h.SkippedNotes(5)...)
 		return r, nil
 	}
-	// None or several: list them so support can choose.
-	list := failing
-	what := fmt.Sprintf("%d failing requests to the partner API", len(failing))
+	// None or several: list them so support can choose, failing ones first.
+	what := l.T("%d requisições à API de parceiros falharam", "%d failing requests to the partner API", len(failing))
 	if len(failing) == 0 {
-		list = h.Entries
-		what = "no failing request to the partner API (status 0 or >= 400)"
+		what = l.T("nenhuma requisição à API de parceiros falhou (status 0 ou >= 400)", "no failing request to the partner API (status 0 or >= 400)")
 	}
-	var b strings.Builder
-	for _, e := range list {
-		fmt.Fprintf(&b, "\n  --entry %-3d %-6s %3d  %s", e.Index+1, e.Method, e.Status, e.URL)
-	}
-	return nil, inputError("%s: %s; choose one with --entry N:%s", displayName(p.har), what, b.String())
+	return nil, inputError("%s: %s; %s:%s", name, what, l.T("escolha uma com --entry N", "choose one with --entry N"), harList(h, failing, l, 20))
 }
 
-// pasteError keeps a parser's positioned error as input (exit 2), naming the source.
-func pasteError(name string, err error) error {
-	if name != "" && !strings.HasPrefix(err.Error(), name) {
-		return inputError("%s: %v", name, err)
+// harList lists entries for choosing one: the failing ones first, then the others, at most
+// max lines. A line shows the method, host, path and status, never the query (it may hold a
+// token), credentials in the URL or a header.
+func harList(h *intake.HAR, failing []intake.HAREntry, l diagnose.Lang, max int) string {
+	list := append([]intake.HAREntry(nil), failing...)
+	listed := map[int]bool{}
+	for _, e := range failing {
+		listed[e.Index] = true
 	}
-	return &exitError{exitInput, err}
+	for _, e := range h.Entries {
+		if !listed[e.Index] {
+			list = append(list, e)
+		}
+	}
+	var b strings.Builder
+	for i, e := range list {
+		if i == max {
+			fmt.Fprintf(&b, "\n  %s", l.T("e mais %d", "and %d more", len(list)-max))
+			break
+		}
+		status := fmt.Sprintf("%3d", e.Status)
+		if e.Problem != nil {
+			status = l.T("ilegível", "unreadable")
+		}
+		fmt.Fprintf(&b, "\n  --entry %-3d %-7s %s  %s", e.Index+1, harListMethod(e.Method), status, harListTarget(e.URL))
+	}
+	return b.String()
+}
+
+func harListMethod(m string) string {
+	if len(m) > 7 || strings.ContainsAny(m, " \t\r\n") {
+		return "?"
+	}
+	return m
+}
+
+// harListTarget is host and path of a URL, without user, password, query or fragment.
+func harListTarget(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "?"
+	}
+	p := u.EscapedPath()
+	// A document in the path (/clientes/52998224725) is personal data: masked.
+	for _, m := range slices.Backward(brdoc.FindAll(p)) {
+		p = p[:m.Start] + strings.Repeat("*", m.End-m.Start) + p[m.End:]
+	}
+	if len(p) > 60 {
+		p = p[:57] + "..."
+	}
+	return u.Host + p
+}
+
+// pasteError keeps a parser's positioned error as input (exit 2), naming the source, in the
+// chosen language.
+func (a *app) pasteError(name string, err error) error {
+	msg := intake.Localize(err, a.lang)
+	if name != "" && !strings.HasPrefix(msg, name) {
+		return inputError("%s: %s", name, msg)
+	}
+	return &exitError{exitInput, errors.New(msg)}
 }
 
 // readArgOrFile reads a flag that is the text itself, @FILE, or - for standard input.

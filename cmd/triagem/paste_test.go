@@ -48,6 +48,7 @@ func verdictWithoutCase(t *testing.T, args ...string) map[string]any {
 		t.Fatalf("%v: %v\n%s", args, err, stdout)
 	}
 	delete(v, "case")
+	delete(v, "intake") // how a paste was read, not what the chain concluded
 	return v
 }
 
@@ -75,6 +76,18 @@ func TestPastedRequestsEqualTheirCaseFile(t *testing.T) {
 				t.Errorf("the pasted curl and its case file differ:\npasted:  %v\nby hand: %v", pasted, byHand)
 			}
 		})
+	}
+	for _, fixture := range []string{"pre-analise-chrome.ps1", "pre-analise-restmethod.ps1", "pre-analise-postman.ps1"} {
+		for _, flag := range []string{"--from-powershell", "--from-curl"} {
+			t.Run(fixture+" "+flag, func(t *testing.T) {
+				path := filepath.Join("../../testdata/powershell", fixture)
+				pasted := verdictWithoutCase(t, "diagnose", rest, flag, "@"+path, "--at", "2026-11-18 14:00")
+				byHand := verdictWithoutCase(t, "diagnose", byHandPath)
+				if !reflect.DeepEqual(pasted, byHand) {
+					t.Errorf("the pasted PowerShell and its case file differ:\npasted:  %v\nby hand: %v", pasted, byHand)
+				}
+			})
+		}
 	}
 	t.Run("raw HTTP", func(t *testing.T) {
 		data, _ := os.ReadFile("../../testdata/http/pre-analise.http")
