@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -156,11 +155,7 @@ func runMeasured(b *testing.B, name string, args ...string) float64 {
 			b.Fatalf("%s: %v", name, err)
 		}
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return 0
-	}
-	return float64(ru.Maxrss) / 1024 // Linux reports KiB
+	return peakMB(cmd.ProcessState)
 }
 
 // BenchmarkJSONL100k diagnoses 100,000 cases from a JSON Lines file (~120 MB), as CI would,
