@@ -27,6 +27,7 @@ const (
 	exitInput      = 2 // the input or the command line is wrong
 	exitDependency = 3 // a directory, a service or the file system failed
 	exitRefused    = 4 // an escalation was refused
+	exitInternal   = 5 // a bug in triagem (a panic), never the user's input
 )
 
 // exitError carries an exit code up to run, the one place that maps errors to codes.
@@ -77,7 +78,17 @@ func run() int {
 
 // main runs the command line and maps its error to an exit code.
 func (a *app) main(ctx context.Context, args []string) int {
-	root := a.newRootCommand()
+	return a.execute(ctx, a.newRootCommand(), args)
+}
+
+// execute runs root with args: the one place where errors and panics become exit codes.
+func (a *app) execute(ctx context.Context, root *cobra.Command, args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			code = a.internalFailure(a.stderr, r, debug.Stack())
+		}
+	}()
+	a.enforceSubcommands(root)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -111,20 +122,24 @@ EXIT STATUS
   2  the input or the command line is wrong (the message names what and where)
   3  a dependency failed (a directory or service unreachable, a file not written)
   4  an escalation was refused (missing evidence, or prior analysis incomplete)
+  5  an internal error: a bug in triagem, not in the input (the message says how to report it)
   With several cases, the exit status is the highest of theirs.
 
 ENVIRONMENT
   TRIAGEM_RULES      a rules file, as --rules
   TRIAGEM_DIRECTORY  the key and user directory (a snapshot file or the service's URL), as --directory
   TRIAGEM_DIRECTORY_TOKEN     the directory service's bearer token
-  TRIAGEM_ESCALATION_TOKEN    the escalation intake's bearer token (escalate send --token-env)`
+  TRIAGEM_ESCALATION_TOKEN    the escalation intake's bearer token (escalate send --token-env)
+  TRIAGEM_LANG       the language of messages and replies, as --lang
+  TRIAGEM_DEBUG=1    on an internal error, print the stack too
+  COLUMNS            the screen's width when the output is not a terminal (default 100)
+  NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1   colour off, off, on even when not a terminal`
 
 func (a *app) newRootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "triagem",
 		Short:         "Diagnose failing requests to the CrefazOn partner API, as the support procedure says",
 		Long:          rootLong,
-		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -134,9 +149,24 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.SetVersionTemplate("triagem {{.Version}}\n")
+	var showVersion bool
+	root.Flags().BoolVar(&showVersion, "version", false, "print the version, as 'triagem version'")
+	// The root runs on its own only for --version and its help; any word is an unknown command.
+	root.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return a.unknownCommand(cmd, args[0])
+		}
+		return nil
+	}
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		if showVersion {
+			_, err := fmt.Fprint(a.stdout, buildVersion().text(a))
+			return err
+		}
+		return cmd.Help()
+	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return inputError("%v (see '%s --help')", err, cmd.CommandPath())
+		return inputError("%s", a.T("%v (veja '%s --help')", "%v (see '%s --help')", err, cmd.CommandPath()))
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.rulesPath, "rules", "", "rules `file` replacing the embedded default (env TRIAGEM_RULES)")
@@ -144,7 +174,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	pf.DurationVar(&a.cacheTTL, "cache-ttl", directory.DefaultCacheTTL, "how long the directory service's answers are kept on disk")
 	pf.BoolVar(&a.noCache, "no-cache", false, "ask the directory service afresh, without the disk cache")
 	pf.StringVarP(&a.output, "output", "o", "table", "output format: table, json or markdown")
-	pf.StringVar(&a.lang, "lang", rules.DefaultLang, "language of messages and replies: pt-BR or en")
+	pf.StringVar(&a.lang, "lang", "", "language of messages and replies: pt-BR (the default) or en (env TRIAGEM_LANG)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions(rules.Langs, cobra.ShellCompDirectiveNoFileComp))
 
@@ -157,6 +187,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newDirectoryCommand())
 	root.AddCommand(a.newReplayCommand())
 	root.AddCommand(a.newAuthCommand())
+	root.AddCommand(a.newVersionCommand())
 	return root
 }
 
@@ -170,14 +201,15 @@ func (a *app) checkGlobalFlags() error {
 	default:
 		return inputError("--output: %q is not a format (table, json, markdown)", a.output)
 	}
-	switch strings.ToLower(a.lang) {
-	case "pt-br", "pt", "pt_br":
-		a.lang = "pt-BR"
-	case "en", "en-us", "en-gb", "en_us":
-		a.lang = "en"
-	default:
-		return inputError("--lang: %q is not a language (pt-BR, en)", a.lang)
+	lang, ok := normalizeLang(a.langSetting())
+	if !ok {
+		place := "--lang"
+		if a.lang == "" {
+			place = "TRIAGEM_LANG"
+		}
+		return inputError("%s: %q is not a language (pt-BR, en)", place, a.langSetting())
 	}
+	a.lang = lang
 	if a.rulesPath == "" {
 		a.rulesPath = a.getenv("TRIAGEM_RULES")
 	}
@@ -236,35 +268,6 @@ func fileError(path, what string, err error) error {
 		return fmt.Errorf("%s file %s: %v", what, path, pe.Err)
 	}
 	return err
-}
-
-// version reads the module version and VCS stamp that the go command embeds.
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := bi.Main.Version
-	var rev, at, modified string
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.time":
-			at = s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				modified = " (modified)"
-			}
-		}
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if rev != "" {
-		v += " " + rev + " " + at + modified
-	}
-	return strings.TrimSpace(v + " " + bi.GoVersion)
 }
 
 // readFileInput reads a file the user named; a failure is bad input (exit 2).

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,6 +37,7 @@ type outcome struct {
 	errMsg   string
 	code     int
 	category string
+	internal *internalError // a panic while diagnosing or rendering this case
 }
 
 // batch runs cases through the chain on GOMAXPROCS workers and writes their verdicts in input
@@ -142,7 +144,10 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 				worst = max(worst, o.code)
 				continue
 			}
-			if o.errMsg != "" {
+			if o.internal != nil {
+				b.a.internalFailure(b.a.stderr, o.internal.value, o.internal.stack)
+				tally.AddError()
+			} else if o.errMsg != "" {
 				fmt.Fprintf(b.a.stderr, "triagem: %s\n", o.errMsg)
 				tally.AddError()
 			} else {
@@ -176,8 +181,15 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 	return tally, worst, nil
 }
 
-func (b *batch) diagnose(ctx context.Context, j job) outcome {
-	o := outcome{seq: j.seq}
+func (b *batch) diagnose(ctx context.Context, j job) (o outcome) {
+	// A panic here is in another goroutine than run's: caught here, it reaches the top as
+	// this case's internal error instead of killing the process without a word.
+	defer func() {
+		if r := recover(); r != nil {
+			o = outcome{seq: j.seq, code: exitInternal, internal: &internalError{r, debug.Stack()}}
+		}
+	}()
+	o = outcome{seq: j.seq}
 	v, err := b.a.diagnoseOne(ctx, b.chain, j.in, b.overrides, b.prep)
 	if err != nil {
 		o.errMsg, o.code = err.Error(), exitInput
@@ -298,6 +310,8 @@ func relocate(err error, in caseInput) error {
 // openJSONL opens --jsonl's file, or standard input for "-".
 func (a *app) openJSONL(path string) (io.Reader, string, func(), error) {
 	if path == "-" {
+		a.sayWaiting("à espera dos casos em JSON Lines (um por linha) na entrada padrão.",
+			"waiting for the cases as JSON Lines (one per line) on standard input.")
 		return a.stdin, "stdin", func() {}, nil
 	}
 	f, err := os.Open(path)

@@ -347,7 +347,9 @@ func (a *app) collectCases(args []string) ([]caseRef, error) {
 				return nil, inputError("- (standard input) given twice")
 			}
 			stdinUsed = true
-			data, err := io.ReadAll(a.stdin)
+			data, err := a.readStdin(a.stdin,
+				"à espera do caso (YAML ou JSON) na entrada padrão.",
+				"waiting for the case (YAML or JSON) on standard input.")
 			if err != nil {
 				return nil, &exitError{exitInput, fmt.Errorf("reading standard input: %v", err)}
 			}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -114,7 +113,9 @@ func pasteError(name string, err error) error {
 func (a *app) readArgOrFile(v, flag string) (text, name string, err error) {
 	switch {
 	case v == "-":
-		b, err := io.ReadAll(a.stdin)
+		b, err := a.readStdin(a.stdin,
+			"à espera do texto colado na entrada padrão.",
+			"waiting for the pasted text on standard input.")
 		if err != nil {
 			return "", "", inputError("%s -: %v", flag, err)
 		}
@@ -132,7 +133,9 @@ func (a *app) readArgOrFile(v, flag string) (text, name string, err error) {
 // readPathOrStdin reads a file flag, or standard input for -.
 func (a *app) readPathOrStdin(path, flag string) ([]byte, error) {
 	if path == "-" {
-		b, err := io.ReadAll(a.stdin)
+		b, err := a.readStdin(a.stdin,
+			"à espera do arquivo na entrada padrão.",
+			"waiting for the file on standard input.")
 		if err != nil {
 			return nil, inputError("%s -: %v", flag, err)
 		}
@@ -148,7 +151,9 @@ func (a *app) readPathOrStdin(path, flag string) ([]byte, error) {
 // readDataFile reads curl's @file arguments, relative to the current folder.
 func (a *app) readDataFile(name string) ([]byte, error) {
 	if name == "-" {
-		return io.ReadAll(a.stdin)
+		return a.readStdin(a.stdin,
+			"à espera do corpo da requisição (o @- do curl) na entrada padrão.",
+			"waiting for the request body (curl's @-) on standard input.")
 	}
 	return os.ReadFile(name)
 }

@@ -103,6 +103,12 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	var refused *live.RefusedError
 	var loginErr *live.LoginError
 	switch {
+	case errors.As(err, &refused) && refused.Env == live.ProductionEnv && !opts.allowProduction:
+		// The one refusal a flag lifts: name the flag.
+		return inputError("%s", a.T(
+			"replay recusado: %s é um host de produção; para enviar mesmo assim, use --allow-production (confirmado num terminal)",
+			"replay refused: %s is a production host; to send anyway, use --allow-production (confirmed on a terminal)",
+			refused.Host))
 	case errors.As(err, &refused):
 		return &exitError{exitInput, err}
 	case errors.As(err, &loginErr):
@@ -217,6 +223,11 @@ func (a *app) runAuthCheck(ctx context.Context, env, version, user string, timeo
 	}
 	pw, key := a.getenv("TRIAGEM_PASSWORD"), a.getenv("TRIAGEM_API_KEY")
 	if pw == "" || key == "" {
+		if a.stdinTTY {
+			fmt.Fprintf(a.stderr, "triagem: %s\n", a.T(
+				"à espera da senha (primeira linha) e da API key (segunda linha) na entrada padrão.",
+				"waiting for the password (first line) and the API key (second line) on standard input."))
+		}
 		sc := bufio.NewScanner(a.stdin)
 		if pw == "" && sc.Scan() {
 			pw = strings.TrimSpace(sc.Text())

@@ -88,7 +88,7 @@ func TestReplayRecordsTheAnswer(t *testing.T) {
 	before := hits.Load()
 	prod := "http://localhost:" + u.Port() + "/api/v2/propostas/pre-analise"
 	code, _, stderr = runApp(t, nil, "replay", caseFile, "--rules", rulesPath, "--url", prod, "--out", "-")
-	if code != exitInput || hits.Load() != before || !strings.Contains(stderr, "production") {
+	if code != exitInput || hits.Load() != before || !strings.Contains(stderr, "--allow-production") {
 		t.Fatalf("production without permission: exit %d, %d requests\n%s", code, hits.Load()-before, stderr)
 	}
 	code, stdout, stderr := runApp(t, nil, "replay", caseFile, "--rules", rulesPath, "--url", prod, "--out", "-", "--allow-production")

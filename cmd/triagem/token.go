@@ -50,7 +50,9 @@ func (a *app) runTokenInspect(opts *tokenOptions, args []string) error {
 	if len(args) == 1 && args[0] != "-" {
 		raw = args[0]
 	} else {
-		b, err := io.ReadAll(io.LimitReader(a.stdin, 1<<20))
+		b, err := a.readStdin(io.LimitReader(a.stdin, 1<<20),
+			"à espera do token na entrada padrão (cole-o; \"Bearer \" na frente é ignorado).",
+			"waiting for the token on standard input (paste it; \"Bearer \" in front is ignored).")
 		if err != nil {
 			return &exitError{exitInput, fmt.Errorf("reading the token from standard input: %v", err)}
 		}
