@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"triagem/diagnose"
 	"triagem/directory"
@@ -57,6 +57,9 @@ type app struct {
 	stderrTTY      bool
 	stdinTTY       bool
 	getenv         func(string) string
+	termWidth      func() int // the terminal's width, asked only when stdout is one
+
+	allChecks bool // diagnose --all: list passing checks one by one
 
 	rulesPath     string
 	directoryPath string
@@ -69,9 +72,10 @@ type app struct {
 func run() int {
 	a := &app{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
-		stdoutTTY: isatty.IsTerminal(os.Stdout.Fd()),
-		stderrTTY: isatty.IsTerminal(os.Stderr.Fd()),
-		stdinTTY:  isatty.IsTerminal(os.Stdin.Fd()),
+		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+		termWidth: terminalWidth,
 	}
 	return a.main(context.Background(), os.Args[1:])
 }
@@ -146,6 +150,7 @@ func (a *app) newRootCommand() *cobra.Command {
 			return a.checkGlobalFlags()
 		},
 	}
+	a.installHelp(root)
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)

@@ -52,11 +52,12 @@ type batch struct {
 	window    int
 	progress  *progressbar.ProgressBar
 	lazyBar   bool // total unknown (JSON Lines): show the bar once 100 cases have gone by
+	screen    render.Screen
 }
 
 func (a *app) newBatch(chain *diagnose.Chain, o diagnose.Overrides, total int64) *batch {
 	w := runtime.GOMAXPROCS(0)
-	b := &batch{a: a, chain: chain, overrides: o, workers: w, window: w * 64}
+	b := &batch{a: a, chain: chain, overrides: o, workers: w, window: w * 64, screen: a.screen()}
 	// Progress only on a terminal, on stderr, and only when there is enough to wait for.
 	if a.stderrTTY && a.getenv("NO_PROGRESS") == "" {
 		switch {
@@ -204,10 +205,10 @@ func (b *batch) diagnose(ctx context.Context, j job) (o outcome) {
 		if b.a.output == "markdown" {
 			buf.WriteString("\n---\n\n")
 		} else {
-			buf.WriteString("\n" + strings.Repeat("─", 80) + "\n\n")
+			buf.WriteString("\n" + strings.Repeat("─", b.screen.Width) + "\n\n")
 		}
 	}
-	if err := render.Verdict(&buf, b.a.output, v); err != nil {
+	if err := render.Verdict(&buf, b.a.output, v, b.screen); err != nil {
 		o.errMsg, o.code = fmt.Sprintf("%s: rendering the verdict: %v", j.in.name, err), exitDependency
 		return o
 	}

@@ -4,11 +4,10 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
 	"triagem/diagnose"
+	"triagem/render"
 )
 
 func (a *app) newChecksCommand() *cobra.Command {
@@ -55,12 +54,12 @@ func (a *app) runChecks() error {
 		return err
 	}
 	l := diagnose.Lang(a.lang)
-	tb := tablewriter.NewTable(a.stdout, tablewriter.WithHeaderAutoFormat(tw.Off), tablewriter.WithRowAutoWrap(tw.WrapNormal), tablewriter.WithMaxWidth(140))
-	tb.Header(l.T("Verificação", "Check"), l.T("Seção", "Section"), l.T("Categoria se falhar", "Category on failure"), l.T("Precisa de", "Needs"), l.T("Falha quando", "Fails when"))
-	for _, in := range infos {
-		if err := tb.Append([]string{in.ID, in.Section, in.Category, in.Needs, in.Fails}); err != nil {
-			return err
-		}
+	cols := []render.Column{{Header: l.T("Verificação", "Check")}, {Header: l.T("Seção", "Section")},
+		{Header: l.T("Categoria se falhar", "Category on failure")},
+		{Header: l.T("Precisa de", "Needs"), Wraps: true}, {Header: l.T("Falha quando", "Fails when"), Wraps: true}}
+	rows := make([][]string, len(infos))
+	for i, in := range infos {
+		rows[i] = []string{in.ID, in.Section, in.Category, in.Needs, in.Fails}
 	}
-	return tb.Render()
+	return render.Grid(a.stdout, a.screen(), cols, rows)
 }

@@ -114,6 +114,7 @@ zone (America/Sao_Paulo).`,
 	cmd.Flags().IntVar(&opts.paste.entry, "entry", 0, "with --from-har: the entry `N` to take (1 is the first); by default the one failing request to the partner API")
 	cmd.Flags().StringVar(&opts.paste.http, "from-http", "", "the request from a raw HTTP/1.1 request dump `FILE` (- for standard input)")
 	cmd.Flags().StringVar(&opts.jsonl, "jsonl", "", "a JSON Lines `FILE` of cases, one per line (- for standard input), streamed")
+	cmd.Flags().BoolVar(&a.allChecks, "all", false, "list every check, the passing ones too (by default they are one summary line)")
 	cmd.Flags().StringVar(&opts.tokenKey, "token-key", "", "verify token signatures: a `FILE` holding a PEM public key or an HMAC secret, or env:VAR for a secret in a variable")
 	return cmd
 }
@@ -231,13 +232,15 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		return err
 	}
 	if many {
-		w := a.stdout
+		var err error
 		if a.output == "json" {
-			w = a.stderr
+			// Scripts read stdout as JSON Lines of verdicts: the summary is JSON too, on stderr.
+			err = render.SummaryJSON(a.stderr, tally)
 		} else {
-			io.WriteString(w, "\n")
+			io.WriteString(a.stdout, "\n")
+			err = render.Summary(a.stdout, tally, diagnose.Lang(a.lang), a.screen())
 		}
-		if err := render.Summary(w, tally, diagnose.Lang(a.lang)); err != nil {
+		if err != nil {
 			return &exitError{exitDependency, fmt.Errorf("writing the summary: %v", err)}
 		}
 	}

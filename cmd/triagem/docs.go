@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
 	"triagem/diagnose"
+	"triagem/render"
 )
 
 func (a *app) newDocsCommand() *cobra.Command {
@@ -55,12 +54,12 @@ func (a *app) runDocs(words []string) error {
 		}
 		return nil
 	}
-	tb := tablewriter.NewTable(a.stdout, tablewriter.WithHeaderAutoFormat(tw.Off), tablewriter.WithHeaderAlignment(tw.AlignLeft))
-	tb.Header(l.T("Tópico", "Topic"), l.T("Seções", "Sections"), "Link")
-	for _, d := range hits {
-		if err := tb.Append([]string{d.Title, strings.Join(d.Sections, ", "), d.URL}); err != nil {
-			return err
-		}
+	// The links are what people copy: the table names them [1], [2]... and lists them below
+	// it, each on a line of its own.
+	cols := []render.Column{{Header: l.T("Tópico", "Topic"), Wraps: true}, {Header: l.T("Seções", "Sections"), Wraps: true}, {Header: "Link"}}
+	rows := make([][]string, len(hits))
+	for i, d := range hits {
+		rows[i] = []string{d.Title, strings.Join(d.Sections, ", "), d.URL}
 	}
-	return tb.Render()
+	return render.Grid(a.stdout, a.screen(), cols, rows)
 }

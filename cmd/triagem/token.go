@@ -82,7 +82,7 @@ func (a *app) runTokenInspect(opts *tokenOptions, args []string) error {
 		if err := enc.Encode(tr); err != nil {
 			return err
 		}
-	} else if err := render.Token(a.stdout, tr, l, a.output == "markdown"); err != nil {
+	} else if err := render.Token(a.stdout, tr, l, a.output == "markdown", a.screen()); err != nil {
 		return err
 	}
 	if tr.Failed() {

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/term"
+
+	"triagem/render"
+)
+
+// terminalWidth asks the terminal behind standard output for its width (0 when it is not one).
+func terminalWidth() int {
+	w, _, err := term.GetSize(int(os.Stdout.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
+}
+
+// screenWidth is the width people's output is laid out for: the terminal's, else COLUMNS,
+// else render.DefaultWidth.
+func (a *app) screenWidth() int {
+	if a.stdoutTTY && a.termWidth != nil {
+		if w := a.termWidth(); w > 0 {
+			return w
+		}
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(a.getenv("COLUMNS"))); err == nil && n > 0 {
+		return n
+	}
+	return render.DefaultWidth
+}
+
+// colour says whether standard output shows colour: on a terminal, unless NO_COLOR or
+// CLICOLOR=0; CLICOLOR_FORCE=1 forces it elsewhere (NO_COLOR still wins).
+func (a *app) colour() bool {
+	if a.getenv("NO_COLOR") != "" {
+		return false
+	}
+	if f := a.getenv("CLICOLOR_FORCE"); f != "" && f != "0" {
+		return true
+	}
+	return a.stdoutTTY && a.getenv("CLICOLOR") != "0"
+}
+
+// screen is the layout of tables and text for people.
+func (a *app) screen() render.Screen {
+	return render.Screen{Width: a.screenWidth(), Color: a.colour(), All: a.allChecks}
+}
