@@ -102,7 +102,7 @@ func (a *app) execute(ctx context.Context, root *cobra.Command, args []string) (
 	if errors.As(err, &only) {
 		return int(only)
 	}
-	fmt.Fprintf(a.stderr, "triagem: %v\n", err)
+	a.say("triagem: " + err.Error())
 	var ee *exitError
 	var ie *diagnose.InputError
 	switch {

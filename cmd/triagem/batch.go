@@ -141,7 +141,9 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 			if o.code == exitDependency {
 				stopped = true
 				cancel()
-				fmt.Fprintf(b.a.stderr, "triagem: %s\ntriagem: stopping the batch: the cases after this one were not diagnosed\n", o.errMsg)
+				b.a.say("triagem: " + o.errMsg)
+				b.a.say("triagem: " + b.a.T("lote interrompido: os casos depois deste não foram diagnosticados",
+					"stopping the batch: the cases after this one were not diagnosed"))
 				worst = max(worst, o.code)
 				continue
 			}
@@ -149,7 +151,7 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 				b.a.internalFailure(b.a.stderr, o.internal.value, o.internal.stack)
 				tally.AddError()
 			} else if o.errMsg != "" {
-				fmt.Fprintf(b.a.stderr, "triagem: %s\n", o.errMsg)
+				b.a.say("triagem: " + o.errMsg)
 				tally.AddError()
 			} else {
 				tally.AddCategory(o.category)

@@ -95,7 +95,7 @@ func (a *app) runDirectoryValidate(ctx context.Context, path string) error {
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
-			fmt.Fprintln(a.stderr, p.Error())
+			a.say(p.Error())
 		}
 		return &exitError{exitInput, fmt.Errorf("%s: %d problem(s)", path, len(problems))}
 	}

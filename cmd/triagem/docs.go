@@ -35,7 +35,7 @@ func (a *app) runDocs(words []string) error {
 	hits := rl.SearchDocs(words)
 	l := diagnose.Lang(a.lang)
 	if len(hits) == 0 {
-		fmt.Fprintf(a.stderr, l.T("triagem: nada na documentação para %q\n", "triagem: nothing in the documentation for %q\n"), strings.Join(words, " "))
+		a.say(l.T("triagem: nada na documentação para %q", "triagem: nothing in the documentation for %q", strings.Join(words, " ")))
 		return exitCodeOnly(exitFound)
 	}
 	switch a.output {

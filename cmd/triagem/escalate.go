@@ -99,7 +99,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 		return err
 	}
 	if refusal := evidence.CheckEscalation(v, opts.force, diagnose.Lang(a.lang)); refusal != nil {
-		fmt.Fprintf(a.stderr, "triagem: %s: %s\n", casePath, refusal.Error())
+		a.say(fmt.Sprintf("triagem: %s: %s", casePath, refusal.Error()))
 		return exitCodeOnly(exitRefused)
 	}
 	b, err := evidence.Build(evidence.BundleInput{
@@ -171,9 +171,9 @@ func (a *app) verifyBundle(path string, report bool) ([]byte, *evidence.Manifest
 	}
 	m, problems := evidence.Verify(rl.Redaction, data)
 	if len(problems) > 0 {
-		fmt.Fprintf(a.stderr, "triagem: %s: the bundle fails verification:\n", path)
+		a.say(a.T("triagem: %s: o pacote não passa na verificação:", "triagem: %s: the bundle fails verification:", path))
 		for _, p := range problems {
-			fmt.Fprintf(a.stderr, "  - %s\n", p)
+			a.say("  - " + p)
 		}
 		return nil, nil, exitCodeOnly(exitRefused)
 	}

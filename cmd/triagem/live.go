@@ -127,10 +127,10 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	fmt.Fprintf(a.stderr, l.T("triagem: %s %s: HTTP %d em %s (%d bytes)\n", "triagem: %s %s: HTTP %d in %s (%d bytes)\n"),
 		res.Method, res.URL, res.Status, res.Took.Round(time.Millisecond), res.BodyBytes)
 	for _, n := range res.Notes {
-		fmt.Fprintf(a.stderr, "triagem: %s\n", n)
+		a.say("triagem: " + n)
 	}
 	if res.Verdict != "" {
-		fmt.Fprintf(a.stderr, "triagem: %s\n", res.Verdict)
+		a.say("triagem: " + res.Verdict)
 	}
 	return nil
 }

@@ -67,7 +67,7 @@ func (a *app) runRulesValidate(path string) error {
 	if err != nil {
 		if ps, ok := err.(rules.Problems); ok {
 			for _, p := range ps {
-				fmt.Fprintln(a.stderr, p.Error())
+				a.say(p.Error())
 			}
 			return &exitError{exitInput, fmt.Errorf("%s: %d problem(s)", path, len(ps))}
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -48,4 +49,15 @@ func (a *app) colour() bool {
 // screen is the layout of tables and text for people.
 func (a *app) screen() render.Screen {
 	return render.Screen{Width: a.screenWidth(), Color: a.colour(), All: a.allChecks}
+}
+
+// say writes a message for a person on stderr, one line or several. On a terminal, or when
+// COLUMNS is set, long lines wrap to the screen's width (a list item continues under its
+// text); otherwise each stays on one line, for logs and grep.
+func (a *app) say(text string) {
+	text = strings.TrimRight(text, "\n")
+	if a.stderrTTY || a.getenv("COLUMNS") != "" {
+		text = render.WrapText(text, a.screenWidth())
+	}
+	io.WriteString(a.stderr, text+"\n")
 }
