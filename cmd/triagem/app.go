@@ -65,6 +65,7 @@ type app struct {
 	directoryPath string
 	output        string
 	lang          string
+	argLang       string // --lang as found in the arguments before they are parsed
 	cacheTTL      time.Duration
 	noCache       bool
 }
@@ -82,6 +83,9 @@ func run() int {
 
 // main runs the command line and maps its error to an exit code.
 func (a *app) main(ctx context.Context, args []string) int {
+	// The help texts are written when the commands are built, before the flags are parsed:
+	// --lang is looked for first, so that they are built in the user's language.
+	a.argLang = prescanLang(args)
 	return a.execute(ctx, a.newRootCommand(), args)
 }
 
@@ -115,7 +119,31 @@ func (a *app) execute(ctx context.Context, root *cobra.Command, args []string) (
 	return exitInput
 }
 
-const rootLong = `triagem runs the CrefazOn partner API support procedure on a partner's failing request:
+const rootLongPT = `O triagem aplica o procedimento de suporte da API de parceiros da CrefazOn à requisição com
+falha de um parceiro: confere a API Key, o usuário, o token, o produto e a versão da API, a
+sintaxe do payload e o horário da requisição, e mostra um veredito classificado com a seção do
+procedimento, a ação a tomar e uma resposta pronta para enviar ao parceiro.
+
+CÓDIGOS DE SAÍDA
+  0  diagnosticado, e nada de errado foi encontrado na requisição (no-apparent-cause)
+  1  diagnosticado, e o veredito aponta uma causa ou uma necessidade (qualquer outra categoria)
+  2  a entrada ou a linha de comando está errada (a mensagem diz o quê e onde)
+  3  uma dependência falhou (diretório ou serviço inacessível, arquivo não gravado)
+  4  o escalonamento foi recusado (evidências faltando, ou análise prévia incompleta)
+  5  erro interno: um defeito do triagem, não da entrada (a mensagem diz como informá-lo)
+  Com vários casos, o código de saída é o maior entre os deles.
+
+AMBIENTE
+  TRIAGEM_RULES      um arquivo de regras, como --rules
+  TRIAGEM_DIRECTORY  o diretório de chaves e usuários (um snapshot ou a URL do serviço), como --directory
+  TRIAGEM_DIRECTORY_TOKEN     o token de acesso do serviço de diretório
+  TRIAGEM_ESCALATION_TOKEN    o token de acesso do destino dos escalonamentos (escalate send --token-env)
+  TRIAGEM_LANG       o idioma das mensagens e respostas, como --lang
+  TRIAGEM_DEBUG=1    num erro interno, mostra também a pilha de chamadas
+  COLUMNS            a largura da tela quando a saída não é um terminal (padrão 100)
+  NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1   sem cor, sem cor, cor mesmo fora de um terminal`
+
+const rootLongEN = `triagem runs the CrefazOn partner API support procedure on a partner's failing request:
 it checks the API key, the user, the token, the product and API version, the payload's
 syntax and the time of the request, and prints a classified verdict with the procedure
 section, the action to take and a reply ready to send to the partner.
@@ -141,9 +169,10 @@ ENVIRONMENT
 
 func (a *app) newRootCommand() *cobra.Command {
 	root := &cobra.Command{
-		Use:           "triagem",
-		Short:         "Diagnose failing requests to the CrefazOn partner API, as the support procedure says",
-		Long:          rootLong,
+		Use: "triagem",
+		Short: a.T("Diagnostica requisições com falha à API de parceiros da CrefazOn, como manda o procedimento de suporte",
+			"Diagnose failing requests to the CrefazOn partner API, as the support procedure says"),
+		Long:          a.T(rootLongPT, rootLongEN),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -155,7 +184,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	var showVersion bool
-	root.Flags().BoolVar(&showVersion, "version", false, "print the version, as 'triagem version'")
+	root.Flags().BoolVar(&showVersion, "version", false, a.T("mostra a versão, como 'triagem version'", "print the version, as 'triagem version'"))
 	// The root runs on its own only for --version and its help; any word is an unknown command.
 	root.Args = func(cmd *cobra.Command, args []string) error {
 		if len(args) > 0 {
@@ -174,12 +203,13 @@ func (a *app) newRootCommand() *cobra.Command {
 		return inputError("%s", a.T("%v (veja '%s --help')", "%v (see '%s --help')", err, cmd.CommandPath()))
 	})
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.rulesPath, "rules", "", "rules `file` replacing the embedded default (env TRIAGEM_RULES)")
-	pf.StringVar(&a.directoryPath, "directory", "", "the key and user directory: a snapshot `file`, or the directory service's https:// URL (env TRIAGEM_DIRECTORY)")
-	pf.DurationVar(&a.cacheTTL, "cache-ttl", directory.DefaultCacheTTL, "how long the directory service's answers are kept on disk")
-	pf.BoolVar(&a.noCache, "no-cache", false, "ask the directory service afresh, without the disk cache")
-	pf.StringVarP(&a.output, "output", "o", "table", "output format: table, json or markdown")
-	pf.StringVar(&a.lang, "lang", "", "language of messages and replies: pt-BR (the default) or en (env TRIAGEM_LANG)")
+	pf.StringVar(&a.rulesPath, "rules", "", a.T("`arquivo` de regras que substitui o padrão embutido (env TRIAGEM_RULES)", "rules `file` replacing the embedded default (env TRIAGEM_RULES)"))
+	pf.StringVar(&a.directoryPath, "directory", "", a.T("o diretório de chaves e usuários: um `arquivo` de snapshot, ou a URL https:// do serviço de diretório (env TRIAGEM_DIRECTORY)",
+		"the key and user directory: a snapshot `file`, or the directory service's https:// URL (env TRIAGEM_DIRECTORY)"))
+	pf.DurationVar(&a.cacheTTL, "cache-ttl", directory.DefaultCacheTTL, a.T("por quanto tempo as respostas do serviço de diretório ficam guardadas em disco", "how long the directory service's answers are kept on disk"))
+	pf.BoolVar(&a.noCache, "no-cache", false, a.T("consulta o serviço de diretório de novo, sem o cache em disco", "ask the directory service afresh, without the disk cache"))
+	pf.StringVarP(&a.output, "output", "o", "table", a.T("formato da saída: table, json ou markdown", "output format: table, json or markdown"))
+	pf.StringVar(&a.lang, "lang", "", a.T("idioma das mensagens e respostas: pt-BR (o padrão) ou en (env TRIAGEM_LANG)", "language of messages and replies: pt-BR (the default) or en (env TRIAGEM_LANG)"))
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions(rules.Langs, cobra.ShellCompDirectiveNoFileComp))
 
@@ -193,6 +223,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newReplayCommand())
 	root.AddCommand(a.newAuthCommand())
 	root.AddCommand(a.newVersionCommand())
+	a.localizeCobra(root)
 	return root
 }
 

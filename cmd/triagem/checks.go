@@ -12,9 +12,10 @@ import (
 
 func (a *app) newChecksCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "checks",
-		Short: "List every check of the chain: id, section, what it needs, what makes it fail",
-		Args:  cobra.NoArgs,
+		Use: "checks",
+		Short: a.T("Lista as verificações da cadeia: id, seção, do que precisam, quando falham",
+			"List every check of the chain: id, section, what it needs, what makes it fail"),
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runChecks()
 		},

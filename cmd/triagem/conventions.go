@@ -23,10 +23,28 @@ func (a *app) language() diagnose.Lang {
 }
 
 func (a *app) langSetting() string {
-	if a.lang != "" {
+	switch {
+	case a.lang != "":
 		return a.lang
+	case a.argLang != "":
+		return a.argLang
 	}
 	return a.getenv("TRIAGEM_LANG")
+}
+
+// prescanLang finds --lang's value in the arguments, before cobra parses them.
+func prescanLang(args []string) string {
+	for i, arg := range args {
+		switch {
+		case arg == "--":
+			return ""
+		case arg == "--lang" && i+1 < len(args):
+			return args[i+1]
+		case strings.HasPrefix(arg, "--lang="):
+			return strings.TrimPrefix(arg, "--lang=")
+		}
+	}
+	return ""
 }
 
 // normalizeLang accepts the usual spellings of the two languages.

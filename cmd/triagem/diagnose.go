@@ -28,7 +28,17 @@ type diagnoseOptions struct {
 	paste     pasteOptions
 }
 
-const diagnoseExample = `  # a case file (YAML or JSON), the bundled example:
+const diagnoseExamplePT = `  # um arquivo de caso (YAML ou JSON), o exemplo que acompanha o triagem:
+  triagem diagnose testdata/cases/token-expirado.yaml --directory testdata/directory.yaml
+
+  # a mesma requisição contada com flags, a partir de um chamado:
+  triagem diagnose --url https://api-externo-stag.crefazon.com.br/api/v2/propostas/pre-analise \
+    --at "20/11/2026 23:30" --user alfa.maria --error "Token expirado"
+
+  # todos os casos de uma pasta, em JSON Lines para um script:
+  triagem diagnose testdata/cases -o json`
+
+const diagnoseExampleEN = `  # a case file (YAML or JSON), the bundled example:
   triagem diagnose testdata/cases/token-expirado.yaml --directory testdata/directory.yaml
 
   # the same request told with flags, from a ticket:
@@ -44,19 +54,20 @@ type caseFlags struct {
 	status                                                                       int
 }
 
-func (cf *caseFlags) register(f *pflag.FlagSet) {
-	f.StringVar(&cf.url, "url", "", "the request's URL")
-	f.StringVar(&cf.method, "method", "", "the request's HTTP method")
-	f.StringVar(&cf.at, "at", "", "when the request was sent (RFC 3339, YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])")
-	f.StringVar(&cf.apiKey, "api-key", "", "the API key used")
-	f.StringVar(&cf.user, "user", "", "the login that generated the token")
-	f.StringVar(&cf.token, "token", "", "the token sent (JWT); replaces the Authorization header's")
-	f.StringVar(&cf.payload, "payload", "", "the request body: the text itself, or @FILE")
-	f.StringVar(&cf.errText, "error", "", "the error message the partner saw")
-	f.IntVar(&cf.status, "status", 0, "the HTTP status of the response")
-	f.StringVar(&cf.env, "env", "", "the environment: homologacao or producao (the URL's host wins)")
-	f.StringVar(&cf.product, "product", "", "the product, by id or alias (\"Luz em Dia\", consignado)")
-	f.StringVar(&cf.ticket, "ticket", "", "the support ticket's id")
+func (cf *caseFlags) register(f *pflag.FlagSet, l diagnose.Lang) {
+	f.StringVar(&cf.url, "url", "", l.T("a URL da requisição", "the request's URL"))
+	f.StringVar(&cf.method, "method", "", l.T("o método HTTP da requisição", "the request's HTTP method"))
+	f.StringVar(&cf.at, "at", "", l.T("quando a requisição foi enviada (RFC 3339, AAAA-MM-DD HH:MM[:SS] ou DD/MM/AAAA HH:MM[:SS])",
+		"when the request was sent (RFC 3339, YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])"))
+	f.StringVar(&cf.apiKey, "api-key", "", l.T("a API Key usada", "the API key used"))
+	f.StringVar(&cf.user, "user", "", l.T("o login que gerou o token", "the login that generated the token"))
+	f.StringVar(&cf.token, "token", "", l.T("o token enviado (JWT); substitui o do cabeçalho Authorization", "the token sent (JWT); replaces the Authorization header's"))
+	f.StringVar(&cf.payload, "payload", "", l.T("o corpo da requisição: o próprio texto, ou @ARQUIVO", "the request body: the text itself, or @FILE"))
+	f.StringVar(&cf.errText, "error", "", l.T("a mensagem de erro que o parceiro viu", "the error message the partner saw"))
+	f.IntVar(&cf.status, "status", 0, l.T("o status HTTP da resposta", "the HTTP status of the response"))
+	f.StringVar(&cf.env, "env", "", l.T("o ambiente: homologacao ou producao (o host da URL prevalece)", "the environment: homologacao or producao (the URL's host wins)"))
+	f.StringVar(&cf.product, "product", "", l.T("o produto, pelo id ou por um apelido (\"Luz em Dia\", consignado)", "the product, by id or alias (\"Luz em Dia\", consignado)"))
+	f.StringVar(&cf.ticket, "ticket", "", l.T("o número do chamado de suporte", "the support ticket's id"))
 }
 
 // overrides returns the fields given on the command line; a flag not given leaves the case's.
@@ -90,15 +101,23 @@ func (a *app) newDiagnoseCommand() *cobra.Command {
 	opts := &diagnoseOptions{}
 	cf := &caseFlags{}
 	cmd := &cobra.Command{
-		Use:   "diagnose [CASE|DIR|-]...",
-		Short: "Run the procedure's validation chain on failing requests and print the verdict",
-		Long: `Run the procedure's validation chain on one or more cases and print a verdict for each.
+		Use: a.T("diagnose [CASO|PASTA|-]...", "diagnose [CASE|DIR|-]..."),
+		Short: a.T("Aplica a cadeia de verificações do procedimento a requisições com falha e mostra o veredito",
+			"Run the procedure's validation chain on failing requests and print the verdict"),
+		Long: a.T(`Aplica a cadeia de verificações do procedimento a um ou mais casos e mostra um veredito
+para cada um.
+
+Um caso é um arquivo YAML ou JSON (o conteúdo diz qual), "-" para a entrada padrão, ou uma
+pasta de arquivos de caso (*.yaml, *.yml, *.json). As flags dão ou substituem qualquer campo
+do caso; só com flags, elas são o caso. Horários sem fuso são a hora local do fuso das regras
+(America/Sao_Paulo).`,
+			`Run the procedure's validation chain on one or more cases and print a verdict for each.
 
 A case is a YAML or JSON file (told apart by content), "-" for standard input, or a folder
 of case files (*.yaml, *.yml, *.json). Flags give or override any field of the case; with
 flags alone, they are the case. Times without an offset are local time in the rules' time
-zone (America/Sao_Paulo).`,
-		Example: diagnoseExample,
+zone (America/Sao_Paulo).`),
+		Example: a.T(diagnoseExamplePT, diagnoseExampleEN),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.args = args
 			var err error
@@ -108,14 +127,21 @@ zone (America/Sao_Paulo).`,
 			return a.runDiagnose(cmd.Context(), opts)
 		},
 	}
-	cf.register(cmd.Flags())
-	cmd.Flags().StringVar(&opts.paste.curl, "from-curl", "", "the request as a curl command line: the text, @FILE, or - for standard input")
-	cmd.Flags().StringVar(&opts.paste.har, "from-har", "", "the request from a browser's HAR export `FILE` (- for standard input)")
-	cmd.Flags().IntVar(&opts.paste.entry, "entry", 0, "with --from-har: the entry `N` to take (1 is the first); by default the one failing request to the partner API")
-	cmd.Flags().StringVar(&opts.paste.http, "from-http", "", "the request from a raw HTTP/1.1 request dump `FILE` (- for standard input)")
-	cmd.Flags().StringVar(&opts.jsonl, "jsonl", "", "a JSON Lines `FILE` of cases, one per line (- for standard input), streamed")
-	cmd.Flags().BoolVar(&a.allChecks, "all", false, "list every check, the passing ones too (by default they are one summary line)")
-	cmd.Flags().StringVar(&opts.tokenKey, "token-key", "", "verify token signatures: a `FILE` holding a PEM public key or an HMAC secret, or env:VAR for a secret in a variable")
+	cf.register(cmd.Flags(), a.language())
+	cmd.Flags().StringVar(&opts.paste.curl, "from-curl", "", a.T("a requisição como linha de comando curl: o texto, @ARQUIVO, ou - para a entrada padrão",
+		"the request as a curl command line: the text, @FILE, or - for standard input"))
+	cmd.Flags().StringVar(&opts.paste.har, "from-har", "", a.T("a requisição a partir do `ARQUIVO` HAR exportado pelo navegador (- para a entrada padrão)",
+		"the request from a browser's HAR export `FILE` (- for standard input)"))
+	cmd.Flags().IntVar(&opts.paste.entry, "entry", 0, a.T("com --from-har: a entrada `N` a usar (1 é a primeira); por padrão, a única requisição com falha à API de parceiros",
+		"with --from-har: the entry `N` to take (1 is the first); by default the one failing request to the partner API"))
+	cmd.Flags().StringVar(&opts.paste.http, "from-http", "", a.T("a requisição a partir de um `ARQUIVO` com a requisição HTTP/1.1 crua (- para a entrada padrão)",
+		"the request from a raw HTTP/1.1 request dump `FILE` (- for standard input)"))
+	cmd.Flags().StringVar(&opts.jsonl, "jsonl", "", a.T("um `ARQUIVO` JSON Lines de casos, um por linha (- para a entrada padrão), lido aos poucos",
+		"a JSON Lines `FILE` of cases, one per line (- for standard input), streamed"))
+	cmd.Flags().BoolVar(&a.allChecks, "all", false, a.T("lista todas as verificações, também as que passaram (por padrão, elas viram uma linha de resumo)",
+		"list every check, the passing ones too (by default they are one summary line)"))
+	cmd.Flags().StringVar(&opts.tokenKey, "token-key", "", a.T("verifica a assinatura dos tokens: um `ARQUIVO` com uma chave pública PEM ou um segredo HMAC, ou env:VAR para um segredo numa variável",
+		"verify token signatures: a `FILE` holding a PEM public key or an HMAC secret, or env:VAR for a secret in a variable"))
 	return cmd
 }
 

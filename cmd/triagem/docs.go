@@ -13,11 +13,15 @@ import (
 
 func (a *app) newDocsCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "docs [WORDS]...",
-		Short: "Find the documentation links that fit a question (procedure 3.1)",
-		Long: `Search the documentation index of the rules (topics, routes, procedure sections,
+		Use: a.T("docs [PALAVRAS]...", "docs [WORDS]..."),
+		Short: a.T("Encontra os links da documentação que respondem a uma dúvida (procedimento 3.1)",
+			"Find the documentation links that fit a question (procedure 3.1)"),
+		Long: a.T(`Procura no índice de documentação das regras (tópicos, rotas, seções do procedimento,
+categorias, palavras-chave) e mostra os links que servem, para que a resposta leve o parceiro
+à seção exata. Todas as palavras precisam casar; maiúsculas e acentos não importam.`,
+			`Search the documentation index of the rules (topics, routes, procedure sections,
 categories, keywords) and print the links that fit, so that an answer points the partner to
-the exact section. Every word must match; case and accents do not matter.`,
+the exact section. Every word must match; case and accents do not matter.`),
 		Example: `  triagem docs token expirado
   triagem docs pre-analise urlNotificacao
   triagem docs 3.5`,

@@ -30,16 +30,27 @@ func (a *app) newEscalateCommand() *cobra.Command {
 	opts := &escalateOptions{}
 	cf := &caseFlags{}
 	cmd := &cobra.Command{
-		Use:   "escalate CASE --out BUNDLE.zip",
-		Short: "Build the evidence bundle for the Code team, or refuse when the procedure says no",
-		Long: `Diagnose the case and, when the procedure allows it, write an escalation bundle for the
+		Use: a.T("escalate CASO --out PACOTE.zip", "escalate CASE --out BUNDLE.zip"),
+		Short: a.T("Monta o pacote de evidências para o time de Code, ou recusa quando o procedimento não permite",
+			"Build the evidence bundle for the Code team, or refuse when the procedure says no"),
+		Long: a.T(`Diagnostica o caso e, quando o procedimento permite, grava um pacote de escalonamento para
+o time de Code: um zip com o manifesto (checksums, lista de evidências, veredito), o veredito,
+o caso com segredos e dados pessoais mascarados, um relatório em português e o relatório de
+mascaramento.
+
+Recusa (saída 4, nada gravado, cada motivo em stderr) quando falta evidência obrigatória,
+quando a análise prévia está incompleta (sem --directory: as verificações de chave e usuário
+não rodaram), ou quando o veredito aponta uma causa. --force --reason TEXTO escalona um
+veredito classificado cujas evidências estão completas, registrando o motivo; nada passa por
+cima de evidência faltando.`,
+			`Diagnose the case and, when the procedure allows it, write an escalation bundle for the
 Code team: a zip with the manifest (checksums, evidence checklist, verdict), the verdict,
 the case with secrets and personal data masked, a report in Portuguese and the redaction report.
 
 It refuses (exit 4, nothing written, every reason on stderr) when mandatory evidence is
 missing, when the prior analysis is incomplete (no --directory: the key and user checks did
 not run), or when the verdict names a cause. --force --reason TEXT escalates a classified
-verdict whose evidence is complete, recording the reason; nothing overrides missing evidence.`,
+verdict whose evidence is complete, recording the reason; nothing overrides missing evidence.`),
 		Example: `  triagem escalate testdata/cases/sem-causa-aparente.yaml --directory testdata/directory.yaml --out SUP-4830.zip
   triagem escalate verify SUP-4830.zip
   TRIAGEM_ESCALATION_TOKEN=... triagem escalate send SUP-4830.zip --to https://intake.example/tickets`,
@@ -52,12 +63,12 @@ verdict whose evidence is complete, recording the reason; nothing overrides miss
 			return a.runEscalate(cmd.Context(), opts, args[0])
 		},
 	}
-	cf.register(cmd.Flags())
+	cf.register(cmd.Flags(), a.language())
 	f := cmd.Flags()
-	f.StringVar(&opts.out, "out", "", "where to write the bundle (a .zip)")
-	f.BoolVar(&opts.force, "force", false, "escalate a verdict that names a cause (needs --reason)")
-	f.StringVar(&opts.reason, "reason", "", "why a forced escalation goes to the Code team (recorded in the bundle)")
-	f.StringVar(&opts.tokenKey, "token-key", "", "verify token signatures, as in diagnose")
+	f.StringVar(&opts.out, "out", "", a.T("onde gravar o pacote (um .zip)", "where to write the bundle (a .zip)"))
+	f.BoolVar(&opts.force, "force", false, a.T("escalona um veredito que aponta uma causa (exige --reason)", "escalate a verdict that names a cause (needs --reason)"))
+	f.StringVar(&opts.reason, "reason", "", a.T("por que um escalonamento forçado vai ao time de Code (registrado no pacote)", "why a forced escalation goes to the Code team (recorded in the bundle)"))
+	f.StringVar(&opts.tokenKey, "token-key", "", a.T("verifica a assinatura dos tokens, como em diagnose", "verify token signatures, as in diagnose"))
 	_ = cmd.MarkFlagRequired("out")
 	cmd.AddCommand(a.newEscalateVerifyCommand(), a.newEscalateSendCommand())
 	return cmd
@@ -149,9 +160,10 @@ func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest) erro
 
 func (a *app) newEscalateVerifyCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "verify BUNDLE",
-		Short: "Check a bundle: checksums, evidence checklist, and no secret in clear",
-		Args:  cobra.ExactArgs(1),
+		Use: a.T("verify PACOTE", "verify BUNDLE"),
+		Short: a.T("Confere um pacote: checksums, lista de evidências, e nenhum segredo em claro",
+			"Check a bundle: checksums, evidence checklist, and no secret in clear"),
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, _, err := a.verifyBundle(args[0], true)
 			return err
@@ -198,25 +210,31 @@ type sendOptions struct {
 func (a *app) newEscalateSendCommand() *cobra.Command {
 	opts := &sendOptions{}
 	cmd := &cobra.Command{
-		Use:   "send BUNDLE --to URL",
-		Short: "Verify a bundle and post it to the Code team's intake",
-		Long: `Verify the bundle (refusing what verify refuses) and post it to the team's intake webhook:
+		Use:   a.T("send PACOTE --to URL", "send BUNDLE --to URL"),
+		Short: a.T("Confere um pacote e o envia para a entrada do time de Code", "Verify a bundle and post it to the Code team's intake"),
+		Long: a.T(`Confere o pacote (recusando o que verify recusa) e o envia ao webhook de entrada da equipe:
+metadados em JSON e o zip, em multipart, com um token de acesso lido de uma variável de
+ambiente (nunca de uma flag) e um Idempotency-Key igual ao SHA-256 do pacote, para que um
+reenvio nunca abra dois chamados. Erros de transporte, 429 e 5xx são tentados de novo com
+espera exponencial; saída 3 quando o destino continua inacessível.`,
+			`Verify the bundle (refusing what verify refuses) and post it to the team's intake webhook:
 JSON metadata plus the zip, as multipart, with a bearer token read from an environment
 variable (never from a flag) and an Idempotency-Key equal to the bundle's SHA-256, so that a
 retried send never opens two tickets. Transport errors, 429 and 5xx are retried with
-exponential backoff; exit 3 when the target stays unreachable.`,
+exponential backoff; exit 3 when the target stays unreachable.`),
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runSend(cmd.Context(), opts, args[0])
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.to, "to", "", "the intake webhook's URL (http or https)")
-	f.StringVar(&opts.tokenEnv, "token-env", "TRIAGEM_ESCALATION_TOKEN", "the environment variable holding the intake's bearer token")
-	f.DurationVar(&opts.timeout, "timeout", 30*time.Second, "timeout of each attempt")
-	f.IntVar(&opts.attempts, "attempts", 4, "attempts in all before giving up")
-	f.DurationVar(&opts.backoff, "backoff", time.Second, "wait before the first retry, doubled on each one (a 429's Retry-After wins)")
-	f.BoolVar(&opts.dryRun, "dry-run", false, "show what would be sent, and send nothing")
+	f.StringVar(&opts.to, "to", "", a.T("a URL do webhook de entrada (http ou https)", "the intake webhook's URL (http or https)"))
+	f.StringVar(&opts.tokenEnv, "token-env", "TRIAGEM_ESCALATION_TOKEN", a.T("a variável de ambiente com o token de acesso da entrada", "the environment variable holding the intake's bearer token"))
+	f.DurationVar(&opts.timeout, "timeout", 30*time.Second, a.T("tempo limite de cada tentativa", "timeout of each attempt"))
+	f.IntVar(&opts.attempts, "attempts", 4, a.T("tentativas no total antes de desistir", "attempts in all before giving up"))
+	f.DurationVar(&opts.backoff, "backoff", time.Second, a.T("espera antes da primeira nova tentativa, dobrada a cada uma (o Retry-After de um 429 prevalece)",
+		"wait before the first retry, doubled on each one (a 429's Retry-After wins)"))
+	f.BoolVar(&opts.dryRun, "dry-run", false, a.T("mostra o que seria enviado, e não envia nada", "show what would be sent, and send nothing"))
 	_ = cmd.MarkFlagRequired("to")
 	return cmd
 }

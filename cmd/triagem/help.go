@@ -62,11 +62,11 @@ func (a *app) writeHelp(w io.Writer, cmd *cobra.Command, withIntro bool) {
 	}
 	if cmd.HasAvailableLocalFlags() {
 		b.WriteString("\n\n" + a.T("Flags:", "Flags:") + "\n")
-		b.WriteString(flagUsages(cmd.LocalFlags(), width))
+		b.WriteString(a.flagUsages(cmd.LocalFlags(), width))
 	}
 	if cmd.HasAvailableInheritedFlags() {
 		b.WriteString("\n\n" + a.T("Flags globais:", "Global flags:") + "\n")
-		b.WriteString(flagUsages(cmd.InheritedFlags(), width))
+		b.WriteString(a.flagUsages(cmd.InheritedFlags(), width))
 	}
 	if cmd.HasAvailableSubCommands() {
 		b.WriteString("\n\n" + render.WrapText(a.T(
@@ -77,8 +77,14 @@ func (a *app) writeHelp(w io.Writer, cmd *cobra.Command, withIntro bool) {
 	io.WriteString(w, b.String())
 }
 
-func flagUsages(fs *pflag.FlagSet, width int) string {
-	return strings.TrimRight(fs.FlagUsagesWrapped(width-1), " \n")
+// flagUsages lists the flags wrapped for width. pflag writes "(default x)" itself: in
+// Portuguese that becomes "(padrão x)", a shorter word, so the wrapping still holds.
+func (a *app) flagUsages(fs *pflag.FlagSet, width int) string {
+	out := strings.TrimRight(fs.FlagUsagesWrapped(width-1), " \n")
+	if a.language() != "en" {
+		out = strings.ReplaceAll(out, "(default ", "(padrão ")
+	}
+	return out
 }
 
 // hangColumn finds where a definition's text starts in "  TERM   text": after the term and

@@ -32,9 +32,20 @@ func (a *app) newReplayCommand() *cobra.Command {
 	opts := &replayOptions{}
 	cf := &caseFlags{}
 	cmd := &cobra.Command{
-		Use:   "replay CASE",
-		Short: "Re-send the case's request to the environment it targets and record the answer",
-		Long: `Re-send the case's request (method, URL, headers, body) to the partner API environment
+		Use: a.T("replay CASO", "replay CASE"),
+		Short: a.T("Reenvia a requisição do caso ao ambiente a que ela se destina e registra a resposta",
+			"Re-send the case's request to the environment it targets and record the answer"),
+		Long: a.T(`Reenvia a requisição do caso (método, URL, cabeçalhos, corpo) ao ambiente da API de
+parceiros a que ela se destina e registra a resposta como evidência: status, cabeçalhos com
+segredos mascarados, corpo (limitado) e tempo, no próprio arquivo do caso ou em --out (- para
+a saída padrão).
+
+Nunca envia a um host de produção sem --allow-production (confirmado num terminal), nunca
+segue um redirecionamento para outro host, e desiste após 30 s. Com --login, primeiro obtém um
+token novo pela rota de login (a senha de TRIAGEM_PASSWORD, o usuário e a API Key do caso),
+reenvia a requisição como foi e com o token novo, e diz se o problema é o token ou a
+requisição.`,
+			`Re-send the case's request (method, URL, headers, body) to the partner API environment
 it targets and record the answer as evidence: status, headers with secrets masked, body
 (capped) and timing, in the case file itself or in --out (- for standard output).
 
@@ -42,7 +53,7 @@ It never sends to a production host without --allow-production (confirmed on a t
 never follows a redirect to another host, and times out at 30 s. With --login it first gets
 a fresh token through the login route (the password from TRIAGEM_PASSWORD, the user and API
 key from the case), replays the request as sent and with the fresh token, and says whether
-the token or the request is the problem.`,
+the token or the request is the problem.`),
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o, err := cf.overrides(cmd.Flags())
@@ -52,13 +63,15 @@ the token or the request is the problem.`,
 			return a.runReplay(cmd.Context(), opts, args[0], o)
 		},
 	}
-	cf.register(cmd.Flags())
+	cf.register(cmd.Flags(), a.language())
 	f := cmd.Flags()
-	f.StringVar(&opts.out, "out", "", "where to record the case with the answer (default: the case file itself; - for standard output)")
-	f.BoolVar(&opts.allowProduction, "allow-production", false, "allow sending to a production host")
-	f.BoolVar(&opts.login, "login", false, "log in first for a fresh token, and tell the token's fault from the request's")
-	f.DurationVar(&opts.timeout, "timeout", live.DefaultTimeout, "how long to wait for the answer")
-	f.Int64Var(&opts.maxBody, "max-body", live.DefaultMaxBody, "how much of the answer's body to keep, in bytes")
+	f.StringVar(&opts.out, "out", "", a.T("onde registrar o caso com a resposta (padrão: o próprio arquivo do caso; - para a saída padrão)",
+		"where to record the case with the answer (default: the case file itself; - for standard output)"))
+	f.BoolVar(&opts.allowProduction, "allow-production", false, a.T("permite enviar a um host de produção", "allow sending to a production host"))
+	f.BoolVar(&opts.login, "login", false, a.T("faz login antes para ter um token novo, e separa a culpa do token da culpa da requisição",
+		"log in first for a fresh token, and tell the token's fault from the request's"))
+	f.DurationVar(&opts.timeout, "timeout", live.DefaultTimeout, a.T("quanto esperar pela resposta", "how long to wait for the answer"))
+	f.Int64Var(&opts.maxBody, "max-body", live.DefaultMaxBody, a.T("quanto do corpo da resposta guardar, em bytes", "how much of the answer's body to keep, in bytes"))
 	return cmd
 }
 
@@ -187,26 +200,32 @@ func (a *app) confirm(what string) bool {
 }
 
 func (a *app) newAuthCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "auth", Short: "Check credentials against the login route"}
+	cmd := &cobra.Command{Use: "auth", Short: a.T("Confere credenciais na rota de login", "Check credentials against the login route")}
 	var env, user, version string
 	var timeout time.Duration
 	check := &cobra.Command{
-		Use:   "check --env ENV --user LOGIN",
-		Short: "Log in and say what the answer means (user unknown, wrong password, key rejected, ok)",
-		Long: `Call the login route of an environment and classify the answer: "Usuario nao cadastrado"
+		Use: a.T("check --env AMBIENTE --user LOGIN", "check --env ENV --user LOGIN"),
+		Short: a.T("Faz login e diz o que a resposta significa (usuário desconhecido, senha errada, chave recusada, ok)",
+			"Log in and say what the answer means (user unknown, wrong password, key rejected, ok)"),
+		Long: a.T(`Chama a rota de login de um ambiente e classifica a resposta: "Usuario nao cadastrado" (o
+usuário não existe nesse ambiente), "Usuario ou senha incorretos" (senha errada),
+"Identificador unico invalido!" (a API Key recusada: muitas vezes a chave do outro ambiente),
+ou um token, decodificado com a sua expiração. A senha e a API Key vêm de TRIAGEM_PASSWORD e
+TRIAGEM_API_KEY, ou da entrada padrão (a senha na primeira linha, a chave na segunda).`,
+			`Call the login route of an environment and classify the answer: "Usuario nao cadastrado"
 (the user does not exist there), "Usuario ou senha incorretos" (wrong password),
 "Identificador unico invalido!" (the API key rejected: often the other environment's key), or a
 token, decoded with its expiry. The password and the API key come from TRIAGEM_PASSWORD and
-TRIAGEM_API_KEY, or from standard input (password on the first line, key on the second).`,
+TRIAGEM_API_KEY, or from standard input (password on the first line, key on the second).`),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runAuthCheck(cmd.Context(), env, version, user, timeout)
 		},
 	}
-	check.Flags().StringVar(&env, "env", "", "the environment: homologacao or producao")
-	check.Flags().StringVar(&user, "user", "", "the login")
-	check.Flags().StringVar(&version, "version", "v2", "the API version of the login route: v2 or v1")
-	check.Flags().DurationVar(&timeout, "timeout", live.DefaultTimeout, "how long to wait for the answer")
+	check.Flags().StringVar(&env, "env", "", a.T("o ambiente: homologacao ou producao", "the environment: homologacao or producao"))
+	check.Flags().StringVar(&user, "user", "", a.T("o login", "the login"))
+	check.Flags().StringVar(&version, "version", "v2", a.T("a versão da API da rota de login: v2 ou v1", "the API version of the login route: v2 or v1"))
+	check.Flags().DurationVar(&timeout, "timeout", live.DefaultTimeout, a.T("quanto esperar pela resposta", "how long to wait for the answer"))
 	_ = check.MarkFlagRequired("env")
 	_ = check.MarkFlagRequired("user")
 	cmd.AddCommand(check)

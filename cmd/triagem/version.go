@@ -84,9 +84,10 @@ func (b buildInfo) text(a *app) string {
 
 func (a *app) newVersionCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print triagem's version, VCS revision and Go version",
-		Args:  cobra.NoArgs,
+		Use: "version",
+		Short: a.T("Mostra a versão do triagem, a revisão no controle de versão e a versão do Go",
+			"Print triagem's version, VCS revision and Go version"),
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			b := buildVersion()
 			if a.output == "json" {
