@@ -106,6 +106,7 @@ func (a *app) execute(ctx context.Context, root *cobra.Command, args []string) (
 	if errors.As(err, &only) {
 		return int(only)
 	}
+	err = a.cobraError(err)
 	a.say("triagem: " + err.Error())
 	var ee *exitError
 	var ie *diagnose.InputError
@@ -199,9 +200,7 @@ func (a *app) newRootCommand() *cobra.Command {
 		}
 		return cmd.Help()
 	}
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return inputError("%s", a.T("%v (veja '%s --help')", "%v (see '%s --help')", err, cmd.CommandPath()))
-	})
+	root.SetFlagErrorFunc(a.flagError)
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.rulesPath, "rules", "", a.T("`arquivo` de regras que substitui o padrão embutido (env TRIAGEM_RULES)", "rules `file` replacing the embedded default (env TRIAGEM_RULES)"))
 	pf.StringVar(&a.directoryPath, "directory", "", a.T("o diretório de chaves e usuários: um `arquivo` de snapshot, ou a URL https:// do serviço de diretório (env TRIAGEM_DIRECTORY)",
@@ -235,7 +234,7 @@ func (a *app) checkGlobalFlags() error {
 			a.output = "markdown"
 		}
 	default:
-		return inputError("--output: %q is not a format (table, json, markdown)", a.output)
+		return inputError("%s", a.T("--output: %q não é um formato (table, json, markdown)", "--output: %q is not a format (table, json, markdown)", a.output))
 	}
 	lang, ok := normalizeLang(a.langSetting())
 	if !ok {
@@ -243,7 +242,7 @@ func (a *app) checkGlobalFlags() error {
 		if a.lang == "" {
 			place = "TRIAGEM_LANG"
 		}
-		return inputError("%s: %q is not a language (pt-BR, en)", place, a.langSetting())
+		return inputError("%s", a.T("%s: %q não é um idioma (pt-BR, en)", "%s: %q is not a language (pt-BR, en)", place, a.langSetting()))
 	}
 	a.lang = lang
 	if a.rulesPath == "" {
@@ -260,13 +259,13 @@ func (a *app) loadRules() (*rules.Rules, error) {
 	if a.rulesPath == "" {
 		r, err := rules.Default()
 		if err != nil {
-			return nil, &exitError{exitInput, fmt.Errorf("embedded rules: %v", err)}
+			return nil, &exitError{exitInput, fmt.Errorf("%s", a.T("regras embutidas: %v", "embedded rules: %v", err))}
 		}
 		return r, nil
 	}
 	r, err := rules.LoadFile(a.rulesPath)
 	if err != nil {
-		return nil, &exitError{exitInput, fileError(a.rulesPath, "rules", err)}
+		return nil, &exitError{exitInput, a.fileError(a.rulesPath, rulesFile, err)}
 	}
 	return r, nil
 }
@@ -292,25 +291,7 @@ func (a *app) openDirectory() (directory.Directory, error) {
 	}
 	d, err := directory.Open(a.directoryPath)
 	if err != nil {
-		return nil, &exitError{exitInput, fileError(a.directoryPath, "directory", err)}
+		return nil, &exitError{exitInput, a.fileError(a.directoryPath, directoryFile, err)}
 	}
 	return d, nil
-}
-
-// fileError words a file problem without Go's "open x: no such file" phrasing twice.
-func fileError(path, what string, err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s file %s: %v", what, path, pe.Err)
-	}
-	return err
-}
-
-// readFileInput reads a file the user named; a failure is bad input (exit 2).
-func readFileInput(path, what string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &exitError{exitInput, fileError(path, what, err)}
-	}
-	return b, nil
 }

@@ -176,7 +176,7 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 		b.progress.Finish()
 	}
 	if writeErr != nil {
-		return tally, worst, &exitError{exitDependency, fmt.Errorf("writing the verdicts: %v", writeErr)}
+		return tally, worst, &exitError{exitDependency, fmt.Errorf("%s", b.a.T("gravando os vereditos: %v", "writing the verdicts: %v", writeErr))}
 	}
 	if prodErr != nil && !errors.Is(prodErr, context.Canceled) {
 		return tally, worst, prodErr
@@ -231,7 +231,7 @@ func produceRefs(refs []caseRef) func(context.Context, func(caseInput) error) er
 }
 
 // produceJSONL streams one case per line; a line's errors name the file and the line.
-func produceJSONL(name string, r io.Reader) func(context.Context, func(caseInput) error) error {
+func produceJSONL(name string, r io.Reader, l diagnose.Lang) func(context.Context, func(caseInput) error) error {
 	return func(ctx context.Context, emit func(caseInput) error) error {
 		br := bufio.NewReaderSize(r, 1<<20)
 		for line := 1; ; line++ {
@@ -239,7 +239,7 @@ func produceJSONL(name string, r io.Reader) func(context.Context, func(caseInput
 			if len(bytes.TrimSpace(data)) > 0 || err == errLineTooLong {
 				in := caseInput{name: name + ":" + strconv.Itoa(line), data: data, jsonl: true, line: line, file: name}
 				if err == errLineTooLong {
-					in.data, in.err = nil, inputError("%s:%d: the line is longer than %d MiB", name, line, maxJSONLLine>>20)
+					in.data, in.err = nil, inputError("%s", l.T("%s:%d: a linha passa de %d MiB", "%s:%d: the line is longer than %d MiB", name, line, maxJSONLLine>>20))
 				}
 				if eerr := emit(in); eerr != nil {
 					return eerr
@@ -319,7 +319,7 @@ func (a *app) openJSONL(path string) (io.Reader, string, func(), error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", nil, inputError("--jsonl %s: %v", path, pathErr(err))
+		return nil, "", nil, inputError("--jsonl %s: %s", path, a.pathErr(err))
 	}
 	return f, path, func() { f.Close() }, nil
 }

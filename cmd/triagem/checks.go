@@ -15,7 +15,7 @@ func (a *app) newChecksCommand() *cobra.Command {
 		Use: "checks",
 		Short: a.T("Lista as verificações da cadeia: id, seção, do que precisam, quando falham",
 			"List every check of the chain: id, section, what it needs, what makes it fail"),
-		Args: cobra.NoArgs,
+		Args: a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runChecks()
 		},

@@ -52,9 +52,11 @@ const diagnoseExampleEN = `  # a case file (YAML or JSON), the bundled example:
 type caseFlags struct {
 	url, method, at, apiKey, user, token, payload, errText, env, product, ticket string
 	status                                                                       int
+	lang                                                                         diagnose.Lang // of the flags' messages
 }
 
 func (cf *caseFlags) register(f *pflag.FlagSet, l diagnose.Lang) {
+	cf.lang = l
 	f.StringVar(&cf.url, "url", "", l.T("a URL da requisição", "the request's URL"))
 	f.StringVar(&cf.method, "method", "", l.T("o método HTTP da requisição", "the request's HTTP method"))
 	f.StringVar(&cf.at, "at", "", l.T("quando a requisição foi enviada (RFC 3339, AAAA-MM-DD HH:MM[:SS] ou DD/MM/AAAA HH:MM[:SS])",
@@ -88,7 +90,7 @@ func (cf *caseFlags) overrides(f *pflag.FlagSet) (diagnose.Overrides, error) {
 		o.Status = &cf.status
 	}
 	if f.Changed("payload") {
-		p, err := readPayloadFlag(cf.payload)
+		p, err := readPayloadFlag(cf.payload, cf.lang)
 		if err != nil {
 			return o, err
 		}
@@ -145,24 +147,16 @@ zone (America/Sao_Paulo).`),
 	return cmd
 }
 
-func readPayloadFlag(v string) (string, error) {
+func readPayloadFlag(v string, l diagnose.Lang) (string, error) {
 	name, ok := strings.CutPrefix(v, "@")
 	if !ok {
 		return v, nil
 	}
 	b, err := os.ReadFile(name)
 	if err != nil {
-		return "", inputError("--payload %s: %v", v, pathErr(err))
+		return "", inputError("--payload %s: %s", v, pathErrText(l, err))
 	}
 	return string(b), nil
-}
-
-func pathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // caseInput is one case to diagnose, read or failed to read.
@@ -190,7 +184,8 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		return err
 	}
 	if pasted != nil && (len(refs) > 1 || opts.jsonl != "") {
-		return inputError("a pasted request (--from-curl, --from-har, --from-http) goes with at most one case file")
+		return inputError("%s", a.T("uma requisição colada (--from-curl, --from-har, --from-http) vai com no máximo um arquivo de caso",
+			"a pasted request (--from-curl, --from-har, --from-http) goes with at most one case file"))
 	}
 	var jsonl io.Reader
 	jsonlName := ""
@@ -204,7 +199,8 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	}
 	if len(refs) == 0 && jsonl == nil {
 		if opts.overrides == (diagnose.Overrides{}) && pasted == nil {
-			return inputError("no case: give a case file, a folder of cases, - for standard input, --jsonl, or the request's fields as flags (see 'triagem diagnose --help')")
+			return inputError("%s", a.T("nenhum caso: informe um arquivo de caso, uma pasta de casos, - para a entrada padrão, --jsonl, ou os campos da requisição como flags (veja 'triagem diagnose --help')",
+				"no case: give a case file, a folder of cases, - for standard input, --jsonl, or the request's fields as flags (see 'triagem diagnose --help')"))
 		}
 		name := "flags"
 		if pasted != nil && pasted.Source != "" {
@@ -245,7 +241,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	produce := produceRefs(refs)
 	if jsonl != nil {
 		files := produce
-		lines := produceJSONL(jsonlName, jsonl)
+		lines := produceJSONL(jsonlName, jsonl, a.language())
 		produce = func(ctx context.Context, emit func(caseInput) error) error {
 			if err := files(ctx, emit); err != nil {
 				return err
@@ -267,7 +263,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 			err = render.Summary(a.stdout, tally, diagnose.Lang(a.lang), a.screen())
 		}
 		if err != nil {
-			return &exitError{exitDependency, fmt.Errorf("writing the summary: %v", err)}
+			return &exitError{exitDependency, fmt.Errorf("%s", a.T("gravando o resumo: %v", "writing the summary: %v", err))}
 		}
 	}
 	if worst != exitOK {
@@ -344,6 +340,7 @@ type caseRef struct {
 	stdin     []byte // standard input, read once
 	fromFlags bool
 	err       error
+	lang      diagnose.Lang // of a read error's message
 }
 
 // read reads the case's text when a worker is about to need it, so that a folder of ten
@@ -359,7 +356,7 @@ func (r caseRef) read() caseInput {
 	}
 	data, err := os.ReadFile(r.path)
 	if err != nil {
-		return caseInput{name: r.name, err: inputError("%s: %v", r.path, pathErr(err))}
+		return caseInput{name: r.name, err: inputError("%s: %s", r.path, pathErrText(r.lang, err))}
 	}
 	return caseInput{name: r.name, data: data}
 }
@@ -373,14 +370,14 @@ func (a *app) collectCases(args []string) ([]caseRef, error) {
 	for _, arg := range args {
 		if arg == "-" {
 			if stdinUsed {
-				return nil, inputError("- (standard input) given twice")
+				return nil, inputError("%s", a.T("- (a entrada padrão) informado duas vezes", "- (standard input) given twice"))
 			}
 			stdinUsed = true
 			data, err := a.readStdin(a.stdin,
 				"à espera do caso (YAML ou JSON) na entrada padrão.",
 				"waiting for the case (YAML or JSON) on standard input.")
 			if err != nil {
-				return nil, &exitError{exitInput, fmt.Errorf("reading standard input: %v", err)}
+				return nil, &exitError{exitInput, fmt.Errorf("%s", a.T("lendo a entrada padrão: %v", "reading standard input: %v", err))}
 			}
 			if data == nil {
 				data = []byte{}
@@ -390,11 +387,11 @@ func (a *app) collectCases(args []string) ([]caseRef, error) {
 		}
 		st, err := os.Stat(arg)
 		if err != nil {
-			out = append(out, caseRef{name: arg, err: inputError("%s: %v", arg, pathErr(err))})
+			out = append(out, caseRef{name: arg, err: inputError("%s: %s", arg, a.pathErr(err))})
 			continue
 		}
 		if !st.IsDir() {
-			out = append(out, caseRef{name: arg, path: arg})
+			out = append(out, caseRef{name: arg, path: arg, lang: a.language()})
 			continue
 		}
 		var files []string
@@ -414,14 +411,14 @@ func (a *app) collectCases(args []string) ([]caseRef, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, inputError("%s: %v", arg, pathErr(err))
+			return nil, inputError("%s: %s", arg, a.pathErr(err))
 		}
 		if len(files) == 0 {
-			return nil, inputError("%s: no case files (*.yaml, *.yml, *.json) in this folder", arg)
+			return nil, inputError("%s", a.T("%s: nenhum arquivo de caso (*.yaml, *.yml, *.json) nesta pasta", "%s: no case files (*.yaml, *.yml, *.json) in this folder", arg))
 		}
 		sort.Strings(files)
 		for _, f := range files {
-			out = append(out, caseRef{name: f, path: f})
+			out = append(out, caseRef{name: f, path: f, lang: a.language()})
 		}
 	}
 	return out, nil
@@ -438,14 +435,14 @@ func (a *app) loadTokenKey(spec string) (*diagnose.TokenKey, error) {
 	if name, ok := strings.CutPrefix(spec, "env:"); ok {
 		v := a.getenv(name)
 		if v == "" {
-			return nil, inputError("--token-key %s: the variable %s is empty or unset", spec, name)
+			return nil, inputError("%s", a.T("--token-key %s: a variável %s está vazia ou não existe", "--token-key %s: the variable %s is empty or unset", spec, name))
 		}
 		material = []byte(v)
 		source = "$" + name
 	} else {
 		b, err := os.ReadFile(spec)
 		if err != nil {
-			return nil, inputError("--token-key %s: %v", spec, pathErr(err))
+			return nil, inputError("--token-key %s: %s", spec, a.pathErr(err))
 		}
 		material = b
 	}

@@ -35,7 +35,7 @@ só na interface local, a menos que se diga outra coisa.`,
 GET /keys/{sha256}, GET /users/{login}, GET /partners/{partner}/keys (JSON in the snapshot's
 shapes, 404 when unknown). With TRIAGEM_DIRECTORY_TOKEN set, requests need that bearer token.
 A team can stand it up from its export; it listens on loopback unless told otherwise.`),
-		Args: cobra.NoArgs,
+		Args: a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runDirectoryServe(cmd.Context(), snapshot, addr)
 		},
@@ -47,7 +47,7 @@ A team can stand it up from its export; it listens on loopback unless told other
 		Use: a.T("validate ARQUIVO", "validate FILE"),
 		Short: a.T("Confere um snapshot inteiro: sintaxe, campos, duplicados, usuários que as chaves citam",
 			"Check a snapshot whole: syntax, fields, duplicates, users its keys name"),
-		Args: cobra.ExactArgs(1),
+		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runDirectoryValidate(cmd.Context(), args[0])
 		},
@@ -59,7 +59,7 @@ A team can stand it up from its export; it listens on loopback unless told other
 func (a *app) runDirectoryServe(ctx context.Context, path, addr string) error {
 	s, err := directory.Open(path)
 	if err != nil {
-		return &exitError{exitInput, fileError(path, "snapshot", err)}
+		return &exitError{exitInput, a.fileError(path, snapshotFile, err)}
 	}
 	idx, err := s.Index()
 	if err != nil {
@@ -67,7 +67,7 @@ func (a *app) runDirectoryServe(ctx context.Context, path, addr string) error {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return &exitError{exitDependency, fmt.Errorf("listening on %s: %v", addr, err)}
+		return &exitError{exitDependency, fmt.Errorf("%s", a.T("escutando em %s: %v", "listening on %s: %v", addr, err))}
 	}
 	keys, users := idx.Len()
 	fmt.Fprintf(a.stderr, "triagem: serving %s (%d keys, %d users) on http://%s\n", path, keys, users, ln.Addr())
@@ -95,7 +95,7 @@ func (a *app) runDirectoryServe(ctx context.Context, path, addr string) error {
 func (a *app) runDirectoryValidate(ctx context.Context, path string) error {
 	s, err := directory.Open(path)
 	if err != nil {
-		return &exitError{exitInput, fileError(path, "snapshot", err)}
+		return &exitError{exitInput, a.fileError(path, snapshotFile, err)}
 	}
 	problems, err := s.Validate(ctx)
 	if err != nil {
@@ -105,7 +105,7 @@ func (a *app) runDirectoryValidate(ctx context.Context, path string) error {
 		for _, p := range problems {
 			a.say(p.Error())
 		}
-		return &exitError{exitInput, fmt.Errorf("%s: %d problem(s)", path, len(problems))}
+		return &exitError{exitInput, fmt.Errorf("%s", a.T("%s: %d problema(s)", "%s: %d problem(s)", path, len(problems)))}
 	}
 	fmt.Fprintf(a.stdout, "%s: ok\n", path)
 	return nil

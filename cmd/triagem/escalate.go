@@ -54,7 +54,7 @@ verdict whose evidence is complete, recording the reason; nothing overrides miss
 		Example: `  triagem escalate testdata/cases/sem-causa-aparente.yaml --directory testdata/directory.yaml --out SUP-4830.zip
   triagem escalate verify SUP-4830.zip
   TRIAGEM_ESCALATION_TOKEN=... triagem escalate send SUP-4830.zip --to https://intake.example/tickets`,
-		Args: cobra.ExactArgs(1),
+		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if opts.overrides, err = cf.overrides(cmd.Flags()); err != nil {
@@ -76,13 +76,14 @@ verdict whose evidence is complete, recording the reason; nothing overrides miss
 
 func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath string) error {
 	if opts.force && opts.reason == "" {
-		return inputError("--force needs --reason: say why the Code team must see a case whose verdict names a cause")
+		return inputError("%s", a.T("--force exige --reason: diga por que o time de Code precisa ver um caso cujo veredito aponta uma causa",
+			"--force needs --reason: say why the Code team must see a case whose verdict names a cause"))
 	}
 	if !opts.force && opts.reason != "" {
-		return inputError("--reason is only for --force")
+		return inputError("%s", a.T("--reason só vale com --force", "--reason is only for --force"))
 	}
 	if st, err := os.Stat(opts.out); err == nil && st.IsDir() {
-		return inputError("--out %s: is a folder; give the bundle's file name", opts.out)
+		return inputError("%s", a.T("--out %s: é uma pasta; informe o nome do arquivo do pacote", "--out %s: is a folder; give the bundle's file name", opts.out))
 	}
 	rl, err := a.loadRules()
 	if err != nil {
@@ -93,7 +94,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 		return err
 	}
 	if len(inputs) != 1 {
-		return inputError("%s: escalate takes one case, not a folder of %d", casePath, len(inputs))
+		return inputError("%s", a.T("%s: escalate recebe um caso, não uma pasta de %d", "%s: escalate takes one case, not a folder of %d", casePath, len(inputs)))
 	}
 	// The bundle is for the Code team: judged in Portuguese, whatever --lang says.
 	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang("pt-BR")}
@@ -122,14 +123,14 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 	case errors.As(err, &re):
 		return &exitError{exitInput, err}
 	case err != nil:
-		return &exitError{exitDependency, fmt.Errorf("building the bundle: %v", err)}
+		return &exitError{exitDependency, fmt.Errorf("%s", a.T("montando o pacote: %v", "building the bundle: %v", err))}
 	}
 	// A bundle must pass its own verification before it is written.
 	if _, problems := evidence.Verify(rl.Redaction, b.Zip); len(problems) > 0 {
-		return &exitError{exitRefused, fmt.Errorf("the bundle built for %s fails verification:\n  - %s", casePath, strings.Join(problems, "\n  - "))}
+		return &exitError{exitRefused, fmt.Errorf("%s", a.T("o pacote montado para %s não passa na verificação:\n  - %s", "the bundle built for %s fails verification:\n  - %s", casePath, strings.Join(problems, "\n  - ")))}
 	}
 	if err := evidence.WriteAtomic(opts.out, b.Zip); err != nil {
-		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", opts.out, pathErr(err))}
+		return &exitError{exitDependency, fmt.Errorf("%s", a.T("gravando %s: %s", "writing %s: %s", opts.out, a.pathErr(err)))}
 	}
 	return a.printBundle(opts.out, b.SHA256, len(b.Zip), b.Manifest)
 }
@@ -163,7 +164,7 @@ func (a *app) newEscalateVerifyCommand() *cobra.Command {
 		Use: a.T("verify PACOTE", "verify BUNDLE"),
 		Short: a.T("Confere um pacote: checksums, lista de evidências, e nenhum segredo em claro",
 			"Check a bundle: checksums, evidence checklist, and no secret in clear"),
-		Args: cobra.ExactArgs(1),
+		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, _, err := a.verifyBundle(args[0], true)
 			return err
@@ -177,7 +178,7 @@ func (a *app) verifyBundle(path string, report bool) ([]byte, *evidence.Manifest
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err := readFileInput(path, "bundle")
+	data, err := a.readFileInput(path, bundleFile)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -222,7 +223,7 @@ JSON metadata plus the zip, as multipart, with a bearer token read from an envir
 variable (never from a flag) and an Idempotency-Key equal to the bundle's SHA-256, so that a
 retried send never opens two tickets. Transport errors, 429 and 5xx are retried with
 exponential backoff; exit 3 when the target stays unreachable.`),
-		Args: cobra.ExactArgs(1),
+		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runSend(cmd.Context(), opts, args[0])
 		},
@@ -241,10 +242,10 @@ exponential backoff; exit 3 when the target stays unreachable.`),
 
 func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error {
 	if u, err := url.Parse(opts.to); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return inputError("--to: give the intake's http(s) URL")
+		return inputError("%s", a.T("--to: informe a URL http(s) da entrada", "--to: give the intake's http(s) URL"))
 	}
 	if opts.attempts < 1 {
-		return inputError("--attempts must be at least 1")
+		return inputError("%s", a.T("--attempts precisa ser pelo menos 1", "--attempts must be at least 1"))
 	}
 	data, m, err := a.verifyBundle(path, false)
 	if err != nil {
@@ -268,7 +269,7 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 	var rejected *evidence.RejectedError
 	switch {
 	case errors.As(err, &rejected) && (rejected.Status == 401 || rejected.Status == 403):
-		return &exitError{exitInput, fmt.Errorf("%v (check the token in $%s)", err, opts.tokenEnv)}
+		return &exitError{exitInput, fmt.Errorf("%s", a.T("%v (confira o token em $%s)", "%v (check the token in $%s)", err, opts.tokenEnv))}
 	case err != nil:
 		// Unreachable after every attempt, rejected by the intake, or interrupted.
 		return &exitError{exitDependency, err}

@@ -80,3 +80,49 @@ func TestHelpIsInOneLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandLineErrorsAreInOneLanguage runs bad command lines in both languages: each is
+// exit 2 with a message of the user's language only (pflag's, cobra's and the file
+// system's English worded again).
+func TestCommandLineErrorsAreInOneLanguage(t *testing.T) {
+	bad := []struct {
+		args   []string
+		pt, en string
+	}{
+		{[]string{"diagnose", "--nope"}, "flag desconhecida: --nope", "unknown flag: --nope"},
+		{[]string{"diagnose", "-Z"}, "flag curta desconhecida: -Z", "unknown shorthand flag: -Z"},
+		{[]string{"diagnose", "--at"}, "a flag --at precisa de um valor", "flag --at needs a value"},
+		{[]string{"diagnose", "--status", "abc"}, `--status: "abc" não é válido; informe um número inteiro`, `--status: "abc" is not valid; give a whole number`},
+		{[]string{"diagnose", "--cache-ttl", "logo", "x.yaml"}, "informe uma duração", "give a duration"},
+		{[]string{"escalate", "../../testdata/cases/token-expirado.yaml"}, "falta a flag obrigatória --out", "the required flag --out is missing"},
+		{[]string{"auth", "check"}, "faltam as flags obrigatórias --env, --user", "the required flags --env, --user are missing"},
+		{[]string{"checks", "extra"}, `triagem checks não recebe argumentos, e recebeu "extra"`, `triagem checks takes no arguments, and got "extra"`},
+		{[]string{"rules", "validate"}, "triagem rules validate espera 1 argumento e recebeu 0", "triagem rules validate takes 1 argument and got 0"},
+		{[]string{"token", "inspect", "a", "b"}, "aceita no máximo 1 argumento(s)", "takes at most 1 argument(s)"},
+		{[]string{"rules", "valdate", "x"}, "comando desconhecido", "unknown command"},
+		{[]string{"diagnose", "nao-existe.yaml"}, "nao-existe.yaml: não existe", "nao-existe.yaml: does not exist"},
+		{[]string{"diagnose", "-o", "xml", "x.yaml"}, `"xml" não é um formato`, `"xml" is not a format`},
+		{[]string{"diagnose"}, "nenhum caso", "no case"},
+		{[]string{"escalate", "../../testdata/cases/token-expirado.yaml", "--out", "x.zip", "--force"}, "--force exige --reason", "--force needs --reason"},
+		{[]string{"rules", "validate", "nao-existe.yaml"}, "arquivo de regras nao-existe.yaml: não existe", "rules file nao-existe.yaml: does not exist"},
+	}
+	for _, tt := range bad {
+		for _, lang := range []string{"pt-BR", "en"} {
+			args := append([]string{"--lang", lang}, tt.args...)
+			code, stdout, stderr := runApp(t, nil, args...)
+			want, other := tt.pt, englishWords
+			if lang == "en" {
+				want, other = tt.en, portugueseWords
+			}
+			if code != exitInput || stdout != "" {
+				t.Errorf("%v: exit %d, stdout %q", args, code, stdout)
+			}
+			if !strings.Contains(stderr, want) {
+				t.Errorf("%v: stderr lacks %q:\n%s", args, want, stderr)
+			}
+			if m := other.FindStringSubmatch(syntax.ReplaceAllString(stderr, "")); m != nil {
+				t.Errorf("%v: %q is of the other language:\n%s", args, m[1], stderr)
+			}
+		}
+	}
+}

@@ -30,9 +30,9 @@ func (p *pasteOptions) given() int {
 func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, error) {
 	switch {
 	case p.given() > 1:
-		return nil, inputError("give one of --from-curl, --from-har and --from-http")
+		return nil, inputError("%s", a.T("informe só uma entre --from-curl, --from-har e --from-http", "give one of --from-curl, --from-har and --from-http"))
 	case p.entry != 0 && p.har == "":
-		return nil, inputError("--entry is for --from-har")
+		return nil, inputError("%s", a.T("--entry só vale com --from-har", "--entry is for --from-har"))
 	case p.curl != "":
 		text, name, err := a.readArgOrFile(p.curl, "--from-curl")
 		if err != nil {
@@ -71,7 +71,7 @@ func (a *app) readHAR(p *pasteOptions, rl *rules.Rules) (*intake.Request, error)
 	}
 	if p.entry != 0 {
 		if p.entry < 1 || p.entry > len(h.Entries) {
-			return nil, inputError("--entry %d: %s has entries 1 to %d", p.entry, displayName(p.har), len(h.Entries))
+			return nil, inputError("%s", a.T("--entry %d: %s tem as entradas 1 a %d", "--entry %d: %s has entries 1 to %d", p.entry, displayName(p.har), len(h.Entries)))
 		}
 		r, err := h.Request(p.entry - 1)
 		if err != nil {
@@ -123,7 +123,7 @@ func (a *app) readArgOrFile(v, flag string) (text, name string, err error) {
 	case strings.HasPrefix(v, "@"):
 		b, err := os.ReadFile(v[1:])
 		if err != nil {
-			return "", "", inputError("%s %s: %v", flag, v, pathErr(err))
+			return "", "", inputError("%s %s: %s", flag, v, a.pathErr(err))
 		}
 		return string(b), v[1:], nil
 	}
@@ -143,7 +143,7 @@ func (a *app) readPathOrStdin(path, flag string) ([]byte, error) {
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, inputError("%s %s: %v", flag, path, pathErr(err))
+		return nil, inputError("%s %s: %s", flag, path, a.pathErr(err))
 	}
 	return b, nil
 }

@@ -54,7 +54,7 @@ never follows a redirect to another host, and times out at 30 s. With --login it
 a fresh token through the login route (the password from TRIAGEM_PASSWORD, the user and API
 key from the case), replays the request as sent and with the fresh token, and says whether
 the token or the request is the problem.`),
-		Args: cobra.ExactArgs(1),
+		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o, err := cf.overrides(cmd.Flags())
 			if err != nil {
@@ -85,7 +85,7 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 		return err
 	}
 	if len(refs) != 1 {
-		return inputError("%s: replay takes one case", path)
+		return inputError("%s", a.T("%s: replay recebe um caso", "%s: replay takes one case", path))
 	}
 	in := refs[0].read()
 	if in.err != nil {
@@ -98,17 +98,17 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	c.Apply(o)
 	if opts.allowProduction && a.stdinTTY {
 		if env, ok := hostEnv(rl, c.Request.URL); ok && env == live.ProductionEnv && !a.confirm("replay to PRODUÇÃO "+c.Request.URL) {
-			return inputError("replay to production not confirmed")
+			return inputError("%s", a.T("replay para produção não confirmado", "replay to production not confirmed"))
 		}
 	}
 	ro := live.ReplayOptions{AllowProduction: opts.allowProduction, Timeout: opts.timeout, MaxBody: opts.maxBody}
 	if opts.login {
 		pw := a.getenv("TRIAGEM_PASSWORD")
 		if pw == "" {
-			return inputError("--login needs the password in TRIAGEM_PASSWORD")
+			return inputError("%s", a.T("--login precisa da senha em TRIAGEM_PASSWORD", "--login needs the password in TRIAGEM_PASSWORD"))
 		}
 		if c.Credentials.User == "" || c.Credentials.APIKey == "" {
-			return inputError("--login needs credentials.user and credentials.api_key in the case")
+			return inputError("%s", a.T("--login precisa de credentials.user e credentials.api_key no caso", "--login needs credentials.user and credentials.api_key in the case"))
 		}
 		ro.Login = &live.LoginOptions{User: c.Credentials.User, Password: pw, APIKey: c.Credentials.APIKey}
 	}
@@ -173,7 +173,7 @@ func (a *app) recordReplay(c *diagnose.Case, path, out string) error {
 		return err
 	}
 	if err := evidence.WriteAtomic(out, []byte(buf.String())); err != nil {
-		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", out, pathErr(err))}
+		return &exitError{exitDependency, fmt.Errorf("%s", a.T("gravando %s: %s", "writing %s: %s", out, a.pathErr(err)))}
 	}
 	return nil
 }
@@ -217,7 +217,7 @@ TRIAGEM_API_KEY, ou da entrada padrão (a senha na primeira linha, a chave na se
 "Identificador unico invalido!" (the API key rejected: often the other environment's key), or a
 token, decoded with its expiry. The password and the API key come from TRIAGEM_PASSWORD and
 TRIAGEM_API_KEY, or from standard input (password on the first line, key on the second).`),
-		Args: cobra.NoArgs,
+		Args: a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runAuthCheck(cmd.Context(), env, version, user, timeout)
 		},
@@ -238,7 +238,7 @@ func (a *app) runAuthCheck(ctx context.Context, env, version, user string, timeo
 		return err
 	}
 	if _, ok := rl.Environment(env); !ok {
-		return inputError("--env: %q is not an environment of the rules", env)
+		return inputError("%s", a.T("--env: %q não é um ambiente das regras", "--env: %q is not an environment of the rules", env))
 	}
 	pw, key := a.getenv("TRIAGEM_PASSWORD"), a.getenv("TRIAGEM_API_KEY")
 	if pw == "" || key == "" {
@@ -256,7 +256,8 @@ func (a *app) runAuthCheck(ctx context.Context, env, version, user string, timeo
 		}
 	}
 	if pw == "" || key == "" {
-		return inputError("auth check needs the password and the API key (TRIAGEM_PASSWORD, TRIAGEM_API_KEY, or standard input)")
+		return inputError("%s", a.T("auth check precisa da senha e da API Key (TRIAGEM_PASSWORD, TRIAGEM_API_KEY, ou a entrada padrão)",
+			"auth check needs the password and the API key (TRIAGEM_PASSWORD, TRIAGEM_API_KEY, or standard input)"))
 	}
 	res, err := live.CheckLogin(ctx, live.AuthOptions{Env: env, Version: version, User: user, Password: pw, APIKey: key, Timeout: timeout}, rl)
 	if err != nil {

@@ -33,7 +33,7 @@ Start a team file from the default (triagem rules show > rules.yaml), edit it, c
 		Short: a.T("Mostra as regras em vigor (o padrão embutido, ou --rules)", "Print the effective rules (the embedded default, or --rules)"),
 		Long: a.T("Mostra as regras em vigor: como o seu arquivo YAML, ou com -o json como a estrutura carregada.",
 			"Print the effective rules: as their YAML file, or with -o json as the loaded structure."),
-		Args: cobra.NoArgs,
+		Args: a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runRulesShow()
 		},
@@ -41,7 +41,7 @@ Start a team file from the default (triagem rules show > rules.yaml), edit it, c
 	cmd.AddCommand(&cobra.Command{
 		Use:   a.T("validate ARQUIVO", "validate FILE"),
 		Short: a.T("Confere um arquivo de regras e diz onde está cada problema", "Check a rules file and name the place of every problem"),
-		Args:  cobra.ExactArgs(1),
+		Args:  a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runRulesValidate(args[0])
 		},
@@ -63,7 +63,7 @@ func (a *app) runRulesShow() error {
 	fmt.Fprintf(a.stdout, "# effective rules: %s (%s %s, sha256 %s)\n", r.Source(), r.Name, r.Version, r.Hash())
 	data := rules.DefaultYAML()
 	if a.rulesPath != "" {
-		if data, err = readFileInput(a.rulesPath, "rules"); err != nil {
+		if data, err = a.readFileInput(a.rulesPath, rulesFile); err != nil {
 			return err
 		}
 	}
@@ -78,9 +78,9 @@ func (a *app) runRulesValidate(path string) error {
 			for _, p := range ps {
 				a.say(p.Error())
 			}
-			return &exitError{exitInput, fmt.Errorf("%s: %d problem(s)", path, len(ps))}
+			return &exitError{exitInput, fmt.Errorf("%s", a.T("%s: %d problema(s)", "%s: %d problem(s)", path, len(ps)))}
 		}
-		return &exitError{exitInput, fileError(path, "rules", err)}
+		return &exitError{exitInput, a.fileError(path, rulesFile, err)}
 	}
 	fmt.Fprintf(a.stdout, "%s: ok: %s %s, %d environments, %d products, %d routes\n", path, r.Name, r.Version, len(r.Environments), len(r.Products), len(r.Routes))
 	return nil

@@ -36,7 +36,7 @@ diagnosis runs. The token is read from standard input by default, so that it sta
 the shell's history; "Bearer " in front is ignored. The signature is verified with --token-key.`),
 		Example: `  pbpaste | triagem token inspect --at "18/11/2026 10:15"
   triagem token inspect - -o json < token.txt`,
-		Args: cobra.MaximumNArgs(1),
+		Args: a.maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runTokenInspect(opts, args)
 		},
@@ -61,13 +61,13 @@ func (a *app) runTokenInspect(opts *tokenOptions, args []string) error {
 			"à espera do token na entrada padrão (cole-o; \"Bearer \" na frente é ignorado).",
 			"waiting for the token on standard input (paste it; \"Bearer \" in front is ignored).")
 		if err != nil {
-			return &exitError{exitInput, fmt.Errorf("reading the token from standard input: %v", err)}
+			return &exitError{exitInput, fmt.Errorf("%s", a.T("lendo o token da entrada padrão: %v", "reading the token from standard input: %v", err))}
 		}
 		raw = string(b)
 	}
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return inputError("no token: give it as an argument or on standard input")
+		return inputError("%s", a.T("nenhum token: informe-o como argumento ou na entrada padrão", "no token: give it as an argument or on standard input"))
 	}
 	at, atIsRequest := time.Now(), false
 	if opts.at != "" {

@@ -87,7 +87,7 @@ func (a *app) newVersionCommand() *cobra.Command {
 		Use: "version",
 		Short: a.T("Mostra a versão do triagem, a revisão no controle de versão e a versão do Go",
 			"Print triagem's version, VCS revision and Go version"),
-		Args: cobra.NoArgs,
+		Args: a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			b := buildVersion()
 			if a.output == "json" {
