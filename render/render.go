@@ -62,7 +62,7 @@ func Table(w io.Writer, v *diagnose.Verdict, s Screen) error {
 	}
 	rows = append(rows,
 		[]string{t(v, "Seção", "Section"), v.Section},
-		[]string{t(v, "Ação", "Action"), v.Action},
+		[]string{t(v, "Ação", "Action"), ActionLabel(v.Action, diagnose.Lang(v.Lang))},
 		[]string{t(v, "Escalar", "Escalate"), escalation(v)},
 	)
 	if req := requestLine(v); req != "" {
@@ -73,7 +73,7 @@ func Table(w io.Writer, v *diagnose.Verdict, s Screen) error {
 		missing = strings.Join(v.MissingEvidence, ", ")
 	}
 	rows = append(rows, []string{t(v, "Evidências faltando", "Missing evidence"), missing})
-	category := v.Category
+	category := CategoryLabel(v.Category, diagnose.Lang(v.Lang))
 	if v.Category != "no-apparent-cause" {
 		category = s.paint(bold, category)
 	}
@@ -246,7 +246,7 @@ func Summary(w io.Writer, s *Tally, lang diagnose.Lang, scr Screen) error {
 	g := grid{cols: []Column{{lang.T("Categoria", "Category"), true}, {lang.T("Seção", "Section"), false},
 		{lang.T("Ação", "Action"), true}, {lang.T("Casos", "Cases"), false}}}
 	for _, c := range s.categories() {
-		g.rows = append(g.rows, []string{c, diagnose.CategorySection(c), diagnose.CategoryAction(c), fmt.Sprint(s.byCategory[c])})
+		g.rows = append(g.rows, []string{CategoryLabel(c, lang), diagnose.CategorySection(c), ActionLabel(diagnose.CategoryAction(c), lang), fmt.Sprint(s.byCategory[c])})
 	}
 	if s.errors > 0 {
 		g.rows = append(g.rows, []string{lang.T("(entrada inválida)", "(bad input)"), "", "", fmt.Sprint(s.errors)})
