@@ -73,10 +73,10 @@ func (a *app) newBatch(chain *diagnose.Chain, o diagnose.Overrides, total int64)
 func newProgress(a *app, total int64) *progressbar.ProgressBar {
 	return progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(a.stderr),
-		progressbar.OptionSetDescription("diagnose"),
+		progressbar.OptionSetDescription(a.T("diagnosticando", "diagnosing")),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("cases"),
+		progressbar.OptionSetItsString(a.T("casos", "cases")),
 		progressbar.OptionThrottle(100_000_000),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionEnableColorCodes(false),

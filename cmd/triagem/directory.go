@@ -70,7 +70,7 @@ func (a *app) runDirectoryServe(ctx context.Context, path, addr string) error {
 		return &exitError{exitDependency, fmt.Errorf("%s", a.T("escutando em %s: %v", "listening on %s: %v", addr, err))}
 	}
 	keys, users := idx.Len()
-	fmt.Fprintf(a.stderr, "triagem: serving %s (%d keys, %d users) on http://%s\n", path, keys, users, ln.Addr())
+	a.say(a.T("triagem: servindo %s (%d chaves, %d usuários) em http://%s", "triagem: serving %s (%d keys, %d users) on http://%s", path, keys, users, ln.Addr()))
 	srv := &http.Server{
 		Handler:           directory.NewServer(idx, a.getenv("TRIAGEM_DIRECTORY_TOKEN")),
 		ReadHeaderTimeout: 5 * time.Second,

@@ -263,7 +263,7 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 	}
 	target, _ := url.Parse(opts.to)
 	if so.Token != "" && target.Scheme == "http" && !isLoopback(target.Hostname()) {
-		fmt.Fprintf(a.stderr, "triagem: warning: sending the intake token over plain http to %s\n", target.Host)
+		a.say(a.T("triagem: atenção: o token da entrada vai sem criptografia (http) para %s", "triagem: warning: sending the intake token over plain http to %s", target.Host))
 	}
 	res, err := evidence.Send(ctx, so, filepath.Base(path), data, meta)
 	var rejected *evidence.RejectedError

@@ -275,7 +275,7 @@ func (a *app) runAuthCheck(ctx context.Context, env, version, user string, timeo
 			fmt.Fprintf(a.stdout, "  %s\n", res.Message)
 		}
 		if !res.Expires.IsZero() {
-			fmt.Fprintf(a.stdout, "  token expires %s\n", res.Expires.In(rl.Location()).Format("2006-01-02 15:04 -07"))
+			fmt.Fprintf(a.stdout, "  %s\n", a.T("o token expira em %s", "token expires %s", res.Expires.In(rl.Location()).Format("2006-01-02 15:04 -07")))
 		}
 	}
 	switch res.Outcome {

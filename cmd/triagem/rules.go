@@ -60,7 +60,7 @@ func (a *app) runRulesShow() error {
 		enc.SetEscapeHTML(false)
 		return enc.Encode(r)
 	}
-	fmt.Fprintf(a.stdout, "# effective rules: %s (%s %s, sha256 %s)\n", r.Source(), r.Name, r.Version, r.Hash())
+	fmt.Fprintf(a.stdout, "# %s\n", a.T("regras em vigor: %s (%s %s, sha256 %s)", "effective rules: %s (%s %s, sha256 %s)", r.Source(), r.Name, r.Version, r.Hash()))
 	data := rules.DefaultYAML()
 	if a.rulesPath != "" {
 		if data, err = a.readFileInput(a.rulesPath, rulesFile); err != nil {
@@ -82,6 +82,7 @@ func (a *app) runRulesValidate(path string) error {
 		}
 		return &exitError{exitInput, a.fileError(path, rulesFile, err)}
 	}
-	fmt.Fprintf(a.stdout, "%s: ok: %s %s, %d environments, %d products, %d routes\n", path, r.Name, r.Version, len(r.Environments), len(r.Products), len(r.Routes))
+	fmt.Fprintln(a.stdout, a.T("%s: ok: %s %s, %d ambientes, %d produtos, %d rotas", "%s: ok: %s %s, %d environments, %d products, %d routes",
+		path, r.Name, r.Version, len(r.Environments), len(r.Products), len(r.Routes)))
 	return nil
 }
