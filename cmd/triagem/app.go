@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"triagem/diagnose"
@@ -61,6 +62,11 @@ type app struct {
 
 	allChecks bool // diagnose --all: list passing checks one by one
 
+	configDir func() (string, error) // the user's config folder; nil: no config file
+	cfg       *fileConfig
+	cfgErr    error
+	signature string // the team's signature under replies (config file or TRIAGEM_SIGNATURE)
+
 	rulesPath     string
 	directoryPath string
 	output        string
@@ -77,6 +83,7 @@ func run() int {
 		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		termWidth: terminalWidth,
+		configDir: os.UserConfigDir,
 	}
 	return a.main(context.Background(), os.Args[1:])
 }
@@ -86,6 +93,7 @@ func (a *app) main(ctx context.Context, args []string) int {
 	// The help texts are written when the commands are built, before the flags are parsed:
 	// --lang is looked for first, so that they are built in the user's language.
 	a.argLang = prescanLang(args)
+	a.cfg, a.cfgErr = a.loadConfig() // reported once the flags are parsed
 	return a.execute(ctx, a.newRootCommand(), args)
 }
 
@@ -140,6 +148,8 @@ AMBIENTE
   TRIAGEM_DIRECTORY_TOKEN     o token de acesso do serviço de diretório
   TRIAGEM_ESCALATION_TOKEN    o token de acesso do destino dos escalonamentos (escalate send --token-env)
   TRIAGEM_LANG       o idioma das mensagens e respostas, como --lang
+  TRIAGEM_SIGNATURE  a assinatura da equipe nas respostas
+  TRIAGEM_CONFIG     o arquivo de configuração (padrão: triagem/config.yaml na pasta de configuração do usuário; veja 'triagem config --help')
   TRIAGEM_DEBUG=1    num erro interno, mostra também a pilha de chamadas
   COLUMNS            a largura da tela quando a saída não é um terminal (padrão 100)
   NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1   sem cor, sem cor, cor mesmo fora de um terminal`
@@ -164,6 +174,8 @@ ENVIRONMENT
   TRIAGEM_DIRECTORY_TOKEN     the directory service's bearer token
   TRIAGEM_ESCALATION_TOKEN    the escalation intake's bearer token (escalate send --token-env)
   TRIAGEM_LANG       the language of messages and replies, as --lang
+  TRIAGEM_SIGNATURE  the team's signature under replies
+  TRIAGEM_CONFIG     the config file (default: triagem/config.yaml in the user's config folder; see 'triagem config --help')
   TRIAGEM_DEBUG=1    on an internal error, print the stack too
   COLUMNS            the screen's width when the output is not a terminal (default 100)
   NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1   colour off, off, on even when not a terminal`
@@ -177,7 +189,7 @@ func (a *app) newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			return a.checkGlobalFlags()
+			return a.checkGlobalFlags(cmd.Root().PersistentFlags())
 		},
 	}
 	a.installHelp(root)
@@ -222,34 +234,48 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newReplayCommand())
 	root.AddCommand(a.newAuthCommand())
 	root.AddCommand(a.newVersionCommand())
+	root.AddCommand(a.newConfigCommand())
 	a.localizeCobra(root)
 	return root
 }
 
-func (a *app) checkGlobalFlags() error {
-	switch strings.ToLower(a.output) {
-	case "table", "json", "markdown", "md":
-		a.output = strings.ToLower(a.output)
-		if a.output == "md" {
-			a.output = "markdown"
+// checkGlobalFlags settles the global settings (flag, environment, config file, default)
+// and checks them, naming where a wrong value came from.
+func (a *app) checkGlobalFlags(flags *pflag.FlagSet) error {
+	if a.cfgErr != nil {
+		return a.cfgErr
+	}
+	if a.cfg == nil {
+		a.cfg = &fileConfig{values: map[string]string{}}
+	}
+	for _, s := range a.settings(flags) {
+		place := s.From
+		if s.Source == "file" {
+			place = s.From + ": " + s.Name
 		}
-	default:
-		return inputError("%s", a.T("--output: %q não é um formato (table, json, markdown)", "--output: %q is not a format (table, json, markdown)", a.output))
-	}
-	lang, ok := normalizeLang(a.langSetting())
-	if !ok {
-		place := "--lang"
-		if a.lang == "" {
-			place = "TRIAGEM_LANG"
+		switch s.Name {
+		case "output":
+			switch v := strings.ToLower(s.Value); v {
+			case "table", "json", "markdown":
+				a.output = v
+			case "md":
+				a.output = "markdown"
+			default:
+				return inputError("%s", a.T("%s: %q não é um formato (table, json, markdown)", "%s: %q is not a format (table, json, markdown)", place, s.Value))
+			}
+		case "lang":
+			lang, ok := normalizeLang(s.Value)
+			if !ok {
+				return inputError("%s", a.T("%s: %q não é um idioma (pt-BR, en)", "%s: %q is not a language (pt-BR, en)", place, s.Value))
+			}
+			a.lang = lang
+		case "rules":
+			a.rulesPath = s.Value
+		case "directory":
+			a.directoryPath = s.Value
+		case "signature":
+			a.signature = s.Value
 		}
-		return inputError("%s", a.T("%s: %q não é um idioma (pt-BR, en)", "%s: %q is not a language (pt-BR, en)", place, a.langSetting()))
-	}
-	a.lang = lang
-	if a.rulesPath == "" {
-		a.rulesPath = a.getenv("TRIAGEM_RULES")
-	}
-	if a.directoryPath == "" {
-		a.directoryPath = a.getenv("TRIAGEM_DIRECTORY")
 	}
 	return nil
 }

@@ -29,6 +29,7 @@ func (a *app) localizeCobra(root *cobra.Command) {
 	for _, cmd := range root.Commands() {
 		switch cmd.Name() {
 		case "help":
+			cmd.Use = "help [comando]"
 			cmd.Short = "Mostra a ajuda de qualquer comando"
 			cmd.Long = "Mostra a ajuda de qualquer comando: triagem help [comando] [subcomando]."
 		case "completion":

@@ -28,8 +28,12 @@ func (a *app) langSetting() string {
 		return a.lang
 	case a.argLang != "":
 		return a.argLang
+	case a.getenv("TRIAGEM_LANG") != "":
+		return a.getenv("TRIAGEM_LANG")
+	case a.cfg != nil:
+		return a.cfg.values["lang"]
 	}
-	return a.getenv("TRIAGEM_LANG")
+	return ""
 }
 
 // prescanLang finds --lang's value in the arguments, before cobra parses them.

@@ -77,12 +77,15 @@ func (a *app) writeHelp(w io.Writer, cmd *cobra.Command, withIntro bool) {
 	io.WriteString(w, b.String())
 }
 
+// pflagDefault is pflag's "(default x)", the x maybe on the next line.
+var pflagDefault = regexp.MustCompile(`\(default(\s)`)
+
 // flagUsages lists the flags wrapped for width. pflag writes "(default x)" itself: in
 // Portuguese that becomes "(padrão x)", a shorter word, so the wrapping still holds.
 func (a *app) flagUsages(fs *pflag.FlagSet, width int) string {
 	out := strings.TrimRight(fs.FlagUsagesWrapped(width-1), " \n")
 	if a.language() != "en" {
-		out = strings.ReplaceAll(out, "(default ", "(padrão ")
+		out = pflagDefault.ReplaceAllString(out, "(padrão$1")
 	}
 	return out
 }

@@ -14,7 +14,7 @@ import (
 // a sentence of the other. Domain terms and quoted partner messages ("Usuario nao
 // cadastrado", "Luz em Dia") use none of them.
 var (
-	englishWords    = words(`the|and|of|is|are|to|with|for|when|from|this|that|which|not|be|print|show|check`)
+	englishWords    = words(`the|and|of|is|are|to|with|for|when|from|this|that|which|not|be|print|show|check|default|command`)
 	portugueseWords = words(`não|uma|que|para|com|são|é|da|\p{L}*ção|\p{L}*ções`)
 )
 
