@@ -30,11 +30,19 @@ var actionLabels = map[string][2]string{
 // label is a person's name for an id, with the id after it so that support can still
 // search and script by it; an id without a name is shown as it is.
 func label(labels map[string][2]string, id string, l diagnose.Lang) string {
+	if name := nameOf(labels, id, l); name != id {
+		return name + " (" + id + ")"
+	}
+	return id
+}
+
+// nameOf is the name alone (a batch summary, where the verdicts above carry the ids).
+func nameOf(labels map[string][2]string, id string, l diagnose.Lang) string {
 	names, ok := labels[id]
 	if !ok {
 		return id
 	}
-	return l.T(names[0], names[1]) + " (" + id + ")"
+	return l.T(names[0], names[1])
 }
 
 // CategoryLabel is a category's name for people, with its id.

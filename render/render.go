@@ -246,7 +246,8 @@ func Summary(w io.Writer, s *Tally, lang diagnose.Lang, scr Screen) error {
 	g := grid{cols: []Column{{lang.T("Categoria", "Category"), true}, {lang.T("Seção", "Section"), false},
 		{lang.T("Ação", "Action"), true}, {lang.T("Casos", "Cases"), false}}}
 	for _, c := range s.categories() {
-		g.rows = append(g.rows, []string{CategoryLabel(c, lang), diagnose.CategorySection(c), ActionLabel(diagnose.CategoryAction(c), lang), fmt.Sprint(s.byCategory[c])})
+		g.rows = append(g.rows, []string{nameOf(categoryLabels, c, lang), diagnose.CategorySection(c),
+			nameOf(actionLabels, diagnose.CategoryAction(c), lang), fmt.Sprint(s.byCategory[c])})
 	}
 	if s.errors > 0 {
 		g.rows = append(g.rows, []string{lang.T("(entrada inválida)", "(bad input)"), "", "", fmt.Sprint(s.errors)})
