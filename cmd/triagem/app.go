@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -89,7 +88,8 @@ func run() int {
 }
 
 // main runs the command line and maps its error to an exit code.
-func (a *app) main(ctx context.Context, args []string) int {
+func (a *app) main(ctx context.Context, args []string) (code int) {
+	defer a.catchPanic(&code)
 	// The help texts are written when the commands are built, before the flags are parsed:
 	// --lang is looked for first, so that they are built in the user's language.
 	a.argLang = prescanLang(args)
@@ -99,11 +99,7 @@ func (a *app) main(ctx context.Context, args []string) int {
 
 // execute runs root with args: the one place where errors and panics become exit codes.
 func (a *app) execute(ctx context.Context, root *cobra.Command, args []string) (code int) {
-	defer func() {
-		if r := recover(); r != nil {
-			code = a.internalFailure(a.stderr, r, debug.Stack())
-		}
-	}()
+	defer a.catchPanic(&code)
 	a.enforceSubcommands(root)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

@@ -23,6 +23,21 @@ func (a *app) localizeCobra(root *cobra.Command) {
 		}
 	}
 	walk(root)
+	if help, _, err := root.Find([]string{"help"}); err == nil && help.Name() == "help" {
+		// cobra's help shows the root's help for a word it does not know; here it is an
+		// unknown command, as everywhere else.
+		help.Run = nil
+		help.RunE = func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil {
+				return err
+			}
+			if len(rest) > 0 && target.HasAvailableSubCommands() {
+				return a.unknownCommand(target, rest[0])
+			}
+			return target.Help()
+		}
+	}
 	if a.language() == "en" {
 		return // cobra's own texts are English
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -118,6 +119,13 @@ func suggestions(cmd *cobra.Command, word string) []string {
 		cmd.SuggestionsMinimumDistance = 2
 	}
 	return cmd.SuggestionsFor(word)
+}
+
+// catchPanic, deferred, turns a panic into an internal error and its exit code.
+func (a *app) catchPanic(code *int) {
+	if r := recover(); r != nil {
+		*code = a.internalFailure(a.stderr, r, debug.Stack())
+	}
 }
 
 // internalFailure reports a panic: a bug in triagem, never the user's input. The stack goes

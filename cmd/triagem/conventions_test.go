@@ -28,6 +28,8 @@ func TestUnknownSubcommandIsAnErrorWithASuggestion(t *testing.T) {
 			[]string{`"verfy" para "triagem escalate"`, "verify?"}, "accepts"},
 		{[]string{"directory", "serv"}, nil, []string{"serve?"}, ""},
 		{[]string{"diagnos"}, nil, []string{`"diagnos" para "triagem"`, "diagnose?"}, ""},
+		{[]string{"help", "frob"}, nil, []string{`comando desconhecido "frob" para "triagem"`}, "Uso"},
+		{[]string{"help", "rules", "valdate"}, nil, []string{`"valdate" para "triagem rules"`, "validate?"}, "Uso"},
 		{[]string{"rules", "valdate", "x"}, map[string]string{"TRIAGEM_LANG": "en"},
 			[]string{`unknown command "valdate" for "triagem rules"`, "Did you mean: validate?"}, "desconhecido"},
 		{[]string{"--lang", "en", "token", "zzz"}, nil, []string{`unknown command "zzz" for "triagem token"`}, "Did you mean"},
