@@ -2,6 +2,8 @@ package render
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -143,5 +145,43 @@ func TestChecksFailuresFirstAndPassesCollapsed(t *testing.T) {
 	}
 	if w := widest(out); w > 80 {
 		t.Errorf("colour codes were counted as width: %d", w)
+	}
+}
+
+// benchVerdict is a verdict of the usual size: 18 checks, one failing, a reply, two links.
+func benchVerdict() *diagnose.Verdict {
+	v := &diagnose.Verdict{Schema: "triagem.verdict/v1", Case: "casos/SUP-4821.yaml", Ticket: "SUP-4821",
+		Category: "token-expired", Section: "3.3", Action: "reply", Lang: "pt-BR",
+		Reply: "Olá! O token enviado já estava expirado no momento da requisição.\n- o token expirou uma hora antes da requisição: gere um novo token antes de cada chamada\nO token vale por 12 horas a partir do login.",
+		Docs:  []string{"https://api-externo-stag.crefazon.com.br/docs#autenticacao", "https://api-externo-stag.crefazon.com.br/docs#pre-analise"},
+		Request: diagnose.Summary{Environment: "homologacao", APIVersion: "v2", Method: "POST",
+			Route: "/api/v2/propostas/pre-analise", At: "2026-11-18T10:15:00-03:00", User: "alfa.maria"}}
+	for i := range 18 {
+		c := diagnose.Result{ID: fmt.Sprintf("check.number-%d", i), Section: "3.3", Status: diagnose.Pass,
+			Message: "uma mensagem de tamanho comum sobre o que a verificação encontrou na requisição"}
+		if i == 9 {
+			c.Status = diagnose.Fail
+		}
+		v.Checks = append(v.Checks, c)
+	}
+	return v
+}
+
+// BenchmarkTable and BenchmarkJSON compare what a batch pays per verdict for each output.
+func BenchmarkTable(b *testing.B) {
+	v := benchVerdict()
+	for b.Loop() {
+		if err := Table(io.Discard, v, Screen{Width: 100}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkJSON(b *testing.B) {
+	v := benchVerdict()
+	for b.Loop() {
+		if err := JSON(io.Discard, v); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
