@@ -81,7 +81,7 @@ func run() int {
 		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
-		termWidth: terminalWidth,
+		termWidth: func() int { return terminalWidth(os.Stdout) },
 		configDir: os.UserConfigDir,
 	}
 	return a.main(context.Background(), os.Args[1:])

@@ -11,9 +11,9 @@ import (
 	"triagem/render"
 )
 
-// terminalWidth asks the terminal behind standard output for its width (0 when it is not one).
-func terminalWidth() int {
-	w, _, err := term.GetSize(int(os.Stdout.Fd()))
+// terminalWidth asks the terminal behind a file for its width (0 when it is not one).
+func terminalWidth(f *os.File) int {
+	w, _, err := term.GetSize(int(f.Fd()))
 	if err != nil {
 		return 0
 	}
