@@ -77,17 +77,71 @@ func (a *app) writeHelp(w io.Writer, cmd *cobra.Command, withIntro bool) {
 	io.WriteString(w, b.String())
 }
 
-// pflagDefault is pflag's "(default x)", the x maybe on the next line.
-var pflagDefault = regexp.MustCompile(`\(default(\s)`)
-
-// flagUsages lists the flags wrapped for width. pflag writes "(default x)" itself: in
-// Portuguese that becomes "(padrão x)", a shorter word, so the wrapping still holds.
+// flagUsages lists the flags for width in the user's language: pflag's own listing names a
+// value by its Go type ("string") and says "(default x)", in English.
 func (a *app) flagUsages(fs *pflag.FlagSet, width int) string {
-	out := strings.TrimRight(fs.FlagUsagesWrapped(width-1), " \n")
-	if a.language() != "en" {
-		out = pflagDefault.ReplaceAllString(out, "(padrão$1")
+	type entry struct{ left, usage string }
+	var entries []entry
+	longest := 0
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		left := "      --" + f.Name
+		if f.Shorthand != "" {
+			left = "  -" + f.Shorthand + ", --" + f.Name
+		}
+		varname, usage := pflag.UnquoteUsage(f)
+		if varname != "" {
+			left += " " + a.valueName(varname)
+		}
+		if def := defaultText(f); def != "" {
+			usage += " " + a.T("(padrão %s)", "(default %s)", def)
+		}
+		entries = append(entries, entry{left, usage})
+		longest = max(longest, len([]rune(left)))
+	})
+	var lines []string
+	for _, e := range entries {
+		head := e.left + strings.Repeat(" ", longest-len([]rune(e.left))+3)
+		lines = append(lines, hang(head, e.usage, width))
 	}
-	return out
+	return strings.Join(lines, "\n")
+}
+
+// valueName words the name pflag gives a flag's value when its usage names none.
+func (a *app) valueName(name string) string {
+	switch name {
+	case "string":
+		return a.T("texto", "string")
+	case "duration":
+		return a.T("duração", "duration")
+	case "int", "int64", "uint", "uint64":
+		return a.T("número", "number")
+	}
+	return name
+}
+
+// defaultText is a flag's default as help shows it, or "" when it is the type's zero value.
+func defaultText(f *pflag.Flag) string {
+	switch f.Value.Type() {
+	case "bool":
+		return ""
+	case "string":
+		if f.DefValue == "" {
+			return ""
+		}
+		return fmt.Sprintf("%q", f.DefValue)
+	case "duration":
+		if f.DefValue == "0s" {
+			return ""
+		}
+	case "int", "int64", "uint", "uint64":
+		if f.DefValue == "0" {
+			return ""
+		}
+	}
+	return f.DefValue
 }
 
 // hangColumn finds where a definition's text starts in "  TERM   text": after the term and
