@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"triagem/render"
 	"triagem/rules"
 )
 
@@ -60,7 +61,7 @@ func (a *app) runRulesShow() error {
 		enc.SetEscapeHTML(false)
 		return enc.Encode(r)
 	}
-	fmt.Fprintf(a.stdout, "# %s\n", a.T("regras em vigor: %s (%s %s, sha256 %s)", "effective rules: %s (%s %s, sha256 %s)", r.Source(), r.Name, r.Version, r.Hash()))
+	fmt.Fprintf(a.stdout, "# %s\n# sha256 %s\n", a.T("regras em vigor: %s (%s %s)", "effective rules: %s (%s %s)", r.Source(), r.Name, r.Version), r.Hash())
 	data := rules.DefaultYAML()
 	if a.rulesPath != "" {
 		if data, err = a.readFileInput(a.rulesPath, rulesFile); err != nil {
@@ -82,7 +83,7 @@ func (a *app) runRulesValidate(path string) error {
 		}
 		return &exitError{exitInput, a.fileError(path, rulesFile, err)}
 	}
-	fmt.Fprintln(a.stdout, a.T("%s: ok: %s %s, %d ambientes, %d produtos, %d rotas", "%s: ok: %s %s, %d environments, %d products, %d routes",
-		path, r.Name, r.Version, len(r.Environments), len(r.Products), len(r.Routes)))
+	fmt.Fprintln(a.stdout, render.WrapText(a.T("%s: ok: %s %s, %d ambientes, %d produtos, %d rotas", "%s: ok: %s %s, %d environments, %d products, %d routes",
+		path, r.Name, r.Version, len(r.Environments), len(r.Products), len(r.Routes)), a.screenWidth()))
 	return nil
 }
