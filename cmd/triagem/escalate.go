@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"triagem/diagnose"
 	"triagem/evidence"
+	"triagem/render"
 )
 
 type escalateOptions struct {
@@ -146,17 +148,20 @@ func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest) erro
 			Manifest *evidence.Manifest `json:"manifest"`
 		}{path, sum, size, m})
 	}
-	l := diagnose.Lang(a.lang)
-	fmt.Fprintf(a.stdout, l.T("pacote %s (%d bytes, sha256 %s)\n", "bundle %s (%d bytes, sha256 %s)\n"), path, size, sum)
-	fmt.Fprintf(a.stdout, l.T("veredito: %s (seção %s)", "verdict: %s (section %s)"), m.Verdict.Category, m.Verdict.Section)
+	// The bundle's checksum whole, on a line of its own; the files' abbreviated, as the
+	// manifest inside holds them whole (escalate verify checks them).
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\nsha256 %s\n", a.T("pacote %s (%d bytes)", "bundle %s (%d bytes)", path, size), sum)
+	verdict := a.T("veredito: %s (seção %s)", "verdict: %s (section %s)", m.Verdict.Category, m.Verdict.Section)
 	if m.Verdict.Forced {
-		fmt.Fprintf(a.stdout, l.T(", forçado: %s", ", forced: %s"), m.Verdict.Reason)
+		verdict = a.T("veredito: %s (seção %s), forçado: %s", "verdict: %s (section %s), forced: %s", m.Verdict.Category, m.Verdict.Section, m.Verdict.Reason)
 	}
-	fmt.Fprintln(a.stdout)
+	b.WriteString(render.WrapText(verdict, a.screenWidth()) + "\n")
 	for _, f := range m.Files {
-		fmt.Fprintf(a.stdout, "  %-15s %7d  %s\n", f.Name, f.Size, f.SHA256)
+		fmt.Fprintf(&b, "  %-15s %7d  %s\n", f.Name, f.Size, shortRev(f.SHA256))
 	}
-	return nil
+	_, err := io.WriteString(a.stdout, b.String())
+	return err
 }
 
 func (a *app) newEscalateVerifyCommand() *cobra.Command {
@@ -191,10 +196,9 @@ func (a *app) verifyBundle(path string, report bool) ([]byte, *evidence.Manifest
 		return nil, nil, exitCodeOnly(exitRefused)
 	}
 	if report {
-		l := diagnose.Lang(a.lang)
-		fmt.Fprintf(a.stdout, l.T("%s: ok: %d arquivos conferem com o manifesto, evidências completas, nada em claro (%s, %s)\n",
-			"%s: ok: %d files match the manifest, evidence complete, nothing in clear (%s, %s)\n"),
-			path, len(m.Files), m.Verdict.Category, m.Ticket)
+		fmt.Fprintln(a.stdout, render.WrapText(a.T("%s: ok: %d arquivos conferem com o manifesto, evidências completas, nada em claro (%s, %s)",
+			"%s: ok: %d files match the manifest, evidence complete, nothing in clear (%s, %s)",
+			path, len(m.Files), m.Verdict.Category, m.Ticket), a.screenWidth()))
 	}
 	return data, m, nil
 }
