@@ -289,24 +289,27 @@ func (g grid) fit(rows [][]string, width int) ([]int, bool) {
 	if total <= room {
 		return widths, room >= 0
 	}
-	// Hand out room to the wrapping columns, the most modest first.
+	// Hand out room to the wrapping columns: one that needs less than a fair share takes
+	// what it needs, one whose header is wider than the share takes its header's width (a
+	// header is not wrapped), and the others share the rest.
 	pending := append([]int(nil), flex...)
 	for len(pending) > 0 {
 		share := room / len(pending)
 		if share < minColumn {
 			return nil, false
 		}
-		granted := false
+		settled := false
 		for i, j := range pending {
-			if natural[j] <= share {
-				widths[j] = natural[j]
-				room -= natural[j]
+			need := textWidth(g.cols[j].Header)
+			if natural[j] <= share || need > share {
+				widths[j] = max(min(natural[j], share), need)
+				room -= widths[j]
 				pending = append(pending[:i], pending[i+1:]...)
-				granted = true
+				settled = true
 				break
 			}
 		}
-		if !granted {
+		if !settled {
 			for i, j := range pending {
 				widths[j] = share
 				if i < room%len(pending) {
@@ -316,7 +319,7 @@ func (g grid) fit(rows [][]string, width int) ([]int, bool) {
 			return widths, true
 		}
 	}
-	return widths, true
+	return widths, room >= 0
 }
 
 // writeRecords is the narrow form of a table: one block per row.

@@ -18,6 +18,28 @@ func widest(text string) int {
 	return n
 }
 
+func TestTextWidth(t *testing.T) {
+	for text, want := range map[string]int{
+		"abc": 3, "ação": 4, "\x1b[31;1mtoken.expiry\x1b[0m": 12, "✓ │ x": 5, "": 0,
+	} {
+		if got := textWidth(text); got != want {
+			t.Errorf("textWidth(%q) = %d, want %d", text, got, want)
+		}
+	}
+}
+
+func TestAHeaderWiderThanItsShareGivesWayToRecords(t *testing.T) {
+	cols := []Column{{Header: "Id"}, {Header: "Categoria se falhar", Wraps: true}, {Header: "Falha quando", Wraps: true}}
+	rows := [][]string{{"request.notification-url-with-a-long-id", "request-syntax", "a URL não é pública, nem absoluta, nem alcançável"}}
+	var b bytes.Buffer
+	if err := Grid(&b, Screen{Width: 80}, cols, rows); err != nil {
+		t.Fatal(err)
+	}
+	if w := widest(b.String()); w > 80 {
+		t.Errorf("a line of %d columns:\n%s", w, b.String())
+	}
+}
+
 func TestWrapCellKeepsWordsAndURLsWhole(t *testing.T) {
 	tests := []struct {
 		name, text string
