@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -204,6 +205,52 @@ func BenchmarkJSON(b *testing.B) {
 	for b.Loop() {
 		if err := JSON(io.Discard, v); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestGridNeverWiderThanTheScreen lays out many generated tables (long words, URLs, accents,
+// colour, narrow and wide screens): no line is wider than the screen, but a URL's own line.
+func TestGridNeverWiderThanTheScreen(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	vocabulary := []string{"o", "token", "expirou", "requisição", "antes", "da", "validade", "ação",
+		"request.notification-url", "https://api-externo-stag.crefazon.com.br/docs#autenticacao",
+		"\x1b[31;1mtoken.expiry\x1b[0m", strings.Repeat("x", 70), "3.6,", "—"}
+	text := func(words int) string {
+		var b []string
+		for range words {
+			b = append(b, vocabulary[r.IntN(len(vocabulary))])
+		}
+		return strings.Join(b, " ")
+	}
+	for range 500 {
+		cols := make([]Column, 1+r.IntN(5))
+		for i := range cols {
+			cols[i] = Column{Header: text(1 + r.IntN(2)), Wraps: r.IntN(3) > 0}
+			if len(cols[i].Header) > 20 {
+				cols[i].Header = cols[i].Header[:20]
+			}
+		}
+		rows := make([][]string, 1+r.IntN(4))
+		for i := range rows {
+			rows[i] = make([]string, len(cols))
+			for j := range cols {
+				n := 1 + r.IntN(3)
+				if cols[j].Wraps {
+					n = r.IntN(25)
+				}
+				rows[i][j] = text(n)
+			}
+		}
+		width := 40 + r.IntN(100)
+		var b bytes.Buffer
+		if err := Grid(&b, Screen{Width: width}, cols, rows); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(b.String(), "\n") {
+			if textWidth(line) > width && !strings.HasPrefix(line, "[") {
+				t.Fatalf("width %d: a line of %d columns:\n%s\n\nin:\n%s", width, textWidth(line), line, b.String())
+			}
 		}
 	}
 }
