@@ -29,7 +29,7 @@ func TestTextWidth(t *testing.T) {
 	}
 }
 
-func TestAHeaderWiderThanItsShareGivesWayToRecords(t *testing.T) {
+func TestAHeaderWiderThanItsShareStillFits(t *testing.T) {
 	cols := []Column{{Header: "Id"}, {Header: "Categoria se falhar", Wraps: true}, {Header: "Falha quando", Wraps: true}}
 	rows := [][]string{{"request.notification-url-with-a-long-id", "request-syntax", "a URL não é pública, nem absoluta, nem alcançável"}}
 	var b bytes.Buffer
