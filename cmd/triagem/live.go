@@ -188,6 +188,23 @@ func hostEnv(rl *rules.Rules, rawURL string) (string, bool) {
 	return e.ID, ok
 }
 
+// outcomeText says what a login's outcome means, for a person (the id stays beside it).
+func (a *app) outcomeText(outcome string) string {
+	switch outcome {
+	case live.OutcomeOK:
+		return a.T("login aceito: as credenciais valem neste ambiente", "login accepted: the credentials are good in this environment")
+	case live.OutcomeUserNotFound:
+		return a.T("usuário não cadastrado neste ambiente", "user not registered in this environment")
+	case live.OutcomeWrongPassword:
+		return a.T("usuário ou senha incorretos", "wrong user or password")
+	case live.OutcomeAPIKeyRejected:
+		return a.T("API Key recusada (muitas vezes, a chave do outro ambiente)", "API key rejected (often the other environment's key)")
+	case live.OutcomeUnavailable:
+		return a.T("a rota de login não respondeu", "the login route did not answer")
+	}
+	return a.T("resposta inesperada da rota de login", "unexpected answer from the login route")
+}
+
 // confirm asks on the terminal; only "sim" or "yes" goes on.
 func (a *app) confirm(what string) bool {
 	fmt.Fprintf(a.stderr, "%s? [sim/não] ", what)
@@ -270,7 +287,7 @@ func (a *app) runAuthCheck(ctx context.Context, env, version, user string, timeo
 			return err
 		}
 	} else {
-		fmt.Fprintf(a.stdout, "%s: %s (HTTP %d, %s)\n", res.URL, res.Outcome, res.Status, res.Took.Round(time.Millisecond))
+		fmt.Fprintf(a.stdout, "%s\n%s (%s, HTTP %d, %s)\n", res.URL, a.outcomeText(res.Outcome), res.Outcome, res.Status, res.Took.Round(time.Millisecond))
 		if res.Message != "" {
 			fmt.Fprintf(a.stdout, "  %s\n", res.Message)
 		}
