@@ -148,7 +148,7 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 				continue
 			}
 			if o.internal != nil {
-				b.a.internalFailure(b.a.stderr, o.internal.value, o.internal.stack)
+				b.a.internalFailure(o.internal.value, o.internal.stack)
 				tally.AddError()
 			} else if o.errMsg != "" {
 				b.a.say("triagem: " + o.errMsg)

@@ -124,19 +124,19 @@ func suggestions(cmd *cobra.Command, word string) []string {
 // catchPanic, deferred, turns a panic into an internal error and its exit code.
 func (a *app) catchPanic(code *int) {
 	if r := recover(); r != nil {
-		*code = a.internalFailure(a.stderr, r, debug.Stack())
+		*code = a.internalFailure(r, debug.Stack())
 	}
 }
 
 // internalFailure reports a panic: a bug in triagem, never the user's input. The stack goes
 // to stderr only with TRIAGEM_DEBUG=1: it can be long and it means nothing to most users.
-func (a *app) internalFailure(w io.Writer, recovered any, stack []byte) int {
-	fmt.Fprintf(w, "triagem: %s\n", a.T("erro interno: %v", "internal error: %v", recovered))
-	fmt.Fprintln(w, a.T(
+func (a *app) internalFailure(recovered any, stack []byte) int {
+	a.say("triagem: " + a.T("erro interno: %v", "internal error: %v", recovered))
+	a.say(a.T(
 		"Isto é um defeito do triagem, não da sua entrada. Informe à equipe que mantém o triagem o comando usado, a saída de 'triagem version' e, se puder, a saída repetida com TRIAGEM_DEBUG=1 (sem credenciais).",
 		"This is a bug in triagem, not in your input. Tell the team that maintains triagem the command you ran, the output of 'triagem version' and, if you can, the output again with TRIAGEM_DEBUG=1 (without credentials)."))
 	if a.getenv("TRIAGEM_DEBUG") == "1" {
-		w.Write(stack)
+		a.stderr.Write(stack)
 	}
 	return exitInternal
 }
