@@ -51,13 +51,14 @@ func (e exitCodeOnly) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 // app holds what commands reach for: the standard streams, the environment and the global
 // flags. Tests build one in memory.
 type app struct {
-	stdin          io.Reader
-	stdout, stderr io.Writer
-	stdoutTTY      bool
-	stderrTTY      bool
-	stdinTTY       bool
-	getenv         func(string) string
-	termWidth      func() int // the terminal's width, asked only when stdout is one
+	stdin           io.Reader
+	stdout, stderr  io.Writer
+	stdoutTTY       bool
+	stderrTTY       bool
+	stdinTTY        bool
+	getenv          func(string) string
+	termWidth       func() int // the terminal's width, asked only when stdout is one
+	noConsoleColour bool       // a Windows console that would print colour codes as text
 
 	allChecks bool // diagnose --all: list passing checks one by one
 
@@ -78,11 +79,12 @@ type app struct {
 func run() int {
 	a := &app{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
-		stdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
-		stderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
-		stdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
-		termWidth: func() int { return terminalWidth(os.Stdout) },
-		configDir: os.UserConfigDir,
+		noConsoleColour: term.IsTerminal(int(os.Stdout.Fd())) && !consoleColour(os.Stdout),
+		stdoutTTY:       term.IsTerminal(int(os.Stdout.Fd())),
+		stderrTTY:       term.IsTerminal(int(os.Stderr.Fd())),
+		stdinTTY:        term.IsTerminal(int(os.Stdin.Fd())),
+		termWidth:       func() int { return terminalWidth(os.Stdout) },
+		configDir:       os.UserConfigDir,
 	}
 	return a.main(context.Background(), os.Args[1:])
 }

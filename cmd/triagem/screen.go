@@ -43,7 +43,7 @@ func (a *app) colour() bool {
 	if f := a.getenv("CLICOLOR_FORCE"); f != "" && f != "0" {
 		return true
 	}
-	return a.stdoutTTY && a.getenv("CLICOLOR") != "0"
+	return a.stdoutTTY && !a.noConsoleColour && a.getenv("CLICOLOR") != "0"
 }
 
 // screen is the layout of tables and text for people.
