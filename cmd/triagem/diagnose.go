@@ -224,7 +224,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	}
 	if dir != nil && many {
 		// Many cases against one snapshot: index it once rather than scan it per case.
-		if dir, err = indexDirectory(dir); err != nil {
+		if dir, err = a.indexDirectory(dir); err != nil {
 			return err
 		}
 	}
@@ -305,7 +305,7 @@ func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseIn
 		if errors.As(err, &ue) {
 			return nil, nil, &exitError{exitDependency, err}
 		}
-		return nil, nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("directory %s: %v", chain.Dir.Source(), err)}
+		return nil, nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("%s", a.T("diretório %s: %v", "directory %s: %v", chain.Dir.Source(), err))}
 	}
 	return c, v, nil
 }
@@ -321,14 +321,14 @@ func directoryExitCode(d directory.Directory) int {
 }
 
 // indexDirectory decodes a snapshot into maps once, for a batch of cases.
-func indexDirectory(d directory.Directory) (directory.Directory, error) {
+func (a *app) indexDirectory(d directory.Directory) (directory.Directory, error) {
 	s, ok := d.(*directory.Snapshot)
 	if !ok {
 		return d, nil
 	}
 	x, err := s.Index()
 	if err != nil {
-		return nil, &exitError{exitInput, fmt.Errorf("directory %s", err)}
+		return nil, &exitError{exitInput, fmt.Errorf("%s", a.T("diretório %s", "directory %s", err))}
 	}
 	return x, nil
 }

@@ -89,16 +89,19 @@ func (a *app) readHAR(p *pasteOptions, rl *rules.Rules) (*intake.Request, error)
 	}
 	// None or several: list them so support can choose.
 	list := failing
-	what := fmt.Sprintf("%d failing requests to the partner API", len(failing))
 	if len(failing) == 0 {
 		list = h.Entries
-		what = "no failing request to the partner API (status 0 or >= 400)"
 	}
 	var b strings.Builder
 	for _, e := range list {
 		fmt.Fprintf(&b, "\n  --entry %-3d %-6s %3d  %s", e.Index+1, e.Method, e.Status, e.URL)
 	}
-	return nil, inputError("%s: %s; choose one with --entry N:%s", displayName(p.har), what, b.String())
+	if len(failing) == 0 {
+		return nil, inputError("%s", a.T("%s: nenhuma requisição com falha à API de parceiros (status 0 ou >= 400); escolha uma com --entry N:%s",
+			"%s: no failing request to the partner API (status 0 or >= 400); choose one with --entry N:%s", displayName(p.har), b.String()))
+	}
+	return nil, inputError("%s", a.T("%s: %d requisições com falha à API de parceiros; escolha uma com --entry N:%s",
+		"%s: %d failing requests to the partner API; choose one with --entry N:%s", displayName(p.har), len(failing), b.String()))
 }
 
 // pasteError keeps a parser's positioned error as input (exit 2), naming the source.
