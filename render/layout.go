@@ -49,15 +49,23 @@ func (s Screen) paint(sgr, text string) string {
 }
 
 // textWidth is the number of columns text takes on a terminal (colour codes take none).
-// Plain ASCII, most of what is measured, is counted directly; the rest goes to twwidth
-// without its cache, a locked LRU that workers rendering in parallel would queue on.
+// Most of what is measured is counted here directly; the rest goes to twwidth without its
+// cache, a locked LRU that workers rendering in parallel would queue on.
+// Portuguese letters and the symbols the tables use (box lines, ✓ ✗ – — … ·) are one column
+// each and counted as runes; colour codes, combining marks, wide scripts and emoji go to
+// twwidth.
 func textWidth(text string) int {
-	for i := 0; i < len(text); i++ {
-		if c := text[i]; c >= 0x80 || c < 0x20 {
+	n := 0
+	for _, r := range text {
+		switch {
+		case r >= 0x20 && r < 0x7f, r >= 0xa0 && r < 0x300, r >= 0x2010 && r <= 0x2027,
+			r >= 0x2500 && r <= 0x257f, r == 0x2713, r == 0x2717:
+			n++
+		default:
 			return twwidth.WidthNoCache(text)
 		}
 	}
-	return len(text)
+	return n
 }
 
 // isURL tells a word people copy whole: it is never split across lines or table borders.
