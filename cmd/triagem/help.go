@@ -252,15 +252,23 @@ func wrapShell(line string, width int) string {
 		return line
 	}
 	lead := line[:len(line)-len(strings.TrimLeft(line, " "))]
-	args := shellFields(strings.TrimSpace(line))
+	args := flagsWithValues(shellFields(strings.TrimSpace(line)))
 	indent := lead + "    "
 	var lines []string
 	cur := lead
-	for _, arg := range args {
+	for k := 0; k < len(args); k++ {
+		arg := args[k]
 		switch {
 		case strings.TrimSpace(cur) == "":
 			cur += arg
 		case len([]rune(cur))+1+len([]rune(arg))+2 > width && arg != `\`:
+			flag, value, grouped := strings.Cut(arg, " ")
+			if grouped && len([]rune(indent))+len([]rune(arg))+2 > width && !strings.HasPrefix(flag, `"`) {
+				// Too long even on a line of its own: the flag and its value part.
+				args = append(args[:k], append([]string{flag, value}, args[k+1:]...)...)
+				k--
+				continue
+			}
 			lines = append(lines, cur+` \`)
 			cur = indent + arg
 		default:
@@ -268,6 +276,22 @@ func wrapShell(line string, width int) string {
 		}
 	}
 	return strings.Join(append(lines, cur), "\n")
+}
+
+// flagsWithValues keeps a flag and its value together ("--user alfa.maria"), so that a
+// wrapped command still reads flag by flag.
+func flagsWithValues(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if strings.HasPrefix(arg, "-") && len(arg) > 1 && !strings.Contains(arg, "=") &&
+			i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") && args[i+1] != `\` {
+			arg += " " + args[i+1]
+			i++
+		}
+		out = append(out, arg)
+	}
+	return out
 }
 
 // shellFields splits a command line at spaces outside quotes.

@@ -126,3 +126,35 @@ func TestCommandLineErrorsAreInOneLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestHelpLayout(t *testing.T) {
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"a paragraph is joined and wrapped again",
+			reflow("one two three\nfour five six seven", 14),
+			"one two three\nfour five six\nseven"},
+		{"a definition continues under its text",
+			reflow("  TRIAGEM_RULES  a rules file that replaces the default", 40),
+			"  TRIAGEM_RULES  a rules file that\n                 replaces the default"},
+		{"a short indented line is kept as it is",
+			reflow("EXIT\n  0  ok\n  1  found", 40),
+			"EXIT\n  0  ok\n  1  found"},
+		{"a command continues with a backslash, never inside quotes",
+			wrapShell(`  triagem diagnose --at "20/11/2026 23:30" --user alfa.maria`, 40),
+			"  triagem diagnose \\\n      --at \"20/11/2026 23:30\" \\\n      --user alfa.maria"},
+		{"a comment continues as a comment",
+			wrapExample("  # every case of a folder, as JSON Lines for a script:", 30),
+			"  # every case of a folder, as\n  # JSON Lines for a script:"},
+		{"a command that fits is kept",
+			wrapShell("  triagem checks", 40),
+			"  triagem checks"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s:\ngot:\n%s\nwant:\n%s", tt.name, tt.got, tt.want)
+		}
+	}
+}
