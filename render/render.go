@@ -10,10 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 
 	"triagem/diagnose"
 	"triagem/rules"
@@ -23,8 +19,8 @@ import (
 // to pipe into clip.exe or pbcopy.
 var Formats = []string{"table", "json", "markdown", "reply"}
 
-// Verdict writes one verdict in format.
-func Verdict(w io.Writer, format string, v *diagnose.Verdict) error {
+// Verdict writes one verdict in format; the table is laid out for the screen.
+func Verdict(w io.Writer, format string, v *diagnose.Verdict, s Screen) error {
 	switch format {
 	case "json":
 		return JSON(w, v)
@@ -33,7 +29,7 @@ func Verdict(w io.Writer, format string, v *diagnose.Verdict) error {
 	case "reply":
 		return Reply(w, v)
 	default:
-		return Table(w, v)
+		return Table(w, v, s)
 	}
 }
 
@@ -57,57 +53,23 @@ func yesNo(v *diagnose.Verdict, b bool) string {
 	return t(v, "não", "no")
 }
 
-// newTable makes a table that keeps cells as given: long cells are wrapped beforehand with
-// wrap, because the library's own wrapping narrows columns to a few words.
-func newTable(w io.Writer) *tablewriter.Table {
-	return tablewriter.NewTable(w,
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-	)
-}
-
-// wrap breaks text into lines of at most width characters, at spaces.
-func wrap(text string, width int) string {
-	var b strings.Builder
-	for i, para := range strings.Split(text, "\n") {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		n := 0
-		for j, word := range strings.Fields(para) {
-			wl := utf8.RuneCountInString(word)
-			if j > 0 && n+1+wl > width {
-				b.WriteByte('\n')
-				n = 0
-			} else if j > 0 {
-				b.WriteByte(' ')
-				n++
-			}
-			b.WriteString(word)
-			n += wl
-		}
-	}
-	return b.String()
-}
-
-// Table writes the verdict for a person: the verdict on top, the checks below, then the reply
-// as plain text, ready to copy.
-func Table(w io.Writer, v *diagnose.Verdict) error {
-	top := newTable(w)
-	top.Header(t(v, "Veredito", "Verdict"), v.Category)
-	rows := [][]string{
-		{t(v, "Seção", "Section"), v.Section},
-		{t(v, "Ação", "Action"), v.Action},
-		{t(v, "Escalar", "Escalate"), escalation(v)},
+// Table writes the verdict for a person, laid out for the screen: the verdict on top, then
+// the checks that failed, warned or were skipped (passing ones as one line, unless s.All),
+// then the reply as plain text, ready to copy, and the documentation links on lines of
+// their own.
+func Table(w io.Writer, v *diagnose.Verdict, s Screen) error {
+	var rows [][]string
+	if v.Case != "" {
+		rows = append(rows, []string{t(v, "Caso", "Case"), v.Case})
 	}
 	if v.Ticket != "" {
-		rows = append([][]string{{t(v, "Chamado", "Ticket"), v.Ticket}}, rows...)
+		rows = append(rows, []string{t(v, "Chamado", "Ticket"), v.Ticket})
 	}
-	if v.Case != "" {
-		rows = append([][]string{{t(v, "Caso", "Case"), v.Case}}, rows...)
-	}
+	rows = append(rows,
+		[]string{t(v, "Seção", "Section"), v.Section},
+		[]string{t(v, "Ação", "Action"), ActionLabel(v.Action, diagnose.Lang(v.Lang))},
+		[]string{t(v, "Escalar", "Escalate"), escalation(v)},
+	)
 	if req := requestLine(v); req != "" {
 		rows = append(rows, []string{t(v, "Requisição", "Request"), req})
 	}
@@ -116,33 +78,24 @@ func Table(w io.Writer, v *diagnose.Verdict) error {
 		missing = strings.Join(v.MissingEvidence, ", ")
 	}
 	rows = append(rows, []string{t(v, "Evidências faltando", "Missing evidence"), missing})
-	for _, r := range rows {
-		r[1] = wrap(r[1], 72)
-		if err := top.Append(r); err != nil {
-			return err
-		}
+	category := CategoryLabel(v.Category, diagnose.Lang(v.Lang))
+	if v.Category != "no-apparent-cause" {
+		category = s.paint(bold, category)
 	}
-	if err := top.Render(); err != nil {
+	top := grid{cols: []Column{{t(v, "Veredito", "Verdict"), false}, {category, true}}, rows: rows}
+	if err := top.render(w, s); err != nil {
 		return err
 	}
-
-	checks := newTable(w)
-	checks.Header("", t(v, "Verificação", "Check"), t(v, "Seção", "Section"), t(v, "Resultado", "Finding"))
-	for _, c := range v.Checks {
-		if err := checks.Append([]string{symbols[c.Status], c.ID, c.Section, wrap(c.Message, 72)}); err != nil {
-			return err
-		}
-	}
-	if err := checks.Render(); err != nil {
+	if err := checksTable(w, v.Checks, s, diagnose.Lang(v.Lang), true); err != nil {
 		return err
 	}
 	if v.Intake != nil && len(v.Intake.Notes) > 0 {
 		fmt.Fprintf(w, "\n%s:\n", intakeTitle(v))
 		for _, n := range v.Intake.Notes {
-			fmt.Fprintf(w, "  - %s\n", strings.ReplaceAll(wrap(n, 72), "\n", "\n    "))
+			fmt.Fprintf(w, "  - %s\n", strings.ReplaceAll(WrapText(n, s.width()-4), "\n", "\n    "))
 		}
 	}
-	fmt.Fprintf(w, "\n%s:\n%s\n", t(v, "Resposta ao parceiro", "Reply to the partner"), v.Reply)
+	fmt.Fprintf(w, "\n%s:\n%s\n", t(v, "Resposta ao parceiro", "Reply to the partner"), WrapText(v.Reply, s.width()))
 	if len(v.Docs) > 0 {
 		fmt.Fprintf(w, "\n%s:\n", t(v, "Documentação", "Documentation"))
 		for _, d := range v.Docs {
@@ -155,6 +108,60 @@ func Table(w io.Writer, v *diagnose.Verdict) error {
 // intakeTitle heads what the reader of a pasted request noticed.
 func intakeTitle(v *diagnose.Verdict) string {
 	return t(v, "Observações da leitura", "Notes from reading the input")
+}
+
+// statusRank orders checks for a person: what failed first, then warnings, then what could
+// not run, then what passed.
+var statusRank = map[diagnose.Status]int{diagnose.Fail: 0, diagnose.Warn: 1, diagnose.Skip: 2, diagnose.Pass: 3}
+
+var statusColour = map[diagnose.Status]string{diagnose.Fail: red + ";" + bold, diagnose.Warn: yellow + ";" + bold, diagnose.Skip: dim, diagnose.Pass: green}
+
+// checksTable writes the checks, those that did not pass first; passing checks are one
+// summary line unless s.All.
+func checksTable(w io.Writer, checks []diagnose.Result, s Screen, l diagnose.Lang, withSection bool) error {
+	shown := slices.Clone(checks)
+	slices.SortStableFunc(shown, func(a, b diagnose.Result) int { return statusRank[a.Status] - statusRank[b.Status] })
+	passed := 0
+	for _, c := range checks {
+		if c.Status == diagnose.Pass {
+			passed++
+		}
+	}
+	if !s.All {
+		shown = shown[:len(shown)-passed]
+	}
+	if len(shown) > 0 {
+		g := grid{cols: []Column{{"", false}, {l.T("Verificação", "Check"), false}}}
+		if withSection {
+			g.cols = append(g.cols, Column{l.T("Seção", "Section"), false})
+		}
+		g.cols = append(g.cols, Column{l.T("Resultado", "Finding"), true})
+		for _, c := range shown {
+			paint := statusColour[c.Status]
+			row := []string{s.paint(paint, symbols[c.Status]), c.ID}
+			if c.Status == diagnose.Fail || c.Status == diagnose.Warn {
+				row[1] = s.paint(paint, c.ID)
+			}
+			if withSection {
+				row = append(row, c.Section)
+			}
+			row = append(row, c.Message)
+			g.rows = append(g.rows, row)
+		}
+		if err := g.render(w, s); err != nil {
+			return err
+		}
+	}
+	if passed > 0 && !s.All {
+		var line string
+		if passed == 1 {
+			line = l.T("1 verificação passou (--all lista todas)", "1 check passed (--all lists them all)")
+		} else {
+			line = l.T("%d verificações passaram (--all lista todas)", "%d checks passed (--all lists them all)", passed)
+		}
+		fmt.Fprintf(w, "%s %s\n", s.paint(green, symbols[diagnose.Pass]), line)
+	}
+	return nil
 }
 
 func escalation(v *diagnose.Verdict) string {
@@ -271,28 +278,50 @@ func (s *Tally) AddCategory(cat string) {
 func (s *Tally) AddError() { s.errors++; s.total++ }
 
 // Summary writes the tally as a table, categories in order of precedence.
-func Summary(w io.Writer, s *Tally, lang diagnose.Lang) error {
-	tb := newTable(w)
-	tb.Header(lang.T("Categoria", "Category"), lang.T("Seção", "Section"), lang.T("Ação", "Action"), lang.T("Casos", "Cases"))
+func Summary(w io.Writer, s *Tally, lang diagnose.Lang, scr Screen) error {
+	g := grid{cols: []Column{{lang.T("Categoria", "Category"), true}, {lang.T("Seção", "Section"), false},
+		{lang.T("Ação", "Action"), true}, {lang.T("Casos", "Cases"), false}}}
+	for _, c := range s.categories() {
+		g.rows = append(g.rows, []string{nameOf(categoryLabels, c, lang), diagnose.CategorySection(c),
+			nameOf(actionLabels, diagnose.CategoryAction(c), lang), fmt.Sprint(s.byCategory[c])})
+	}
+	if s.errors > 0 {
+		g.rows = append(g.rows, []string{lang.T("(entrada inválida)", "(bad input)"), "", "", fmt.Sprint(s.errors)})
+	}
+	g.rows = append(g.rows, []string{lang.T("total", "total"), "", "", fmt.Sprint(s.total)})
+	return g.render(w, scr)
+}
+
+// categories are the tally's categories in order of precedence.
+func (s *Tally) categories() []string {
 	cats := make([]string, 0, len(s.byCategory))
 	for c := range s.byCategory {
 		cats = append(cats, c)
 	}
 	slices.SortFunc(cats, func(a, b string) int { return precedence(a) - precedence(b) })
-	for _, c := range cats {
-		if err := tb.Append([]string{c, diagnose.CategorySection(c), diagnose.CategoryAction(c), fmt.Sprint(s.byCategory[c])}); err != nil {
-			return err
-		}
+	return cats
+}
+
+// SummaryJSON writes the tally as one JSON object, for scripts that read a batch's stderr.
+func SummaryJSON(w io.Writer, s *Tally) error {
+	type count struct {
+		Category string `json:"category"`
+		Section  string `json:"section"`
+		Action   string `json:"action"`
+		Cases    int    `json:"cases"`
 	}
-	if s.errors > 0 {
-		if err := tb.Append([]string{lang.T("(entrada inválida)", "(bad input)"), "", "", fmt.Sprint(s.errors)}); err != nil {
-			return err
-		}
+	out := struct {
+		Schema     string  `json:"schema"`
+		Categories []count `json:"categories"`
+		BadInput   int     `json:"bad_input"`
+		Total      int     `json:"total"`
+	}{Schema: "triagem.summary/v1", Categories: []count{}, BadInput: s.errors, Total: s.total}
+	for _, c := range s.categories() {
+		out.Categories = append(out.Categories, count{c, diagnose.CategorySection(c), diagnose.CategoryAction(c), s.byCategory[c]})
 	}
-	if err := tb.Append([]string{lang.T("total", "total"), "", "", fmt.Sprint(s.total)}); err != nil {
-		return err
-	}
-	return tb.Render()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
 }
 
 var categoriesInOrder = rules.Categories
@@ -307,7 +336,7 @@ func precedence(cat string) int {
 }
 
 // Token writes a token report: header and claims, times, then the checks.
-func Token(w io.Writer, tr *diagnose.TokenReport, l diagnose.Lang, markdown bool) error {
+func Token(w io.Writer, tr *diagnose.TokenReport, l diagnose.Lang, markdown bool, s Screen) error {
 	if markdown {
 		fmt.Fprintf(w, "### %s\n\n| | |\n|---|---|\n", l.T("Token", "Token"))
 		for _, row := range tokenRows(tr, l) {
@@ -319,24 +348,16 @@ func Token(w io.Writer, tr *diagnose.TokenReport, l diagnose.Lang, markdown bool
 		}
 		return nil
 	}
-	tb := newTable(w)
-	tb.Header(l.T("Token", "Token"), "")
+	g := grid{cols: []Column{{l.T("Token", "Token"), false}, {"", true}}}
 	for _, row := range tokenRows(tr, l) {
-		if err := tb.Append([]string{row[0], wrap(row[1], 72)}); err != nil {
-			return err
-		}
+		g.rows = append(g.rows, []string{row[0], row[1]})
 	}
-	if err := tb.Render(); err != nil {
+	if err := g.render(w, s); err != nil {
 		return err
 	}
-	checks := newTable(w)
-	checks.Header("", l.T("Verificação", "Check"), l.T("Resultado", "Finding"))
-	for _, c := range tr.Checks {
-		if err := checks.Append([]string{symbols[c.Status], c.ID, wrap(c.Message, 72)}); err != nil {
-			return err
-		}
-	}
-	return checks.Render()
+	all := s
+	all.All = true // a token has few checks: each one is shown
+	return checksTable(w, tr.Checks, all, l, false)
 }
 
 func tokenRows(tr *diagnose.TokenReport, l diagnose.Lang) [][2]string {

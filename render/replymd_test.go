@@ -196,7 +196,7 @@ func TestReplyMarkdownEscapes(t *testing.T) {
 func TestReplyFormatPrintsOnlyTheReply(t *testing.T) {
 	for _, v := range bundledVerdicts(t, "pt-BR") {
 		var buf bytes.Buffer
-		if err := render.Verdict(&buf, "reply", v); err != nil {
+		if err := render.Verdict(&buf, "reply", v, render.Screen{Width: 80}); err != nil {
 			t.Fatal(err)
 		}
 		if buf.String() != v.Reply+"\n" {

@@ -7,13 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"triagem/diagnose"
 	"triagem/directory"
@@ -29,6 +29,7 @@ const (
 	exitInput      = 2 // the input or the command line is wrong
 	exitDependency = 3 // a directory, a service or the file system failed
 	exitRefused    = 4 // an escalation was refused
+	exitInternal   = 5 // a bug in triagem (a panic), never the user's input
 )
 
 // exitError carries an exit code up to run, the one place that maps errors to codes.
@@ -52,12 +53,21 @@ func (e exitCodeOnly) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 // app holds what commands reach for: the standard streams, the environment and the global
 // flags. Tests build one in memory.
 type app struct {
-	stdin          io.Reader
-	stdout, stderr io.Writer
-	stdoutTTY      bool
-	stderrTTY      bool
-	stdinTTY       bool
-	getenv         func(string) string
+	stdin           io.Reader
+	stdout, stderr  io.Writer
+	stdoutTTY       bool
+	stderrTTY       bool
+	stdinTTY        bool
+	getenv          func(string) string
+	termWidth       func() int // the terminal's width, asked only when stdout is one
+	noConsoleColour bool       // a Windows console that would print colour codes as text
+
+	allChecks bool // diagnose --all: list passing checks one by one
+
+	configDir func() (string, error) // the user's config folder; nil: no config file
+	cfg       *fileConfig
+	cfgErr    error
+	signature string // the team's signature under replies (config file or TRIAGEM_SIGNATURE)
 
 	rawStdout io.Writer // standard output before redaction: batches write verdicts they redacted
 	red       *evidence.Redactor
@@ -67,6 +77,7 @@ type app struct {
 	directoryPath string
 	output        string
 	lang          string
+	argLang       string // --lang as found in the arguments before they are parsed
 	cacheTTL      time.Duration
 	noCache       bool
 }
@@ -74,17 +85,31 @@ type app struct {
 func run() int {
 	a := &app{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
-		stdoutTTY: isatty.IsTerminal(os.Stdout.Fd()),
-		stderrTTY: isatty.IsTerminal(os.Stderr.Fd()),
-		stdinTTY:  isatty.IsTerminal(os.Stdin.Fd()),
+		noConsoleColour: term.IsTerminal(int(os.Stdout.Fd())) && !consoleColour(os.Stdout),
+		stdoutTTY:       term.IsTerminal(int(os.Stdout.Fd())),
+		stderrTTY:       term.IsTerminal(int(os.Stderr.Fd())),
+		stdinTTY:        term.IsTerminal(int(os.Stdin.Fd())),
+		termWidth:       func() int { return terminalWidth(os.Stdout) },
+		configDir:       os.UserConfigDir,
 	}
 	return a.main(context.Background(), os.Args[1:])
 }
 
 // main runs the command line and maps its error to an exit code.
-func (a *app) main(ctx context.Context, args []string) int {
-	a.scrubStreams()
-	root := a.newRootCommand()
+func (a *app) main(ctx context.Context, args []string) (code int) {
+	a.scrubStreams() // nothing secret or personal leaves, whatever a command prints
+	defer a.catchPanic(&code)
+	// The help texts are written when the commands are built, before the flags are parsed:
+	// --lang is looked for first, so that they are built in the user's language.
+	a.argLang = prescanLang(args)
+	a.cfg, a.cfgErr = a.loadConfig() // reported once the flags are parsed
+	return a.execute(ctx, a.newRootCommand(), args)
+}
+
+// execute runs root with args: the one place where errors and panics become exit codes.
+func (a *app) execute(ctx context.Context, root *cobra.Command, args []string) (code int) {
+	defer a.catchPanic(&code)
+	a.enforceSubcommands(root)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -94,7 +119,8 @@ func (a *app) main(ctx context.Context, args []string) int {
 	if errors.As(err, &only) {
 		return int(only)
 	}
-	fmt.Fprintf(a.stderr, "triagem: %v\n", err)
+	err = a.cobraError(err)
+	a.say("triagem: " + err.Error())
 	var ee *exitError
 	var ie *diagnose.InputError
 	switch {
@@ -107,7 +133,35 @@ func (a *app) main(ctx context.Context, args []string) int {
 	return exitInput
 }
 
-const rootLong = `triagem runs the CrefazOn partner API support procedure on a partner's failing request:
+const rootLongPT = `O triagem aplica o procedimento de suporte da API de parceiros da CrefazOn à requisição com
+falha de um parceiro: confere a API Key, o usuário, o token, o produto e a versão da API, a
+sintaxe do payload e o horário da requisição, e mostra um veredito classificado com a seção do
+procedimento, a ação a tomar e uma resposta pronta para enviar ao parceiro.
+
+CÓDIGOS DE SAÍDA
+  0  diagnosticado, e nada de errado foi encontrado na requisição (no-apparent-cause)
+  1  diagnosticado, e o veredito aponta uma causa ou uma necessidade (qualquer outra categoria)
+  2  a entrada ou a linha de comando está errada (a mensagem diz o quê e onde)
+  3  uma dependência falhou (diretório ou serviço inacessível, arquivo não gravado)
+  4  o escalonamento foi recusado (evidências faltando, ou análise prévia incompleta)
+  5  erro interno: um defeito do triagem, não da entrada (a mensagem diz como informá-lo)
+  Com vários casos, o código de saída é o maior entre os deles.
+
+AMBIENTE
+  TRIAGEM_RULES      um arquivo de regras, como --rules
+  TRIAGEM_DIRECTORY  o diretório de chaves e usuários (um snapshot ou a URL do serviço), como --directory
+  TRIAGEM_DIRECTORY_TOKEN     o token de acesso do serviço de diretório
+  TRIAGEM_ESCALATION_TOKEN    o token de acesso do destino dos escalonamentos (escalate send --token-env)
+  TRIAGEM_SIGN_PASSWORD       a senha de uma chave de assinatura cifrada (escalate --sign, keygen)
+  TRIAGEM_LANG       o idioma das mensagens e respostas, como --lang
+  TRIAGEM_SIGNATURE  a assinatura da equipe nas respostas
+  TRIAGEM_CONFIG     o arquivo de configuração (padrão: triagem/config.yaml na pasta de configuração do usuário; veja 'triagem config --help')
+  TRIAGEM_DEBUG=1    num erro interno, mostra também a pilha de chamadas
+  COLUMNS            a largura da tela quando a saída não é um terminal (padrão 100)
+  NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1   sem cor, sem cor, cor mesmo fora de um terminal
+  Tokens de acesso só trafegam por https; http simples só para localhost, 127.0.0.0/8 ou ::1.`
+
+const rootLongEN = `triagem runs the CrefazOn partner API support procedure on a partner's failing request:
 it checks the API key, the user, the token, the product and API version, the payload's
 syntax and the time of the request, and prints a classified verdict with the procedure
 section, the action to take and a reply ready to send to the partner.
@@ -118,6 +172,7 @@ EXIT STATUS
   2  the input or the command line is wrong (the message names what and where)
   3  a dependency failed (a directory or service unreachable, a file not written)
   4  an escalation was refused (missing evidence, or prior analysis incomplete)
+  5  an internal error: a bug in triagem, not in the input (the message says how to report it)
   With several cases, the exit status is the highest of theirs.
 
 ENVIRONMENT
@@ -126,34 +181,55 @@ ENVIRONMENT
   TRIAGEM_DIRECTORY_TOKEN     the directory service's bearer token
   TRIAGEM_ESCALATION_TOKEN    the escalation intake's bearer token (escalate send --token-env)
   TRIAGEM_SIGN_PASSWORD       the password of an encrypted signing key (escalate --sign, keygen)
+  TRIAGEM_LANG       the language of messages and replies, as --lang
+  TRIAGEM_SIGNATURE  the team's signature under replies
+  TRIAGEM_CONFIG     the config file (default: triagem/config.yaml in the user's config folder; see 'triagem config --help')
+  TRIAGEM_DEBUG=1    on an internal error, print the stack too
+  COLUMNS            the screen's width when the output is not a terminal (default 100)
+  NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE=1   colour off, off, on even when not a terminal
   Bearer tokens go over https only; plain http only to localhost, 127.0.0.0/8 or ::1.`
 
 func (a *app) newRootCommand() *cobra.Command {
 	root := &cobra.Command{
-		Use:           "triagem",
-		Short:         "Diagnose failing requests to the CrefazOn partner API, as the support procedure says",
-		Long:          rootLong,
-		Version:       version(),
+		Use: "triagem",
+		Short: a.T("Diagnostica requisições com falha à API de parceiros da CrefazOn, como manda o procedimento de suporte",
+			"Diagnose failing requests to the CrefazOn partner API, as the support procedure says"),
+		Long:          a.T(rootLongPT, rootLongEN),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			return a.checkGlobalFlags()
+			return a.checkGlobalFlags(cmd.Root().PersistentFlags())
 		},
 	}
+	a.installHelp(root)
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
-	root.SetVersionTemplate("triagem {{.Version}}\n")
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return inputError("%v (see '%s --help')", err, cmd.CommandPath())
-	})
+	var showVersion bool
+	root.Flags().BoolVar(&showVersion, "version", false, a.T("mostra a versão, como 'triagem version'", "print the version, as 'triagem version'"))
+	// The root runs on its own only for --version and its help; any word is an unknown command.
+	root.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return a.unknownCommand(cmd, args[0])
+		}
+		return nil
+	}
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		if showVersion {
+			_, err := fmt.Fprint(a.stdout, buildVersion().text(a))
+			return err
+		}
+		return cmd.Help()
+	}
+	root.SetFlagErrorFunc(a.flagError)
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.rulesPath, "rules", "", "rules `file` replacing the embedded default (env TRIAGEM_RULES)")
-	pf.StringVar(&a.directoryPath, "directory", "", "the key and user directory: a snapshot `file`, or the directory service's https:// URL (env TRIAGEM_DIRECTORY)")
-	pf.DurationVar(&a.cacheTTL, "cache-ttl", directory.DefaultCacheTTL, "how long the directory service's answers are kept on disk")
-	pf.BoolVar(&a.noCache, "no-cache", false, "ask the directory service afresh, without the disk cache")
-	pf.StringVarP(&a.output, "output", "o", "table", "output format: table, json, markdown, or reply (only the reply to the partner)")
-	pf.StringVar(&a.lang, "lang", rules.DefaultLang, "language of messages and replies: pt-BR or en")
+	pf.StringVar(&a.rulesPath, "rules", "", a.T("`arquivo` de regras que substitui o padrão embutido (env TRIAGEM_RULES)", "rules `file` replacing the embedded default (env TRIAGEM_RULES)"))
+	pf.StringVar(&a.directoryPath, "directory", "", a.T("o diretório de chaves e usuários: um `arquivo` de snapshot, ou a URL https:// do serviço de diretório (env TRIAGEM_DIRECTORY)",
+		"the key and user directory: a snapshot `file`, or the directory service's https:// URL (env TRIAGEM_DIRECTORY)"))
+	pf.DurationVar(&a.cacheTTL, "cache-ttl", directory.DefaultCacheTTL, a.T("por quanto tempo as respostas do serviço de diretório ficam guardadas em disco", "how long the directory service's answers are kept on disk"))
+	pf.BoolVar(&a.noCache, "no-cache", false, a.T("consulta o serviço de diretório de novo, sem o cache em disco", "ask the directory service afresh, without the disk cache"))
+	pf.StringVarP(&a.output, "output", "o", "table", a.T("formato da saída: table, json, markdown ou reply (só a resposta ao parceiro)", "output format: table, json, markdown or reply (only the reply to the partner)"))
+	pf.StringVar(&a.lang, "lang", "", a.T("idioma das mensagens e respostas: pt-BR (o padrão) ou en (env TRIAGEM_LANG)", "language of messages and replies: pt-BR (the default) or en (env TRIAGEM_LANG)"))
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions(rules.Langs, cobra.ShellCompDirectiveNoFileComp))
 
@@ -166,32 +242,49 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newDirectoryCommand())
 	root.AddCommand(a.newReplayCommand())
 	root.AddCommand(a.newAuthCommand())
+	root.AddCommand(a.newVersionCommand())
+	root.AddCommand(a.newConfigCommand())
+	a.localizeCobra(root)
 	return root
 }
 
-func (a *app) checkGlobalFlags() error {
-	switch strings.ToLower(a.output) {
-	case "table", "json", "markdown", "md", "reply":
-		a.output = strings.ToLower(a.output)
-		if a.output == "md" {
-			a.output = "markdown"
+// checkGlobalFlags settles the global settings (flag, environment, config file, default)
+// and checks them, naming where a wrong value came from.
+func (a *app) checkGlobalFlags(flags *pflag.FlagSet) error {
+	if a.cfgErr != nil {
+		return a.cfgErr
+	}
+	if a.cfg == nil {
+		a.cfg = &fileConfig{values: map[string]string{}}
+	}
+	for _, s := range a.settings(flags) {
+		place := s.From
+		if s.Source == "file" {
+			place = s.From + ": " + s.Name
 		}
-	default:
-		return inputError("--output: %q is not a format (table, json, markdown, reply)", a.output)
-	}
-	switch strings.ToLower(a.lang) {
-	case "pt-br", "pt", "pt_br":
-		a.lang = "pt-BR"
-	case "en", "en-us", "en-gb", "en_us":
-		a.lang = "en"
-	default:
-		return inputError("--lang: %q is not a language (pt-BR, en)", a.lang)
-	}
-	if a.rulesPath == "" {
-		a.rulesPath = a.getenv("TRIAGEM_RULES")
-	}
-	if a.directoryPath == "" {
-		a.directoryPath = a.getenv("TRIAGEM_DIRECTORY")
+		switch s.Name {
+		case "output":
+			switch v := strings.ToLower(s.Value); v {
+			case "table", "json", "markdown", "reply":
+				a.output = v
+			case "md":
+				a.output = "markdown"
+			default:
+				return inputError("%s", a.T("%s: %q não é um formato (table, json, markdown, reply)", "%s: %q is not a format (table, json, markdown, reply)", place, s.Value))
+			}
+		case "lang":
+			lang, ok := normalizeLang(s.Value)
+			if !ok {
+				return inputError("%s", a.T("%s: %q não é um idioma (pt-BR, en)", "%s: %q is not a language (pt-BR, en)", place, s.Value))
+			}
+			a.lang = lang
+		case "rules":
+			a.rulesPath = s.Value
+		case "directory":
+			a.directoryPath = s.Value
+		case "signature":
+			a.signature = s.Value
+		}
 	}
 	return nil
 }
@@ -201,13 +294,13 @@ func (a *app) loadRules() (*rules.Rules, error) {
 	if a.rulesPath == "" {
 		r, err := rules.Default()
 		if err != nil {
-			return nil, &exitError{exitInput, fmt.Errorf("embedded rules: %v", err)}
+			return nil, &exitError{exitInput, fmt.Errorf("%s", a.T("regras embutidas: %v", "embedded rules: %v", err))}
 		}
 		return r, nil
 	}
 	r, err := rules.LoadFile(a.rulesPath)
 	if err != nil {
-		return nil, &exitError{exitInput, fileError(a.rulesPath, "rules", err)}
+		return nil, &exitError{exitInput, a.fileError(a.rulesPath, rulesFile, err)}
 	}
 	return r, nil
 }
@@ -236,54 +329,7 @@ func (a *app) openDirectory() (directory.Directory, error) {
 	}
 	d, err := directory.Open(a.directoryPath)
 	if err != nil {
-		return nil, &exitError{exitInput, fileError(a.directoryPath, "directory", err)}
+		return nil, &exitError{exitInput, a.fileError(a.directoryPath, directoryFile, err)}
 	}
 	return d, nil
-}
-
-// fileError words a file problem without Go's "open x: no such file" phrasing twice.
-func fileError(path, what string, err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s file %s: %v", what, path, pe.Err)
-	}
-	return err
-}
-
-// version reads the module version and VCS stamp that the go command embeds.
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := bi.Main.Version
-	var rev, at, modified string
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.time":
-			at = s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				modified = " (modified)"
-			}
-		}
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if rev != "" {
-		v += " " + rev + " " + at + modified
-	}
-	return strings.TrimSpace(v + " " + bi.GoVersion)
-}
-
-// readFileInput reads a file the user named; a failure is bad input (exit 2).
-func readFileInput(path, what string) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &exitError{exitInput, fileError(path, what, err)}
-	}
-	return b, nil
 }

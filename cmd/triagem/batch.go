@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,7 @@ type outcome struct {
 	errMsg   string
 	code     int
 	category string
+	internal *internalError // a panic while diagnosing or rendering this case
 }
 
 // batch runs cases through the chain on GOMAXPROCS workers and writes their verdicts in input
@@ -52,11 +54,12 @@ type batch struct {
 	window    int
 	progress  *progressbar.ProgressBar
 	lazyBar   bool // total unknown (JSON Lines): show the bar once 100 cases have gone by
+	screen    render.Screen
 }
 
 func (a *app) newBatch(chain *diagnose.Chain, o diagnose.Overrides, total int64) *batch {
 	w := runtime.GOMAXPROCS(0)
-	b := &batch{a: a, chain: chain, overrides: o, workers: w, window: w * 64}
+	b := &batch{a: a, chain: chain, overrides: o, workers: w, window: w * 64, screen: a.screen()}
 	// Progress only on a terminal, on stderr, and only when there is enough to wait for.
 	if a.stderrTTY && a.getenv("NO_PROGRESS") == "" {
 		switch {
@@ -72,10 +75,10 @@ func (a *app) newBatch(chain *diagnose.Chain, o diagnose.Overrides, total int64)
 func newProgress(a *app, total int64) *progressbar.ProgressBar {
 	return progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(a.stderr),
-		progressbar.OptionSetDescription("diagnose"),
+		progressbar.OptionSetDescription(a.T("diagnosticando", "diagnosing")),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("cases"),
+		progressbar.OptionSetItsString(a.T("casos", "cases")),
 		progressbar.OptionThrottle(100_000_000),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionEnableColorCodes(false),
@@ -140,12 +143,17 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 			if o.code == exitDependency {
 				stopped = true
 				cancel()
-				fmt.Fprintf(b.a.stderr, "triagem: %s\ntriagem: stopping the batch: the cases after this one were not diagnosed\n", o.errMsg)
+				b.a.say("triagem: " + o.errMsg)
+				b.a.say("triagem: " + b.a.T("lote interrompido: os casos depois deste não foram diagnosticados",
+					"stopping the batch: the cases after this one were not diagnosed"))
 				worst = max(worst, o.code)
 				continue
 			}
-			if o.errMsg != "" {
-				fmt.Fprintf(b.a.stderr, "triagem: %s\n", o.errMsg)
+			if o.internal != nil {
+				b.a.internalFailure(o.internal.value, o.internal.stack)
+				tally.AddError()
+			} else if o.errMsg != "" {
+				b.a.say("triagem: " + o.errMsg)
 				tally.AddError()
 			} else {
 				tally.AddCategory(o.category)
@@ -170,7 +178,7 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 		b.progress.Finish()
 	}
 	if writeErr != nil {
-		return tally, worst, &exitError{exitDependency, fmt.Errorf("writing the verdicts: %v", writeErr)}
+		return tally, worst, &exitError{exitDependency, fmt.Errorf("%s", b.a.T("gravando os vereditos: %v", "writing the verdicts: %v", writeErr))}
 	}
 	if prodErr != nil && !errors.Is(prodErr, context.Canceled) {
 		return tally, worst, prodErr
@@ -186,8 +194,15 @@ func (b *batch) out() io.Writer {
 	return b.a.stdout
 }
 
-func (b *batch) diagnose(ctx context.Context, j job) outcome {
-	o := outcome{seq: j.seq}
+func (b *batch) diagnose(ctx context.Context, j job) (o outcome) {
+	// A panic here is in another goroutine than run's: caught here, it reaches the top as
+	// this case's internal error instead of killing the process without a word.
+	defer func() {
+		if r := recover(); r != nil {
+			o = outcome{seq: j.seq, code: exitInternal, internal: &internalError{r, debug.Stack()}}
+		}
+	}()
+	o = outcome{seq: j.seq}
 	c, v, err := b.a.diagnoseCase(ctx, b.chain, j.in, b.overrides, b.prep)
 	if err != nil {
 		// An error may repeat what the case holds: mask it with what the case teaches, or,
@@ -224,10 +239,10 @@ func (b *batch) diagnose(ctx context.Context, j job) outcome {
 		case "reply":
 			buf.WriteString(render.ReplySeparator)
 		default:
-			buf.WriteString("\n" + strings.Repeat("─", 80) + "\n\n")
+			buf.WriteString("\n" + strings.Repeat("─", b.screen.Width) + "\n\n")
 		}
 	}
-	if err := render.Verdict(&buf, b.a.output, v); err != nil {
+	if err := render.Verdict(&buf, b.a.output, v, b.screen); err != nil {
 		o.errMsg, o.code = fmt.Sprintf("%s: rendering the verdict: %v", j.in.name, err), exitDependency
 		return o
 	}
@@ -248,7 +263,7 @@ func produceRefs(refs []caseRef) func(context.Context, func(caseInput) error) er
 }
 
 // produceJSONL streams one case per line; a line's errors name the file and the line.
-func produceJSONL(name string, r io.Reader) func(context.Context, func(caseInput) error) error {
+func produceJSONL(name string, r io.Reader, l diagnose.Lang) func(context.Context, func(caseInput) error) error {
 	return func(ctx context.Context, emit func(caseInput) error) error {
 		br := bufio.NewReaderSize(r, 1<<20)
 		for line := 1; ; line++ {
@@ -256,7 +271,7 @@ func produceJSONL(name string, r io.Reader) func(context.Context, func(caseInput
 			if len(bytes.TrimSpace(data)) > 0 || err == errLineTooLong {
 				in := caseInput{name: name + ":" + strconv.Itoa(line), data: data, jsonl: true, line: line, file: name}
 				if err == errLineTooLong {
-					in.data, in.err = nil, inputError("%s:%d: the line is longer than %d MiB", name, line, maxJSONLLine>>20)
+					in.data, in.err = nil, inputError("%s", l.T("%s:%d: a linha passa de %d MiB", "%s:%d: the line is longer than %d MiB", name, line, maxJSONLLine>>20))
 				}
 				if eerr := emit(in); eerr != nil {
 					return eerr
@@ -330,11 +345,13 @@ func relocate(err error, in caseInput) error {
 // openJSONL opens --jsonl's file, or standard input for "-".
 func (a *app) openJSONL(path string) (io.Reader, string, func(), error) {
 	if path == "-" {
+		a.sayWaiting("à espera dos casos em JSON Lines (um por linha) na entrada padrão.",
+			"waiting for the cases as JSON Lines (one per line) on standard input.")
 		return a.stdin, "stdin", func() {}, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", nil, inputError("--jsonl %s: %v", path, pathErr(err))
+		return nil, "", nil, inputError("--jsonl %s: %s", path, a.pathErr(err))
 	}
 	return f, path, func() { f.Close() }, nil
 }

@@ -40,7 +40,7 @@ func TestProgressOnlyOnATerminal(t *testing.T) {
 			a := &app{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, stderrTTY: tt.tty,
 				getenv: func(k string) string { return tt.env[k] }}
 			a.main(context.Background(), []string{"diagnose", "--jsonl", path, "-o", "json"})
-			if got := strings.Contains(stderr.String(), "diagnose"); got != tt.progress {
+			if got := strings.Contains(stderr.String(), "diagnosticando"); got != tt.progress {
 				t.Errorf("progress shown: %v, want %v\nstderr: %q", got, tt.progress, stderr.String())
 			}
 			if n := strings.Count(stdout.String(), "\n"); n != 150 {

@@ -4,18 +4,18 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
 	"triagem/diagnose"
+	"triagem/render"
 )
 
 func (a *app) newChecksCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "checks",
-		Short: "List every check of the chain: id, section, what it needs, what makes it fail",
-		Args:  cobra.NoArgs,
+		Use: "checks",
+		Short: a.T("Lista as verificações da cadeia: id, seção, do que precisam, quando falham",
+			"List every check of the chain: id, section, what it needs, what makes it fail"),
+		Args: a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runChecks()
 		},
@@ -55,12 +55,12 @@ func (a *app) runChecks() error {
 		return err
 	}
 	l := diagnose.Lang(a.lang)
-	tb := tablewriter.NewTable(a.stdout, tablewriter.WithHeaderAutoFormat(tw.Off), tablewriter.WithRowAutoWrap(tw.WrapNormal), tablewriter.WithMaxWidth(140))
-	tb.Header(l.T("Verificação", "Check"), l.T("Seção", "Section"), l.T("Categoria se falhar", "Category on failure"), l.T("Precisa de", "Needs"), l.T("Falha quando", "Fails when"))
-	for _, in := range infos {
-		if err := tb.Append([]string{in.ID, in.Section, in.Category, in.Needs, in.Fails}); err != nil {
-			return err
-		}
+	cols := []render.Column{{Header: l.T("Verificação", "Check")}, {Header: l.T("Seção", "Section")},
+		{Header: l.T("Categoria se falhar", "Category on failure")},
+		{Header: l.T("Precisa de", "Needs"), Wraps: true}, {Header: l.T("Falha quando", "Fails when"), Wraps: true}}
+	rows := make([][]string, len(infos))
+	for i, in := range infos {
+		rows[i] = []string{in.ID, in.Section, in.Category, in.Needs, in.Fails}
 	}
-	return tb.Render()
+	return render.Grid(a.stdout, a.screen(), cols, rows)
 }

@@ -28,7 +28,17 @@ type diagnoseOptions struct {
 	paste     pasteOptions
 }
 
-const diagnoseExample = `  # a case file (YAML or JSON), the bundled example:
+const diagnoseExamplePT = `  # um arquivo de caso (YAML ou JSON), o exemplo que acompanha o triagem:
+  triagem diagnose testdata/cases/token-expirado.yaml --directory testdata/directory.yaml
+
+  # a mesma requisição contada com flags, a partir de um chamado:
+  triagem diagnose --url https://api-externo-stag.crefazon.com.br/api/v2/propostas/pre-analise \
+    --at "20/11/2026 23:30" --user alfa.maria --error "Token expirado"
+
+  # todos os casos de uma pasta, em JSON Lines para um script:
+  triagem diagnose testdata/cases -o json`
+
+const diagnoseExampleEN = `  # a case file (YAML or JSON), the bundled example:
   triagem diagnose testdata/cases/token-expirado.yaml --directory testdata/directory.yaml
 
   # the same request told with flags, from a ticket:
@@ -42,21 +52,24 @@ const diagnoseExample = `  # a case file (YAML or JSON), the bundled example:
 type caseFlags struct {
 	url, method, at, apiKey, user, token, payload, errText, env, product, ticket string
 	status                                                                       int
+	lang                                                                         diagnose.Lang // of the flags' messages
 }
 
-func (cf *caseFlags) register(f *pflag.FlagSet) {
-	f.StringVar(&cf.url, "url", "", "the request's URL")
-	f.StringVar(&cf.method, "method", "", "the request's HTTP method")
-	f.StringVar(&cf.at, "at", "", "when the request was sent (RFC 3339, YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])")
-	f.StringVar(&cf.apiKey, "api-key", "", "the API key used")
-	f.StringVar(&cf.user, "user", "", "the login that generated the token")
-	f.StringVar(&cf.token, "token", "", "the token sent (JWT); replaces the Authorization header's")
-	f.StringVar(&cf.payload, "payload", "", "the request body: the text itself, or @FILE")
-	f.StringVar(&cf.errText, "error", "", "the error message the partner saw")
-	f.IntVar(&cf.status, "status", 0, "the HTTP status of the response")
-	f.StringVar(&cf.env, "env", "", "the environment: homologacao or producao (the URL's host wins)")
-	f.StringVar(&cf.product, "product", "", "the product, by id or alias (\"Luz em Dia\", consignado)")
-	f.StringVar(&cf.ticket, "ticket", "", "the support ticket's id")
+func (cf *caseFlags) register(f *pflag.FlagSet, l diagnose.Lang) {
+	cf.lang = l
+	f.StringVar(&cf.url, "url", "", l.T("a URL da requisição", "the request's URL"))
+	f.StringVar(&cf.method, "method", "", l.T("o método HTTP da requisição", "the request's HTTP method"))
+	f.StringVar(&cf.at, "at", "", l.T("quando a requisição foi enviada (RFC 3339, AAAA-MM-DD HH:MM[:SS] ou DD/MM/AAAA HH:MM[:SS])",
+		"when the request was sent (RFC 3339, YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS])"))
+	f.StringVar(&cf.apiKey, "api-key", "", l.T("a API Key usada", "the API key used"))
+	f.StringVar(&cf.user, "user", "", l.T("o login que gerou o token", "the login that generated the token"))
+	f.StringVar(&cf.token, "token", "", l.T("o token enviado (JWT); substitui o do cabeçalho Authorization", "the token sent (JWT); replaces the Authorization header's"))
+	f.StringVar(&cf.payload, "payload", "", l.T("o corpo da requisição: o próprio texto, ou @ARQUIVO", "the request body: the text itself, or @FILE"))
+	f.StringVar(&cf.errText, "error", "", l.T("a mensagem de erro que o parceiro viu", "the error message the partner saw"))
+	f.IntVar(&cf.status, "status", 0, l.T("o status HTTP da resposta", "the HTTP status of the response"))
+	f.StringVar(&cf.env, "env", "", l.T("o ambiente: homologacao ou producao (o host da URL prevalece)", "the environment: homologacao or producao (the URL's host wins)"))
+	f.StringVar(&cf.product, "product", "", l.T("o produto, pelo id ou por um apelido (\"Luz em Dia\", consignado)", "the product, by id or alias (\"Luz em Dia\", consignado)"))
+	f.StringVar(&cf.ticket, "ticket", "", l.T("o número do chamado de suporte", "the support ticket's id"))
 }
 
 // overrides returns the fields given on the command line; a flag not given leaves the case's.
@@ -77,7 +90,7 @@ func (cf *caseFlags) overrides(f *pflag.FlagSet) (diagnose.Overrides, error) {
 		o.Status = &cf.status
 	}
 	if f.Changed("payload") {
-		p, err := readPayloadFlag(cf.payload)
+		p, err := readPayloadFlag(cf.payload, cf.lang)
 		if err != nil {
 			return o, err
 		}
@@ -90,15 +103,23 @@ func (a *app) newDiagnoseCommand() *cobra.Command {
 	opts := &diagnoseOptions{}
 	cf := &caseFlags{}
 	cmd := &cobra.Command{
-		Use:   "diagnose [CASE|DIR|-]...",
-		Short: "Run the procedure's validation chain on failing requests and print the verdict",
-		Long: `Run the procedure's validation chain on one or more cases and print a verdict for each.
+		Use: a.T("diagnose [CASO|PASTA|-]...", "diagnose [CASE|DIR|-]..."),
+		Short: a.T("Aplica a cadeia de verificações do procedimento a requisições com falha e mostra o veredito",
+			"Run the procedure's validation chain on failing requests and print the verdict"),
+		Long: a.T(`Aplica a cadeia de verificações do procedimento a um ou mais casos e mostra um veredito
+para cada um.
+
+Um caso é um arquivo YAML ou JSON (o conteúdo diz qual), "-" para a entrada padrão, ou uma
+pasta de arquivos de caso (*.yaml, *.yml, *.json). As flags dão ou substituem qualquer campo
+do caso; só com flags, elas são o caso. Horários sem fuso são a hora local do fuso das regras
+(America/Sao_Paulo).`,
+			`Run the procedure's validation chain on one or more cases and print a verdict for each.
 
 A case is a YAML or JSON file (told apart by content), "-" for standard input, or a folder
 of case files (*.yaml, *.yml, *.json). Flags give or override any field of the case; with
 flags alone, they are the case. Times without an offset are local time in the rules' time
-zone (America/Sao_Paulo).`,
-		Example: diagnoseExample,
+zone (America/Sao_Paulo).`),
+		Example: a.T(diagnoseExamplePT, diagnoseExampleEN),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.args = args
 			var err error
@@ -108,35 +129,36 @@ zone (America/Sao_Paulo).`,
 			return a.runDiagnose(cmd.Context(), opts)
 		},
 	}
-	cf.register(cmd.Flags())
-	cmd.Flags().StringVar(&opts.paste.curl, "from-curl", "", "the request as a curl command line: the text, @FILE, or - for standard input")
-	cmd.Flags().StringVar(&opts.paste.powershell, "from-powershell", "", "the request as a PowerShell Invoke-WebRequest or Invoke-RestMethod command (Chrome's \"Copy as PowerShell\"): the text, @FILE, or - for standard input")
-	cmd.Flags().StringVar(&opts.paste.har, "from-har", "", "the request from a browser's HAR export `FILE` (- for standard input)")
-	cmd.Flags().IntVar(&opts.paste.entry, "entry", 0, "with --from-har: the entry `N` to take (1 is the first); by default the one failing request to the partner API")
-	cmd.Flags().StringVar(&opts.paste.http, "from-http", "", "the request from a raw HTTP/1.1 request dump `FILE` (- for standard input)")
-	cmd.Flags().StringVar(&opts.jsonl, "jsonl", "", "a JSON Lines `FILE` of cases, one per line (- for standard input), streamed")
-	cmd.Flags().StringVar(&opts.tokenKey, "token-key", "", "verify token signatures: a `FILE` holding a PEM public key or an HMAC secret, or env:VAR for a secret in a variable")
+	cf.register(cmd.Flags(), a.language())
+	cmd.Flags().StringVar(&opts.paste.curl, "from-curl", "", a.T("a requisição como linha de comando curl: o texto, @ARQUIVO, ou - para a entrada padrão",
+		"the request as a curl command line: the text, @FILE, or - for standard input"))
+	cmd.Flags().StringVar(&opts.paste.powershell, "from-powershell", "", a.T("a requisição como comando PowerShell Invoke-WebRequest ou Invoke-RestMethod (o \"Copiar como PowerShell\" do Chrome): o texto, @ARQUIVO, ou - para a entrada padrão",
+		"the request as a PowerShell Invoke-WebRequest or Invoke-RestMethod command (Chrome's \"Copy as PowerShell\"): the text, @FILE, or - for standard input"))
+	cmd.Flags().StringVar(&opts.paste.har, "from-har", "", a.T("a requisição a partir do `ARQUIVO` HAR exportado pelo navegador (- para a entrada padrão)",
+		"the request from a browser's HAR export `FILE` (- for standard input)"))
+	cmd.Flags().IntVar(&opts.paste.entry, "entry", 0, a.T("com --from-har: a entrada `N` a usar (1 é a primeira); por padrão, a única requisição com falha à API de parceiros",
+		"with --from-har: the entry `N` to take (1 is the first); by default the one failing request to the partner API"))
+	cmd.Flags().StringVar(&opts.paste.http, "from-http", "", a.T("a requisição a partir de um `ARQUIVO` com a requisição HTTP/1.1 crua (- para a entrada padrão)",
+		"the request from a raw HTTP/1.1 request dump `FILE` (- for standard input)"))
+	cmd.Flags().StringVar(&opts.jsonl, "jsonl", "", a.T("um `ARQUIVO` JSON Lines de casos, um por linha (- para a entrada padrão), lido aos poucos",
+		"a JSON Lines `FILE` of cases, one per line (- for standard input), streamed"))
+	cmd.Flags().BoolVar(&a.allChecks, "all", false, a.T("lista todas as verificações, também as que passaram (por padrão, elas viram uma linha de resumo)",
+		"list every check, the passing ones too (by default they are one summary line)"))
+	cmd.Flags().StringVar(&opts.tokenKey, "token-key", "", a.T("verifica a assinatura dos tokens: um `ARQUIVO` com uma chave pública PEM ou um segredo HMAC, ou env:VAR para um segredo numa variável",
+		"verify token signatures: a `FILE` holding a PEM public key or an HMAC secret, or env:VAR for a secret in a variable"))
 	return cmd
 }
 
-func readPayloadFlag(v string) (string, error) {
+func readPayloadFlag(v string, l diagnose.Lang) (string, error) {
 	name, ok := strings.CutPrefix(v, "@")
 	if !ok {
 		return v, nil
 	}
 	b, err := os.ReadFile(name)
 	if err != nil {
-		return "", inputError("--payload %s: %v", v, pathErr(err))
+		return "", inputError("--payload %s: %s", v, pathErrText(l, err))
 	}
 	return string(b), nil
-}
-
-func pathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // caseInput is one case to diagnose, read or failed to read.
@@ -164,7 +186,8 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		return err
 	}
 	if pasted != nil && (len(refs) > 1 || opts.jsonl != "") {
-		return inputError("a pasted request (--from-curl, --from-powershell, --from-har, --from-http) goes with at most one case file")
+		return inputError("%s", a.T("uma requisição colada (--from-curl, --from-powershell, --from-har, --from-http) vai com no máximo um arquivo de caso",
+			"a pasted request (--from-curl, --from-powershell, --from-har, --from-http) goes with at most one case file"))
 	}
 	var jsonl io.Reader
 	jsonlName := ""
@@ -178,7 +201,8 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	}
 	if len(refs) == 0 && jsonl == nil {
 		if opts.overrides == (diagnose.Overrides{}) && pasted == nil {
-			return inputError("no case: give a case file, a folder of cases, - for standard input, --jsonl, or the request's fields as flags (see 'triagem diagnose --help')")
+			return inputError("%s", a.T("nenhum caso: informe um arquivo de caso, uma pasta de casos, - para a entrada padrão, --jsonl, ou os campos da requisição como flags (veja 'triagem diagnose --help')",
+				"no case: give a case file, a folder of cases, - for standard input, --jsonl, or the request's fields as flags (see 'triagem diagnose --help')"))
 		}
 		name := "flags"
 		if pasted != nil && pasted.Source != "" {
@@ -202,7 +226,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	}
 	if dir != nil && many {
 		// Many cases against one snapshot: index it once rather than scan it per case.
-		if dir, err = indexDirectory(dir); err != nil {
+		if dir, err = a.indexDirectory(dir); err != nil {
 			return err
 		}
 	}
@@ -225,7 +249,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	produce := produceRefs(refs)
 	if jsonl != nil {
 		files := produce
-		lines := produceJSONL(jsonlName, jsonl)
+		lines := produceJSONL(jsonlName, jsonl, a.language())
 		produce = func(ctx context.Context, emit func(caseInput) error) error {
 			if err := files(ctx, emit); err != nil {
 				return err
@@ -238,14 +262,20 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		return err
 	}
 	if many {
-		w := a.stdout
-		if a.output == "json" || a.output == "reply" { // stdout holds only verdicts, or only replies
-			w = a.stderr
-		} else {
-			io.WriteString(w, "\n")
+		var err error
+		switch a.output {
+		case "json":
+			// Scripts read stdout as JSON Lines of verdicts: the summary is JSON too, on stderr.
+			err = render.SummaryJSON(a.stderr, tally)
+		case "reply":
+			// stdout holds only the replies, ready to paste: the summary goes to stderr.
+			err = render.Summary(a.stderr, tally, diagnose.Lang(a.lang), a.screen())
+		default:
+			io.WriteString(a.stdout, "\n")
+			err = render.Summary(a.stdout, tally, diagnose.Lang(a.lang), a.screen())
 		}
-		if err := render.Summary(w, tally, diagnose.Lang(a.lang)); err != nil {
-			return &exitError{exitDependency, fmt.Errorf("writing the summary: %v", err)}
+		if err != nil {
+			return &exitError{exitDependency, fmt.Errorf("%s", a.T("gravando o resumo: %v", "writing the summary: %v", err))}
 		}
 	}
 	if worst != exitOK {
@@ -287,7 +317,7 @@ func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseIn
 		if errors.As(err, &ue) {
 			return nil, nil, &exitError{exitDependency, err}
 		}
-		return nil, nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("directory %s: %v", chain.Dir.Source(), err)}
+		return nil, nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("%s", a.T("diretório %s: %v", "directory %s: %v", chain.Dir.Source(), err))}
 	}
 	return c, v, nil
 }
@@ -303,14 +333,14 @@ func directoryExitCode(d directory.Directory) int {
 }
 
 // indexDirectory decodes a snapshot into maps once, for a batch of cases.
-func indexDirectory(d directory.Directory) (directory.Directory, error) {
+func (a *app) indexDirectory(d directory.Directory) (directory.Directory, error) {
 	s, ok := d.(*directory.Snapshot)
 	if !ok {
 		return d, nil
 	}
 	x, err := s.Index()
 	if err != nil {
-		return nil, &exitError{exitInput, fmt.Errorf("directory %s", err)}
+		return nil, &exitError{exitInput, fmt.Errorf("%s", a.T("diretório %s", "directory %s", err))}
 	}
 	return x, nil
 }
@@ -322,6 +352,7 @@ type caseRef struct {
 	stdin     []byte // standard input, read once
 	fromFlags bool
 	err       error
+	lang      diagnose.Lang // of a read error's message
 }
 
 // read reads the case's text when a worker is about to need it, so that a folder of ten
@@ -337,7 +368,7 @@ func (r caseRef) read() caseInput {
 	}
 	data, err := os.ReadFile(r.path)
 	if err != nil {
-		return caseInput{name: r.name, err: inputError("%s: %v", r.path, pathErr(err))}
+		return caseInput{name: r.name, err: inputError("%s: %s", r.path, pathErrText(r.lang, err))}
 	}
 	return caseInput{name: r.name, data: data}
 }
@@ -351,12 +382,14 @@ func (a *app) collectCases(args []string) ([]caseRef, error) {
 	for _, arg := range args {
 		if arg == "-" {
 			if stdinUsed {
-				return nil, inputError("- (standard input) given twice")
+				return nil, inputError("%s", a.T("- (a entrada padrão) informado duas vezes", "- (standard input) given twice"))
 			}
 			stdinUsed = true
-			data, err := io.ReadAll(a.stdin)
+			data, err := a.readStdin(a.stdin,
+				"à espera do caso (YAML ou JSON) na entrada padrão.",
+				"waiting for the case (YAML or JSON) on standard input.")
 			if err != nil {
-				return nil, &exitError{exitInput, fmt.Errorf("reading standard input: %v", err)}
+				return nil, &exitError{exitInput, fmt.Errorf("%s", a.T("lendo a entrada padrão: %v", "reading standard input: %v", err))}
 			}
 			if data == nil {
 				data = []byte{}
@@ -366,11 +399,11 @@ func (a *app) collectCases(args []string) ([]caseRef, error) {
 		}
 		st, err := os.Stat(arg)
 		if err != nil {
-			out = append(out, caseRef{name: arg, err: inputError("%s: %v", arg, pathErr(err))})
+			out = append(out, caseRef{name: arg, err: inputError("%s: %s", arg, a.pathErr(err))})
 			continue
 		}
 		if !st.IsDir() {
-			out = append(out, caseRef{name: arg, path: arg})
+			out = append(out, caseRef{name: arg, path: arg, lang: a.language()})
 			continue
 		}
 		var files []string
@@ -390,14 +423,14 @@ func (a *app) collectCases(args []string) ([]caseRef, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, inputError("%s: %v", arg, pathErr(err))
+			return nil, inputError("%s: %s", arg, a.pathErr(err))
 		}
 		if len(files) == 0 {
-			return nil, inputError("%s: no case files (*.yaml, *.yml, *.json) in this folder", arg)
+			return nil, inputError("%s", a.T("%s: nenhum arquivo de caso (*.yaml, *.yml, *.json) nesta pasta", "%s: no case files (*.yaml, *.yml, *.json) in this folder", arg))
 		}
 		sort.Strings(files)
 		for _, f := range files {
-			out = append(out, caseRef{name: f, path: f})
+			out = append(out, caseRef{name: f, path: f, lang: a.language()})
 		}
 	}
 	return out, nil
@@ -414,14 +447,14 @@ func (a *app) loadTokenKey(spec string) (*diagnose.TokenKey, error) {
 	if name, ok := strings.CutPrefix(spec, "env:"); ok {
 		v := a.getenv(name)
 		if v == "" {
-			return nil, inputError("--token-key %s: the variable %s is empty or unset", spec, name)
+			return nil, inputError("%s", a.T("--token-key %s: a variável %s está vazia ou não existe", "--token-key %s: the variable %s is empty or unset", spec, name))
 		}
 		material = []byte(v)
 		source = "$" + name
 	} else {
 		b, err := os.ReadFile(spec)
 		if err != nil {
-			return nil, inputError("--token-key %s: %v", spec, pathErr(err))
+			return nil, inputError("--token-key %s: %s", spec, a.pathErr(err))
 		}
 		material = b
 	}

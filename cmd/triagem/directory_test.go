@@ -89,7 +89,7 @@ func TestHTTPDirectoryUnreachableExits3(t *testing.T) {
 
 	// A batch stops at the first unreachable answer instead of waiting on every case.
 	code, _, stderr = runApp(t, nil, "diagnose", "../../testdata/cases", "--directory", "http://"+addr, "--no-cache")
-	if code != exitDependency || !strings.Contains(stderr, "stopping the batch") {
+	if code != exitDependency || !strings.Contains(stderr, "lote interrompido") {
 		t.Errorf("batch: exit %d, want 3 and a stop:\n%s", code, stderr)
 	}
 }

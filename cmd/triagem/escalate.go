@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"triagem/evidence"
 	"triagem/internal/atomicfile"
 	"triagem/internal/cleartext"
+	"triagem/render"
 )
 
 type escalateOptions struct {
@@ -33,22 +35,33 @@ func (a *app) newEscalateCommand() *cobra.Command {
 	opts := &escalateOptions{}
 	cf := &caseFlags{}
 	cmd := &cobra.Command{
-		Use:   "escalate CASE --out BUNDLE.zip",
-		Short: "Build the evidence bundle for the Code team, or refuse when the procedure says no",
-		Long: `Diagnose the case and, when the procedure allows it, write an escalation bundle for the
+		Use: a.T("escalate CASO --out PACOTE.zip", "escalate CASE --out BUNDLE.zip"),
+		Short: a.T("Monta o pacote de evidências para o time de Code, ou recusa quando o procedimento não permite",
+			"Build the evidence bundle for the Code team, or refuse when the procedure says no"),
+		Long: a.T(`Diagnostica o caso e, quando o procedimento permite, grava um pacote de escalonamento para
+o time de Code: um zip com o manifesto (checksums, lista de evidências, veredito), o veredito,
+o caso com segredos e dados pessoais mascarados, um relatório em português e o relatório de
+mascaramento.
+
+Recusa (saída 4, nada gravado, cada motivo em stderr) quando falta evidência obrigatória,
+quando a análise prévia está incompleta (sem --directory: as verificações de chave e usuário
+não rodaram), ou quando o veredito aponta uma causa. --force --reason TEXTO escalona um
+veredito classificado cujas evidências estão completas, registrando o motivo; nada passa por
+cima de evidência faltando.`,
+			`Diagnose the case and, when the procedure allows it, write an escalation bundle for the
 Code team: a zip with the manifest (checksums, evidence checklist, verdict), the verdict,
 the case with secrets and personal data masked, a report in Portuguese and the redaction report.
 
 It refuses (exit 4, nothing written, every reason on stderr) when mandatory evidence is
 missing, when the prior analysis is incomplete (no --directory: the key and user checks did
 not run), or when the verdict names a cause. --force --reason TEXT escalates a classified
-verdict whose evidence is complete, recording the reason; nothing overrides missing evidence.`,
+verdict whose evidence is complete, recording the reason; nothing overrides missing evidence.`),
 		Example: `  triagem escalate testdata/cases/sem-causa-aparente.yaml --directory testdata/directory.yaml --out SUP-4830.zip
   triagem escalate verify SUP-4830.zip
   TRIAGEM_SIGN_PASSWORD=... triagem escalate CASE --directory DIR --out SUP-4830.zip --sign equipe.key
   triagem escalate verify SUP-4830.zip --pub equipe.pub
   TRIAGEM_ESCALATION_TOKEN=... triagem escalate send SUP-4830.zip --to https://intake.example/tickets`,
-		Args: cobra.ExactArgs(1),
+		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if opts.overrides, err = cf.overrides(cmd.Flags()); err != nil {
@@ -57,13 +70,14 @@ verdict whose evidence is complete, recording the reason; nothing overrides miss
 			return a.runEscalate(cmd.Context(), opts, args[0])
 		},
 	}
-	cf.register(cmd.Flags())
+	cf.register(cmd.Flags(), a.language())
 	f := cmd.Flags()
-	f.StringVar(&opts.out, "out", "", "where to write the bundle (a .zip)")
-	f.BoolVar(&opts.force, "force", false, "escalate a verdict that names a cause (needs --reason)")
-	f.StringVar(&opts.reason, "reason", "", "why a forced escalation goes to the Code team (recorded in the bundle)")
-	f.StringVar(&opts.tokenKey, "token-key", "", "verify token signatures, as in diagnose")
-	f.StringVar(&opts.sign, "sign", "", "sign the bundle with this minisign secret key `file` (password in $"+signPasswordEnv+" when encrypted)")
+	f.StringVar(&opts.out, "out", "", a.T("onde gravar o pacote (um .zip)", "where to write the bundle (a .zip)"))
+	f.BoolVar(&opts.force, "force", false, a.T("escalona um veredito que aponta uma causa (exige --reason)", "escalate a verdict that names a cause (needs --reason)"))
+	f.StringVar(&opts.reason, "reason", "", a.T("por que um escalonamento forçado vai ao time de Code (registrado no pacote)", "why a forced escalation goes to the Code team (recorded in the bundle)"))
+	f.StringVar(&opts.tokenKey, "token-key", "", a.T("verifica a assinatura dos tokens, como em diagnose", "verify token signatures, as in diagnose"))
+	f.StringVar(&opts.sign, "sign", "", a.T("assina o pacote com esta chave secreta minisign (`arquivo`; a senha em $"+signPasswordEnv+" quando cifrada)",
+		"sign the bundle with this minisign secret key `file` (password in $"+signPasswordEnv+" when encrypted)"))
 	_ = cmd.MarkFlagRequired("out")
 	cmd.AddCommand(a.newEscalateVerifyCommand(), a.newEscalateSendCommand(), a.newEscalateKeygenCommand())
 	return cmd
@@ -71,15 +85,16 @@ verdict whose evidence is complete, recording the reason; nothing overrides miss
 
 func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath string) error {
 	if opts.force && opts.reason == "" {
-		return inputError("--force needs --reason: say why the Code team must see a case whose verdict names a cause")
+		return inputError("%s", a.T("--force exige --reason: diga por que o time de Code precisa ver um caso cujo veredito aponta uma causa",
+			"--force needs --reason: say why the Code team must see a case whose verdict names a cause"))
 	}
 	if !opts.force && opts.reason != "" {
-		return inputError("--reason is only for --force")
+		return inputError("%s", a.T("--reason só vale com --force", "--reason is only for --force"))
 	}
 	if st, err := os.Stat(opts.out); err == nil && st.IsDir() {
-		return inputError("--out %s: is a folder; give the bundle's file name", opts.out)
+		return inputError("%s", a.T("--out %s: é uma pasta; informe o nome do arquivo do pacote", "--out %s: is a folder; give the bundle's file name", opts.out))
 	} else if err == nil && !st.Mode().IsRegular() {
-		return inputError("--out %s: is not a regular file (a device or a pipe); give the bundle's file name", opts.out)
+		return inputError("%s", a.T("--out %s: não é um arquivo comum (um dispositivo ou um pipe); informe o nome do arquivo do pacote", "--out %s: is not a regular file (a device or a pipe); give the bundle's file name", opts.out))
 	}
 	var signKey *minisign.PrivateKey
 	if opts.sign != "" {
@@ -98,7 +113,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 		return err
 	}
 	if len(inputs) != 1 {
-		return inputError("%s: escalate takes one case, not a folder of %d", casePath, len(inputs))
+		return inputError("%s", a.T("%s: escalate recebe um caso, não uma pasta de %d", "%s: escalate takes one case, not a folder of %d", casePath, len(inputs)))
 	}
 	// The bundle is for the Code team: judged in Portuguese, whatever --lang says.
 	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang("pt-BR")}
@@ -115,7 +130,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 		return err
 	}
 	if refusal := evidence.CheckEscalation(v, opts.force, diagnose.Lang(a.lang)); refusal != nil {
-		fmt.Fprintf(a.stderr, "triagem: %s: %s\n", casePath, refusal.Error())
+		a.say(fmt.Sprintf("triagem: %s: %s", casePath, refusal.Error()))
 		return exitCodeOnly(exitRefused)
 	}
 	b, err := evidence.Build(evidence.BundleInput{
@@ -127,7 +142,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 	case errors.As(err, &re):
 		return &exitError{exitInput, err}
 	case err != nil:
-		return &exitError{exitDependency, fmt.Errorf("building the bundle: %v", err)}
+		return &exitError{exitDependency, fmt.Errorf("%s", a.T("montando o pacote: %v", "building the bundle: %v", err))}
 	}
 	// A bundle must pass its own verification before it is written.
 	var self evidence.VerifyOptions
@@ -136,10 +151,10 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 		self.PublicKey = &pub
 	}
 	if _, problems := evidence.VerifyWith(rl.Redaction, b.Zip, self); len(problems) > 0 {
-		return &exitError{exitRefused, fmt.Errorf("the bundle built for %s fails verification:\n  - %s", casePath, strings.Join(problems, "\n  - "))}
+		return &exitError{exitRefused, fmt.Errorf("%s", a.T("o pacote montado para %s não passa na verificação:\n  - %s", "the bundle built for %s fails verification:\n  - %s", casePath, strings.Join(problems, "\n  - ")))}
 	}
 	if err := atomicfile.Write(opts.out, b.Zip, 0o600); err != nil {
-		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", opts.out, pathErr(err))}
+		return &exitError{exitDependency, fmt.Errorf("%s", a.T("gravando %s: %s", "writing %s: %s", opts.out, a.pathErr(err)))}
 	}
 	var signedBy string
 	if signKey != nil {
@@ -161,27 +176,31 @@ func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest, sign
 			SignedBy string             `json:"signed_by,omitempty"` // minisign key id of manifest.json.minisig
 		}{path, sum, size, m, signedBy})
 	}
-	l := diagnose.Lang(a.lang)
-	fmt.Fprintf(a.stdout, l.T("pacote %s (%d bytes, sha256 %s)\n", "bundle %s (%d bytes, sha256 %s)\n"), path, size, sum)
-	fmt.Fprintf(a.stdout, l.T("veredito: %s (seção %s)", "verdict: %s (section %s)"), m.Verdict.Category, m.Verdict.Section)
+	// The bundle's checksum whole, on a line of its own; the files' abbreviated, as the
+	// manifest inside holds them whole (escalate verify checks them).
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\nsha256 %s\n", a.T("pacote %s (%d bytes)", "bundle %s (%d bytes)", path, size), sum)
+	verdict := a.T("veredito: %s (seção %s)", "verdict: %s (section %s)", m.Verdict.Category, m.Verdict.Section)
 	if m.Verdict.Forced {
-		fmt.Fprintf(a.stdout, l.T(", forçado: %s", ", forced: %s"), m.Verdict.Reason)
+		verdict = a.T("veredito: %s (seção %s), forçado: %s", "verdict: %s (section %s), forced: %s", m.Verdict.Category, m.Verdict.Section, m.Verdict.Reason)
 	}
-	fmt.Fprintln(a.stdout)
+	b.WriteString(render.WrapText(verdict, a.screenWidth()) + "\n")
 	for _, f := range m.Files {
-		fmt.Fprintf(a.stdout, "  %-15s %7d  %s\n", f.Name, f.Size, f.SHA256)
+		fmt.Fprintf(&b, "  %-15s %7d  %s\n", f.Name, f.Size, shortRev(f.SHA256))
 	}
 	if signedBy != "" {
-		fmt.Fprintf(a.stdout, l.T("  %s: manifesto assinado pela chave %s\n", "  %s: manifest signed by key %s\n"), evidence.SignatureFile, signedBy)
+		b.WriteString(a.T("  %s: manifesto assinado pela chave %s\n", "  %s: manifest signed by key %s\n", evidence.SignatureFile, signedBy))
 	}
-	return nil
+	_, err := io.WriteString(a.stdout, b.String())
+	return err
 }
 
 func (a *app) newEscalateVerifyCommand() *cobra.Command {
 	var pub string
 	cmd := &cobra.Command{
-		Use:   "verify BUNDLE",
-		Short: "Check a bundle: checksums, evidence checklist, and no secret in clear",
+		Use: a.T("verify PACOTE", "verify BUNDLE"),
+		Short: a.T("Confere um pacote: checksums, lista de evidências, e nenhum segredo em claro",
+			"Check a bundle: checksums, evidence checklist, and no secret in clear"),
 		Long: `Check a bundle, trusting nothing in it: only a regular file of at most 32 MiB is read;
 a zip entry with an absolute or parent path, a backslash or drive letter, a symbolic link or
 anything but a regular file, a duplicate name, a file the manifest does not list or a listed
@@ -189,7 +208,7 @@ file that is absent, or sizes beyond the caps (a zip bomb) are refused before an
 decompressed. Then the checksums, the evidence checklist, the grounds for escalating, and that
 no secret or personal data is in clear. With --pub, the bundle must be signed by that key.
 Any problem: exit 4, every reason on stderr.`,
-		Args: cobra.ExactArgs(1),
+		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, _, err := a.verifyBundle(args[0], pub, true)
 			return err
@@ -217,16 +236,16 @@ func (a *app) verifyBundle(path, pubPath string, report bool) ([]byte, *evidence
 	var refused *evidence.RefusedError
 	switch {
 	case errors.As(err, &refused):
-		fmt.Fprintf(a.stderr, "triagem: %s: the bundle is refused: %s\n", path, refused.Reason)
+		a.say(a.T("triagem: %s: o pacote foi recusado: %s", "triagem: %s: the bundle is refused: %s", path, refused.Reason))
 		return nil, nil, exitCodeOnly(exitRefused)
 	case err != nil:
-		return nil, nil, &exitError{exitInput, fileError(path, "bundle", err)}
+		return nil, nil, &exitError{exitInput, a.fileError(path, bundleFile, err)}
 	}
 	m, problems := evidence.VerifyWith(rl.Redaction, data, opts)
 	if len(problems) > 0 {
-		fmt.Fprintf(a.stderr, "triagem: %s: the bundle fails verification:\n", path)
+		a.say(a.T("triagem: %s: o pacote não passa na verificação:", "triagem: %s: the bundle fails verification:", path))
 		for _, p := range problems {
-			fmt.Fprintf(a.stderr, "  - %s\n", p)
+			a.say("  - " + p)
 		}
 		return nil, nil, exitCodeOnly(exitRefused)
 	}
@@ -255,26 +274,32 @@ type sendOptions struct {
 func (a *app) newEscalateSendCommand() *cobra.Command {
 	opts := &sendOptions{}
 	cmd := &cobra.Command{
-		Use:   "send BUNDLE --to URL",
-		Short: "Verify a bundle and post it to the Code team's intake",
-		Long: `Verify the bundle (refusing what verify refuses) and post it to the team's intake webhook:
+		Use:   a.T("send PACOTE --to URL", "send BUNDLE --to URL"),
+		Short: a.T("Confere um pacote e o envia para a entrada do time de Code", "Verify a bundle and post it to the Code team's intake"),
+		Long: a.T(`Confere o pacote (recusando o que verify recusa) e o envia ao webhook de entrada da equipe:
+metadados em JSON e o zip, em multipart, com um token de acesso lido de uma variável de
+ambiente (nunca de uma flag) e um Idempotency-Key igual ao SHA-256 do pacote, para que um
+reenvio nunca abra dois chamados. Erros de transporte, 429 e 5xx são tentados de novo com
+espera exponencial; saída 3 quando o destino continua inacessível.`,
+			`Verify the bundle (refusing what verify refuses) and post it to the team's intake webhook:
 JSON metadata plus the zip, as multipart, with a bearer token read from an environment
 variable (never from a flag) and an Idempotency-Key equal to the bundle's SHA-256, so that a
 retried send never opens two tickets. Transport errors, 429 and 5xx are retried with
-exponential backoff; exit 3 when the target stays unreachable.`,
-		Args: cobra.ExactArgs(1),
+exponential backoff; exit 3 when the target stays unreachable.`),
+		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runSend(cmd.Context(), opts, args[0])
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.to, "to", "", "the intake webhook's URL (http or https)")
-	f.StringVar(&opts.tokenEnv, "token-env", "TRIAGEM_ESCALATION_TOKEN", "the environment variable holding the intake's bearer token")
-	f.DurationVar(&opts.timeout, "timeout", 30*time.Second, "timeout of each attempt")
-	f.IntVar(&opts.attempts, "attempts", 4, "attempts in all before giving up")
-	f.DurationVar(&opts.backoff, "backoff", time.Second, "wait before the first retry, doubled on each one (a 429's Retry-After wins)")
-	f.BoolVar(&opts.dryRun, "dry-run", false, "show what would be sent, and send nothing")
-	f.StringVar(&opts.pub, "pub", "", "send only a bundle signed by this minisign public key `file`")
+	f.StringVar(&opts.to, "to", "", a.T("a URL do webhook de entrada (http ou https)", "the intake webhook's URL (http or https)"))
+	f.StringVar(&opts.tokenEnv, "token-env", "TRIAGEM_ESCALATION_TOKEN", a.T("a variável de ambiente com o token de acesso da entrada", "the environment variable holding the intake's bearer token"))
+	f.DurationVar(&opts.timeout, "timeout", 30*time.Second, a.T("tempo limite de cada tentativa", "timeout of each attempt"))
+	f.IntVar(&opts.attempts, "attempts", 4, a.T("tentativas no total antes de desistir", "attempts in all before giving up"))
+	f.DurationVar(&opts.backoff, "backoff", time.Second, a.T("espera antes da primeira nova tentativa, dobrada a cada uma (o Retry-After de um 429 prevalece)",
+		"wait before the first retry, doubled on each one (a 429's Retry-After wins)"))
+	f.BoolVar(&opts.dryRun, "dry-run", false, a.T("mostra o que seria enviado, e não envia nada", "show what would be sent, and send nothing"))
+	f.StringVar(&opts.pub, "pub", "", a.T("envia só um pacote assinado por esta chave pública minisign (`arquivo`)", "send only a bundle signed by this minisign public key `file`"))
 	_ = cmd.MarkFlagRequired("to")
 	return cmd
 }
@@ -282,10 +307,10 @@ exponential backoff; exit 3 when the target stays unreachable.`,
 func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error {
 	u, err := url.Parse(opts.to)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return inputError("--to: give the intake's http(s) URL")
+		return inputError("%s", a.T("--to: informe a URL http(s) da entrada", "--to: give the intake's http(s) URL"))
 	}
 	if opts.attempts < 1 {
-		return inputError("--attempts must be at least 1")
+		return inputError("%s", a.T("--attempts precisa ser pelo menos 1", "--attempts must be at least 1"))
 	}
 	if a.getenv(opts.tokenEnv) != "" && !cleartext.TokenAllowed(u) {
 		return inputError("--to: refusing to send $%s over plain http to a host other than this machine: use the intake's https:// URL (plain http is only for localhost, 127.0.0.0/8 and ::1)", opts.tokenEnv)
@@ -308,7 +333,7 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 	var rejected *evidence.RejectedError
 	switch {
 	case errors.As(err, &rejected) && (rejected.Status == 401 || rejected.Status == 403):
-		return &exitError{exitInput, fmt.Errorf("%v (check the token in $%s)", err, opts.tokenEnv)}
+		return &exitError{exitInput, fmt.Errorf("%s", a.T("%v (confira o token em $%s)", "%v (check the token in $%s)", err, opts.tokenEnv))}
 	case err != nil:
 		// Unreachable after every attempt, rejected by the intake, or interrupted.
 		return &exitError{exitDependency, err}

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"slices"
@@ -36,9 +35,9 @@ func (p *pasteOptions) given() int {
 func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, error) {
 	switch {
 	case p.given() > 1:
-		return nil, inputError("give one of --from-curl, --from-powershell, --from-har and --from-http")
+		return nil, inputError("%s", a.T("informe só uma entre --from-curl, --from-powershell, --from-har e --from-http", "give one of --from-curl, --from-powershell, --from-har and --from-http"))
 	case p.entry != 0 && p.har == "":
-		return nil, inputError("--entry is for --from-har")
+		return nil, inputError("%s", a.T("--entry só vale com --from-har", "--entry is for --from-har"))
 	case p.curl != "":
 		text, name, err := a.readArgOrFile(p.curl, "--from-curl")
 		if err != nil {
@@ -200,7 +199,9 @@ func (a *app) pasteError(name string, err error) error {
 func (a *app) readArgOrFile(v, flag string) (text, name string, err error) {
 	switch {
 	case v == "-":
-		b, err := io.ReadAll(a.stdin)
+		b, err := a.readStdin(a.stdin,
+			"à espera do texto colado na entrada padrão.",
+			"waiting for the pasted text on standard input.")
 		if err != nil {
 			return "", "", inputError("%s -: %v", flag, err)
 		}
@@ -208,7 +209,7 @@ func (a *app) readArgOrFile(v, flag string) (text, name string, err error) {
 	case strings.HasPrefix(v, "@"):
 		b, err := os.ReadFile(v[1:])
 		if err != nil {
-			return "", "", inputError("%s %s: %v", flag, v, pathErr(err))
+			return "", "", inputError("%s %s: %s", flag, v, a.pathErr(err))
 		}
 		return string(b), v[1:], nil
 	}
@@ -218,7 +219,9 @@ func (a *app) readArgOrFile(v, flag string) (text, name string, err error) {
 // readPathOrStdin reads a file flag, or standard input for -.
 func (a *app) readPathOrStdin(path, flag string) ([]byte, error) {
 	if path == "-" {
-		b, err := io.ReadAll(a.stdin)
+		b, err := a.readStdin(a.stdin,
+			"à espera do arquivo na entrada padrão.",
+			"waiting for the file on standard input.")
 		if err != nil {
 			return nil, inputError("%s -: %v", flag, err)
 		}
@@ -226,7 +229,7 @@ func (a *app) readPathOrStdin(path, flag string) ([]byte, error) {
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, inputError("%s %s: %v", flag, path, pathErr(err))
+		return nil, inputError("%s %s: %s", flag, path, a.pathErr(err))
 	}
 	return b, nil
 }
@@ -234,7 +237,9 @@ func (a *app) readPathOrStdin(path, flag string) ([]byte, error) {
 // readDataFile reads curl's @file arguments, relative to the current folder.
 func (a *app) readDataFile(name string) ([]byte, error) {
 	if name == "-" {
-		return io.ReadAll(a.stdin)
+		return a.readStdin(a.stdin,
+			"à espera do corpo da requisição (o @- do curl) na entrada padrão.",
+			"waiting for the request body (curl's @-) on standard input.")
 	}
 	return os.ReadFile(name)
 }

@@ -33,9 +33,20 @@ func (a *app) newReplayCommand() *cobra.Command {
 	opts := &replayOptions{}
 	cf := &caseFlags{}
 	cmd := &cobra.Command{
-		Use:   "replay CASE",
-		Short: "Re-send the case's request to the environment it targets and record the answer",
-		Long: `Re-send the case's request (method, URL, headers, body) to the partner API environment
+		Use: a.T("replay CASO", "replay CASE"),
+		Short: a.T("Reenvia a requisição do caso ao ambiente a que ela se destina e registra a resposta",
+			"Re-send the case's request to the environment it targets and record the answer"),
+		Long: a.T(`Reenvia a requisição do caso (método, URL, cabeçalhos, corpo) ao ambiente da API de
+parceiros a que ela se destina e registra a resposta como evidência: status, cabeçalhos com
+segredos mascarados, corpo (limitado) e tempo, no próprio arquivo do caso ou em --out (- para
+a saída padrão).
+
+Nunca envia a um host de produção sem --allow-production (confirmado num terminal), nunca
+segue um redirecionamento para outro host, e desiste após 30 s. Com --login, primeiro obtém um
+token novo pela rota de login (a senha de TRIAGEM_PASSWORD, o usuário e a API Key do caso),
+reenvia a requisição como foi e com o token novo, e diz se o problema é o token ou a
+requisição.`,
+			`Re-send the case's request (method, URL, headers, body) to the partner API environment
 it targets and record the answer as evidence: status, headers with secrets masked, body
 (capped) and timing, in the case file itself or in --out (- for standard output).
 
@@ -43,8 +54,8 @@ It never sends to a production host without --allow-production (confirmed on a t
 never follows a redirect to another host, and times out at 30 s. With --login it first gets
 a fresh token through the login route (the password from TRIAGEM_PASSWORD, the user and API
 key from the case), replays the request as sent and with the fresh token, and says whether
-the token or the request is the problem.`,
-		Args: cobra.ExactArgs(1),
+the token or the request is the problem.`),
+		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o, err := cf.overrides(cmd.Flags())
 			if err != nil {
@@ -53,13 +64,15 @@ the token or the request is the problem.`,
 			return a.runReplay(cmd.Context(), opts, args[0], o)
 		},
 	}
-	cf.register(cmd.Flags())
+	cf.register(cmd.Flags(), a.language())
 	f := cmd.Flags()
-	f.StringVar(&opts.out, "out", "", "where to record the case with the answer (default: the case file itself; - for standard output)")
-	f.BoolVar(&opts.allowProduction, "allow-production", false, "allow sending to a production host")
-	f.BoolVar(&opts.login, "login", false, "log in first for a fresh token, and tell the token's fault from the request's")
-	f.DurationVar(&opts.timeout, "timeout", live.DefaultTimeout, "how long to wait for the answer")
-	f.Int64Var(&opts.maxBody, "max-body", live.DefaultMaxBody, "how much of the answer's body to keep, in bytes")
+	f.StringVar(&opts.out, "out", "", a.T("onde registrar o caso com a resposta (padrão: o próprio arquivo do caso; - para a saída padrão)",
+		"where to record the case with the answer (default: the case file itself; - for standard output)"))
+	f.BoolVar(&opts.allowProduction, "allow-production", false, a.T("permite enviar a um host de produção", "allow sending to a production host"))
+	f.BoolVar(&opts.login, "login", false, a.T("faz login antes para ter um token novo, e separa a culpa do token da culpa da requisição",
+		"log in first for a fresh token, and tell the token's fault from the request's"))
+	f.DurationVar(&opts.timeout, "timeout", live.DefaultTimeout, a.T("quanto esperar pela resposta", "how long to wait for the answer"))
+	f.Int64Var(&opts.maxBody, "max-body", live.DefaultMaxBody, a.T("quanto do corpo da resposta guardar, em bytes", "how much of the answer's body to keep, in bytes"))
 	return cmd
 }
 
@@ -73,7 +86,7 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 		return err
 	}
 	if len(refs) != 1 {
-		return inputError("%s: replay takes one case", path)
+		return inputError("%s", a.T("%s: replay recebe um caso", "%s: replay takes one case", path))
 	}
 	in := refs[0].read()
 	if in.err != nil {
@@ -86,17 +99,17 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	c.Apply(o)
 	if opts.allowProduction && a.stdinTTY {
 		if env, ok := hostEnv(rl, c.Request.URL); ok && env == live.ProductionEnv && !a.confirm("replay to PRODUÇÃO "+c.Request.URL) {
-			return inputError("replay to production not confirmed")
+			return inputError("%s", a.T("replay para produção não confirmado", "replay to production not confirmed"))
 		}
 	}
 	ro := live.ReplayOptions{AllowProduction: opts.allowProduction, Timeout: opts.timeout, MaxBody: opts.maxBody}
 	if opts.login {
 		pw := a.getenv("TRIAGEM_PASSWORD")
 		if pw == "" {
-			return inputError("--login needs the password in TRIAGEM_PASSWORD")
+			return inputError("%s", a.T("--login precisa da senha em TRIAGEM_PASSWORD", "--login needs the password in TRIAGEM_PASSWORD"))
 		}
 		if c.Credentials.User == "" || c.Credentials.APIKey == "" {
-			return inputError("--login needs credentials.user and credentials.api_key in the case")
+			return inputError("%s", a.T("--login precisa de credentials.user e credentials.api_key no caso", "--login needs credentials.user and credentials.api_key in the case"))
 		}
 		ro.Login = &live.LoginOptions{User: c.Credentials.User, Password: pw, APIKey: c.Credentials.APIKey}
 	}
@@ -104,6 +117,12 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	var refused *live.RefusedError
 	var loginErr *live.LoginError
 	switch {
+	case errors.As(err, &refused) && refused.Env == live.ProductionEnv && !opts.allowProduction:
+		// The one refusal a flag lifts: name the flag.
+		return inputError("%s", a.T(
+			"replay recusado: %s é um host de produção; para enviar mesmo assim, use --allow-production (confirmado num terminal)",
+			"replay refused: %s is a production host; to send anyway, use --allow-production (confirmed on a terminal)",
+			refused.Host))
 	case errors.As(err, &refused):
 		return &exitError{exitInput, err}
 	case errors.As(err, &loginErr):
@@ -131,10 +150,10 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	fmt.Fprintf(a.stderr, l.T("triagem: %s %s: HTTP %d em %s (%d bytes)\n", "triagem: %s %s: HTTP %d in %s (%d bytes)\n"),
 		res.Method, res.URL, res.Status, res.Took.Round(time.Millisecond), res.BodyBytes)
 	for _, n := range res.Notes {
-		fmt.Fprintf(a.stderr, "triagem: %s\n", n)
+		a.say("triagem: " + n)
 	}
 	if res.Verdict != "" {
-		fmt.Fprintf(a.stderr, "triagem: %s\n", res.Verdict)
+		a.say("triagem: " + res.Verdict)
 	}
 	return nil
 }
@@ -164,7 +183,7 @@ func (a *app) recordReplay(c *diagnose.Case, path, out string) error {
 		return err
 	}
 	if err := atomicfile.Write(out, []byte(buf.String()), 0o600); err != nil {
-		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", out, pathErr(err))}
+		return &exitError{exitDependency, fmt.Errorf("%s", a.T("gravando %s: %s", "writing %s: %s", out, a.pathErr(err)))}
 	}
 	return nil
 }
@@ -179,6 +198,23 @@ func hostEnv(rl *rules.Rules, rawURL string) (string, bool) {
 	return e.ID, ok
 }
 
+// outcomeText says what a login's outcome means, for a person (the id stays beside it).
+func (a *app) outcomeText(outcome string) string {
+	switch outcome {
+	case live.OutcomeOK:
+		return a.T("login aceito: as credenciais valem neste ambiente", "login accepted: the credentials are good in this environment")
+	case live.OutcomeUserNotFound:
+		return a.T("usuário não cadastrado neste ambiente", "user not registered in this environment")
+	case live.OutcomeWrongPassword:
+		return a.T("usuário ou senha incorretos", "wrong user or password")
+	case live.OutcomeAPIKeyRejected:
+		return a.T("API Key recusada (muitas vezes, a chave do outro ambiente)", "API key rejected (often the other environment's key)")
+	case live.OutcomeUnavailable:
+		return a.T("a rota de login não respondeu", "the login route did not answer")
+	}
+	return a.T("resposta inesperada da rota de login", "unexpected answer from the login route")
+}
+
 // confirm asks on the terminal; only "sim" or "yes" goes on.
 func (a *app) confirm(what string) bool {
 	fmt.Fprintf(a.stderr, "%s? [sim/não] ", what)
@@ -191,26 +227,32 @@ func (a *app) confirm(what string) bool {
 }
 
 func (a *app) newAuthCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "auth", Short: "Check credentials against the login route"}
+	cmd := &cobra.Command{Use: "auth", Short: a.T("Confere credenciais na rota de login", "Check credentials against the login route")}
 	var env, user, version string
 	var timeout time.Duration
 	check := &cobra.Command{
-		Use:   "check --env ENV --user LOGIN",
-		Short: "Log in and say what the answer means (user unknown, wrong password, key rejected, ok)",
-		Long: `Call the login route of an environment and classify the answer: "Usuario nao cadastrado"
+		Use: a.T("check --env AMBIENTE --user LOGIN", "check --env ENV --user LOGIN"),
+		Short: a.T("Faz login e diz o que a resposta significa (usuário desconhecido, senha errada, chave recusada, ok)",
+			"Log in and say what the answer means (user unknown, wrong password, key rejected, ok)"),
+		Long: a.T(`Chama a rota de login de um ambiente e classifica a resposta: "Usuario nao cadastrado" (o
+usuário não existe nesse ambiente), "Usuario ou senha incorretos" (senha errada),
+"Identificador unico invalido!" (a API Key recusada: muitas vezes a chave do outro ambiente),
+ou um token, decodificado com a sua expiração. A senha e a API Key vêm de TRIAGEM_PASSWORD e
+TRIAGEM_API_KEY, ou da entrada padrão (a senha na primeira linha, a chave na segunda).`,
+			`Call the login route of an environment and classify the answer: "Usuario nao cadastrado"
 (the user does not exist there), "Usuario ou senha incorretos" (wrong password),
 "Identificador unico invalido!" (the API key rejected: often the other environment's key), or a
 token, decoded with its expiry. The password and the API key come from TRIAGEM_PASSWORD and
-TRIAGEM_API_KEY, or from standard input (password on the first line, key on the second).`,
-		Args: cobra.NoArgs,
+TRIAGEM_API_KEY, or from standard input (password on the first line, key on the second).`),
+		Args: a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runAuthCheck(cmd.Context(), env, version, user, timeout)
 		},
 	}
-	check.Flags().StringVar(&env, "env", "", "the environment: homologacao or producao")
-	check.Flags().StringVar(&user, "user", "", "the login")
-	check.Flags().StringVar(&version, "version", "v2", "the API version of the login route: v2 or v1")
-	check.Flags().DurationVar(&timeout, "timeout", live.DefaultTimeout, "how long to wait for the answer")
+	check.Flags().StringVar(&env, "env", "", a.T("o ambiente: homologacao ou producao", "the environment: homologacao or producao"))
+	check.Flags().StringVar(&user, "user", "", a.T("o login", "the login"))
+	check.Flags().StringVar(&version, "version", "v2", a.T("a versão da API da rota de login: v2 ou v1", "the API version of the login route: v2 or v1"))
+	check.Flags().DurationVar(&timeout, "timeout", live.DefaultTimeout, a.T("quanto esperar pela resposta", "how long to wait for the answer"))
 	_ = check.MarkFlagRequired("env")
 	_ = check.MarkFlagRequired("user")
 	cmd.AddCommand(check)
@@ -223,10 +265,15 @@ func (a *app) runAuthCheck(ctx context.Context, env, version, user string, timeo
 		return err
 	}
 	if _, ok := rl.Environment(env); !ok {
-		return inputError("--env: %q is not an environment of the rules", env)
+		return inputError("%s", a.T("--env: %q não é um ambiente das regras", "--env: %q is not an environment of the rules", env))
 	}
 	pw, key := a.getenv("TRIAGEM_PASSWORD"), a.getenv("TRIAGEM_API_KEY")
 	if pw == "" || key == "" {
+		if a.stdinTTY {
+			fmt.Fprintf(a.stderr, "triagem: %s\n", a.T(
+				"à espera da senha (primeira linha) e da API key (segunda linha) na entrada padrão.",
+				"waiting for the password (first line) and the API key (second line) on standard input."))
+		}
 		sc := bufio.NewScanner(a.stdin)
 		if pw == "" && sc.Scan() {
 			pw = strings.TrimSpace(sc.Text())
@@ -236,7 +283,8 @@ func (a *app) runAuthCheck(ctx context.Context, env, version, user string, timeo
 		}
 	}
 	if pw == "" || key == "" {
-		return inputError("auth check needs the password and the API key (TRIAGEM_PASSWORD, TRIAGEM_API_KEY, or standard input)")
+		return inputError("%s", a.T("auth check precisa da senha e da API Key (TRIAGEM_PASSWORD, TRIAGEM_API_KEY, ou a entrada padrão)",
+			"auth check needs the password and the API key (TRIAGEM_PASSWORD, TRIAGEM_API_KEY, or standard input)"))
 	}
 	res, err := live.CheckLogin(ctx, live.AuthOptions{Env: env, Version: version, User: user, Password: pw, APIKey: key, Timeout: timeout}, rl)
 	if err != nil {
@@ -249,12 +297,12 @@ func (a *app) runAuthCheck(ctx context.Context, env, version, user string, timeo
 			return err
 		}
 	} else {
-		fmt.Fprintf(a.stdout, "%s: %s (HTTP %d, %s)\n", res.URL, res.Outcome, res.Status, res.Took.Round(time.Millisecond))
+		fmt.Fprintf(a.stdout, "%s\n%s (%s, HTTP %d, %s)\n", res.URL, a.outcomeText(res.Outcome), res.Outcome, res.Status, res.Took.Round(time.Millisecond))
 		if res.Message != "" {
 			fmt.Fprintf(a.stdout, "  %s\n", res.Message)
 		}
 		if !res.Expires.IsZero() {
-			fmt.Fprintf(a.stdout, "  token expires %s\n", res.Expires.In(rl.Location()).Format("2006-01-02 15:04 -07"))
+			fmt.Fprintf(a.stdout, "  %s\n", a.T("o token expira em %s", "token expires %s", res.Expires.In(rl.Location()).Format("2006-01-02 15:04 -07")))
 		}
 	}
 	switch res.Outcome {

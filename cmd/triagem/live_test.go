@@ -88,7 +88,7 @@ func TestReplayRecordsTheAnswer(t *testing.T) {
 	before := hits.Load()
 	prod := "http://localhost:" + u.Port() + "/api/v2/propostas/pre-analise"
 	code, _, stderr = runApp(t, nil, "replay", caseFile, "--rules", rulesPath, "--url", prod, "--out", "-")
-	if code != exitInput || hits.Load() != before || !strings.Contains(stderr, "production") {
+	if code != exitInput || hits.Load() != before || !strings.Contains(stderr, "--allow-production") {
 		t.Fatalf("production without permission: exit %d, %d requests\n%s", code, hits.Load()-before, stderr)
 	}
 	code, stdout, stderr := runApp(t, nil, "replay", caseFile, "--rules", rulesPath, "--url", prod, "--out", "-", "--allow-production")
@@ -117,7 +117,7 @@ func TestAuthCheckClassifies(t *testing.T) {
 	os.WriteFile(rulesPath, y, 0o600)
 	env := map[string]string{"TRIAGEM_PASSWORD": "s3nh4", "TRIAGEM_API_KEY": "hml-alfa-4b9e2c7a1d83f605"}
 	code, stdout, stderr := runApp(t, env, "auth", "check", "--env", "homologacao", "--user", "ninguem", "--rules", rulesPath)
-	if code != exitFound || !strings.Contains(stdout, "user-not-found") {
+	if code != exitFound || !strings.Contains(stdout, "usuário não cadastrado neste ambiente (user-not-found") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	if strings.Contains(stdout+stderr, "s3nh4") || strings.Contains(stdout+stderr, "hml-alfa-4b9e2c7a1d83f605") {

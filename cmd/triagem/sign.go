@@ -24,22 +24,22 @@ const signPasswordEnv = "TRIAGEM_SIGN_PASSWORD"
 const maxKeyFile = 4 << 10
 
 // readKeyFile reads a small regular file the user named; anything else is bad input (exit 2).
-func readKeyFile(flag, path string) ([]byte, error) {
+func (a *app) readKeyFile(flag, path string) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, &exitError{exitInput, fmt.Errorf("%s: %v", flag, fileError(path, "key", err))}
+		return nil, &exitError{exitInput, fmt.Errorf("%s: %v", flag, a.fileError(path, keyFile, err))}
 	}
 	if !st.Mode().IsRegular() {
 		return nil, inputError("%s %s: not a regular file", flag, path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &exitError{exitInput, fmt.Errorf("%s: %v", flag, fileError(path, "key", err))}
+		return nil, &exitError{exitInput, fmt.Errorf("%s: %v", flag, a.fileError(path, keyFile, err))}
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
 	if err != nil {
-		return nil, &exitError{exitInput, fmt.Errorf("%s: %v", flag, fileError(path, "key", err))}
+		return nil, &exitError{exitInput, fmt.Errorf("%s: %v", flag, a.fileError(path, keyFile, err))}
 	}
 	if len(b) > maxKeyFile {
 		return nil, inputError("%s %s: larger than a minisign key file", flag, path)
@@ -48,7 +48,7 @@ func readKeyFile(flag, path string) ([]byte, error) {
 }
 
 func (a *app) loadSecretKey(path string) (minisign.PrivateKey, error) {
-	text, err := readKeyFile("--sign", path)
+	text, err := a.readKeyFile("--sign", path)
 	if err != nil {
 		return minisign.PrivateKey{}, err
 	}
@@ -63,7 +63,7 @@ func (a *app) loadSecretKey(path string) (minisign.PrivateKey, error) {
 }
 
 func (a *app) loadPublicKey(path string) (minisign.PublicKey, error) {
-	text, err := readKeyFile("--pub", path)
+	text, err := a.readKeyFile("--pub", path)
 	if err != nil {
 		return minisign.PublicKey{}, err
 	}
@@ -119,11 +119,11 @@ func (a *app) runKeygen(secretPath, publicPath string) error {
 	}
 	publicText, _ := pub.MarshalText()
 	if err := atomicfile.Write(secretPath, append(secretText, '\n'), 0o600); err != nil {
-		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", secretPath, pathErr(err))}
+		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", secretPath, a.pathErr(err))}
 	}
 	if err := atomicfile.Write(publicPath, append(publicText, '\n'), 0o644); err != nil {
 		os.Remove(secretPath)
-		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", publicPath, pathErr(err))}
+		return &exitError{exitDependency, fmt.Errorf("writing %s: %v", publicPath, a.pathErr(err))}
 	}
 	l := diagnose.Lang(a.lang)
 	fmt.Fprintf(a.stdout, l.T("chave %X: secreta em %s, pública em %s\n", "key %X: secret in %s, public in %s\n"), pub.ID(), secretPath, publicPath)

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// releaseVersion is set for releases: go build -ldflags "-X main.releaseVersion=v1.4.0".
+// Without it, the version is the one the go command stamps from the module and VCS.
+var releaseVersion string
+
+// buildInfo is what `triagem version` prints.
+type buildInfo struct {
+	Version  string `json:"version"`
+	Revision string `json:"revision,omitempty"`
+	Time     string `json:"time,omitempty"`
+	Modified bool   `json:"modified,omitempty"`
+	Go       string `json:"go"`
+	Platform string `json:"platform"`
+}
+
+// buildVersion reads the module version and VCS stamp that the go command embeds.
+func buildVersion() buildInfo {
+	b := buildInfo{Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		b.Version = bi.Main.Version
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				b.Revision = s.Value
+			case "vcs.time":
+				b.Time = s.Value
+			case "vcs.modified":
+				b.Modified = s.Value == "true"
+			}
+		}
+	}
+	if releaseVersion != "" {
+		b.Version = releaseVersion
+	}
+	if b.Version == "" || b.Version == "(devel)" {
+		b.Version = "devel"
+	}
+	return b
+}
+
+// version is the one-word version for bundles and the User-Agent.
+func version() string {
+	b := buildVersion()
+	if b.Revision != "" && !strings.Contains(b.Version, shortRev(b.Revision)) {
+		return b.Version + "+" + shortRev(b.Revision)
+	}
+	return b.Version
+}
+
+func shortRev(r string) string {
+	if len(r) > 12 {
+		return r[:12]
+	}
+	return r
+}
+
+// text is the human form, for `triagem version` and --version.
+func (b buildInfo) text(a *app) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "triagem %s\n", b.Version)
+	switch {
+	case b.Revision == "":
+		s.WriteString(a.T("revisão: desconhecida (compilado sem informação do controle de versão)\n",
+			"revision: unknown (built without version control information)\n"))
+	case b.Modified:
+		s.WriteString(a.T("revisão: %s (%s), com alterações locais\n", "revision: %s (%s), with local changes\n", b.Revision, b.Time))
+	default:
+		s.WriteString(a.T("revisão: %s (%s)\n", "revision: %s (%s)\n", b.Revision, b.Time))
+	}
+	fmt.Fprintf(&s, "%s %s\n", b.Go, b.Platform)
+	return s.String()
+}
+
+func (a *app) newVersionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use: "version",
+		Short: a.T("Mostra a versão do triagem, a revisão no controle de versão e a versão do Go",
+			"Print triagem's version, VCS revision and Go version"),
+		Args: a.noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			b := buildVersion()
+			if a.output == "json" {
+				return json.NewEncoder(a.stdout).Encode(b)
+			}
+			_, err := fmt.Fprint(a.stdout, b.text(a))
+			return err
+		},
+	}
+}
