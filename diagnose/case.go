@@ -256,7 +256,26 @@ func ParseTimeNote(s string, loc *time.Location) (time.Time, TimeNote, error) {
 		return t, note, nil
 	}
 	// The value is not repeated: a field typed wrong may hold anything, a document or a password.
-	return time.Time{}, TimeExact, fmt.Errorf("not a time (%d characters): use RFC 3339 (2026-11-20T23:30:00-03:00), YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS]", len([]rune(s)))
+	return time.Time{}, TimeExact, &TimeError{Chars: len([]rune(s))}
+}
+
+// TimeError is a timestamp that no accepted layout reads. It never holds the value.
+type TimeError struct{ Chars int }
+
+func (e *TimeError) Error() string { return e.text("en") }
+
+func (e *TimeError) text(l Lang) string {
+	return l.T("não é uma data e hora (%d caracteres): use RFC 3339 (2026-11-20T23:30:00-03:00), AAAA-MM-DD HH:MM[:SS] ou DD/MM/AAAA HH:MM[:SS]",
+		"not a time (%d characters): use RFC 3339 (2026-11-20T23:30:00-03:00), YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM[:SS]", e.Chars)
+}
+
+// TimeErrorText words a time error in l (any other error as it is).
+func TimeErrorText(err error, l Lang) string {
+	var te *TimeError
+	if errors.As(err, &te) {
+		return te.text(l)
+	}
+	return err.Error()
 }
 
 // inZone places wall-clock fields in loc. Go leaves the instant of a time inside a DST gap

@@ -126,14 +126,17 @@ var envAliases = map[string]string{"homolog": "homologacao", "hml": "homologacao
 // unparseable time, an unknown product or environment name. It also fills the case: resolved
 // timestamps, the environment's id, and the key and user a login call's body carries; so a
 // case is resolved once, by one goroutine.
-func Resolve(c *Case, r *rules.Rules) (*Facts, error) {
+func Resolve(c *Case, r *rules.Rules) (*Facts, error) { return ResolveLang(c, r, "en") }
+
+// ResolveLang is Resolve with its input errors worded in l.
+func ResolveLang(c *Case, r *rules.Rules, l Lang) (*Facts, error) {
 	f := &Facts{Case: c, Route: -1}
 	loc := r.Location()
 
 	if !c.Request.At.IsZero() {
 		t, note, err := ParseTimeNote(c.Request.At.Raw, loc)
 		if err != nil {
-			return nil, inputErr(c.Request.At.Place, "request.at: %v", err)
+			return nil, inputErr(c.Request.At.Place, "request.at: %s", TimeErrorText(err, l))
 		}
 		c.Request.At.t, c.Request.At.ok = t, true
 		f.At, f.HasAt, f.AtNote = t, true, note
@@ -141,7 +144,7 @@ func Resolve(c *Case, r *rules.Rules) (*Facts, error) {
 	if !c.Credentials.TokenIssuedAt.IsZero() {
 		t, err := ParseTime(c.Credentials.TokenIssuedAt.Raw, loc)
 		if err != nil {
-			return nil, inputErr(c.Credentials.TokenIssuedAt.Place, "credentials.token_issued_at: %v", err)
+			return nil, inputErr(c.Credentials.TokenIssuedAt.Place, "credentials.token_issued_at: %s", TimeErrorText(err, l))
 		}
 		c.Credentials.TokenIssuedAt.t, c.Credentials.TokenIssuedAt.ok = t, true
 		f.IssuedAt, f.HasIssuedAt = t, true

@@ -118,7 +118,7 @@ type Chain struct {
 // Diagnose reads a case against the rules, asks the directory, runs every check and returns
 // the verdict. Errors are input errors (*InputError) or the directory's.
 func (ch *Chain) Diagnose(ctx context.Context, c *Case) (*Verdict, error) {
-	f, err := Resolve(c, ch.Rules)
+	f, err := ResolveLang(c, ch.Rules, ch.Lang)
 	if err != nil {
 		return nil, err
 	}

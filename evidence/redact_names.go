@@ -159,7 +159,7 @@ func (rd *Redactor) stageNamed(w *walker, s string, line int) string {
 			vs, ve = fieldValue(s, m.after)
 		}
 		end = ve
-		if v := s[vs:ve]; ve > vs && v != "null" && v != "true" && v != "false" && !rd.isMask(v) {
+		if v := s[vs:ve]; ve > vs && v != "null" && v != "true" && v != "false" && !placeholder(v) && !rd.isMask(v) {
 			c, names = append(c, span{vs, ve, len(names)}), append(names, found{name, header})
 		}
 	}
@@ -427,4 +427,21 @@ func (rd *Redactor) stageEncoded(w *walker, s string, line int) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// placeholder: a value that stands for one in help and examples ("...", "<token>", "$SENHA",
+// "${TOKEN}", "***"), which holds nothing to mask.
+func placeholder(v string) bool {
+	v = strings.Trim(v, `"'`)
+	switch {
+	case v == "":
+		return true
+	case strings.Trim(v, ".…*xX") == "":
+		return true
+	case v[0] == '<' && v[len(v)-1] == '>', v[0] == '{' && v[len(v)-1] == '}':
+		return true
+	case v[0] == '$' && len(v) > 1 && strings.TrimLeft(v[1:], "{ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789}") == "":
+		return true
+	}
+	return false
 }

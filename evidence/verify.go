@@ -54,7 +54,8 @@ type VerifyOptions struct {
 // large. The CLI exits 4 on it, as on any verification problem.
 type RefusedError struct {
 	Path   string
-	Reason string
+	Reason string // in English
+	Motivo string // the same, in Portuguese
 }
 
 func (e *RefusedError) Error() string { return e.Path + ": " + e.Reason }
@@ -68,11 +69,11 @@ func ReadBundle(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if reason := notRegular(st.Mode()); reason != "" {
-		return nil, &RefusedError{path, reason}
+	if reason, motivo := notRegular(st.Mode()); reason != "" {
+		return nil, &RefusedError{path, reason, motivo}
 	}
 	if st.Size() > MaxBundleSize {
-		return nil, &RefusedError{path, tooLarge(st.Size())}
+		return nil, &RefusedError{path, tooLarge(st.Size()), grandeDemais(st.Size())}
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -83,33 +84,38 @@ func ReadBundle(path string) ([]byte, error) {
 	if fst, err := f.Stat(); err != nil {
 		return nil, err
 	} else if !os.SameFile(st, fst) || !fst.Mode().IsRegular() {
-		return nil, &RefusedError{path, "changed while it was being opened; not read"}
+		return nil, &RefusedError{path, "changed while it was being opened; not read", "mudou enquanto era aberto; não foi lido"}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxBundleSize+1))
 	if err != nil {
 		return nil, err
 	}
 	if len(data) > MaxBundleSize {
-		return nil, &RefusedError{path, tooLarge(int64(len(data)))}
+		return nil, &RefusedError{path, tooLarge(int64(len(data))), grandeDemais(int64(len(data)))}
 	}
 	return data, nil
 }
 
-func notRegular(m fs.FileMode) string {
+// notRegular says, in English and in Portuguese, why a file type is no bundle.
+func notRegular(m fs.FileMode) (string, string) {
 	switch t := m.Type(); {
 	case t == 0:
-		return ""
+		return "", ""
 	case t&fs.ModeDir != 0:
-		return "is a folder, not a bundle file"
+		return "is a folder, not a bundle file", "é uma pasta, não um arquivo de pacote"
 	case t&fs.ModeNamedPipe != 0:
-		return "is a named pipe, not a bundle file"
+		return "is a named pipe, not a bundle file", "é um pipe nomeado, não um arquivo de pacote"
 	case t&fs.ModeSocket != 0:
-		return "is a socket, not a bundle file"
+		return "is a socket, not a bundle file", "é um socket, não um arquivo de pacote"
 	case t&fs.ModeDevice != 0 || t&fs.ModeCharDevice != 0:
-		return "is a device, not a bundle file"
+		return "is a device, not a bundle file", "é um dispositivo, não um arquivo de pacote"
 	default:
-		return fmt.Sprintf("is not a regular file (%v)", t)
+		return fmt.Sprintf("is not a regular file (%v)", t), fmt.Sprintf("não é um arquivo comum (%v)", t)
 	}
+}
+
+func grandeDemais(n int64) string {
+	return fmt.Sprintf("tem %d MiB; um pacote tem no máximo %d MiB (os reais têm poucos MB): recusado sem ler", n>>20, MaxBundleSize>>20)
 }
 
 func tooLarge(n int64) string {

@@ -201,20 +201,27 @@ func (a *app) newEscalateVerifyCommand() *cobra.Command {
 		Use: a.T("verify PACOTE", "verify BUNDLE"),
 		Short: a.T("Confere um pacote: checksums, lista de evidências, e nenhum segredo em claro",
 			"Check a bundle: checksums, evidence checklist, and no secret in clear"),
-		Long: `Check a bundle, trusting nothing in it: only a regular file of at most 32 MiB is read;
+		Long: a.T(`Confere um pacote sem confiar em nada dele: só um arquivo comum de até 32 MiB é lido;
+uma entrada do zip com caminho absoluto ou com "..", barra invertida ou letra de unidade, link
+simbólico ou qualquer coisa que não seja um arquivo comum, nome repetido, arquivo fora do
+manifesto ou listado e ausente, ou tamanhos acima dos limites (uma bomba de zip) são recusados
+antes de descomprimir qualquer coisa. Depois, os checksums, a lista de evidências, os motivos
+do escalonamento e que nenhum segredo ou dado pessoal está em claro. Com --pub, o pacote precisa
+estar assinado por essa chave. Qualquer problema: saída 4, cada motivo na saída de erro.`,
+			`Check a bundle, trusting nothing in it: only a regular file of at most 32 MiB is read;
 a zip entry with an absolute or parent path, a backslash or drive letter, a symbolic link or
 anything but a regular file, a duplicate name, a file the manifest does not list or a listed
 file that is absent, or sizes beyond the caps (a zip bomb) are refused before anything is
 decompressed. Then the checksums, the evidence checklist, the grounds for escalating, and that
 no secret or personal data is in clear. With --pub, the bundle must be signed by that key.
-Any problem: exit 4, every reason on stderr.`,
+Any problem: exit 4, every reason on stderr.`),
 		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, _, err := a.verifyBundle(args[0], pub, true)
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&pub, "pub", "", "require a signature by this minisign public key `file`")
+	cmd.Flags().StringVar(&pub, "pub", "", a.T("exige a assinatura desta chave pública minisign (`arquivo`)", "require a signature by this minisign public key `file`"))
 	return cmd
 }
 
@@ -236,7 +243,7 @@ func (a *app) verifyBundle(path, pubPath string, report bool) ([]byte, *evidence
 	var refused *evidence.RefusedError
 	switch {
 	case errors.As(err, &refused):
-		a.say(a.T("triagem: %s: o pacote foi recusado: %s", "triagem: %s: the bundle is refused: %s", path, refused.Reason))
+		a.say(a.T("triagem: %s: o pacote foi recusado: %s", "triagem: %s: the bundle is refused: %s", path, a.T(refused.Motivo, refused.Reason)))
 		return nil, nil, exitCodeOnly(exitRefused)
 	case err != nil:
 		return nil, nil, &exitError{exitInput, a.fileError(path, bundleFile, err)}
@@ -250,12 +257,11 @@ func (a *app) verifyBundle(path, pubPath string, report bool) ([]byte, *evidence
 		return nil, nil, exitCodeOnly(exitRefused)
 	}
 	if report {
-		l := diagnose.Lang(a.lang)
-		fmt.Fprintf(a.stdout, l.T("%s: ok: %d arquivos conferem com o manifesto, evidências completas, nada em claro (%s, %s)\n",
-			"%s: ok: %d files match the manifest, evidence complete, nothing in clear (%s, %s)\n"),
-			path, len(m.Files), m.Verdict.Category, m.Ticket)
+		fmt.Fprintln(a.stdout, render.WrapText(a.T("%s: ok: %d arquivos conferem com o manifesto, evidências completas, nada em claro (%s, %s)",
+			"%s: ok: %d files match the manifest, evidence complete, nothing in clear (%s, %s)",
+			path, len(m.Files), m.Verdict.Category, m.Ticket), a.screenWidth()))
 		if opts.PublicKey != nil {
-			fmt.Fprintf(a.stdout, l.T("%s: assinatura conferida: chave %X\n", "%s: signature checked: key %X\n"), path, opts.PublicKey.ID())
+			fmt.Fprintln(a.stdout, render.WrapText(a.T("%s: assinatura conferida: chave %X", "%s: signature checked: key %X", path, opts.PublicKey.ID()), a.screenWidth()))
 		}
 	}
 	return data, m, nil

@@ -92,11 +92,11 @@ func TestVerifyHostileInputsInBoundedMemory(t *testing.T) {
 		name, path string
 		wants      []string
 	}{
-		{"/dev/zero", "/dev/zero", []string{"/dev/zero: the bundle is refused: is a device, not a bundle file"}},
-		{"a sparse 2 GiB file", sparse, []string{"sparse.zip: the bundle is refused: is 2048 MiB; a bundle is at most 32 MiB"}},
+		{"/dev/zero", "/dev/zero", []string{"/dev/zero: o pacote foi recusado: é um dispositivo, não um arquivo de pacote"}},
+		{"a sparse 2 GiB file", sparse, []string{"sparse.zip: o pacote foi recusado: tem 2048 MiB; um pacote tem no máximo 32 MiB"}},
 		{"a zip bomb of 8 x 250 MiB", bomb, []string{`entry "case.yaml": 250 MiB uncompressed`, `entry "anexo-2.txt": 250 MiB uncompressed`}},
-		{"a named pipe", fifo, []string{"pipe.zip: the bundle is refused: is a named pipe"}},
-		{"a folder", folder, []string{"folder.zip: the bundle is refused: is a folder"}},
+		{"a named pipe", fifo, []string{"pipe.zip: o pacote foi recusado: é um pipe nomeado"}},
+		{"a folder", folder, []string{"folder.zip: o pacote foi recusado: é uma pasta"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cwd := t.TempDir()

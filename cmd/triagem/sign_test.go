@@ -25,7 +25,7 @@ func TestEscalateSignAndVerifyPub(t *testing.T) {
 	if code, _, stderr := runApp(t, nil, "escalate", "keygen", "--secret", otherKey, "--public", otherPub); code != 0 {
 		t.Fatalf("keygen: %s", stderr)
 	}
-	if code, _, stderr := runApp(t, nil, "escalate", "keygen", "--secret", key, "--public", filepath.Join(dir, "x.pub")); code != exitInput || !strings.Contains(stderr, "never overwrites") {
+	if code, _, stderr := runApp(t, nil, "escalate", "keygen", "--secret", key, "--public", filepath.Join(dir, "x.pub")); code != exitInput || !strings.Contains(stderr, "nunca sobrescreve") {
 		t.Errorf("keygen over an existing key: exit %d %s", code, stderr)
 	}
 
@@ -47,14 +47,14 @@ func TestEscalateSignAndVerifyPub(t *testing.T) {
 		code   int
 		output string
 	}{
-		{"signed, right key", []string{"escalate", "verify", signed, "--pub", pub}, 0, "assinatura conferida: chave "},
+		{"signed, right key", []string{"escalate", "verify", signed, "--pub", pub}, 0, "assinatura conferida: chave"},
 		{"signed, no key", []string{"escalate", "verify", signed}, 0, "ok: 5 arquivos"},
 		{"signed, another key", []string{"escalate", "verify", signed, "--pub", otherPub}, exitRefused, "manifest.json.minisig: signed by key"},
 		{"unsigned, a key", []string{"escalate", "verify", unsigned, "--pub", pub}, exitRefused, "manifest.json.minisig: missing: the bundle is not signed"},
 		{"send checks it too", []string{"escalate", "send", unsigned, "--to", "https://intake.example.com/t", "--dry-run", "--pub", pub}, exitRefused, "not signed"},
 		{"a secret key given as --pub", []string{"escalate", "verify", signed, "--pub", key}, exitInput, "--pub " + key + ": not a minisign public key"},
-		{"a missing --pub", []string{"escalate", "verify", signed, "--pub", filepath.Join(dir, "nada.pub")}, exitInput, "--pub: key file"},
-		{"a folder as --pub", []string{"escalate", "verify", signed, "--pub", dir}, exitInput, "not a regular file"},
+		{"a missing --pub", []string{"escalate", "verify", signed, "--pub", filepath.Join(dir, "nada.pub")}, exitInput, "--pub: arquivo de chave"},
+		{"a folder as --pub", []string{"escalate", "verify", signed, "--pub", dir}, exitInput, "não é um arquivo comum"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runApp(t, nil, tt.args...)
@@ -70,7 +70,7 @@ func TestEscalateSignAndVerifyPub(t *testing.T) {
 		name, key, want string
 	}{
 		{"a public key as --sign", pub, "not a minisign secret key"},
-		{"a missing key", filepath.Join(dir, "nada.key"), "--sign: key file"},
+		{"a missing key", filepath.Join(dir, "nada.key"), "--sign: arquivo de chave"},
 	} {
 		if code, stderr := escalate(out, "--sign", tt.key); code != exitInput || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%s: exit %d, want 2 with %q\n%s", tt.name, code, tt.want, stderr)
@@ -109,7 +109,7 @@ func TestEscalateOutNotARegularFile(t *testing.T) {
 		t.Skip("no /dev/null")
 	}
 	code, stdout, stderr := runApp(t, nil, "escalate", "../../testdata/cases/sem-causa-aparente.yaml", "--directory", "../../testdata/directory.yaml", "--out", "/dev/null")
-	if code != exitInput || !strings.Contains(stderr, "--out /dev/null: is not a regular file") || stdout != "" {
+	if code != exitInput || !strings.Contains(stderr, "--out /dev/null: não é um arquivo comum") || stdout != "" {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
 	if st, err := os.Stat("/dev/null"); err != nil || st.Mode().IsRegular() {

@@ -74,7 +74,7 @@ func (a *app) runTokenInspect(opts *tokenOptions, args []string) error {
 	if opts.at != "" {
 		t, err := diagnose.ParseTime(opts.at, rl.Location())
 		if err != nil {
-			return inputError("--at: %v", err)
+			return inputError("--at: %s", diagnose.TimeErrorText(err, a.language()))
 		}
 		at, atIsRequest = t, true
 	}
