@@ -210,7 +210,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		}
 		refs = []caseRef{{name: name, fromFlags: true}}
 	}
-	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang(a.lang)}
+	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang(a.lang), Signature: a.signature}
 	if chain.TokenKey, err = a.loadTokenKey(opts.tokenKey); err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 		return inputError("%s", a.T("%s: escalate recebe um caso, não uma pasta de %d", "%s: escalate takes one case, not a folder of %d", casePath, len(inputs)))
 	}
 	// The bundle is for the Code team: judged in Portuguese, whatever --lang says.
-	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang("pt-BR")}
+	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang("pt-BR"), Signature: a.signature}
 	if chain.TokenKey, err = a.loadTokenKey(opts.tokenKey); err != nil {
 		return err
 	}
