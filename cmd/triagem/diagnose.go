@@ -255,34 +255,56 @@ func (a *app) diagnoseOne(ctx context.Context, chain *diagnose.Chain, in caseInp
 // diagnoseCase reads one case, applies the flags and runs the chain.
 // prep, when given, changes the case before the flags do (a pasted request).
 func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides, prep func(*diagnose.Case)) (*diagnose.Case, *diagnose.Verdict, error) {
+	c, err := buildCase(in, o, prep)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := runChain(ctx, chain, c)
+	if err != nil {
+		var ie *diagnose.InputError
+		if errors.As(err, &ie) {
+			return c, nil, relocate(err, in) // the case, so that the error is masked with its secrets
+		}
+		return nil, nil, err
+	}
+	return c, v, nil
+}
+
+// runChain diagnoses a built case; an error that is not the input's comes from the directory.
+func runChain(ctx context.Context, chain *diagnose.Chain, c *diagnose.Case) (*diagnose.Verdict, error) {
+	v, err := chain.Diagnose(ctx, c)
+	if err != nil {
+		var ie *diagnose.InputError
+		if errors.As(err, &ie) {
+			return nil, err
+		}
+		var ue *directory.UnreachableError
+		if errors.As(err, &ue) {
+			return nil, &exitError{exitDependency, err}
+		}
+		return nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("directory %s: %v", chain.Dir.Source(), err)}
+	}
+	return v, nil
+}
+
+// buildCase is the one place a case is built from what was given: a case file (or none), a
+// pasted request (prep), then the flags, which override both.
+func buildCase(in caseInput, o diagnose.Overrides, prep func(*diagnose.Case)) (*diagnose.Case, error) {
 	if in.err != nil {
-		return nil, nil, in.err
+		return nil, in.err
 	}
 	c := &diagnose.Case{Source: in.name}
 	if in.data != nil {
 		var err error
 		if c, err = diagnose.ParseCase(in.name, in.data); err != nil {
-			return nil, nil, relocate(err, in)
+			return nil, relocate(err, in)
 		}
 	}
 	if prep != nil {
 		prep(c)
 	}
 	c.Apply(o)
-	v, err := chain.Diagnose(ctx, c)
-	if err != nil {
-		var ie *diagnose.InputError
-		if errors.As(err, &ie) {
-			return c, nil, relocate(err, in) // the case, so that the error is masked with its secrets
-		}
-		// Anything else comes from the directory.
-		var ue *directory.UnreachableError
-		if errors.As(err, &ue) {
-			return nil, nil, &exitError{exitDependency, err}
-		}
-		return nil, nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("directory %s: %v", chain.Dir.Source(), err)}
-	}
-	return c, v, nil
+	return c, nil
 }
 
 // directoryExitCode: a snapshot file was read whole when opened, so its lookups fail only on

@@ -27,13 +27,14 @@ type escalateOptions struct {
 	tokenKey  string
 	sign      string
 	overrides diagnose.Overrides
+	paste     pasteOptions
 }
 
 func (a *app) newEscalateCommand() *cobra.Command {
 	opts := &escalateOptions{}
 	cf := &caseFlags{}
 	cmd := &cobra.Command{
-		Use:   "escalate CASE --out BUNDLE.zip",
+		Use:   "escalate [CASE] [--from-curl X | --from-har FILE | --from-http FILE] [case flags] --out BUNDLE.zip",
 		Short: "Build the evidence bundle for the Code team, or refuse when the procedure says no",
 		Long: `Diagnose the case and, when the procedure allows it, write an escalation bundle for the
 Code team: a zip with the manifest (checksums, evidence checklist, verdict), the verdict,
@@ -42,23 +43,28 @@ the case with secrets and personal data masked, a report in Portuguese and the r
 It refuses (exit 4, nothing written, every reason on stderr) when mandatory evidence is
 missing, when the prior analysis is incomplete (no --directory: the key and user checks did
 not run), or when the verdict names a cause. --force --reason TEXT escalates a classified
-verdict whose evidence is complete, recording the reason; nothing overrides missing evidence.`,
+verdict whose evidence is complete, recording the reason; nothing overrides missing evidence.
+
+The case is read as diagnose reads it: a case file, a pasted request (--from-curl,
+--from-har, --from-http) and the case flags, which override both.`,
 		Example: `  triagem escalate testdata/cases/sem-causa-aparente.yaml --directory testdata/directory.yaml --out SUP-4830.zip
+  triagem escalate --from-curl @pedido.sh --api-key hml-... --user alfa.maria --error "..." --directory DIR --out SUP-4830.zip
   triagem escalate verify SUP-4830.zip
   TRIAGEM_SIGN_PASSWORD=... triagem escalate CASE --directory DIR --out SUP-4830.zip --sign equipe.key
   triagem escalate verify SUP-4830.zip --pub equipe.pub
   TRIAGEM_ESCALATION_TOKEN=... triagem escalate send SUP-4830.zip --to https://intake.example/tickets`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if opts.overrides, err = cf.overrides(cmd.Flags()); err != nil {
 				return err
 			}
-			return a.runEscalate(cmd.Context(), opts, args[0])
+			return a.runEscalate(cmd.Context(), opts, args)
 		},
 	}
 	cf.register(cmd.Flags())
 	f := cmd.Flags()
+	registerPasteFlags(f, &opts.paste)
 	f.StringVar(&opts.out, "out", "", "where to write the bundle (a .zip)")
 	f.BoolVar(&opts.force, "force", false, "escalate a verdict that names a cause (needs --reason)")
 	f.StringVar(&opts.reason, "reason", "", "why a forced escalation goes to the Code team (recorded in the bundle)")
@@ -69,7 +75,7 @@ verdict whose evidence is complete, recording the reason; nothing overrides miss
 	return cmd
 }
 
-func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath string) error {
+func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []string) error {
 	if opts.force && opts.reason == "" {
 		return inputError("--force needs --reason: say why the Code team must see a case whose verdict names a cause")
 	}
@@ -93,13 +99,13 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 	if err != nil {
 		return err
 	}
-	inputs, err := a.collectCases([]string{casePath})
+	// The one place a case is built, as for diagnose: a case file, a paste, the flags.
+	c, err := a.caseFromInputs(rl, args, &opts.paste, opts.overrides, "escalate")
 	if err != nil {
 		return err
 	}
-	if len(inputs) != 1 {
-		return inputError("%s: escalate takes one case, not a folder of %d", casePath, len(inputs))
-	}
+	a.learn(c)
+	casePath := c.Source
 	// The bundle is for the Code team: judged in Portuguese, whatever --lang says.
 	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang("pt-BR")}
 	if chain.TokenKey, err = a.loadTokenKey(opts.tokenKey); err != nil {
@@ -110,7 +116,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 	} else if dir != nil {
 		chain.Dir = dir
 	}
-	c, v, err := a.diagnoseCase(ctx, chain, inputs[0].read(), opts.overrides, nil)
+	v, err := runChain(ctx, chain, c)
 	if err != nil {
 		return err
 	}
