@@ -5,11 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
 	"triagem/diagnose"
 	"triagem/evidence"
+	"triagem/intake"
 	"triagem/rules"
 )
 
@@ -111,4 +113,97 @@ func slicesWithout(s []string, drop func(string) bool) []string {
 		}
 	}
 	return out
+}
+
+// The working copy holds what was pasted, byte for byte where it matters (the body, the key,
+// the token), is readable only by its owner, says that it holds credentials, and is never
+// replaced or printed by accident.
+func TestCaseNewWorkingCopy(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "caso.yaml")
+	curl := "@../../testdata/curl/pre-analise-postman.sh"
+	args := []string{"case", "new", "--from-curl", curl, "--api-key", plantedKey, "--user", "alfa.maria", "--at", "2026-11-18 14:00"}
+
+	if code, stdout, _ := runApp(t, nil, append(args, "--out", "-")...); code != 2 || stdout != "" {
+		t.Fatalf("--out -: exit %d, stdout %q; want 2 and nothing printed", code, stdout)
+	}
+	if code, _, errOut := runApp(t, nil, append(args, "--out", out)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	st, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %o, want 600", st.Mode().Perm())
+	}
+	text, _ := os.ReadFile(out)
+	if !strings.HasPrefix(string(text), "# Cópia de trabalho") || !strings.Contains(string(text), "CONTÉM CREDENCIAIS") {
+		t.Errorf("the working copy does not say it holds credentials:\n%s", text)
+	}
+	c, err := diagnose.ParseCase(out, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, _ := os.ReadFile(curl[1:])
+	pasted, err := intake.ParseCurl(string(src), os.ReadFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.Request.Body.Raw) != string(pasted.Body) {
+		t.Errorf("the body changed:\n%s\nwant\n%s", c.Request.Body.Raw, pasted.Body)
+	}
+	if c.Credentials.APIKey != plantedKey || c.Request.Headers["Authorization"] != "Bearer "+plantedToken {
+		t.Errorf("the credentials were not kept: key %q, Authorization %q", c.Credentials.APIKey, c.Request.Headers["Authorization"])
+	}
+
+	// Not replaced without --force; replaced with it.
+	if err := os.WriteFile(out, []byte("antes\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runApp(t, nil, append(args, "--out", out)...); code != 2 || !strings.Contains(errOut, "--force") {
+		t.Errorf("an existing file: exit %d, %q; want 2 naming --force", code, errOut)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "antes\n" {
+		t.Errorf("the existing file was changed: %q", b)
+	}
+	if code, _, errOut := runApp(t, nil, append(args, "--out", out, "--force")...); code != 0 {
+		t.Errorf("--force: exit %d: %s", code, errOut)
+	}
+
+	// Bad input: exit 2, no file, no secret echoed.
+	bad := filepath.Join(dir, "ruim.yaml")
+	code, _, errOut := runApp(t, nil, "case", "new", "--from-curl", curl, "--api-key", plantedKey, "--at", "ontem de tarde", "--out", bad)
+	if code != 2 || strings.Contains(errOut, plantedKey) {
+		t.Errorf("a bad time: exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(bad); err == nil {
+		t.Errorf("a bad input left %s behind", bad)
+	}
+}
+
+// escalate reads a paste through the same builder: refused without the directory (4), the
+// bundle written with it; nothing to read is a command-line error (2).
+func TestEscalateFromPaste(t *testing.T) {
+	dir := t.TempDir()
+	zip := filepath.Join(dir, "b.zip")
+	args := []string{"escalate", "--from-curl", "@../../testdata/curl/pre-analise.sh", "--api-key", plantedKey, "--user", "alfa.maria",
+		"--at", "2026-11-18 14:00", "--error", "Nao foi possivel realizar operacao.", "--ticket", "SUP-4901", "--out", zip}
+	if code, _, _ := runApp(t, nil, args...); code != 4 {
+		t.Errorf("without a directory: exit %d, want 4", code)
+	}
+	if code, _, errOut := runApp(t, nil, append(args, "--directory", "../../testdata/directory.yaml")...); code != 0 {
+		t.Errorf("with the directory: exit %d: %s", code, errOut)
+	}
+	files := readZip(t, zip)
+	for name, b := range files {
+		for _, s := range []string{plantedKey, strings.Split(plantedToken, ".")[2], "529.982.247-25"} {
+			if strings.Contains(string(b), s) {
+				t.Errorf("%s holds %q", name, s)
+			}
+		}
+	}
+	if code, _, _ := runApp(t, nil, "escalate", "--out", filepath.Join(dir, "x.zip")); code != 2 {
+		t.Errorf("no case: exit %d, want 2", code)
+	}
 }
