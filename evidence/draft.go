@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -105,6 +106,14 @@ func (rd *Redactor) Draft(c *diagnose.Case, invalid map[string]bool, head string
 	if !ok || root.Kind != yaml.MappingNode {
 		return nil, errors.New("the masked case is not a mapping")
 	}
+	if t, ok := c.Request.At.Time(); ok {
+		// To the fraction of a second, as the chain judged it (a HAR's time has milliseconds).
+		if req := child(root, "request"); req != nil {
+			if at := child(req, "at"); at != nil {
+				at.Value = t.Format(time.RFC3339Nano)
+			}
+		}
+	}
 	if req := child(root, "request"); req != nil && len(invalid) > 0 {
 		if b := child(req, "body"); b != nil && b.Kind == yaml.ScalarNode {
 			if v, err := parseJSON(strings.TrimSpace(b.Value), 1); err == nil {
@@ -166,14 +175,12 @@ func (rd *Redactor) Draft(c *diagnose.Case, invalid map[string]bool, head string
 	if judged != "" {
 		remove(cred, "token")
 	}
-	// The contract's order: api_key_sha256 stands where api_key was, first.
-	var front []*yaml.Node
-	if digest != "" {
-		front = append(front, scalar("api_key_sha256"), scalar(digest))
-	}
-	cred.Content = append(front, cred.Content...)
+	// The contract's order: user, token, token_issued_at, api_key_sha256.
 	if judged != "" {
 		putAfter(cred, "user", "token", judged)
+	}
+	if digest != "" {
+		putAlways(cred, "api_key_sha256", digest)
 	}
 	if len(cred.Content) == 0 {
 		remove(root, "credentials")
