@@ -715,7 +715,7 @@ func PayloadViolationPaths(c *Case, r *rules.Rules) map[string]bool {
 	}
 	out := make(map[string]bool, len(vs))
 	for _, v := range vs {
-		if v.Code != "required" {
+		if v.Code != "required" && !maskedValid(f.PayloadValue, v.Path) { // a draft drafted again
 			out[v.Path] = true
 		}
 	}

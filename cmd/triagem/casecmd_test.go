@@ -91,6 +91,14 @@ func TestDraftKeepsVerdictAndDropsSecrets(t *testing.T) {
 			if !strings.Contains(string(text), "api_key_sha256: "+diagnose.KeyFingerprint(c.Credentials.APIKey)) {
 				t.Errorf("the draft does not name the key by its SHA-256:\n%s", text)
 			}
+			// A draft drafted again is the same draft: its masks and forms are stable.
+			again := filepath.Join(dir, "again-"+filepath.Base(path))
+			if code, _, errOut := runApp(t, nil, "case", "new", draft, "--redact", "--out", again); code != 0 {
+				t.Fatalf("case new --redact on the draft: exit %d: %s", code, errOut)
+			}
+			if b, _ := os.ReadFile(again); string(b) != string(text) {
+				t.Errorf("the draft of the draft differs:\n%s\nfrom\n%s", b, text)
+			}
 			findings, err := evidence.Scan(def.Redaction, "draft.yaml", text)
 			if err != nil {
 				t.Fatal(err)
