@@ -50,26 +50,30 @@ func (a *app) newCaseNewCommand() *cobra.Command {
 	opts := &caseNewOptions{}
 	cf := &caseFlags{}
 	cmd := &cobra.Command{
-		Use:   "new [CASE] (--from-curl X | --from-har FILE [--entry N] | --from-http FILE) [case flags] --out FILE",
-		Short: "Write the case triagem understood from a paste: the working copy, or with --redact the ticket draft",
-		Long: `Read a pasted request (curl, HAR, raw HTTP), and optionally a case file and the case flags,
-and write the case as triagem understood it, as YAML in the case file's order.
+		Use:   "new [CASE] --from-{curl,har,http} X --out FILE",
+		Short: "Write the case read from a paste (--redact: the ticket draft)",
+		Long: `Read a pasted request (--from-curl, --from-har, --from-http), optionally a
+case file, and the case flags (which override both); write the case as
+triagem understood it, as YAML in the case file's order.
 
-Without --redact it writes the analyst's working copy: the credentials stay in it (API key,
-token, passwords in the body), the file is written with mode 0600 and its first lines say it
-must not be attached to a ticket. Bodies are kept as the partner sent them.
+Without --redact: the analyst's working copy. The credentials stay in it
+(API key, token, passwords in the body), the file is written with mode 0600,
+and its first lines say it must not be attached to a ticket. Bodies are kept
+as they were sent.
 
-With --redact it writes the draft that may be attached to a ticket: the API key as
-credentials.api_key_sha256 (its SHA-256, as the directory knows keys), the token as
-"header.claims." (its signature removed; its times are still judged), the Authorization
-header left out, passwords, credential headers and personal data masked. Diagnosed with the
-directory, the draft reaches the same verdict as the working copy.
+With --redact: the draft that may be attached to a ticket. The API key
+travels as credentials.api_key_sha256 (its SHA-256, as the directory knows
+keys), the token as "header.claims." (signature removed; its times are still
+judged), the Authorization header is left out, and passwords, credential
+headers and personal data are masked. With the directory, the draft reaches
+the same verdict as the working copy.
 
---out - is refused: standard output goes through triagem's redaction, so what it printed
-would not be the file asked for. An existing file is replaced only with --force.`,
-		Example: `  triagem case new --from-curl @pedido.sh --ticket SUP-4821 --out SUP-4821.yaml
-  triagem case new --from-curl @pedido.sh --ticket SUP-4821 --redact --out SUP-4821-rascunho.yaml
-  triagem case new --from-har sessao.har --entry 3 --api-key hml-... --out caso.yaml`,
+--out - is refused: standard output goes through triagem's redaction, so it
+would not print the file asked for. An existing file is replaced only with
+--force.`,
+		Example: `  triagem case new --from-curl @pedido.sh --ticket SUP-4821 --out caso.yaml
+  triagem case new --from-curl @pedido.sh --redact --out rascunho.yaml
+  triagem case new --from-har sessao.har --entry 3 --out caso.yaml`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error

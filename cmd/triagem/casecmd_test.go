@@ -43,6 +43,22 @@ func TestDraftKeepsVerdictAndDropsSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases = append(cases, planted)
+	// Tokens the draft cannot carry as header.claims.: sent without the Bearer scheme, or not
+	// a JWT. Their masks stay, and are judged as the originals were.
+	expired, err := os.ReadFile("../../testdata/cases/token-expirado.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, from := range map[string][2]string{
+		"sem-bearer.yaml": {`Authorization: "Bearer `, `Authorization: "`},
+		"opaco.yaml":      {`Authorization: "Bearer eyJ`, `Authorization: "Bearer opaco-`},
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(strings.Replace(string(expired), from[0], from[1], 1)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, p)
+	}
 	def, err := rules.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +88,11 @@ func TestDraftKeepsVerdictAndDropsSecrets(t *testing.T) {
 			}
 			text, _ := os.ReadFile(draft)
 			secrets := []string{c.Credentials.APIKey, "Bearer eyJ", "529.982.247-25", "52998224725", "98765-4321", "Maria das Dores"}
+			for _, tok := range []string{strings.TrimPrefix(c.Request.Headers["Authorization"], "Bearer "), c.Credentials.Token} {
+				if tok != "" && !strings.HasSuffix(tok, ".") { // a token sent unsigned is the draft's own form
+					secrets = append(secrets, tok)
+				}
+			}
 			for _, m := range jwtRE.FindAllStringSubmatch(string(data), -1) {
 				secrets = append(secrets, m[1]) // the signature
 			}

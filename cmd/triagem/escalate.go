@@ -34,7 +34,7 @@ func (a *app) newEscalateCommand() *cobra.Command {
 	opts := &escalateOptions{}
 	cf := &caseFlags{}
 	cmd := &cobra.Command{
-		Use:   "escalate [CASE] [--from-curl X | --from-har FILE | --from-http FILE] [case flags] --out BUNDLE.zip",
+		Use:   "escalate [CASE] [--from-curl|--from-har|--from-http X] --out ZIP",
 		Short: "Build the evidence bundle for the Code team, or refuse when the procedure says no",
 		Long: `Diagnose the case and, when the procedure allows it, write an escalation bundle for the
 Code team: a zip with the manifest (checksums, evidence checklist, verdict), the verdict,
@@ -45,10 +45,10 @@ missing, when the prior analysis is incomplete (no --directory: the key and user
 not run), or when the verdict names a cause. --force --reason TEXT escalates a classified
 verdict whose evidence is complete, recording the reason; nothing overrides missing evidence.
 
-The case is read as diagnose reads it: a case file, a pasted request (--from-curl,
---from-har, --from-http) and the case flags, which override both.`,
+The case is read as diagnose reads it: a case file, a pasted request
+(--from-curl, --from-har, --from-http) and the case flags, which override both.`,
 		Example: `  triagem escalate testdata/cases/sem-causa-aparente.yaml --directory testdata/directory.yaml --out SUP-4830.zip
-  triagem escalate --from-curl @pedido.sh --api-key hml-... --user alfa.maria --error "..." --directory DIR --out SUP-4830.zip
+  triagem escalate --from-curl @pedido.sh --directory DIR --out SUP-4830.zip
   triagem escalate verify SUP-4830.zip
   TRIAGEM_SIGN_PASSWORD=... triagem escalate CASE --directory DIR --out SUP-4830.zip --sign equipe.key
   triagem escalate verify SUP-4830.zip --pub equipe.pub
