@@ -327,12 +327,84 @@ func (b *Body) UnmarshalYAML(n *yaml.Node) error {
 	if err := n.Decode(&v); err != nil {
 		return err
 	}
+	// The body as the case wrote it: keys in their order and numbers as written (1500.00 stays
+	// 1500.00), which a round trip through a Go map would lose. Anchors, aliases and merge keys
+	// take the decoded value's way.
+	if raw, ok := nodeJSON(nil, n); ok && json.Valid(raw) {
+		b.Raw, b.Present = raw, true
+		return nil
+	}
 	raw, err := json.Marshal(jsonable(v))
 	if err != nil {
 		return fmt.Errorf("line %d: the body is not a JSON value: %v", n.Line, err)
 	}
 	b.Raw, b.Present = raw, true
 	return nil
+}
+
+// jsonNumberRE is a number as JSON writes it.
+var jsonNumberRE = regexp.MustCompile(`^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$`)
+
+// nodeJSON appends a YAML node as compact JSON, in the node's order. ok is false for what it
+// does not write itself (anchors, aliases, merge keys, tags of its own).
+func nodeJSON(b []byte, n *yaml.Node) ([]byte, bool) {
+	if n.Anchor != "" {
+		return nil, false
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		b = append(b, '{')
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" || k.Anchor != "" {
+				return nil, false
+			}
+			if i > 0 {
+				b = append(b, ',')
+			}
+			kb, _ := json.Marshal(k.Value)
+			b = append(append(b, kb...), ':')
+			var ok bool
+			if b, ok = nodeJSON(b, n.Content[i+1]); !ok {
+				return nil, false
+			}
+		}
+		return append(b, '}'), true
+	case yaml.SequenceNode:
+		b = append(b, '[')
+		for i, e := range n.Content {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var ok bool
+			if b, ok = nodeJSON(b, e); !ok {
+				return nil, false
+			}
+		}
+		return append(b, ']'), true
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!str":
+			sb, _ := json.Marshal(n.Value)
+			return append(b, sb...), true
+		case "!!int", "!!float":
+			if jsonNumberRE.MatchString(n.Value) {
+				return append(b, n.Value...), true
+			}
+		case "!!null":
+			return append(b, "null"...), true
+		}
+		var v any
+		if err := n.Decode(&v); err != nil {
+			return nil, false
+		}
+		vb, err := json.Marshal(jsonable(v))
+		if err != nil {
+			return nil, false
+		}
+		return append(b, vb...), true
+	}
+	return nil, false
 }
 
 func (b *Body) UnmarshalJSON(data []byte) error {

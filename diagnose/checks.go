@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -423,6 +425,11 @@ func checkTokenSignature(c *Context) (Status, string) {
 		return Skip, l.T("sem --token-key: assinatura não verificada", "no --token-key: signature not verified")
 	case !c.tokenUsable():
 		return Skip, l.T("sem token legível", "no readable token")
+	case c.Facts.TokenSource == "credentials.token" && strings.HasSuffix(c.Token.Raw, "."):
+		// A ticket draft (triagem case new --redact) carries the token as "header.claims.":
+		// its signature was removed so that the draft holds no usable secret. Its times are
+		// still judged; its signature can only be checked on the analyst's working copy.
+		return Skip, l.T("assinatura removida no rascunho do chamado: verificar na cópia de trabalho", "signature removed for the ticket draft: verify it on the working copy")
 	}
 	if err := c.Key.Verify(c.Token.Raw); err != nil {
 		return Fail, l.T("a assinatura não confere com a chave %s: %v", "the signature does not verify with key %s: %v", c.Key.Source, trimJWTErr(err))
@@ -495,6 +502,11 @@ func checkPayload(c *Context) (Status, string) {
 	if err != nil {
 		return Skip, l.T("esquema da rota inválido nas regras: %v", "the route's schema in the rules is broken: %v", err)
 	}
+	// A ticket draft masks personal values: a mask's shape is not the value's, so only a mask
+	// the draft marked invalid still counts against the payload.
+	vs = slices.DeleteFunc(vs, func(v rules.Violation) bool {
+		return v.Code != "required" && maskedValid(f.PayloadValue, v.Path)
+	})
 	if len(vs) == 0 {
 		return Pass, l.T("payload conforme o esquema de %s", "payload matches the schema of %s", c.Rules.Route(f.Route))
 	}
@@ -659,4 +671,53 @@ func typeName(t string, l Lang) string {
 		}
 	}
 	return strings.Join(parts, " ou ")
+}
+
+// draftMaskRE is a value that a ticket draft masked (triagem case new --redact): "[cpf#1 …25]",
+// "[email#1 …@example.com.br]", "[nome, 12 chars]". Its format cannot be judged; the draft
+// notes ", invalid" in the mask when the original value broke the route's schema, and a CPF or
+// CNPJ mask says "check digits invalid" itself.
+var draftMaskRE = regexp.MustCompile(`^\[(?:[a-z_]+#\d+ [^\[\]]*|[^\[\],]+, \d+ chars(?:, [^\[\]]*)?)\]$`)
+
+// maskedValid tells whether the value at path is a draft's mask of a value that was valid.
+func maskedValid(payload any, path string) bool {
+	v := payload
+	if path != "" {
+		for _, k := range strings.Split(path, ".") {
+			switch x := v.(type) {
+			case map[string]any:
+				v = x[k]
+			case []any:
+				i, err := strconv.Atoi(k)
+				if err != nil || i < 0 || i >= len(x) {
+					return false
+				}
+				v = x[i]
+			default:
+				return false
+			}
+		}
+	}
+	s, ok := v.(string)
+	return ok && draftMaskRE.MatchString(s) && !strings.HasSuffix(s, ", invalid]") && !strings.Contains(s, "check digits invalid")
+}
+
+// PayloadViolationPaths lists where a case's payload breaks its route's schema (dotted paths,
+// as the syntax check reports them): a ticket draft marks the masks of those values invalid.
+func PayloadViolationPaths(c *Case, r *rules.Rules) map[string]bool {
+	f, err := Resolve(c, r)
+	if err != nil || !f.HasPayload || f.PayloadErr != nil || f.Route < 0 || !r.HasSchema(f.Route) {
+		return nil
+	}
+	vs, err := r.ValidatePayload(f.Route, f.PayloadValue)
+	if err != nil {
+		return nil
+	}
+	out := make(map[string]bool, len(vs))
+	for _, v := range vs {
+		if v.Code != "required" && !maskedValid(f.PayloadValue, v.Path) { // a draft drafted again
+			out[v.Path] = true
+		}
+	}
+	return out
 }

@@ -394,7 +394,9 @@ func fillFromLogin(c *Case, payload any) {
 		body = u
 	}
 	str := func(k string) string { s, _ := dig(body, k).(string); return s }
-	if strings.TrimSpace(c.Credentials.APIKey) == "" {
+	// A draft names its key by credentials.api_key_sha256 and masks the body's: the mask is
+	// not the key that was sent.
+	if strings.TrimSpace(c.Credentials.APIKey) == "" && c.Credentials.APIKeySHA256.Hex == "" {
 		c.Credentials.APIKey = str("apiKey")
 	}
 	if strings.TrimSpace(c.Credentials.User) == "" {

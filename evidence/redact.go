@@ -40,6 +40,9 @@ import (
 //	[cpf#2 …26, check digits invalid]         a CPF-shaped value under a key that names a CPF (cpf,
 //	                                          cpfCliente, ...) whose check digits do not add up: still a
 //	                                          person's number, with a typo.
+//	[nascimento, 10 chars, invalid]           in a ticket draft (Draft): a masked payload value that
+//	[phone#1 …4321, invalid]                  broke the route's schema in the original, so that the
+//	                                          syntax check still fails it.
 //	[email#1 …@example.com.br]                a regex pattern with keep_domain.
 //	[phone#1 …4321]                           a regex pattern with keep_last.
 //

@@ -370,6 +370,9 @@ func (rd *Redactor) secretLeaf(w *walker, v *jval) bool {
 	if rd.isMaskVal(v) || v.kind == jStr && strings.TrimSpace(v.s) == "" {
 		return true
 	}
+	if rd.scan != nil && draftForm(w, v) {
+		return true // a ticket draft's key digest or unsigned token: no secret (see Draft)
+	}
 	name := "secret"
 	for i := len(w.segs) - 1; i >= 0; i-- {
 		if w.segs[i].idx < 0 && w.segs[i].key != "<key>" {

@@ -135,8 +135,8 @@ var maskRE = regexp.MustCompile(`\[(?:` +
 	`api_key sha256:[0-9a-f]{12}…[A-Za-z0-9]{0,4}` +
 	`|token#[0-9]{1,6}(?: [A-Za-z0-9]{1,10})?, (?:signature removed|no signature|[0-9]{1,7} chars, not a JWT)` +
 	`|header [A-Za-z0-9_.-]{1,40}, [0-9]{1,7} chars(?:, (?:scheme [A-Za-z][A-Za-z0-9-]{0,19}|no scheme|token#[0-9]{1,6}))*` +
-	`|[A-Za-z0-9_.-]{1,40}, [0-9]{1,7} chars` +
-	`|[A-Za-z0-9_.-]{1,40}#[0-9]{1,6}(?: …(?:@[A-Za-z0-9.-]{1,253}|[A-Za-z0-9]{1,8}))?(?:, check digits invalid)?` +
+	`|[A-Za-z0-9_.-]{1,40}, [0-9]{1,7} chars(?:, invalid)?` +
+	`|[A-Za-z0-9_.-]{1,40}#[0-9]{1,6}(?: …(?:@[A-Za-z0-9.-]{1,253}|[A-Za-z0-9]{1,8}))?(?:, check digits invalid|, invalid)?` +
 	`)\]`)
 
 // protected returns the masks in s. A mask that would hold something a pattern finds is not

@@ -177,6 +177,16 @@ func (rd *Redactor) secretField(w *walker, key string, v *jval) bool {
 	default:
 		text = string(appendJSON(nil, v, "", 0))
 	}
+	if rd.scan != nil && !isHeader && len(w.segs) > 0 {
+		// A ticket draft's key digest or unsigned token (see Draft): no secret there.
+		parent := w.segs[len(w.segs)-1].key
+		if len(w.segs) > 1 && parent == key {
+			parent = w.segs[len(w.segs)-2].key
+		}
+		if draftFormUnder(parent, key, v) {
+			return true
+		}
+	}
 	var mask, kind string
 	if isHeader {
 		mask, kind = rd.headerMask(header, text)

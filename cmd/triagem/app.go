@@ -237,6 +237,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newRulesCommand())
 	root.AddCommand(a.newChecksCommand())
 	root.AddCommand(a.newEscalateCommand())
+	root.AddCommand(a.newCaseCommand())
 	root.AddCommand(a.newTokenCommand())
 	root.AddCommand(a.newDocsCommand())
 	root.AddCommand(a.newDirectoryCommand())

@@ -130,16 +130,7 @@ zone (America/Sao_Paulo).`),
 		},
 	}
 	cf.register(cmd.Flags(), a.language())
-	cmd.Flags().StringVar(&opts.paste.curl, "from-curl", "", a.T("a requisição como linha de comando curl: o texto, @ARQUIVO, ou - para a entrada padrão",
-		"the request as a curl command line: the text, @FILE, or - for standard input"))
-	cmd.Flags().StringVar(&opts.paste.powershell, "from-powershell", "", a.T("a requisição como comando PowerShell Invoke-WebRequest ou Invoke-RestMethod (o \"Copiar como PowerShell\" do Chrome): o texto, @ARQUIVO, ou - para a entrada padrão",
-		"the request as a PowerShell Invoke-WebRequest or Invoke-RestMethod command (Chrome's \"Copy as PowerShell\"): the text, @FILE, or - for standard input"))
-	cmd.Flags().StringVar(&opts.paste.har, "from-har", "", a.T("a requisição a partir do `ARQUIVO` HAR exportado pelo navegador (- para a entrada padrão)",
-		"the request from a browser's HAR export `FILE` (- for standard input)"))
-	cmd.Flags().IntVar(&opts.paste.entry, "entry", 0, a.T("com --from-har: a entrada `N` a usar (1 é a primeira); por padrão, a única requisição com falha à API de parceiros",
-		"with --from-har: the entry `N` to take (1 is the first); by default the one failing request to the partner API"))
-	cmd.Flags().StringVar(&opts.paste.http, "from-http", "", a.T("a requisição a partir de um `ARQUIVO` com a requisição HTTP/1.1 crua (- para a entrada padrão)",
-		"the request from a raw HTTP/1.1 request dump `FILE` (- for standard input)"))
+	a.registerPasteFlags(cmd.Flags(), &opts.paste)
 	cmd.Flags().StringVar(&opts.jsonl, "jsonl", "", a.T("um `ARQUIVO` JSON Lines de casos, um por linha (- para a entrada padrão), lido aos poucos",
 		"a JSON Lines `FILE` of cases, one per line (- for standard input), streamed"))
 	cmd.Flags().BoolVar(&a.allChecks, "all", false, a.T("lista todas as verificações, também as que passaram (por padrão, elas viram uma linha de resumo)",
@@ -292,34 +283,56 @@ func (a *app) diagnoseOne(ctx context.Context, chain *diagnose.Chain, in caseInp
 // diagnoseCase reads one case, applies the flags and runs the chain.
 // prep, when given, changes the case before the flags do (a pasted request).
 func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides, prep func(*diagnose.Case)) (*diagnose.Case, *diagnose.Verdict, error) {
+	c, err := buildCase(in, o, prep)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := a.runChain(ctx, chain, c)
+	if err != nil {
+		var ie *diagnose.InputError
+		if errors.As(err, &ie) {
+			return c, nil, relocate(err, in) // the case, so that the error is masked with its secrets
+		}
+		return nil, nil, err
+	}
+	return c, v, nil
+}
+
+// runChain diagnoses a built case; an error that is not the input's comes from the directory.
+func (a *app) runChain(ctx context.Context, chain *diagnose.Chain, c *diagnose.Case) (*diagnose.Verdict, error) {
+	v, err := chain.Diagnose(ctx, c)
+	if err != nil {
+		var ie *diagnose.InputError
+		if errors.As(err, &ie) {
+			return nil, err
+		}
+		var ue *directory.UnreachableError
+		if errors.As(err, &ue) {
+			return nil, &exitError{exitDependency, err}
+		}
+		return nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("%s", a.T("diretório %s: %v", "directory %s: %v", chain.Dir.Source(), err))}
+	}
+	return v, nil
+}
+
+// buildCase is the one place a case is built from what was given: a case file (or none), a
+// pasted request (prep), then the flags, which override both.
+func buildCase(in caseInput, o diagnose.Overrides, prep func(*diagnose.Case)) (*diagnose.Case, error) {
 	if in.err != nil {
-		return nil, nil, in.err
+		return nil, in.err
 	}
 	c := &diagnose.Case{Source: in.name}
 	if in.data != nil {
 		var err error
 		if c, err = diagnose.ParseCase(in.name, in.data); err != nil {
-			return nil, nil, relocate(err, in)
+			return nil, relocate(err, in)
 		}
 	}
 	if prep != nil {
 		prep(c)
 	}
 	c.Apply(o)
-	v, err := chain.Diagnose(ctx, c)
-	if err != nil {
-		var ie *diagnose.InputError
-		if errors.As(err, &ie) {
-			return c, nil, relocate(err, in) // the case, so that the error is masked with its secrets
-		}
-		// Anything else comes from the directory.
-		var ue *directory.UnreachableError
-		if errors.As(err, &ue) {
-			return nil, nil, &exitError{exitDependency, err}
-		}
-		return nil, nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("%s", a.T("diretório %s: %v", "directory %s: %v", chain.Dir.Source(), err))}
-	}
-	return c, v, nil
+	return c, nil
 }
 
 // directoryExitCode: a snapshot file was read whole when opened, so its lookups fail only on

@@ -29,13 +29,14 @@ type escalateOptions struct {
 	tokenKey  string
 	sign      string
 	overrides diagnose.Overrides
+	paste     pasteOptions
 }
 
 func (a *app) newEscalateCommand() *cobra.Command {
 	opts := &escalateOptions{}
 	cf := &caseFlags{}
 	cmd := &cobra.Command{
-		Use: a.T("escalate CASO --out PACOTE.zip", "escalate CASE --out BUNDLE.zip"),
+		Use: a.T("escalate [CASO] [--from-curl|--from-har|--from-http X] --out PACOTE.zip", "escalate [CASE] [--from-curl|--from-har|--from-http X] --out BUNDLE.zip"),
 		Short: a.T("Monta o pacote de evidências para o time de Code, ou recusa quando o procedimento não permite",
 			"Build the evidence bundle for the Code team, or refuse when the procedure says no"),
 		Long: a.T(`Diagnostica o caso e, quando o procedimento permite, grava um pacote de escalonamento para
@@ -47,7 +48,10 @@ Recusa (saída 4, nada gravado, cada motivo em stderr) quando falta evidência o
 quando a análise prévia está incompleta (sem --directory: as verificações de chave e usuário
 não rodaram), ou quando o veredito aponta uma causa. --force --reason TEXTO escalona um
 veredito classificado cujas evidências estão completas, registrando o motivo; nada passa por
-cima de evidência faltando.`,
+cima de evidência faltando.
+
+O caso é lido como diagnose o lê: um arquivo de caso, uma requisição colada (--from-curl,
+--from-har, --from-http) e as flags do caso, que prevalecem sobre os dois.`,
 			`Diagnose the case and, when the procedure allows it, write an escalation bundle for the
 Code team: a zip with the manifest (checksums, evidence checklist, verdict), the verdict,
 the case with secrets and personal data masked, a report in Portuguese and the redaction report.
@@ -55,23 +59,28 @@ the case with secrets and personal data masked, a report in Portuguese and the r
 It refuses (exit 4, nothing written, every reason on stderr) when mandatory evidence is
 missing, when the prior analysis is incomplete (no --directory: the key and user checks did
 not run), or when the verdict names a cause. --force --reason TEXT escalates a classified
-verdict whose evidence is complete, recording the reason; nothing overrides missing evidence.`),
+verdict whose evidence is complete, recording the reason; nothing overrides missing evidence.
+
+The case is read as diagnose reads it: a case file, a pasted request
+(--from-curl, --from-har, --from-http) and the case flags, which override both.`),
 		Example: `  triagem escalate testdata/cases/sem-causa-aparente.yaml --directory testdata/directory.yaml --out SUP-4830.zip
+  triagem escalate --from-curl @pedido.sh --directory DIR --out SUP-4830.zip
   triagem escalate verify SUP-4830.zip
   TRIAGEM_SIGN_PASSWORD=... triagem escalate CASE --directory DIR --out SUP-4830.zip --sign equipe.key
   triagem escalate verify SUP-4830.zip --pub equipe.pub
   TRIAGEM_ESCALATION_TOKEN=... triagem escalate send SUP-4830.zip --to https://intake.example/tickets`,
-		Args: a.exactArgs(1),
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if opts.overrides, err = cf.overrides(cmd.Flags()); err != nil {
 				return err
 			}
-			return a.runEscalate(cmd.Context(), opts, args[0])
+			return a.runEscalate(cmd.Context(), opts, args)
 		},
 	}
 	cf.register(cmd.Flags(), a.language())
 	f := cmd.Flags()
+	a.registerPasteFlags(f, &opts.paste)
 	f.StringVar(&opts.out, "out", "", a.T("onde gravar o pacote (um .zip)", "where to write the bundle (a .zip)"))
 	f.BoolVar(&opts.force, "force", false, a.T("escalona um veredito que aponta uma causa (exige --reason)", "escalate a verdict that names a cause (needs --reason)"))
 	f.StringVar(&opts.reason, "reason", "", a.T("por que um escalonamento forçado vai ao time de Code (registrado no pacote)", "why a forced escalation goes to the Code team (recorded in the bundle)"))
@@ -83,7 +92,7 @@ verdict whose evidence is complete, recording the reason; nothing overrides miss
 	return cmd
 }
 
-func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath string) error {
+func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []string) error {
 	if opts.force && opts.reason == "" {
 		return inputError("%s", a.T("--force exige --reason: diga por que o time de Code precisa ver um caso cujo veredito aponta uma causa",
 			"--force needs --reason: say why the Code team must see a case whose verdict names a cause"))
@@ -108,13 +117,13 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 	if err != nil {
 		return err
 	}
-	inputs, err := a.collectCases([]string{casePath})
+	// The one place a case is built, as for diagnose: a case file, a paste, the flags.
+	c, err := a.caseFromInputs(rl, args, &opts.paste, opts.overrides, "escalate")
 	if err != nil {
 		return err
 	}
-	if len(inputs) != 1 {
-		return inputError("%s", a.T("%s: escalate recebe um caso, não uma pasta de %d", "%s: escalate takes one case, not a folder of %d", casePath, len(inputs)))
-	}
+	a.learn(c)
+	casePath := c.Source
 	// The bundle is for the Code team: judged in Portuguese, whatever --lang says.
 	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang("pt-BR"), Signature: a.signature}
 	if chain.TokenKey, err = a.loadTokenKey(opts.tokenKey); err != nil {
@@ -125,7 +134,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, casePath s
 	} else if dir != nil {
 		chain.Dir = dir
 	}
-	c, v, err := a.diagnoseCase(ctx, chain, inputs[0].read(), opts.overrides, nil)
+	v, err := a.runChain(ctx, chain, c)
 	if err != nil {
 		return err
 	}
