@@ -56,7 +56,7 @@ func (a *app) newCaseNewCommand() *cobra.Command {
 	opts := &caseNewOptions{}
 	cf := &caseFlags{}
 	cmd := &cobra.Command{
-		Use: a.T("new [CASO] --from-{curl,powershell,har,http} X --out ARQUIVO", "new [CASE] --from-{curl,powershell,har,http} X --out FILE"),
+		Use:   a.T("new [CASO] --from-{curl,powershell,har,http} X --out ARQUIVO", "new [CASE] --from-{curl,powershell,har,http} X --out FILE"),
 		Short: a.T("Grava o caso lido de uma requisição colada (--redact: o rascunho do chamado)", "Write the case read from a paste (--redact: the ticket draft)"),
 		Long: a.T(`Lê uma requisição colada (--from-curl, --from-powershell, --from-har, --from-http),
 opcionalmente um arquivo de caso, e as flags do caso (que prevalecem sobre os dois); grava o caso
