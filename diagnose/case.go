@@ -479,7 +479,28 @@ func kindName(n *yaml.Node) string {
 // to exit code 2.
 type InputError struct {
 	Place string // file:line, file:line:col, --flag, or the file alone
-	Msg   string
+	Msg   string // in English
+	Pt    string // the same sentence in Portuguese; "" when only the English exists
+}
+
+// Text is the error in l: the whole sentence in that language when it has one.
+func (e *InputError) Text(l Lang) string {
+	msg := e.Msg
+	if l != "en" && e.Pt != "" {
+		msg = e.Pt
+	}
+	if e.Place == "" {
+		return msg
+	}
+	return e.Place + ": " + msg
+}
+
+// ErrorText words an error in l: an input error in the user's language, anything else as it is.
+func ErrorText(err error, l Lang) string {
+	if ie, ok := err.(*InputError); ok {
+		return ie.Text(l)
+	}
+	return err.Error()
 }
 
 func (e *InputError) Error() string {
@@ -491,6 +512,11 @@ func (e *InputError) Error() string {
 
 func inputErr(place, format string, args ...any) error {
 	return &InputError{Place: place, Msg: fmt.Sprintf(format, args...)}
+}
+
+// inputErrL is an input error worded in both languages, whole sentences each.
+func inputErrL(place, pt, en string, args ...any) error {
+	return &InputError{Place: place, Msg: fmt.Sprintf(en, args...), Pt: fmt.Sprintf(pt, args...)}
 }
 
 // ParseCase reads a case file, YAML or JSON, told apart by content. name is used in messages.
@@ -510,10 +536,10 @@ func ParseCase(name string, data []byte) (*Case, error) {
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
-		return nil, inputErr(name, "empty case file")
+		return nil, inputErrL(name, "arquivo de caso vazio", "empty case file")
 	}
 	if !isText(trimmed) {
-		return nil, inputErr(name, "not a case file: binary content, neither YAML nor JSON")
+		return nil, inputErrL(name, "não é um arquivo de caso: conteúdo binário, nem YAML nem JSON", "not a case file: binary content, neither YAML nor JSON")
 	}
 	// Decode the untrimmed text so that lines and columns are the file's own.
 	var c Case
@@ -530,7 +556,7 @@ func ParseCase(name string, data []byte) (*Case, error) {
 	c.Encoding = encoding
 	c.setPlaces(name, data)
 	if d := c.Credentials.APIKeySHA256; d.Hex != "" && !validKeyDigest(d.Hex) {
-		return nil, inputErr(d.Place, "credentials.api_key_sha256: want the API key's SHA-256 in lower-case hex (64 characters 0-9 a-f)")
+		return nil, inputErrL(d.Place, "credentials.api_key_sha256: informe o SHA-256 da API Key em hexadecimal minúsculo (64 caracteres 0-9 a-f)", "credentials.api_key_sha256: want the API key's SHA-256 in lower-case hex (64 characters 0-9 a-f)")
 	}
 	return &c, nil
 }
@@ -578,7 +604,7 @@ func decodeYAMLCase(name string, data []byte, c *Case) error {
 		return nil
 	}
 	if errors.Is(err, io.EOF) {
-		return inputErr(name, "empty case file")
+		return inputErrL(name, "arquivo de caso vazio", "empty case file")
 	}
 	var te *yaml.TypeError
 	msgs := []string{err.Error()}
@@ -587,7 +613,7 @@ func decodeYAMLCase(name string, data []byte, c *Case) error {
 	}
 	m := yamlLineRE.FindStringSubmatch(msgs[0])
 	if m == nil {
-		return inputErr(name, "not a case file: neither a YAML mapping nor a JSON object (%s)", strings.TrimPrefix(msgs[0], "yaml: "))
+		return inputErrL(name, "não é um arquivo de caso: nem um mapeamento YAML nem um objeto JSON (%s)", "not a case file: neither a YAML mapping nor a JSON object (%s)", strings.TrimPrefix(msgs[0], "yaml: "))
 	}
 	place, msg := name+":"+m[1], m[2]
 	if u := yamlUnknownRE.FindStringSubmatch(msg); u != nil {
@@ -595,15 +621,18 @@ func decodeYAMLCase(name string, data []byte, c *Case) error {
 		if s := sectionOfTypes[u[2]]; s != "" {
 			field = s + "." + field
 		}
-		return inputErr(place, "unknown field %q", field)
+		return inputErrL(place, "campo desconhecido %q", "unknown field %q", field)
 	}
 	if u := yamlCannotRE.FindStringSubmatch(msg); u != nil {
 		if m[1] == "1" && u[1] != "map" {
-			return inputErr(name, "not a case file: neither a YAML mapping nor a JSON object")
+			return inputErrL(name, "não é um arquivo de caso: nem um mapeamento YAML nem um objeto JSON", "not a case file: neither a YAML mapping nor a JSON object")
 		}
-		return inputErr(place, "wrong type: got a %s", strings.TrimPrefix(u[1], "!!"))
+		return inputErrL(place, "tipo errado: veio um %s", "wrong type: got a %s", strings.TrimPrefix(u[1], "!!"))
 	}
-	return inputErr(place, "%s", msg)
+	// The YAML library's own words stay in the English message; the Portuguese one says what
+	// to look at instead of repeating a text in another language.
+	return &InputError{Place: place, Msg: msg,
+		Pt: "o YAML não pôde ser lido a partir desta linha: confira a indentação, os dois-pontos depois de cada campo e as aspas"}
 }
 
 func decodeJSONCase(name string, data []byte, c *Case) error {
@@ -613,7 +642,7 @@ func decodeJSONCase(name string, data []byte, c *Case) error {
 	if err == nil {
 		if _, err := dec.Token(); err != io.EOF {
 			line, col := lineCol(data, int(dec.InputOffset()))
-			return inputErr(fmt.Sprintf("%s:%d:%d", name, line, col), "unexpected content after the case's JSON object")
+			return inputErrL(fmt.Sprintf("%s:%d:%d", name, line, col), "conteúdo inesperado depois do objeto JSON do caso", "unexpected content after the case's JSON object")
 		}
 		return nil
 	}
@@ -622,17 +651,19 @@ func decodeJSONCase(name string, data []byte, c *Case) error {
 	switch {
 	case errors.As(err, &se):
 		line, col := lineCol(data, int(se.Offset)-1) // Offset counts the offending byte
-		return inputErr(fmt.Sprintf("%s:%d:%d", name, line, col), "invalid JSON: %s", strings.TrimPrefix(se.Error(), "json: "))
+		return inputErrL(fmt.Sprintf("%s:%d:%d", name, line, col), "JSON inválido (%s)", "invalid JSON: %s", strings.TrimPrefix(se.Error(), "json: "))
 	case errors.As(err, &ue):
 		off := int(ue.Offset)
 		if off == 0 { // a custom unmarshaler's type error carries no offset: find the key
 			off = keyOffset(data, strings.Split(ue.Field, "."))
 		}
 		line, col := lineCol(data, off)
-		return inputErr(fmt.Sprintf("%s:%d:%d", name, line, col), "field %q: want %s, got JSON %s", ue.Field, ue.Type, ue.Value)
+		return &InputError{Place: fmt.Sprintf("%s:%d:%d", name, line, col),
+			Msg: fmt.Sprintf("field %q: want %s, got JSON %s", ue.Field, ue.Type, ue.Value),
+			Pt:  fmt.Sprintf("campo %q: esperado %s, veio %s em JSON", ue.Field, typePT(ue.Type.String()), typePT(ue.Value))}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		line, col := lineCol(data, len(data))
-		return inputErr(fmt.Sprintf("%s:%d:%d", name, line, col), "invalid JSON: unexpected end of input")
+		return inputErrL(fmt.Sprintf("%s:%d:%d", name, line, col), "JSON inválido: o texto termina antes do fim do objeto", "invalid JSON: unexpected end of input")
 	}
 	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		// encoding/json does not say where; YAML reads JSON too and knows the line.
@@ -644,7 +675,7 @@ func decodeJSONCase(name string, data []byte, c *Case) error {
 				return yerr
 			}
 		}
-		return inputErr(name, "unknown field %s", field)
+		return inputErrL(name, "campo desconhecido %s", "unknown field %s", field)
 	}
 	return inputErr(name, "%v", err)
 }
@@ -714,4 +745,23 @@ func quotedKeyIndex(data []byte, k string) int {
 		}
 		from += i + 1
 	}
+}
+
+// typePT names a Go or JSON type for a Portuguese reader.
+func typePT(t string) string {
+	switch t {
+	case "string":
+		return "um texto"
+	case "number", "int", "int64", "float64":
+		return "um número"
+	case "bool":
+		return "verdadeiro ou falso"
+	case "object":
+		return "um objeto"
+	case "array":
+		return "uma lista"
+	case "null":
+		return "null"
+	}
+	return t
 }

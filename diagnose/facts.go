@@ -136,7 +136,7 @@ func ResolveLang(c *Case, r *rules.Rules, l Lang) (*Facts, error) {
 	if !c.Request.At.IsZero() {
 		t, note, err := ParseTimeNote(c.Request.At.Raw, loc)
 		if err != nil {
-			return nil, inputErr(c.Request.At.Place, "request.at: %s", TimeErrorText(err, l))
+			return nil, &InputError{Place: c.Request.At.Place, Msg: "request.at: " + TimeErrorText(err, "en"), Pt: "request.at: " + TimeErrorText(err, "pt-BR")}
 		}
 		c.Request.At.t, c.Request.At.ok = t, true
 		f.At, f.HasAt, f.AtNote = t, true, note
@@ -144,7 +144,7 @@ func ResolveLang(c *Case, r *rules.Rules, l Lang) (*Facts, error) {
 	if !c.Credentials.TokenIssuedAt.IsZero() {
 		t, err := ParseTime(c.Credentials.TokenIssuedAt.Raw, loc)
 		if err != nil {
-			return nil, inputErr(c.Credentials.TokenIssuedAt.Place, "credentials.token_issued_at: %s", TimeErrorText(err, l))
+			return nil, &InputError{Place: c.Credentials.TokenIssuedAt.Place, Msg: "credentials.token_issued_at: " + TimeErrorText(err, "en"), Pt: "credentials.token_issued_at: " + TimeErrorText(err, "pt-BR")}
 		}
 		c.Credentials.TokenIssuedAt.t, c.Credentials.TokenIssuedAt.ok = t, true
 		f.IssuedAt, f.HasIssuedAt = t, true
@@ -156,7 +156,7 @@ func ResolveLang(c *Case, r *rules.Rules, l Lang) (*Facts, error) {
 		}
 		u, err := url.Parse(s)
 		if err != nil {
-			return nil, inputErr(c.place("request.url"), "request.url: not a URL (check what was pasted)")
+			return nil, inputErrL(c.place("request.url"), "request.url: não é uma URL (confira o que foi colado)", "request.url: not a URL (check what was pasted)")
 		}
 		f.URL = u
 		if e, ok := r.EnvironmentOfHost(u.Hostname()); ok {
@@ -173,7 +173,7 @@ func ResolveLang(c *Case, r *rules.Rules, l Lang) (*Facts, error) {
 		}
 		e, ok := r.Environment(id)
 		if !ok {
-			return nil, inputErr(c.place("environment"), "environment: %q is not an environment of the rules (%s)", s, envList(r))
+			return nil, inputErrL(c.place("environment"), "environment: %q não é um ambiente das regras (%s)", "environment: %q is not an environment of the rules (%s)", s, envList(r))
 		}
 		if !f.HasEnv { // the URL's host, when known, says where the request went
 			f.Env, f.HasEnv = e, true
@@ -276,7 +276,7 @@ func (f *Facts) resolveProduct(c *Case, r *rules.Rules) error {
 			for i, p := range r.Products {
 				ids[i] = p.ID
 			}
-			return inputErr(c.place("product"), "product: %q is not a product of the rules (%s)", s, strings.Join(ids, ", "))
+			return inputErrL(c.place("product"), "product: %q não é um produto das regras (%s)", "product: %q is not a product of the rules (%s)", s, strings.Join(ids, ", "))
 		}
 		f.Product, f.HasProduct, f.ProductSource = p, true, "product"
 		return nil

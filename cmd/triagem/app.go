@@ -120,7 +120,7 @@ func (a *app) execute(ctx context.Context, root *cobra.Command, args []string) (
 		return int(only)
 	}
 	err = a.cobraError(err)
-	a.say("triagem: " + err.Error())
+	a.say("triagem: " + diagnose.ErrorText(err, a.language()))
 	var ee *exitError
 	var ie *diagnose.InputError
 	switch {

@@ -211,7 +211,7 @@ func (b *batch) diagnose(ctx context.Context, j job) (o outcome) {
 		if c == nil {
 			rd.LearnText(string(j.in.data))
 		}
-		o.errMsg, o.code = rd.Output(err.Error()), exitInput
+		o.errMsg, o.code = rd.Output(diagnose.ErrorText(err, diagnose.Lang(b.a.lang))), exitInput
 		var ee *exitError
 		if errors.As(err, &ee) {
 			o.code = ee.code
@@ -332,12 +332,12 @@ func relocate(err error, in caseInput) error {
 	if rest, ok := strings.CutPrefix(ie.Place, prefix); ok {
 		// rest is "1:COL" or "1"
 		if _, col, found := strings.Cut(rest, ":"); found {
-			return &diagnose.InputError{Place: fmt.Sprintf("%s:%d:%s", in.file, in.line, col), Msg: ie.Msg}
+			return &diagnose.InputError{Place: fmt.Sprintf("%s:%d:%s", in.file, in.line, col), Msg: ie.Msg, Pt: ie.Pt}
 		}
-		return &diagnose.InputError{Place: fmt.Sprintf("%s:%d", in.file, in.line), Msg: ie.Msg}
+		return &diagnose.InputError{Place: fmt.Sprintf("%s:%d", in.file, in.line), Msg: ie.Msg, Pt: ie.Pt}
 	}
 	if ie.Place == in.name {
-		return &diagnose.InputError{Place: fmt.Sprintf("%s:%d", in.file, in.line), Msg: ie.Msg}
+		return &diagnose.InputError{Place: fmt.Sprintf("%s:%d", in.file, in.line), Msg: ie.Msg, Pt: ie.Pt}
 	}
 	return err
 }
