@@ -57,10 +57,11 @@ type Policy struct {
 	readable [][]string
 	// a quick "no" for PersonalPath: the last segments the patterns end with, and whether a
 	// pattern ends with a glob
-	lastSegs    map[string]bool
-	globLast    bool
-	globParents map[string]bool // the segment before a glob last segment (endereco in endereco.*)
-	globAlone   bool            // a pattern that is a glob alone ("*nome")
+	lastSegs       map[string]bool
+	globLast       bool
+	globParents    map[string]bool // the segment before a glob last segment (endereco in endereco.*)
+	globAlone      bool            // a pattern that is a glob alone ("*nome")
+	globParentGlob bool            // a glob pattern whose parent is a glob too (endereco*.*): no quick "no"
 }
 
 // New compiles a Config.
@@ -96,7 +97,11 @@ func New(c Config) *Policy {
 			if strings.ContainsAny(last, "*?[\\") {
 				p.globLast = true
 				if len(segs) > 1 {
-					p.globParents[segs[len(segs)-2]] = true
+					parent := segs[len(segs)-2]
+					p.globParents[parent] = true
+					if strings.ContainsAny(parent, "*?[\\") {
+						p.globParentGlob = true
+					}
 				} else {
 					p.globAlone = true
 				}
@@ -115,12 +120,22 @@ func New(c Config) *Policy {
 
 func splitPath(s string) []string {
 	var out []string
-	for _, seg := range strings.Split(fold(strings.TrimSpace(s)), ".") {
-		if seg != "" {
+	for _, seg := range strings.Split(strings.TrimSpace(s), ".") {
+		if seg = keyFold(seg); seg != "" {
 			out = append(out, seg)
 		}
 	}
 	return out
+}
+
+// keyFold is a key as paths compare it: lower case, no accents, no '_' or '-' (data_nascimento,
+// data-nascimento and dataNascimento are one key).
+func keyFold(s string) string {
+	f := fold(s)
+	if strings.ContainsAny(f, "_-") {
+		f = strings.NewReplacer("_", "", "-", "").Replace(f)
+	}
+	return f
 }
 
 // SecretName tells whether a field (or query parameter, form field, XML element, cookie, claim)
@@ -200,7 +215,7 @@ func (p *Policy) PersonalPath(keys []string) bool {
 	}
 	folded := make([]string, len(keys))
 	for i, k := range keys {
-		folded[i] = fold(k)
+		folded[i] = keyFold(k)
 	}
 	for _, r := range p.readable {
 		if suffixMatch(folded, r) {
@@ -218,12 +233,12 @@ func (p *Policy) PersonalPath(keys []string) bool {
 // mayBePersonal is a quick "no" for most key paths: the last key ends no pattern and no
 // ancestor is the parent of a glob pattern.
 func (p *Policy) mayBePersonal(keys []string) bool {
-	if p.lastSegs[fold(keys[len(keys)-1])] || p.globAlone {
+	if p.lastSegs[keyFold(keys[len(keys)-1])] || p.globAlone || p.globParentGlob {
 		return true
 	}
 	if p.globLast {
 		for _, k := range keys[:len(keys)-1] {
-			if p.globParents[fold(k)] {
+			if p.globParents[keyFold(k)] {
 				return true
 			}
 		}

@@ -91,3 +91,22 @@ func TestPersonalPath(t *testing.T) {
 		}
 	}
 }
+
+func TestPersonalPathSpellings(t *testing.T) {
+	p := New(Config{PersonalFields: []string{"dataNascimento", "endereco*.*", "cliente.nome*"}, ReadableFields: []string{"endereco*.cidadeId"}})
+	for _, tc := range []struct {
+		keys []string
+		want bool
+	}{
+		{[]string{"cliente", "data_nascimento"}, true},
+		{[]string{"data-nascimento"}, true},
+		{[]string{"enderecoResidencial", "logradouro"}, true},
+		{[]string{"enderecoResidencial", "cidade_id"}, false},
+		{[]string{"cliente", "nome_completo"}, true},
+		{[]string{"produto", "nome"}, false},
+	} {
+		if got := p.PersonalPath(tc.keys); got != tc.want {
+			t.Errorf("PersonalPath(%q) = %v, want %v", tc.keys, got, tc.want)
+		}
+	}
+}
