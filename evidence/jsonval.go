@@ -4,10 +4,12 @@ package evidence
 // text, so that a masked payload reads as it was sent.
 
 import (
-	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // ---- JSON trees ----
@@ -35,227 +37,95 @@ type jval struct {
 
 func strVal(s string) jval { return jval{kind: jStr, s: s} }
 
-type jparser struct {
-	d     string
-	i     int
-	line  int
-	depth int
-	kids  []jval // scratch stack: a container's items are copied out at its end, so that no
-	// slice grows item by item
-}
-
 // errJSON is what parseJSON says of text that is not one JSON value: where, never what.
 type errJSON struct{ off int }
 
 func (e *errJSON) Error() string { return fmt.Sprintf("not valid JSON (at byte %d)", e.off) }
 
-// maxDepth is encoding/json's nesting limit.
-const maxDepth = 10000
-
-// parseJSON reads exactly one JSON value (as strict as json.Valid). Strings without escapes
-// share d's memory.
-func parseJSON(d string, line int) (v jval, err error) {
-	p := &jparser{d: d, line: line}
-	defer func() {
-		if r := recover(); r != nil {
-			e, ok := r.(*errJSON)
-			if !ok {
-				panic(r)
-			}
-			v, err = jval{}, e
-		}
-	}()
-	v = p.value()
-	p.ws()
-	if p.i != len(p.d) {
-		p.fail()
-	}
-	return v, nil
-}
-
-func (p *jparser) fail() { panic(&errJSON{p.i}) }
-
-func (p *jparser) peek() byte {
-	if p.i >= len(p.d) {
-		p.fail()
-	}
-	return p.d[p.i]
-}
-
-func (p *jparser) expect(c byte) {
-	if p.peek() != c {
-		p.fail()
-	}
-	p.i++
-}
-
-func (p *jparser) ws() {
-	for p.i < len(p.d) {
-		switch p.d[p.i] {
-		case ' ', '\t', '\r':
-			p.i++
-		case '\n':
-			p.line++
-			p.i++
-		default:
-			return
+// parseJSON reads exactly one JSON value, keeping the order of keys and the text of numbers,
+// with the project's one order-keeping JSON reader (go-json-experiment's jsontext, as the HAR
+// reader uses). It is as strict as json.Valid but for two things partners send: a repeated key
+// is kept as written, and invalid UTF-8 in a string becomes U+FFFD. line is the line the text
+// starts on; each value records its own, for Scan's findings.
+func parseJSON(d string, line int) (jval, error) {
+	dec := jsontext.NewDecoder(strings.NewReader(d), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	r := jreader{dec: dec, d: d, line: line}
+	v, err := r.value()
+	if err == nil {
+		if _, err = dec.ReadToken(); err == io.EOF { // exactly one value
+			return v, nil
 		}
 	}
+	return jval{}, &errJSON{int(dec.InputOffset())}
 }
 
-func (p *jparser) value() jval {
-	p.ws()
-	v := jval{line: int32(p.line)}
-	switch c := p.peek(); c {
+// jreader turns jsontext's tokens into a jval tree and tells each value's line.
+type jreader struct {
+	dec  *jsontext.Decoder
+	d    string
+	line int   // the line at off
+	off  int64 // how far lines were counted
+}
+
+// lineAt counts lines up to off; offsets only grow, so the whole text is counted once.
+func (r *jreader) lineAt(off int64) int32 {
+	if off > r.off && off <= int64(len(r.d)) {
+		r.line += strings.Count(r.d[r.off:off], "\n")
+		r.off = off
+	}
+	return int32(r.line)
+}
+
+func (r *jreader) value() (jval, error) {
+	switch r.dec.PeekKind() {
 	case '{', '[':
-		if p.depth++; p.depth > maxDepth {
-			p.fail()
+		tok, err := r.dec.ReadToken()
+		if err != nil {
+			return jval{}, err
 		}
-		p.i++
-		closing := byte(']')
-		v.kind = jArr
-		if c == '{' {
+		v := jval{kind: jArr, line: r.lineAt(r.dec.InputOffset() - 1)}
+		closing := jsontext.Kind(']')
+		if tok.Kind() == '{' {
 			v.kind, closing = jObj, '}'
 		}
-		p.ws()
-		if p.peek() == closing {
-			p.i++
-			p.depth--
-			return v
-		}
-		vbase := len(p.kids)
-		for {
+		for r.dec.PeekKind() != closing {
 			var key string
-			if c == '{' {
-				p.ws()
-				if p.peek() != '"' {
-					p.fail()
+			if v.kind == jObj {
+				k, err := r.dec.ReadToken()
+				if err != nil {
+					return jval{}, err
 				}
-				key = p.str()
-				p.ws()
-				p.expect(':')
+				key = k.String()
 			}
-			kid := p.value()
+			kid, err := r.value()
+			if err != nil {
+				return jval{}, err
+			}
 			kid.key = key
-			p.kids = append(p.kids, kid)
-			p.ws()
-			if p.peek() == ',' {
-				p.i++
-				continue
-			}
-			p.expect(closing)
-			break
+			v.kids = append(v.kids, kid)
 		}
-		v.kids = append([]jval(nil), p.kids[vbase:]...)
-		clear(p.kids[vbase:])
-		p.kids = p.kids[:vbase]
-		p.depth--
+		if _, err := r.dec.ReadToken(); err != nil {
+			return jval{}, err
+		}
+		return v, nil
+	}
+	raw, err := r.dec.ReadValue()
+	if err != nil {
+		return jval{}, err
+	}
+	v := jval{line: r.lineAt(r.dec.InputOffset() - int64(len(raw)))}
+	switch raw.Kind() {
 	case '"':
-		v.kind, v.s = jStr, p.str()
-	case 't', 'f', 'n':
-		lit := map[byte]string{'t': "true", 'f': "false", 'n': "null"}[c]
-		if !strings.HasPrefix(p.d[p.i:], lit) {
-			p.fail()
-		}
-		p.i += len(lit)
-		if c != 'n' {
-			v.kind, v.s = jBool, lit
-		}
-	default:
-		v.kind, v.s = jNum, p.number()
+		// The decoder validated the literal already; an error here only reports invalid
+		// UTF-8, which the unquoted text carries as U+FFFD.
+		b, _ := jsontext.AppendUnquote(nil, raw)
+		v.kind, v.s = jStr, string(b)
+	case '0':
+		v.kind, v.s = jNum, string(raw)
+	case 't', 'f':
+		v.kind, v.s = jBool, string(raw)
 	}
-	return v
-}
-
-// number reads -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func (p *jparser) number() string {
-	start := p.i
-	digits := func() int {
-		n := 0
-		for p.i < len(p.d) && isDigit(p.d[p.i]) {
-			p.i++
-			n++
-		}
-		return n
-	}
-	if p.peek() == '-' {
-		p.i++
-	}
-	if p.peek() == '0' {
-		p.i++
-	} else if digits() == 0 {
-		p.fail()
-	}
-	if p.i < len(p.d) && p.d[p.i] == '.' {
-		p.i++
-		if digits() == 0 {
-			p.fail()
-		}
-	}
-	if p.i < len(p.d) && (p.d[p.i] == 'e' || p.d[p.i] == 'E') {
-		p.i++
-		if p.i < len(p.d) && (p.d[p.i] == '+' || p.d[p.i] == '-') {
-			p.i++
-		}
-		if digits() == 0 {
-			p.fail()
-		}
-	}
-	return p.d[start:p.i]
-}
-
-func (p *jparser) str() string {
-	start := p.i + 1
-	j, esc := start, false
-	for {
-		if j >= len(p.d) {
-			p.i = j
-			p.fail()
-		}
-		c := p.d[j]
-		if c == '"' {
-			break
-		}
-		if c < 0x20 {
-			p.i = j
-			p.fail()
-		}
-		if c == '\\' {
-			esc = true
-			if j+1 >= len(p.d) {
-				p.i = j
-				p.fail()
-			}
-			switch p.d[j+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				j += 2
-			case 'u':
-				for k := j + 2; k < j+6; k++ {
-					if k >= len(p.d) || !isHexByte(p.d[k]) {
-						p.i = j
-						p.fail()
-					}
-				}
-				j += 6
-			default:
-				p.i = j
-				p.fail()
-			}
-			continue
-		}
-		j++
-	}
-	p.i = j + 1
-	if !esc {
-		s := p.d[start:j]
-		if !utf8.ValidString(s) {
-			s = strings.ToValidUTF8(s, "\uFFFD")
-		}
-		return s
-	}
-	var s string
-	_ = json.Unmarshal([]byte(p.d[start-1:j+1]), &s)
-	return s
+	return v, nil
 }
 
 func isHexByte(c byte) bool { return isDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
