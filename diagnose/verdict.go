@@ -32,6 +32,10 @@ type Verdict struct {
 	// Intake is how a pasted request (curl, PowerShell, HAR, raw HTTP) was read; nil when
 	// the case came from a case file or flags alone. An additive field of v1.
 	Intake *Intake `json:"intake,omitempty"`
+	// Audience is "parceiro" when the partner's developer reads the verdict (triagem check):
+	// the reply is then written for them (what to fix, what only CrefazOn can verify, what a
+	// ticket needs). Absent for support's verdicts. An additive field of v1.
+	Audience string `json:"audience,omitempty"`
 }
 
 // Intake says what the reader of a pasted request assumed, skipped or ignored.
@@ -113,6 +117,8 @@ type Chain struct {
 	Lang     Lang
 	// Signature signs the replies to partners; "" takes the rules' (reply.signature).
 	Signature string
+	// Audience: "" for support; AudiencePartner for the partner's own check.
+	Audience string
 }
 
 // Diagnose reads a case against the rules, asks the directory, runs every check and returns
@@ -197,6 +203,10 @@ func (ch *Chain) Judge(f *Facts, dir DirInfo) *Verdict {
 		v.Docs = []string{}
 	}
 	v.Reply = ch.reply(cx, v, results)
+	if ch.Audience == AudiencePartner {
+		v.Audience = AudiencePartner
+		v.Reply = ch.partnerText(cx, v, results)
+	}
 	return v
 }
 

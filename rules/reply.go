@@ -29,6 +29,10 @@ type ReplyData struct {
 	SentAt      string // when the request was sent: 18/11/2026 às 10:15 (horário de Brasília)
 	Doc         string // the documentation link for exactly this topic, "" when none fits
 	Escalate    bool   // the case goes to CrefazOn's engineering team
+	// Partner: the partner's developer reads the text in `triagem check`, before any ticket
+	// exists. The common parts then leave out the greeting and the sign-off, and a template
+	// says "open a ticket" where it would say "answer this ticket".
+	Partner bool
 
 	Key      ReplyKey
 	User     ReplyUser
@@ -208,4 +212,24 @@ func TidyText(s string) string {
 // Signature is the team's signature in lang.
 func (r *Rules) Signature(lang string) string {
 	return strings.TrimSpace(r.ReplyCommon.Signature.In(lang))
+}
+
+// ReplyPart renders one of the common parts (greeting, context, docs, closing) in lang, for a
+// text that is not a category's reply but opens or closes like one (triagem check's report
+// when nothing was found to fix). "" when the part cannot be rendered.
+func (r *Rules) ReplyPart(part, lang string, data ReplyData) string {
+	for _, l := range []string{lang, DefaultLang} {
+		for _, cat := range Categories {
+			t := r.replies[cat+"\x00"+l]
+			if t == nil || t.Lookup(part) == nil {
+				continue
+			}
+			var b strings.Builder
+			if err := t.ExecuteTemplate(&b, part, data); err != nil {
+				return ""
+			}
+			return TidyText(b.String())
+		}
+	}
+	return ""
 }

@@ -654,7 +654,7 @@ func TestReplyTemplateErrorsRefusedAtLoad(t *testing.T) {
       A sua empresa ainda não tem uma chave`, `{{template "contexto" .}}
 
       A sua empresa ainda não tem uma chave`, "replies.api-key-missing"},
-		{"a part that does not parse", `{{define "greeting"}}Olá!{{end}}`, `{{define "greeting"}}Olá!{{end`, "reply.parts"},
+		{"a part that does not parse", `{{define "greeting"}}{{if not .Partner}}Olá!{{end}}{{end}}`, `{{define "greeting"}}{{if not .Partner}}Olá!{{end}}{{end`, "reply.parts"},
 		{"no signature in English", "    en: CrefazOn Partner API Support Team\n", "", "reply.signature"},
 	}
 	for _, tc := range tests {

@@ -234,6 +234,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	_ = root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions(rules.Langs, cobra.ShellCompDirectiveNoFileComp))
 
 	root.AddCommand(a.newDiagnoseCommand())
+	root.AddCommand(a.newCheckCommand())
 	root.AddCommand(a.newRulesCommand())
 	root.AddCommand(a.newChecksCommand())
 	root.AddCommand(a.newEscalateCommand())

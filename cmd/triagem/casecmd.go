@@ -10,6 +10,7 @@ import (
 
 	"triagem/diagnose"
 	"triagem/evidence"
+	"triagem/intake"
 	"triagem/internal/atomicfile"
 	"triagem/rules"
 )
@@ -210,25 +211,32 @@ func (a *app) msg(pt, en string) string {
 // caseFromInputs builds one case from a case file argument (at most one), a pasted request and
 // the case flags, through buildCase, as diagnose does. what names the command in errors.
 func (a *app) caseFromInputs(rl *rules.Rules, args []string, paste *pasteOptions, o diagnose.Overrides, what string) (*diagnose.Case, error) {
+	c, _, err := a.caseAndPaste(rl, args, paste, o, what)
+	return c, err
+}
+
+// caseAndPaste is caseFromInputs that also returns the pasted request (nil without one), whose
+// reader's notes a command may show.
+func (a *app) caseAndPaste(rl *rules.Rules, args []string, paste *pasteOptions, o diagnose.Overrides, what string) (*diagnose.Case, *intake.Request, error) {
 	pasted, err := a.readPaste(paste, rl)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var in caseInput
 	switch {
 	case len(args) > 1:
-		return nil, inputError("%s takes one case file, not %d", what, len(args))
+		return nil, nil, inputError("%s takes one case file, not %d", what, len(args))
 	case len(args) == 1:
 		refs, err := a.collectCases(args)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(refs) != 1 {
-			return nil, inputError("%s: %s takes one case, not a folder of %d", args[0], what, len(refs))
+			return nil, nil, inputError("%s: %s takes one case, not a folder of %d", args[0], what, len(refs))
 		}
 		in = refs[0].read()
 	case pasted == nil && o == (diagnose.Overrides{}):
-		return nil, inputError("%s: no request: give --from-curl, --from-har or --from-http, a case file, or the request's fields as flags", what)
+		return nil, nil, inputError("%s: no request: give --from-curl, --from-har or --from-http, a case file, or the request's fields as flags", what)
 	default:
 		name := "flags"
 		if pasted != nil && pasted.Source != "" {
@@ -236,5 +244,6 @@ func (a *app) caseFromInputs(rl *rules.Rules, args []string, paste *pasteOptions
 		}
 		in = caseInput{name: name}
 	}
-	return buildCase(in, o, applyPaste(pasted))
+	c, err := buildCase(in, o, applyPaste(pasted))
+	return c, pasted, err
 }

@@ -87,23 +87,7 @@ func TestDraftKeepsVerdictAndDropsSecrets(t *testing.T) {
 				t.Errorf("the draft diagnoses to %s, the original to %s", got, want)
 			}
 			text, _ := os.ReadFile(draft)
-			secrets := []string{c.Credentials.APIKey, "Bearer eyJ", "529.982.247-25", "52998224725", "98765-4321", "Maria das Dores"}
-			for _, tok := range []string{strings.TrimPrefix(c.Request.Headers["Authorization"], "Bearer "), c.Credentials.Token} {
-				if tok != "" && !strings.HasSuffix(tok, ".") { // a token sent unsigned is the draft's own form
-					secrets = append(secrets, tok)
-				}
-			}
-			for _, m := range jwtRE.FindAllStringSubmatch(string(data), -1) {
-				secrets = append(secrets, m[1]) // the signature
-			}
-			if path == planted {
-				// header.claims is the draft's form of the token: its signature is what must go
-				all := secretsInClear()
-				secrets = append(secrets, all[2])
-				secrets = append(secrets, all[5:]...)
-				secrets = slicesWithout(secrets, func(s string) bool { return len(s) == 64 }) // the key's SHA-256 is the draft's identifier
-				secrets = slicesWithout(secrets, func(s string) bool { return !strings.Contains(string(data), s) && s != "Bearer eyJ" })
-			}
+			secrets := draftSecrets(c, data, path == planted)
 			for _, s := range secrets {
 				if strings.Contains(string(text), s) {
 					t.Errorf("the draft holds %q in clear:\n%s", s, text)
@@ -132,6 +116,30 @@ func TestDraftKeepsVerdictAndDropsSecrets(t *testing.T) {
 	if tried < 10 {
 		t.Fatalf("only %d bundled cases with a key: the loop tried too little", tried)
 	}
+}
+
+// draftSecrets lists what a ticket draft of case c (read from data; planted: the planted case
+// full of secrets) must not hold in clear: the key, the tokens and their signatures, the
+// personal data.
+func draftSecrets(c *diagnose.Case, data []byte, planted bool) []string {
+	secrets := []string{c.Credentials.APIKey, "Bearer eyJ", "529.982.247-25", "52998224725", "98765-4321", "Maria das Dores"}
+	for _, tok := range []string{strings.TrimPrefix(c.Request.Headers["Authorization"], "Bearer "), c.Credentials.Token} {
+		if tok != "" && !strings.HasSuffix(tok, ".") { // a token sent unsigned is the draft's own form
+			secrets = append(secrets, tok)
+		}
+	}
+	for _, m := range jwtRE.FindAllStringSubmatch(string(data), -1) {
+		secrets = append(secrets, m[1]) // the signature
+	}
+	if planted {
+		// header.claims is the draft's form of the token: its signature is what must go
+		all := secretsInClear()
+		secrets = append(secrets, all[2])
+		secrets = append(secrets, all[5:]...)
+		secrets = slicesWithout(secrets, func(s string) bool { return len(s) == 64 }) // the key's SHA-256 is the draft's identifier
+		secrets = slicesWithout(secrets, func(s string) bool { return !strings.Contains(string(data), s) && s != "Bearer eyJ" })
+	}
+	return slicesWithout(secrets, func(s string) bool { return s == "" })
 }
 
 func slicesWithout(s []string, drop func(string) bool) []string {

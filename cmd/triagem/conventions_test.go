@@ -139,13 +139,18 @@ func TestVersion(t *testing.T) {
 			t.Errorf("%v: exit %d\n%s", args, code, stdout)
 		}
 	}
-	old := releaseVersion
-	releaseVersion = "v9.8.7"
-	defer func() { releaseVersion = old }()
-	if _, stdout, _ := runApp(t, nil, "version"); !strings.HasPrefix(stdout, "triagem v9.8.7\n") {
+	oldV, oldC, oldD := releaseVersion, releaseCommit, releaseDate
+	releaseVersion, releaseCommit, releaseDate = "v9.8.7", "0123456789abcdef0123456789abcdef01234567", "2026-12-01T12:00:00Z"
+	defer func() { releaseVersion, releaseCommit, releaseDate = oldV, oldC, oldD }()
+	_, stdout, _ := runApp(t, nil, "version")
+	if !strings.HasPrefix(stdout, "triagem v9.8.7\n") {
 		t.Errorf("-X main.releaseVersion is not shown:\n%s", stdout)
 	}
-	if _, stdout, _ := runApp(t, nil, "version", "-o", "json"); !strings.Contains(stdout, `"version":"v9.8.7"`) {
+	if !strings.Contains(stdout, "revisão: 0123456789abcdef0123456789abcdef01234567 (2026-12-01T12:00:00Z)\n") {
+		t.Errorf("-X main.releaseCommit and releaseDate are not shown:\n%s", stdout)
+	}
+	_, stdout, _ = runApp(t, nil, "version", "-o", "json")
+	if !strings.Contains(stdout, `"version":"v9.8.7"`) || !strings.Contains(stdout, `"revision":"0123456789abcdef0123456789abcdef01234567"`) {
 		t.Errorf("json:\n%s", stdout)
 	}
 }

@@ -10,9 +10,17 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// releaseVersion is set for releases: go build -ldflags "-X main.releaseVersion=v1.4.0".
-// Without it, the version is the one the go command stamps from the module and VCS.
-var releaseVersion string
+// Release builds stamp these with the linker (.goreleaser.yaml does):
+//
+//	go build -ldflags "-X main.releaseVersion=v1.4.0 -X main.releaseCommit=<sha> -X main.releaseDate=<RFC 3339>"
+//
+// Without them, the version and revision are the ones the go command embeds from the module
+// and the VCS (go install ...@v1.4.0 gives the module's version; a clone, its commit).
+var (
+	releaseVersion string
+	releaseCommit  string
+	releaseDate    string
+)
 
 // buildInfo is what `triagem version` prints.
 type buildInfo struct {
@@ -42,6 +50,10 @@ func buildVersion() buildInfo {
 	}
 	if releaseVersion != "" {
 		b.Version = releaseVersion
+	}
+	if releaseCommit != "" {
+		// A release is built from a clean checkout of a tag: the stamp is the whole truth.
+		b.Revision, b.Time, b.Modified = releaseCommit, releaseDate, false
 	}
 	if b.Version == "" || b.Version == "(devel)" {
 		b.Version = "devel"
