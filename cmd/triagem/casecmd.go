@@ -236,5 +236,5 @@ func (a *app) caseFromInputs(rl *rules.Rules, args []string, paste *pasteOptions
 		}
 		in = caseInput{name: name}
 	}
-	return buildCase(in, o, applyPaste(pasted))
+	return buildCase(in, o, pasted)
 }
