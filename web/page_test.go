@@ -17,6 +17,10 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	// The page's chain, built by Build in a subprocess that go test's cache cannot see:
+	// imported so that a change to the chain reruns this test.
+	_ "triagem/internal/selfcheck"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -38,7 +42,7 @@ func browser(t *testing.T) string {
 type fixture struct {
 	path    string
 	kind    string // the page's kind ("" detects) ...
-	cliFlag string // ... and the CLI's flag
+	cliFlag string // ... and the CLI's flag ("": a case file, diagnose's argument)
 	at      string
 	entry   int
 	lang    string
@@ -60,6 +64,21 @@ func fixtures(t *testing.T) []fixture {
 	for _, p := range m {
 		fs = append(fs, fixture{path: p, kind: "har", cliFlag: "--from-har"})
 	}
+	m, _ = filepath.Glob("../testdata/cases/*.yaml")
+	for _, p := range m {
+		fs = append(fs, fixture{path: p, kind: "case"})
+	}
+	// A case whose error message repeats the key and the customer's CPF: the page masks both.
+	leaky := filepath.Join(t.TempDir(), "erro-com-dados.yaml")
+	sample, err := os.ReadFile("../testdata/cases/sem-causa-aparente.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample = append(sample, "error: \"chave hml-alfa-4b9e2c7a1d83f605 recusada para o CPF 529.982.247-25, telefone (11) 98765-4321\"\n"...)
+	if err := os.WriteFile(leaky, sample, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs = append(fs, fixture{path: leaky, kind: "case"})
 	if len(fs) < 5 {
 		t.Fatalf("only %d bundled fixtures found under ../testdata", len(fs))
 	}
@@ -76,11 +95,15 @@ func fixtures(t *testing.T) []fixture {
 // "" when it refuses the input (exit 2).
 func cliCategory(t *testing.T, bin string, f fixture) string {
 	t.Helper()
-	arg := f.path
-	if f.cliFlag != "--from-har" {
-		arg = "@" + f.path
+	var args []string
+	switch f.cliFlag {
+	case "":
+		args = []string{"diagnose", f.path, "-o", "json"}
+	case "--from-har":
+		args = []string{"diagnose", f.cliFlag, f.path, "-o", "json"}
+	default:
+		args = []string{"diagnose", f.cliFlag, "@" + f.path, "-o", "json"}
 	}
-	args := []string{"diagnose", f.cliFlag, arg, "-o", "json"}
 	if f.at != "" {
 		args = append(args, "--at", f.at)
 	}
@@ -88,7 +111,9 @@ func cliCategory(t *testing.T, bin string, f fixture) string {
 		args = append(args, "--entry", fmt.Sprint(f.entry))
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "TRIAGEM_DIRECTORY=", "NO_COLOR=1")
+	// No directory, as in the browser, and no config file of this machine's user.
+	home := t.TempDir()
+	cmd.Env = append(os.Environ(), "TRIAGEM_DIRECTORY=", "NO_COLOR=1", "HOME="+home, "XDG_CONFIG_HOME="+home)
 	out, err := cmd.Output()
 	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 2 && len(out) == 0 {
 		return ""
@@ -207,8 +232,9 @@ func TestPageInChromium(t *testing.T) {
 	}
 
 	start := time.Now()
+	var err error
 	readyCtx, cancelReady := context.WithTimeout(ctx, time.Minute)
-	err := chromedp.Do(readyCtx,
+	err = chromedp.Do(readyCtx,
 		chromedp.Navigate(srv.URL+"/index.html"),
 		chromedp.WaitVisible(`#status[data-state=ready]`),
 	)
@@ -219,6 +245,15 @@ func TestPageInChromium(t *testing.T) {
 	}
 	t.Logf("page ready %v after navigation (module decoded and started in %s ms)", time.Since(start).Round(time.Millisecond), attr(`#status`, "data-ms"))
 	afterLoad := len(requested())
+	csp, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? ""`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"default-src 'self'", "connect-src 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("the page's Content-Security-Policy %q lacks %s", csp, want)
+		}
+	}
 	for _, u := range requested() {
 		if !strings.HasPrefix(u, srv.URL+"/") {
 			t.Errorf("the page requested %s: only its own files (%s) may be", u, srv.URL)

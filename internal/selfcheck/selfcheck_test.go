@@ -51,6 +51,7 @@ func TestRunMasksEverything(t *testing.T) {
 		{"HAR of two failures, no entry chosen", Input{Text: har}, true, []string{"hml-alfa-4b9e2c7a1d83f605"}},
 		{"HAR entry 2", Input{Text: har, Entry: 2}, false, []string{"hml-alfa-4b9e2c7a1d83f605"}},
 		{"a bad time", Input{Text: curl, At: "amanhã cedo"}, true, []string{"OLYE5TxOy6ZkjJzsK9fq03xO0Sawoqshm55ZxvXeeII"}},
+		{"the key typed as the time", Input{Text: har, Entry: 2, At: "hml-alfa-4b9e2c7a1d83f605"}, true, []string{"hml-alfa-4b9e2c7a1d83f605"}},
 		{"a broken case file holding a key", Input{Text: "credentials:\n  api_key: hml-alfa-4b9e2c7a1d83f605\n  token: [\n"}, true, []string{"hml-alfa-4b9e2c7a1d83f605"}},
 	}
 	for _, tc := range tests {
