@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -173,6 +176,27 @@ func built(t *testing.T) (pageDir, cli string) {
 	return buildOnce.dir, buildOnce.cli
 }
 
+// compressedSize is what a browser downloads of the page's folder, gzip-compressed.
+func compressedSize(t *testing.T, dir string) int {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(b)
+		zw.Close()
+		total += buf.Len()
+	}
+	return total
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if buildOnce.dir != "" {
@@ -186,6 +210,11 @@ func TestMain(m *testing.M) {
 func TestPageInChromium(t *testing.T) {
 	exe := browser(t)
 	dir, cli := built(t)
+	if size := compressedSize(t, dir); size > 8<<20 {
+		t.Errorf("the page and module weigh %d bytes compressed: the budget is 8 MiB", size)
+	} else {
+		t.Logf("page and module: %d bytes compressed (gzip -9)", size)
+	}
 	srv := httptest.NewServer(http.FileServer(http.Dir(dir))) // listens on 127.0.0.1
 	defer srv.Close()
 
@@ -315,6 +344,9 @@ func TestPageInChromium(t *testing.T) {
 			}
 			if i == 0 {
 				t.Logf("first verdict computed in %s ms", ms)
+				if n, _ := strconv.Atoi(ms); n > 2000 {
+					t.Errorf("the first verdict took %s ms after load: the budget is 2 s", ms)
+				}
 			}
 		})
 	}

@@ -13,6 +13,7 @@ import (
 )
 
 func main() {
+	selfcheck.Warm()
 	js.Global().Set("triagemCheck", js.FuncOf(check))
 	js.Global().Call("dispatchEvent", js.Global().Get("Event").New("triagem-ready"))
 	select {} // keep the functions alive for the page's lifetime

@@ -97,6 +97,12 @@ func Run(in Input) Output {
 	return out
 }
 
+// Warm runs the chain once on a request without secrets, so that the page's first verdict
+// does not pay for reading the rules and for the browser's first compilation of the code.
+func Warm() {
+	Run(Input{Text: "curl -X POST https://api-externo-stag.crefazon.com.br/api/v2/propostas/pre-analise -d '{}'", At: "2026-11-20 10:00"})
+}
+
 // build reads the input as kind and builds the case through casebuild, as the CLI does.
 func build(in Input, kind string, rl *rules.Rules, l diagnose.Lang) (*diagnose.Case, []string, bool, error) {
 	var o diagnose.Overrides
