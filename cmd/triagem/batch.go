@@ -10,7 +10,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +17,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"triagem/diagnose"
+	"triagem/intake"
+	"triagem/internal/casebuild"
 	"triagem/render"
 )
 
@@ -45,16 +46,16 @@ type outcome struct {
 // order. At most `window` cases are in flight, so memory stays flat however many cases come:
 // a million JSON Lines cases stream through.
 type batch struct {
-	a         *app
-	chain     *diagnose.Chain
-	overrides diagnose.Overrides
-	prep      func(*diagnose.Case) // a pasted request, applied before the flags
-	intake    *diagnose.Intake     // how the pasted request was read, for the verdict
-	workers   int
-	window    int
-	progress  *progressbar.ProgressBar
-	lazyBar   bool // total unknown (JSON Lines): show the bar once 100 cases have gone by
-	screen    render.Screen
+	a           *app
+	chain       *diagnose.Chain
+	overrides   diagnose.Overrides
+	pasted      *intake.Request // a pasted request, applied before the flags
+	pastedNotes []string        // how the pasted request was read, for the verdict
+	workers     int
+	window      int
+	progress    *progressbar.ProgressBar
+	lazyBar     bool // total unknown (JSON Lines): show the bar once 100 cases have gone by
+	screen      render.Screen
 }
 
 func (a *app) newBatch(chain *diagnose.Chain, o diagnose.Overrides, total int64) *batch {
@@ -203,7 +204,7 @@ func (b *batch) diagnose(ctx context.Context, j job) (o outcome) {
 		}
 	}()
 	o = outcome{seq: j.seq}
-	c, v, err := b.a.diagnoseCase(ctx, b.chain, j.in, b.overrides, b.prep)
+	c, v, err := b.a.diagnoseCase(ctx, b.chain, j.in, b.overrides, b.pasted)
 	if err != nil {
 		// An error may repeat what the case holds: mask it with what the case teaches, or,
 		// when it did not parse, with what its raw text holds under secret names.
@@ -218,17 +219,7 @@ func (b *batch) diagnose(ctx context.Context, j job) (o outcome) {
 		}
 		return o
 	}
-	if b.intake != nil {
-		v.Intake = &diagnose.Intake{Notes: slices.Clone(b.intake.Notes)} // masked below, per case
-	}
-	if c != nil && c.Encoding != "" {
-		if v.Intake == nil {
-			v.Intake = &diagnose.Intake{}
-		}
-		v.Intake.Notes = append(v.Intake.Notes, diagnose.Lang(b.a.lang).T(
-			"o arquivo não estava em UTF-8: foi lido como "+c.Encoding+" (salve-o como UTF-8 para evitar esta observação)",
-			"the file was not UTF-8: it was read as "+c.Encoding+" (save it as UTF-8 to avoid this note)"))
-	}
+	v.Intake = casebuild.Intake(b.pastedNotes, b.pasted != nil, c, diagnose.Lang(b.a.lang)) // masked below, per case
 	// Every string of the verdict, masked before it is laid out (a table wraps values).
 	caseRedactor(b.chain.Rules, c).Verdict(v)
 	var buf bytes.Buffer

@@ -244,6 +244,6 @@ func (a *app) caseAndPaste(rl *rules.Rules, args []string, paste *pasteOptions, 
 		}
 		in = caseInput{name: name}
 	}
-	c, err := buildCase(in, o, applyPaste(pasted))
+	c, err := buildCase(in, o, pasted)
 	return c, pasted, err
 }

@@ -17,6 +17,8 @@ import (
 
 	"triagem/diagnose"
 	"triagem/directory"
+	"triagem/intake"
+	"triagem/internal/casebuild"
 	"triagem/render"
 )
 
@@ -230,12 +232,9 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		total = -1 // unknown until read
 	}
 	b := a.newBatch(chain, opts.overrides, total)
-	b.prep = applyPaste(pasted)
+	b.pasted = pasted
 	if pasted != nil {
-		b.intake = &diagnose.Intake{Notes: pasted.NoteTexts(a.lang)}
-		if b.intake.Notes == nil {
-			b.intake.Notes = []string{}
-		}
+		b.pastedNotes = pasted.NoteTexts(a.lang)
 	}
 	produce := produceRefs(refs)
 	if jsonl != nil {
@@ -275,15 +274,15 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	return nil
 }
 
-func (a *app) diagnoseOne(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides, prep func(*diagnose.Case)) (*diagnose.Verdict, error) {
-	_, v, err := a.diagnoseCase(ctx, chain, in, o, prep)
+func (a *app) diagnoseOne(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides, pasted *intake.Request) (*diagnose.Verdict, error) {
+	_, v, err := a.diagnoseCase(ctx, chain, in, o, pasted)
 	return v, err
 }
 
 // diagnoseCase reads one case, applies the flags and runs the chain.
-// prep, when given, changes the case before the flags do (a pasted request).
-func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides, prep func(*diagnose.Case)) (*diagnose.Case, *diagnose.Verdict, error) {
-	c, err := buildCase(in, o, prep)
+// pasted, when given, changes the case before the flags do.
+func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides, pasted *intake.Request) (*diagnose.Case, *diagnose.Verdict, error) {
+	c, err := buildCase(in, o, pasted)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -315,23 +314,16 @@ func (a *app) runChain(ctx context.Context, chain *diagnose.Chain, c *diagnose.C
 	return v, nil
 }
 
-// buildCase is the one place a case is built from what was given: a case file (or none), a
-// pasted request (prep), then the flags, which override both.
-func buildCase(in caseInput, o diagnose.Overrides, prep func(*diagnose.Case)) (*diagnose.Case, error) {
+// buildCase builds a case from a case file (or none), a pasted request and the flags, through
+// casebuild.Build, the one place the CLI and the browser page build cases.
+func buildCase(in caseInput, o diagnose.Overrides, pasted *intake.Request) (*diagnose.Case, error) {
 	if in.err != nil {
 		return nil, in.err
 	}
-	c := &diagnose.Case{Source: in.name}
-	if in.data != nil {
-		var err error
-		if c, err = diagnose.ParseCase(in.name, in.data); err != nil {
-			return nil, relocate(err, in)
-		}
+	c, err := casebuild.Build(in.name, in.data, o, pasted)
+	if err != nil {
+		return nil, relocate(err, in)
 	}
-	if prep != nil {
-		prep(c)
-	}
-	c.Apply(o)
 	return c, nil
 }
 

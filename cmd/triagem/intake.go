@@ -11,6 +11,7 @@ import (
 	"triagem/diagnose"
 	"triagem/intake"
 	"triagem/internal/brdoc"
+	"triagem/internal/casebuild"
 	"triagem/rules"
 )
 
@@ -43,16 +44,7 @@ func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, erro
 		if err != nil {
 			return nil, err
 		}
-		if intake.LooksLikePowerShell(text) {
-			// Windows partners paste Chrome's "Copy as PowerShell" where curl was asked for.
-			r, err := intake.ParsePowerShell(text, a.readDataFile)
-			if err != nil {
-				return nil, a.pasteError(name, err)
-			}
-			r.Notes = append([]intake.Note{intake.NoteDetectedPowerShell()}, r.Notes...)
-			return r, nil
-		}
-		r, err := intake.ParseCurl(text, a.readDataFile)
+		r, err := casebuild.Curl(text, a.readDataFile)
 		if err != nil {
 			return nil, a.pasteError(name, err)
 		}
@@ -62,14 +54,7 @@ func (a *app) readPaste(p *pasteOptions, rl *rules.Rules) (*intake.Request, erro
 		if err != nil {
 			return nil, err
 		}
-		if !intake.LooksLikePowerShell(text) {
-			// A curl command line given where PowerShell was asked for.
-			if rc, cerr := intake.ParseCurl(text, a.readDataFile); cerr == nil {
-				rc.Notes = append([]intake.Note{intake.NoteDetectedCurl()}, rc.Notes...)
-				return rc, nil
-			}
-		}
-		r, err := intake.ParsePowerShell(text, a.readDataFile)
+		r, err := casebuild.PowerShell(text, a.readDataFile)
 		if err != nil {
 			return nil, a.pasteError(name, err)
 		}
@@ -97,8 +82,7 @@ func (a *app) readHAR(p *pasteOptions, rl *rules.Rules) (*intake.Request, error)
 	}
 	l := diagnose.Lang(a.lang)
 	name := displayName(p.har)
-	isPartner := func(host string) bool { _, ok := rl.EnvironmentOfHost(host); return ok }
-	h, err := intake.ParseHARIn(name, data, isPartner, rl.Location())
+	h, err := casebuild.HAR(name, data, rl)
 	if err != nil {
 		return nil, a.pasteError("", err)
 	}
@@ -115,13 +99,11 @@ func (a *app) readHAR(p *pasteOptions, rl *rules.Rules) (*intake.Request, error)
 		}
 		return r, nil
 	}
-	failing := h.Failing()
-	if len(failing) == 1 {
-		r, err := h.Request(failing[0].Index)
-		if err != nil {
-			return nil, a.pasteError("", err)
-		}
-		r.Notes = append(r.Notes, h.SkippedNotes(5)...)
+	r, failing, err := casebuild.FailingRequest(h)
+	if err != nil {
+		return nil, a.pasteError("", err)
+	}
+	if r != nil {
 		return r, nil
 	}
 	// None or several: list them so support can choose, failing ones first.
@@ -249,12 +231,4 @@ func displayName(path string) string {
 		return "stdin"
 	}
 	return path
-}
-
-// applyPaste makes the pasted request the case's.
-func applyPaste(r *intake.Request) func(*diagnose.Case) {
-	if r == nil {
-		return nil
-	}
-	return func(c *diagnose.Case) { r.Apply(c) }
 }

@@ -6,6 +6,7 @@ import (
 
 	"triagem/diagnose"
 	"triagem/evidence"
+	"triagem/internal/casebuild"
 	"triagem/rules"
 )
 
@@ -88,11 +89,5 @@ func (a *app) learn(c *diagnose.Case) {
 
 // caseRedactor is a fresh output redactor for one case of a batch, with its secrets learnt.
 func caseRedactor(r *rules.Rules, c *diagnose.Case) *evidence.Redactor {
-	rd, err := evidence.NewOutputRedactor(r.Redaction)
-	if err != nil {
-		def, _ := rules.Default()
-		rd, _ = evidence.NewOutputRedactor(def.Redaction)
-	}
-	rd.Learn(c)
-	return rd
+	return casebuild.Redactor(r, c)
 }
