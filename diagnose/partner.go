@@ -103,9 +103,7 @@ func partnerEvidence(missing []string, l Lang) string {
 		}
 	}
 	head := l.T("Um chamado precisa destas informações:", "A ticket needs these details:")
-	tail := l.T("Com --ticket-draft PASTA, o triagem escreve o texto do chamado e o caso, sem segredos, para você anexar.",
-		"With --ticket-draft FOLDER, triagem writes the ticket's text and the case, without secrets, for you to attach.")
-	return head + "\n" + strings.Join(lines, "\n") + "\n\n" + tail
+	return head + "\n" + strings.Join(lines, "\n")
 }
 
 // evidenceFlag is how the developer gives an item to triagem check.

@@ -155,7 +155,7 @@ func cut(word string, width int) []string {
 }
 
 // WrapText wraps running text (a reply, a note) to width for reading on the screen.
-// A line that starts a list ("- ", "1. ") continues under its text, not under its mark;
+// A line that starts a list ("- ", "1. ", a checklist's "✓ ") continues under its text, not under its mark;
 // a URL is never broken, even when it alone is wider than the screen.
 func WrapText(text string, width int) string {
 	var out []string
@@ -180,7 +180,7 @@ func WrapText(text string, width int) string {
 }
 
 func isListMark(s string) bool {
-	if s == "-" || s == "*" || s == "•" {
+	if s == "-" || s == "*" || s == "•" || s == "✓" || s == "✗" { // ✓ ✗: a checklist's items
 		return true
 	}
 	digits := strings.TrimRight(s, ".)")

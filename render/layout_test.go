@@ -86,6 +86,11 @@ func TestWrapTextHangsListItemsAndKeepsURLs(t *testing.T) {
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
+	got = WrapText("✗ data e hora da requisição: falta (informe com --at)", 30)
+	want = "✗ data e hora da requisição:\n  falta (informe com --at)"
+	if got != want {
+		t.Errorf("a checklist item:\ngot:\n%s\nwant:\n%s", got, want)
+	}
 }
 
 func TestGridFitsTheScreen(t *testing.T) {

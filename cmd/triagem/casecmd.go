@@ -225,18 +225,19 @@ func (a *app) caseAndPaste(rl *rules.Rules, args []string, paste *pasteOptions, 
 	var in caseInput
 	switch {
 	case len(args) > 1:
-		return nil, nil, inputError("%s takes one case file, not %d", what, len(args))
+		return nil, nil, inputError("%s", a.T("%s lê um arquivo de caso, não %d", "%s takes one case file, not %d", what, len(args)))
 	case len(args) == 1:
 		refs, err := a.collectCases(args)
 		if err != nil {
 			return nil, nil, err
 		}
 		if len(refs) != 1 {
-			return nil, nil, inputError("%s: %s takes one case, not a folder of %d", args[0], what, len(refs))
+			return nil, nil, inputError("%s", a.T("%s: %s lê um caso, não uma pasta de %d", "%s: %s takes one case, not a folder of %d", args[0], what, len(refs)))
 		}
 		in = refs[0].read()
 	case pasted == nil && o == (diagnose.Overrides{}):
-		return nil, nil, inputError("%s: no request: give --from-curl, --from-har or --from-http, a case file, or the request's fields as flags", what)
+		return nil, nil, inputError("%s", a.T("%s: nenhuma requisição: informe --from-curl, --from-powershell, --from-har ou --from-http, um arquivo de caso, ou os campos da requisição como flags",
+			"%s: no request: give --from-curl, --from-powershell, --from-har or --from-http, a case file, or the request's fields as flags", what))
 	default:
 		name := "flags"
 		if pasted != nil && pasted.Source != "" {

@@ -138,7 +138,7 @@ func (a *app) runCheck(ctx context.Context, opts *checkOptions, args []string) e
 			return err
 		}
 	}
-	if err := a.printCheck(a.stdout, v); err != nil {
+	if err := a.printCheck(a.stdout, v, opts.draftDir == ""); err != nil {
 		return &exitError{exitDependency, fmt.Errorf("%s", a.T("gravando a saída: %v", "writing the output: %v", err))}
 	}
 	if code := v.ExitCode(); code != exitOK {
@@ -149,7 +149,8 @@ func (a *app) runCheck(ctx context.Context, opts *checkOptions, args []string) e
 
 // printCheck writes the partner's verdict: JSON (the verdict's schema, with audience
 // "parceiro"), or the text for the developer, laid out for the screen.
-func (a *app) printCheck(w io.Writer, v *diagnose.Verdict) error {
+// hint: say how to write the ticket draft (it was not asked for).
+func (a *app) printCheck(w io.Writer, v *diagnose.Verdict, hint bool) error {
 	switch a.output {
 	case "json":
 		return render.JSON(w, v)
@@ -158,6 +159,10 @@ func (a *app) printCheck(w io.Writer, v *diagnose.Verdict) error {
 	}
 	var b strings.Builder
 	b.WriteString(v.Reply)
+	if hint {
+		b.WriteString("\n\n" + a.T("Com --ticket-draft PASTA, o triagem escreve o texto do chamado e o caso, sem segredos, para você anexar.",
+			"With --ticket-draft FOLDER, triagem writes the ticket's text and the case, without secrets, for you to attach."))
+	}
 	if v.Intake != nil && len(v.Intake.Notes) > 0 {
 		b.WriteString("\n\n" + a.T("Observações da leitura da requisição colada:", "Notes from reading the pasted request:"))
 		for _, n := range v.Intake.Notes {

@@ -113,6 +113,8 @@ func TestCheckWording(t *testing.T) {
 		{[]string{"check", "../../testdata/cases/sem-causa-aparente.yaml", "--directory", "../../testdata/directory.yaml"}, 0,
 			[]string{"Nada de errado foi encontrado", "✓ API Key usada"}},
 		{[]string{"check"}, 2, []string{"nenhuma requisição"}},
+		{[]string{"check", "../../testdata/cases"}, 2, []string{"check lê um caso, não uma pasta de"}},
+		{[]string{"check", "../../testdata/cases", "--lang", "en"}, 2, []string{"check takes one case, not a folder of"}},
 		{[]string{"check", "--force", "--url", "https://api-externo-stag.crefazon.com.br/api/v2/propostas/pre-analise"}, 2,
 			[]string{"--force só vale com --ticket-draft"}},
 	}

@@ -153,6 +153,11 @@ func TestVersion(t *testing.T) {
 	if !strings.Contains(stdout, `"version":"v9.8.7"`) || !strings.Contains(stdout, `"revision":"0123456789abcdef0123456789abcdef01234567"`) {
 		t.Errorf("json:\n%s", stdout)
 	}
+	// GoReleaser's "none" (it could not read git) is no commit.
+	releaseCommit = "none"
+	if _, stdout, _ = runApp(t, nil, "version"); strings.Contains(stdout, "none") {
+		t.Errorf("the commit \"none\" is shown as a revision:\n%s", stdout)
+	}
 }
 
 func TestATerminalWaitSaysWhatItWaitsFor(t *testing.T) {

@@ -51,7 +51,9 @@ func buildVersion() buildInfo {
 	if releaseVersion != "" {
 		b.Version = releaseVersion
 	}
-	if releaseCommit != "" {
+	// GoReleaser stamps "none" when git cannot tell the commit (a clone without a remote, in a
+	// snapshot build): the go command's own VCS stamp, if any, is then the better word.
+	if releaseCommit != "" && releaseCommit != "none" {
 		// A release is built from a clean checkout of a tag: the stamp is the whole truth.
 		b.Revision, b.Time, b.Modified = releaseCommit, releaseDate, false
 	}
