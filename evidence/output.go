@@ -30,6 +30,25 @@ func NewOutputRedactor(r rules.Redaction) (*Redactor, error) {
 	return rd, nil
 }
 
+// Fresh returns a redactor with rd's rules and mode and none of what it learnt or masked: a
+// batch makes one per case from a redactor it built once, instead of compiling the rules'
+// redaction section again for every case. The rules' part (policy, header and field names,
+// compiled patterns) is shared: nothing writes to it once NewRedactor has built it.
+func (rd *Redactor) Fresh() *Redactor {
+	return &Redactor{
+		pol: rd.pol, headers: rd.headers, fields: rd.fields,
+		patterns: rd.patterns, docs: rd.docs, cpf: rd.cpf, cnpj: rd.cnpj, phone: rd.phone,
+		output: rd.output, quiet: rd.quiet, printing: rd.printing,
+		masks:   map[string]map[string]string{},
+		next:    map[string]int{},
+		secrets: map[string]secret{},
+		tokens:  map[string]*tokenEntry{},
+		keys:    map[string]*keyFacts{},
+		memo:    map[string]*memoEntry{},
+		counts:  map[string]int{},
+	}
+}
+
 // Learn registers the secrets of a case (its API key, tokens, credential headers, secret
 // fields, personal fields), so that Output masks them wherever they recur.
 func (rd *Redactor) Learn(c *diagnose.Case) {

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"triagem/diagnose"
 	"triagem/evidence"
@@ -87,12 +88,29 @@ func (a *app) learn(c *diagnose.Case) {
 }
 
 // caseRedactor is a fresh output redactor for one case of a batch, with its secrets learnt.
+// The rules' redaction section is compiled once per rules and the redactor made fresh from it
+// per case (Fresh shares nothing a case writes).
 func caseRedactor(r *rules.Rules, c *diagnose.Case) *evidence.Redactor {
-	rd, err := evidence.NewOutputRedactor(r.Redaction)
-	if err != nil {
-		def, _ := rules.Default()
-		rd, _ = evidence.NewOutputRedactor(def.Redaction)
+	base := lastCaseBase.Load()
+	if base == nil || base.rules != r {
+		rd, err := evidence.NewOutputRedactor(r.Redaction)
+		if err != nil {
+			def, _ := rules.Default()
+			rd, _ = evidence.NewOutputRedactor(def.Redaction)
+		}
+		base = &caseBase{r, rd}
+		lastCaseBase.Store(base)
 	}
+	rd := base.rd.Fresh()
 	rd.Learn(c)
 	return rd
 }
+
+// caseBase is the output redactor compiled for one rules, that case redactors start from;
+// the last one is kept (a process diagnoses with one rules).
+type caseBase struct {
+	rules *rules.Rules
+	rd    *evidence.Redactor
+}
+
+var lastCaseBase atomic.Pointer[caseBase]
