@@ -34,7 +34,9 @@ var (
 // Default returns the embedded default rules, loaded once per process.
 func Default() (*Rules, error) {
 	defaultOnce.Do(func() {
-		defaultRules, defaultErr = Load("embedded default", defaultYAML)
+		// The embedded schemas are known to compile (TestDefaultRouteSchemasCompile): each
+		// compiles when a case first reaches its route, not at every start.
+		defaultRules, defaultErr = load("embedded default", defaultYAML, false)
 	})
 	return defaultRules, defaultErr
 }
@@ -81,6 +83,12 @@ func (ps Problems) Error() string {
 // Load parses and validates a rules file. name is used in messages. Every problem found is
 // returned at once, each with its line, as Problems.
 func Load(name string, data []byte) (*Rules, error) {
+	return load(name, data, true)
+}
+
+// load is Load; eager compiles every route's schema now, so that a rules file with a schema
+// that does not compile is refused with the others' problems.
+func load(name string, data []byte, eager bool) (*Rules, error) {
 	var r Rules
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -90,12 +98,13 @@ func Load(name string, data []byte) (*Rules, error) {
 		}
 		return nil, yamlProblems(name, err)
 	}
-	var doc yaml.Node
-	_ = yaml.Unmarshal(data, &doc) // it decoded above, so it parses
 	r.source = name
 	sum := sha256.Sum256(data)
 	r.hash = hex.EncodeToString(sum[:])
-	if ps := r.validate(); len(ps) > 0 {
+	if ps := r.validate(eager); len(ps) > 0 {
+		// The node tree only places the problems: parsed again only for them.
+		var doc yaml.Node
+		_ = yaml.Unmarshal(data, &doc) // it decoded above, so it parses
 		for i := range ps {
 			ps[i].File = name
 			ps[i].Line = lineOf(&doc, ps[i].Path)
@@ -184,8 +193,9 @@ func splitPathSteps(path string) []pathStep {
 	return steps
 }
 
-// validate checks everything a team can get wrong and derives the lookup structures.
-func (r *Rules) validate() Problems {
+// validate checks everything a team can get wrong and derives the lookup structures; eager
+// compiles the route schemas now (a user's rules file), or on first use (the embedded ones).
+func (r *Rules) validate(eager bool) Problems {
 	var ps Problems
 	add := func(path, format string, args ...any) {
 		ps = append(ps, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
@@ -293,7 +303,7 @@ func (r *Rules) validate() Problems {
 				add(p+".product", "unknown product %q", rt.Product)
 			}
 		}
-		if rt.Schema != nil {
+		if rt.Schema != nil && eager {
 			if _, err := r.compileRoute(i); err != nil {
 				add(p+".schema", "does not compile: %v", err)
 			}
