@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // America/Sao_Paulo on machines without zoneinfo
 
@@ -37,9 +38,54 @@ func Default() (*Rules, error) {
 		// The embedded schemas are known to compile (TestDefaultRouteSchemasCompile): each
 		// compiles when a case first reaches its route, not at every start.
 		defaultRules, defaultErr = load("embedded default", defaultYAML, false)
+		defaultLoaded.Store(defaultErr == nil)
 	})
 	return defaultRules, defaultErr
 }
+
+// DefaultRedaction is the embedded rules' redaction section. A command that only prints (the
+// output redactor needs no more) decodes that section alone instead of loading, validating
+// and compiling all the rules; once the rules are loaded, it is theirs.
+func DefaultRedaction() (Redaction, error) {
+	if defaultLoaded.Load() {
+		return defaultRules.Redaction, nil
+	}
+	return defaultRedaction()
+}
+
+var defaultLoaded atomic.Bool
+
+// defaultRedaction decodes the embedded file's top-level "redaction:" entry, which runs up
+// to the next line that starts at column 0 with a letter (the next top-level key) or to the
+// end. TestDefaultRedactionAlone compares it with the whole file's.
+var defaultRedaction = sync.OnceValues(func() (Redaction, error) {
+	data := defaultYAML
+	start := bytes.Index(data, []byte("\nredaction:"))
+	if start < 0 {
+		return Redaction{}, errors.New("embedded rules: no redaction section")
+	}
+	section := data[start+1:]
+	for i := bytes.IndexByte(section, '\n'); i >= 0 && i+1 < len(section); {
+		if c := section[i+1]; c >= 'a' && c <= 'z' {
+			section = section[:i+1]
+			break
+		}
+		j := bytes.IndexByte(section[i+1:], '\n')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	var doc struct {
+		Redaction Redaction `yaml:"redaction"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(section))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		return Redaction{}, fmt.Errorf("embedded rules: redaction: %v", err)
+	}
+	return doc.Redaction, nil
+})
 
 // LoadFile reads and validates a rules file.
 func LoadFile(path string) (*Rules, error) {

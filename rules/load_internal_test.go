@@ -1,6 +1,9 @@
 package rules
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 // The embedded rules compile a route's schema when a case first reaches it, not at load; a
 // rules file given by the user has every schema compiled (and checked) at load.
@@ -56,5 +59,23 @@ func BenchmarkLoadDefault(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// The redaction section decoded alone is the one the whole embedded file holds.
+func TestDefaultRedactionAlone(t *testing.T) {
+	alone, err := defaultRedaction()
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := load("embedded default", defaultYAML, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(alone, whole.Redaction) {
+		t.Errorf("the redaction section alone:\n%+v\nthe whole file's:\n%+v", alone, whole.Redaction)
+	}
+	if len(alone.Patterns) == 0 || len(alone.Headers) == 0 || len(alone.PersonalFields) == 0 {
+		t.Errorf("the redaction section came out short: %+v", alone)
 	}
 }

@@ -66,11 +66,13 @@ func (a *app) redactionRules() rules.Redaction {
 			return r.Redaction
 		}
 	}
-	def, err := rules.Default()
+	// The embedded redaction section alone: a command that loads no rules (--version, help)
+	// does not pay for loading them all.
+	red, err := rules.DefaultRedaction()
 	if err != nil {
 		return rules.Redaction{}
 	}
-	return def.Redaction
+	return red
 }
 
 // learn registers a case's secrets with the process's output redactor.
