@@ -160,7 +160,7 @@ func load(name string, data []byte, eager bool) (*Rules, error) {
 	return &r, nil
 }
 
-var yamlLineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): (.*)$`) })
 
 // yamlProblems turns yaml's "yaml: line 7: ..." and type errors into positioned problems.
 func yamlProblems(name string, err error) Problems {
@@ -174,7 +174,7 @@ func yamlProblems(name string, err error) Problems {
 	var ps Problems
 	for _, l := range lines {
 		p := Problem{File: name, Msg: l}
-		if m := yamlLineRE.FindStringSubmatch(l); m != nil {
+		if m := yamlLineRE().FindStringSubmatch(l); m != nil {
 			p.Line, _ = strconv.Atoi(m[1])
 			p.Msg = m[2]
 		}
