@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -204,9 +205,11 @@ const (
 
 var (
 	// "18/11/2026 10h15", "10h" (Portuguese hours)
-	hoursRE = regexp.MustCompile(`(\d{1,2})h(\d{2})?\b`)
+	hoursRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(\d{1,2})h(\d{2})?\b`) })
 	// "18/11/2026 às 10:15", "18/11/2026, 10:15", "18/11/2026 - 10:15"
-	joinRE = regexp.MustCompile(`^(\S+?),?\s+(?:(?:às|as|at|a)\s+|-\s+)?(\d{1,2}:\d{2}(?::\d{2})?)\s*(?:h|hs|hrs)?$`)
+	joinRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\S+?),?\s+(?:(?:às|as|at|a)\s+|-\s+)?(\d{1,2}:\d{2}(?::\d{2})?)\s*(?:h|hs|hrs)?$`)
+	})
 )
 
 // ParseTime reads a timestamp in any accepted layout; without an offset it is local time
@@ -237,14 +240,14 @@ func ParseTimeNote(s string, loc *time.Location) (time.Time, TimeNote, error) {
 			return t, TimeExact, nil
 		}
 	}
-	local := hoursRE.ReplaceAllStringFunc(s, func(m string) string {
-		sub := hoursRE.FindStringSubmatch(m)
+	local := hoursRE().ReplaceAllStringFunc(s, func(m string) string {
+		sub := hoursRE().FindStringSubmatch(m)
 		if sub[2] == "" {
 			return sub[1] + ":00"
 		}
 		return sub[1] + ":" + sub[2]
 	})
-	if m := joinRE.FindStringSubmatch(local); m != nil {
+	if m := joinRE().FindStringSubmatch(local); m != nil {
 		local = m[1] + " " + m[2]
 	}
 	for _, l := range timeLayouts {
@@ -343,7 +346,9 @@ func (b *Body) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // jsonNumberRE is a number as JSON writes it.
-var jsonNumberRE = regexp.MustCompile(`^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$`)
+var jsonNumberRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$`)
+})
 
 // nodeJSON appends a YAML node as compact JSON, in the node's order. ok is false for what it
 // does not write itself (anchors, aliases, merge keys, tags of its own).
@@ -388,7 +393,7 @@ func nodeJSON(b []byte, n *yaml.Node) ([]byte, bool) {
 			sb, _ := json.Marshal(n.Value)
 			return append(b, sb...), true
 		case "!!int", "!!float":
-			if jsonNumberRE.MatchString(n.Value) {
+			if jsonNumberRE().MatchString(n.Value) {
 				return append(b, n.Value...), true
 			}
 		case "!!null":
@@ -590,9 +595,9 @@ func isText(b []byte) bool {
 }
 
 var (
-	yamlLineRE     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	yamlUnknownRE  = regexp.MustCompile(`^field (\S+) not found in type diagnose\.(\w+)$`)
-	yamlCannotRE   = regexp.MustCompile(`^cannot unmarshal !!(\w+) (?:.*)into (?:\S+)$`)
+	yamlLineRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`) })
+	yamlUnknownRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^field (\S+) not found in type diagnose\.(\w+)$`) })
+	yamlCannotRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^cannot unmarshal !!(\w+) (?:.*)into (?:\S+)$`) })
 	sectionOfTypes = map[string]string{"Case": "", "Request": "request", "Response": "response", "Credentials": "credentials"}
 )
 
@@ -611,19 +616,19 @@ func decodeYAMLCase(name string, data []byte, c *Case) error {
 	if errors.As(err, &te) {
 		msgs = te.Errors
 	}
-	m := yamlLineRE.FindStringSubmatch(msgs[0])
+	m := yamlLineRE().FindStringSubmatch(msgs[0])
 	if m == nil {
 		return inputErrL(name, "não é um arquivo de caso: nem um mapeamento YAML nem um objeto JSON (%s)", "not a case file: neither a YAML mapping nor a JSON object (%s)", strings.TrimPrefix(msgs[0], "yaml: "))
 	}
 	place, msg := name+":"+m[1], m[2]
-	if u := yamlUnknownRE.FindStringSubmatch(msg); u != nil {
+	if u := yamlUnknownRE().FindStringSubmatch(msg); u != nil {
 		field := u[1]
 		if s := sectionOfTypes[u[2]]; s != "" {
 			field = s + "." + field
 		}
 		return inputErrL(place, "campo desconhecido %q", "unknown field %q", field)
 	}
-	if u := yamlCannotRE.FindStringSubmatch(msg); u != nil {
+	if u := yamlCannotRE().FindStringSubmatch(msg); u != nil {
 		if m[1] == "1" && u[1] != "map" {
 			return inputErrL(name, "não é um arquivo de caso: nem um mapeamento YAML nem um objeto JSON", "not a case file: neither a YAML mapping nor a JSON object")
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"triagem/rules"
@@ -677,7 +678,9 @@ func typeName(t string, l Lang) string {
 // "[email#1 …@example.com.br]", "[nome, 12 chars]". Its format cannot be judged; the draft
 // notes ", invalid" in the mask when the original value broke the route's schema, and a CPF or
 // CNPJ mask says "check digits invalid" itself.
-var draftMaskRE = regexp.MustCompile(`^\[(?:[a-z_]+#\d+ [^\[\]]*|[^\[\],]+, \d+ chars(?:, [^\[\]]*)?)\]$`)
+var draftMaskRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\[(?:[a-z_]+#\d+ [^\[\]]*|[^\[\],]+, \d+ chars(?:, [^\[\]]*)?)\]$`)
+})
 
 // maskedValid tells whether the value at path is a draft's mask of a value that was valid.
 func maskedValid(payload any, path string) bool {
@@ -699,7 +702,7 @@ func maskedValid(payload any, path string) bool {
 		}
 	}
 	s, ok := v.(string)
-	return ok && draftMaskRE.MatchString(s) && !strings.HasSuffix(s, ", invalid]") && !strings.Contains(s, "check digits invalid")
+	return ok && draftMaskRE().MatchString(s) && !strings.HasSuffix(s, ", invalid]") && !strings.Contains(s, "check digits invalid")
 }
 
 // PayloadViolationPaths lists where a case's payload breaks its route's schema (dotted paths,

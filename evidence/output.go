@@ -30,6 +30,25 @@ func NewOutputRedactor(r rules.Redaction) (*Redactor, error) {
 	return rd, nil
 }
 
+// Fresh returns a redactor with rd's rules and mode and none of what it learnt or masked: a
+// batch makes one per case from a redactor it built once, instead of compiling the rules'
+// redaction section again for every case. The rules' part (policy, header and field names,
+// compiled patterns) is shared: nothing writes to it once NewRedactor has built it.
+func (rd *Redactor) Fresh() *Redactor {
+	return &Redactor{
+		pol: rd.pol, headers: rd.headers, fields: rd.fields,
+		patterns: rd.patterns, docs: rd.docs, cpf: rd.cpf, cnpj: rd.cnpj, phone: rd.phone,
+		output: rd.output, quiet: rd.quiet, printing: rd.printing, clean: rd.clean,
+		masks:   map[string]map[string]string{},
+		next:    map[string]int{},
+		secrets: map[string]secret{},
+		tokens:  map[string]*tokenEntry{},
+		keys:    map[string]*keyFacts{},
+		memo:    map[string]*memoEntry{},
+		counts:  map[string]int{},
+	}
+}
+
 // Learn registers the secrets of a case (its API key, tokens, credential headers, secret
 // fields, personal fields), so that Output masks them wherever they recur.
 func (rd *Redactor) Learn(c *diagnose.Case) {
@@ -48,31 +67,55 @@ func (rd *Redactor) Output(s string) string {
 		return s
 	}
 	w := &walker{file: "output"}
-	key := cleanKey{rd.pol, s}
-	if len(s) <= maxCleanLen {
-		if _, ok := cleanOutputs.Load(key); ok {
-			// Nothing of a pattern's in it (a batch prints the same check messages for every
-			// case): only the secrets this redactor learnt can be.
-			return rd.stageSecrets(w, s, 1)
-		}
+	if rd.clean == nil {
+		rd.clean = cleanSetOf(rd.pol)
+	}
+	if len(s) <= maxCleanLen && rd.clean.has(s) {
+		// Nothing of a pattern's in it (a batch prints the same check messages for every
+		// case): only the secrets this redactor learnt can be.
+		return rd.stageSecrets(w, s, 1)
 	}
 	before := rd.changes
 	out := rd.text(w, s, 1)
 	if rd.changes == before && len(s) <= maxCleanLen && cleanCount.Add(1) <= maxClean {
-		cleanOutputs.Store(key, struct{}{})
+		rd.clean.add(s)
 	}
 	return out
 }
 
-// cleanOutputs remembers printed texts that nothing but a case's own secrets could touch.
+// cleanSet remembers printed texts that nothing but a case's own secrets could touch, for
+// one policy (the rules' redaction section). A plain map behind a read-write lock: a batch
+// asks it for every string of every verdict, and a sync.Map keyed by policy and text cost
+// a tenth of a varied batch's CPU in hashing and walking its trie.
+type cleanSet struct {
+	mu sync.RWMutex
+	m  map[string]struct{}
+}
+
+func (c *cleanSet) has(s string) bool {
+	c.mu.RLock()
+	_, ok := c.m[s]
+	c.mu.RUnlock()
+	return ok
+}
+
+func (c *cleanSet) add(s string) {
+	c.mu.Lock()
+	c.m[s] = struct{}{}
+	c.mu.Unlock()
+}
+
 var (
-	cleanOutputs sync.Map // cleanKey -> struct{}
-	cleanCount   atomic.Int64
+	cleanSets  sync.Map // *sensitive.Policy -> *cleanSet
+	cleanCount atomic.Int64
 )
 
-type cleanKey struct {
-	pol *sensitive.Policy // the rules' redaction section, one policy each
-	s   string
+func cleanSetOf(pol *sensitive.Policy) *cleanSet {
+	if c, ok := cleanSets.Load(pol); ok {
+		return c.(*cleanSet)
+	}
+	c, _ := cleanSets.LoadOrStore(pol, &cleanSet{m: map[string]struct{}{}})
+	return c.(*cleanSet)
 }
 
 const (

@@ -84,6 +84,8 @@ type Redactor struct {
 	memo    map[string]*memoEntry
 	capture []memoRec
 	memoOn  bool
+
+	clean *cleanSet // the printed texts known clean under pol (Output), shared by all redactors
 }
 
 // cleanText is the memo's answer for the many texts that hold nothing to mask.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"triagem/internal/brdoc"
 	"triagem/internal/sensitive"
@@ -175,7 +176,9 @@ func (rd *Redactor) stageNamed(w *walker, s string, line int) string {
 }
 
 // xmlRE finds an element with text content: <ns:senha attr="x">value</
-var xmlRE = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]{0,63})(?:\s[^<>]*)?>([^<]+)</`)
+var xmlRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]{0,63})(?:\s[^<>]*)?>([^<]+)</`)
+})
 
 // stageXML masks the text of XML elements whose name is a secret (<senha>...</senha>).
 func (rd *Redactor) stageXML(w *walker, s string, line int) string {
@@ -184,7 +187,7 @@ func (rd *Redactor) stageXML(w *walker, s string, line int) string {
 	}
 	var c []span
 	var names []string
-	for _, m := range xmlRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range xmlRE().FindAllStringSubmatchIndex(s, -1) {
 		if name := s[m[2]:m[3]]; rd.secretName(name) && strings.TrimSpace(s[m[4]:m[5]]) != "" {
 			c, names = append(c, span{m[4], m[5], len(names)}), append(names, name)
 		}
@@ -194,7 +197,9 @@ func (rd *Redactor) stageXML(w *walker, s string, line int) string {
 	})
 }
 
-var partRE = regexp.MustCompile(`(?i)content-disposition:[^\n]*?\bname="?([^";\r\n]{1,64})"?[^\n]*\n`)
+var partRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)content-disposition:[^\n]*?\bname="?([^";\r\n]{1,64})"?[^\n]*\n`)
+})
 
 // stageMultipart masks the content of multipart/form-data parts whose name is a secret: the
 // text between the part's blank line and the next boundary line.
@@ -204,7 +209,7 @@ func (rd *Redactor) stageMultipart(w *walker, s string, line int) string {
 	}
 	var c []span
 	var names []string
-	for _, m := range partRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range partRE().FindAllStringSubmatchIndex(s, -1) {
 		name := s[m[2]:m[3]]
 		if !rd.secretName(name) {
 			continue
@@ -241,7 +246,9 @@ func (rd *Redactor) stageMultipart(w *walker, s string, line int) string {
 }
 
 // userinfoRE finds the user information of a URL: https://user:password@host.
-var userinfoRE = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]{0,15}://([^\s/?#@"'<>\[\]]{1,256})@`)
+var userinfoRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]{0,15}://([^\s/?#@"'<>\[\]]{1,256})@`)
+})
 
 // stageUserinfo masks a URL's user information whole, and learns its password, so that it is
 // masked wherever it recurs.
@@ -250,7 +257,7 @@ func (rd *Redactor) stageUserinfo(w *walker, s string, line int) string {
 		return s
 	}
 	var c []span
-	for _, m := range userinfoRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range userinfoRE().FindAllStringSubmatchIndex(s, -1) {
 		c = append(c, span{m[2], m[3], 0})
 	}
 	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) {
@@ -392,7 +399,9 @@ func (rd *Redactor) secretLeaf(w *walker, v *jval) bool {
 }
 
 // encodedRE is a run of URL-encoded text holding at least one escape.
-var encodedRE = regexp.MustCompile(`[A-Za-z0-9._~+!*@-]*(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~+!*@-]*)+`)
+var encodedRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`[A-Za-z0-9._~+!*@-]*(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~+!*@-]*)+`)
+})
 
 // stageEncoded looks at URL-encoded text decoded: a phone written with non-breaking spaces
 // (61%C2%A093096%C2%A07720), an e-mail (fulano%40example.com) or a CPF (529%20982%20247%2025)
@@ -404,7 +413,7 @@ func (rd *Redactor) stageEncoded(w *walker, s string, line int) string {
 	}
 	var c []span
 	var outs []string
-	for _, m := range encodedRE.FindAllStringIndex(s, -1) {
+	for _, m := range encodedRE().FindAllStringIndex(s, -1) {
 		enc := s[m[0]:m[1]]
 		dec, err := url.QueryUnescape(enc)
 		if err != nil || dec == enc || !hasDigits(dec, 2) && strings.IndexByte(dec, '@') < 0 {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"triagem/internal/brdoc"
 	"unicode/utf8"
 )
@@ -131,13 +132,15 @@ func (rd *Redactor) apply(w *walker, s string, rs []repl, line int) string {
 
 // maskRE recognises a mask of the shapes documented above. What it finds is left alone, so
 // that redacting twice changes nothing and Scan passes a redacted bundle.
-var maskRE = regexp.MustCompile(`\[(?:` +
-	`api_key sha256:[0-9a-f]{12}…[A-Za-z0-9]{0,4}` +
-	`|token#[0-9]{1,6}(?: [A-Za-z0-9]{1,10})?, (?:signature removed|no signature|[0-9]{1,7} chars, not a JWT)` +
-	`|header [A-Za-z0-9_.-]{1,40}, [0-9]{1,7} chars(?:, (?:scheme [A-Za-z][A-Za-z0-9-]{0,19}|no scheme|token#[0-9]{1,6}))*` +
-	`|[A-Za-z0-9_.-]{1,40}, [0-9]{1,7} chars(?:, invalid)?` +
-	`|[A-Za-z0-9_.-]{1,40}#[0-9]{1,6}(?: …(?:@[A-Za-z0-9.-]{1,253}|[A-Za-z0-9]{1,8}))?(?:, check digits invalid|, invalid)?` +
-	`)\]`)
+var maskRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\[(?:` +
+		`api_key sha256:[0-9a-f]{12}…[A-Za-z0-9]{0,4}` +
+		`|token#[0-9]{1,6}(?: [A-Za-z0-9]{1,10})?, (?:signature removed|no signature|[0-9]{1,7} chars, not a JWT)` +
+		`|header [A-Za-z0-9_.-]{1,40}, [0-9]{1,7} chars(?:, (?:scheme [A-Za-z][A-Za-z0-9-]{0,19}|no scheme|token#[0-9]{1,6}))*` +
+		`|[A-Za-z0-9_.-]{1,40}, [0-9]{1,7} chars(?:, invalid)?` +
+		`|[A-Za-z0-9_.-]{1,40}#[0-9]{1,6}(?: …(?:@[A-Za-z0-9.-]{1,253}|[A-Za-z0-9]{1,8}))?(?:, check digits invalid|, invalid)?` +
+		`)\]`)
+})
 
 // protected returns the masks in s. A mask that would hold something a pattern finds is not
 // one of ours (someone typed it to hide a CPF from Scan) and is not protected.
@@ -146,7 +149,7 @@ func (rd *Redactor) protected(s string) []span {
 		return nil
 	}
 	var out []span
-	for _, m := range maskRE.FindAllStringIndex(s, -1) {
+	for _, m := range maskRE().FindAllStringIndex(s, -1) {
 		if rd.genuineMask(s[m[0]:m[1]]) {
 			out = append(out, span{m[0], m[1], 0})
 		}
@@ -171,7 +174,7 @@ func (rd *Redactor) isMask(s string) bool {
 	if len(s) < 4 || s[0] != '[' || s[len(s)-1] != ']' {
 		return false
 	}
-	loc := maskRE.FindStringIndex(s)
+	loc := maskRE().FindStringIndex(s)
 	return loc != nil && loc[0] == 0 && loc[1] == len(s) && rd.genuineMask(s)
 }
 
@@ -478,7 +481,9 @@ func b64(p string) ([]byte, error) {
 	return base64.RawURLEncoding.DecodeString(strings.TrimRight(p, "="))
 }
 
-var bearerRE = regexp.MustCompile(`(?i)\bbearer(?:[ \t]+|%20|\+)([A-Za-z0-9._~+/=-]{8,})`)
+var bearerRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\bbearer(?:[ \t]+|%20|\+)([A-Za-z0-9._~+/=-]{8,})`)
+})
 
 // afterEscape: s[i] follows a URL escape (%20eyJ...), which separates like the character
 // it stands for.
@@ -493,7 +498,7 @@ func (rd *Redactor) stageBearer(w *walker, s string, line int) string {
 	}
 	// "Bearer+abc" in a form body: the + is a space; "Bearer%20abc" likewise.
 	var c []span
-	for _, m := range bearerRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range bearerRE().FindAllStringSubmatchIndex(s, -1) {
 		c = append(c, span{m[2], m[3], 0})
 	}
 	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) { return rd.token(v).mask, "token" })

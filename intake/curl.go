@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -45,7 +46,7 @@ func ParseCurl(cmdline string, readFile func(name string) ([]byte, error)) (*Req
 	text = curlStripPrompt(text)
 	var cmd *curlCommand
 	switch {
-	case curlLooksWindows(text), curlOldChromeRE.MatchString(text) && !curlSingleQuoted(text):
+	case curlLooksWindows(text), curlOldChromeRE().MatchString(text) && !curlSingleQuoted(text):
 		cmd, err = curlSplitWindows(text)
 	case curlDoubledQuotes(text):
 		// The old Windows one-liner: "{""cpf"":""…""}". bash would drop every quote of the JSON.
@@ -130,8 +131,8 @@ func curlCleanText(s string) (string, []Note, error) {
 }
 
 var (
-	curlShellPrompt = regexp.MustCompile(`(?m)^[ \t]*\$[ \t]+`)
-	curlCmdPrompt   = regexp.MustCompile(`^[ \t]*(?:PS )?[A-Za-z]:\\[^>\r\n"]*>[ \t]*`)
+	curlShellPrompt = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^[ \t]*\$[ \t]+`) })
+	curlCmdPrompt   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[ \t]*(?:PS )?[A-Za-z]:\\[^>\r\n"]*>[ \t]*`) })
 )
 
 // curlStripPrompt blanks a leading "$ " shell prompt (on every line, when the first line has
@@ -142,10 +143,10 @@ func curlStripPrompt(s string) string {
 	first := strings.TrimLeft(s, " \t\r\n")
 	switch {
 	case strings.HasPrefix(first, "$ ") || strings.HasPrefix(first, "$\t"):
-		return curlShellPrompt.ReplaceAllStringFunc(s, blank)
-	case curlCmdPrompt.MatchString(first):
+		return curlShellPrompt().ReplaceAllStringFunc(s, blank)
+	case curlCmdPrompt().MatchString(first):
 		lead := len(s) - len(first)
-		return s[:lead] + curlCmdPrompt.ReplaceAllStringFunc(first, blank)
+		return s[:lead] + curlCmdPrompt().ReplaceAllStringFunc(first, blank)
 	}
 	return s
 }
@@ -164,16 +165,16 @@ func curlLooksWindows(s string) bool {
 	if strings.HasPrefix(strings.TrimLeft(rest, " \t"), "^") {
 		return true
 	}
-	return strings.Contains(s, "^\n") || strings.Contains(s, "^\r\n") || curlCaretSpaceRE.MatchString(s)
+	return strings.Contains(s, "^\n") || strings.Contains(s, "^\r\n") || curlCaretSpaceRE().MatchString(s)
 }
 
 // curlCaretSpaceRE finds a ^ continuation followed by stray spaces before the line's end.
-var curlCaretSpaceRE = regexp.MustCompile(`\^[ \t]+\r?\n[ \t]*[-"^]`)
+var curlCaretSpaceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\^[ \t]+\r?\n[ \t]*[-"^]`) })
 
-var curlDoubledRE = regexp.MustCompile(`[^\s=(]""[^\s)]`)
+var curlDoubledRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^\s=(]""[^\s)]`) })
 
 // curlOldChromeRE finds the ^ escapes of Chrome's old "Copy as cURL (cmd)".
-var curlOldChromeRE = regexp.MustCompile(`\^[{}\[\]<>&|\\]`)
+var curlOldChromeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\^[{}\[\]<>&|\\]`) })
 
 // curlSingleQuoted tells whether a ' quotes something outside double quotes: a shell text,
 // since cmd has no single quotes.
@@ -196,7 +197,7 @@ func curlSingleQuoted(s string) bool {
 // users wrote JSON bodies before curl.exe shipped with Windows): a "" between two characters
 // of a word, and no single quote outside double quotes (cmd has none).
 func curlDoubledQuotes(s string) bool {
-	return curlDoubledRE.MatchString(s) && !curlSingleQuoted(s)
+	return curlDoubledRE().MatchString(s) && !curlSingleQuoted(s)
 }
 
 // curlRejoinLostBreaks mends a bash command whose line breaks were lost when pasted: its
@@ -405,18 +406,18 @@ func curlShellError(err error) error {
 	case strings.Contains(pe.Text, "invalid UTF-8"):
 		return notCurlf("the input is binary data, not a curl command line (invalid UTF-8 at line %d, column %d)", line, col)
 	case strings.HasPrefix(pe.Text, "reached EOF without matching"):
-		open := curlTicks.FindString(strings.TrimPrefix(pe.Text, "reached EOF without matching"))
+		open := curlTicks().FindString(strings.TrimPrefix(pe.Text, "reached EOF without matching"))
 		return errf("unterminated %s at line %d, column %d", curlRedactTicks(open), line, col)
 	}
 	return errf("the command line is not valid shell syntax at line %d, column %d: %s", line, col, curlRedactTicks(pe.Text))
 }
 
-var curlTicks = regexp.MustCompile("`[^`]*`")
+var curlTicks = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("`[^`]*`") })
 
 // curlRedactTicks hides the longer `quoted` parts of a parser message: operators stay, words
 // (which could be secrets) do not.
 func curlRedactTicks(s string) string {
-	return curlTicks.ReplaceAllStringFunc(s, func(m string) string {
+	return curlTicks().ReplaceAllStringFunc(s, func(m string) string {
 		if len(m) > 6 {
 			return "`…`"
 		}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ParseHTTP reads a raw HTTP/1.1 request dump (request line, headers, blank line, body) with
@@ -229,7 +230,7 @@ func rawSplit(data []byte) (lines []rawLine, body []byte, hasBody bool) {
 	return lines, nil, false
 }
 
-var rawVersionRE = regexp.MustCompile(`^HTTP/[0-9](\.[0-9])?$`)
+var rawVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^HTTP/[0-9](\.[0-9])?$`) })
 
 // rawRequestLine checks the request line and returns it as ReadRequest wants it (HTTP/1.x).
 func rawRequestLine(name string, l rawLine) (string, *Note, error) {
@@ -258,7 +259,7 @@ func rawRequestLine(name string, l rawLine) (string, *Note, error) {
 		n := note("http.no-version")
 		vnote = &n
 	case f[2] == "HTTP/1.1" || f[2] == "HTTP/1.0":
-	case rawVersionRE.MatchString(strings.ToUpper(f[2])):
+	case rawVersionRE().MatchString(strings.ToUpper(f[2])):
 		n := note("http.version", strings.ToUpper(f[2]))
 		vnote = &n
 	default:

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -18,7 +19,9 @@ import (
 // Invoke-WebRequest or Invoke-RestMethod command at all.
 var ErrNotPowerShell = errors.New("not a PowerShell web request")
 
-var psCommandRE = regexp.MustCompile(`(?im)(?:^|[;|(]|\$\w+\s*=)\s*(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b|^\s*curl\s+(?:.*\s)?-(?:Uri|Method|Headers|Body|UseBasicParsing|WebSession)\b`)
+var psCommandRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?im)(?:^|[;|(]|\$\w+\s*=)\s*(?:Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b|^\s*curl\s+(?:.*\s)?-(?:Uri|Method|Headers|Body|UseBasicParsing|WebSession)\b`)
+})
 
 // NoteDetectedPowerShell says that a text given as curl was read as PowerShell.
 func NoteDetectedPowerShell() Note { return note("ps.detected") }
@@ -30,7 +33,7 @@ func NoteDetectedCurl() Note { return note("curl.detected") }
 // hand-written Invoke-RestMethod, or PowerShell 5's curl alias with -Uri and -Headers) from a
 // curl command line.
 func LooksLikePowerShell(text string) bool {
-	return psCommandRE.MatchString(text)
+	return psCommandRE().MatchString(text)
 }
 
 // ParsePowerShell reads a PowerShell script that sends one web request, as Chrome's "Copy as
@@ -308,10 +311,10 @@ func (lx *psLexer) token() (psToken, error) {
 		if lx.i < len(s) && s[lx.i] == ':' { // -Name:value
 			lx.i++
 		}
-	case c == '[' && psCastRE.MatchString(s[lx.i:]):
+	case c == '[' && psCastRE().MatchString(s[lx.i:]):
 		// A type cast or accelerator before a value ([ordered]@{...}, [string]$x): the
 		// value is what counts.
-		m := psCastRE.FindStringSubmatchIndex(s[lx.i:])
+		m := psCastRE().FindStringSubmatchIndex(s[lx.i:])
 		lx.i += m[3]
 		for lx.i < len(s) && (s[lx.i] == ' ' || s[lx.i] == '\t') {
 			lx.i++
@@ -499,13 +502,13 @@ func psEscape(s string, i *int) string {
 // variables are put in; then it becomes $ again.
 const psDollar = "\ue000"
 
-var psVarRE = regexp.MustCompile(`\$(?:\{([^}]+)\}|([A-Za-z_][A-Za-z0-9_]*))`)
+var psVarRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$(?:\{([^}]+)\}|([A-Za-z_][A-Za-z0-9_]*))`) })
 
 // expand puts the variables the script sets to strings into a double-quoted string; the
 // others stay as written, with a note.
 func (p *psReader) expand(s, param string) string {
-	s = psVarRE.ReplaceAllStringFunc(s, func(m string) string {
-		sm := psVarRE.FindStringSubmatch(m)
+	s = psVarRE().ReplaceAllStringFunc(s, func(m string) string {
+		sm := psVarRE().FindStringSubmatch(m)
 		name := strings.ToLower(sm[1] + sm[2])
 		if v, ok := p.vars[name]; ok && v.tok.kind == psString {
 			return strings.ReplaceAll(v.tok.text, psDollar, "$")
@@ -710,12 +713,12 @@ func (p *psReader) note(n Note) {
 	}
 }
 
-var psCookieRE = regexp.MustCompile(`(?i)System\.Net\.Cookie\s*\(`)
+var psCookieRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)System\.Net\.Cookie\s*\(`) })
 
 // cookie reads $session.Cookies.Add((New-Object System.Net.Cookie("name", "value", ...))).
 func (p *psReader) cookie(st []psToken) {
 	for _, t := range st {
-		if t.kind == psGroup && psCookieRE.MatchString(t.text) && len(t.strs) >= 2 {
+		if t.kind == psGroup && psCookieRE().MatchString(t.text) && len(t.strs) >= 2 {
 			p.cookies = append(p.cookies, t.strs[0]+"="+t.strs[1])
 		}
 	}
@@ -918,9 +921,9 @@ func (p *psReader) request(call []psToken) (*Request, error) {
 	return req, nil
 }
 
-var psCastRE = regexp.MustCompile(`^(\[[A-Za-z][\w.]*(?:\[\])?\])[ \t]*(?:[@$"'(]|\[)`)
+var psCastRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\[[A-Za-z][\w.]*(?:\[\])?\])[ \t]*(?:[@$"'(]|\[)`) })
 
-var psPipeJSONRE = regexp.MustCompile(`(?i)^\s*\$(\w+)\s*\|\s*ConvertTo-Json\b`)
+var psPipeJSONRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\s*\$(\w+)\s*\|\s*ConvertTo-Json\b`) })
 
 func psIsConvertToJSON(t psToken) bool {
 	return t.kind == psWord && strings.EqualFold(t.text, "ConvertTo-Json")
@@ -1056,7 +1059,7 @@ func (p *psReader) body(t psToken, headers map[string]string) ([]byte, error) {
 		if len(t.strs) == 1 && !strings.Contains(strings.ToLower(t.text), "convertto-json") {
 			return []byte(t.strs[0]), nil
 		}
-		if m := psPipeJSONRE.FindStringSubmatch(t.text); m != nil {
+		if m := psPipeJSONRE().FindStringSubmatch(t.text); m != nil {
 			if v, ok := p.vars[strings.ToLower(m[1])]; ok {
 				if js, ok := p.toJSON(v.tok); ok {
 					p.note(note("ps.convertto-json"))

@@ -3,12 +3,13 @@ package render
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 var (
-	bulletItem  = regexp.MustCompile(`^- `)
-	orderedItem = regexp.MustCompile(`^\d{1,3}\. `)
-	loneURL     = regexp.MustCompile(`^https?://\S+$`)
+	bulletItem  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^- `) })
+	orderedItem = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{1,3}\. `) })
+	loneURL     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^https?://\S+$`) })
 )
 
 // ReplyMarkdown turns a plain-text reply into CommonMark that reads the same once rendered:
@@ -33,9 +34,9 @@ func ReplyMarkdown(reply string) string {
 			}
 			kind := "text"
 			switch {
-			case bulletItem.MatchString(line):
+			case bulletItem().MatchString(line):
 				kind = "bullet"
-			case orderedItem.MatchString(line):
+			case orderedItem().MatchString(line):
 				kind = "ordered"
 			}
 			if cur == nil || cur.kind != kind {
@@ -73,7 +74,7 @@ var mdEscaper = strings.NewReplacer(
 
 // mdInline escapes a line of text for CommonMark; a URL alone on the line becomes an autolink.
 func mdInline(s string) string {
-	if loneURL.MatchString(s) {
+	if loneURL().MatchString(s) {
 		return "<" + s + ">"
 	}
 	s = mdEscaper.Replace(s)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // America/Sao_Paulo on machines without zoneinfo
 
@@ -34,10 +35,57 @@ var (
 // Default returns the embedded default rules, loaded once per process.
 func Default() (*Rules, error) {
 	defaultOnce.Do(func() {
-		defaultRules, defaultErr = Load("embedded default", defaultYAML)
+		// The embedded schemas are known to compile (TestDefaultRouteSchemasCompile): each
+		// compiles when a case first reaches its route, not at every start.
+		defaultRules, defaultErr = load("embedded default", defaultYAML, false)
+		defaultLoaded.Store(defaultErr == nil)
 	})
 	return defaultRules, defaultErr
 }
+
+// DefaultRedaction is the embedded rules' redaction section. A command that only prints (the
+// output redactor needs no more) decodes that section alone instead of loading, validating
+// and compiling all the rules; once the rules are loaded, it is theirs.
+func DefaultRedaction() (Redaction, error) {
+	if defaultLoaded.Load() {
+		return defaultRules.Redaction, nil
+	}
+	return defaultRedaction()
+}
+
+var defaultLoaded atomic.Bool
+
+// defaultRedaction decodes the embedded file's top-level "redaction:" entry, which runs up
+// to the next line that starts at column 0 with a letter (the next top-level key) or to the
+// end. TestDefaultRedactionAlone compares it with the whole file's.
+var defaultRedaction = sync.OnceValues(func() (Redaction, error) {
+	data := defaultYAML
+	start := bytes.Index(data, []byte("\nredaction:"))
+	if start < 0 {
+		return Redaction{}, errors.New("embedded rules: no redaction section")
+	}
+	section := data[start+1:]
+	for i := bytes.IndexByte(section, '\n'); i >= 0 && i+1 < len(section); {
+		if c := section[i+1]; c >= 'a' && c <= 'z' {
+			section = section[:i+1]
+			break
+		}
+		j := bytes.IndexByte(section[i+1:], '\n')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	var doc struct {
+		Redaction Redaction `yaml:"redaction"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(section))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		return Redaction{}, fmt.Errorf("embedded rules: redaction: %v", err)
+	}
+	return doc.Redaction, nil
+})
 
 // LoadFile reads and validates a rules file.
 func LoadFile(path string) (*Rules, error) {
@@ -81,6 +129,12 @@ func (ps Problems) Error() string {
 // Load parses and validates a rules file. name is used in messages. Every problem found is
 // returned at once, each with its line, as Problems.
 func Load(name string, data []byte) (*Rules, error) {
+	return load(name, data, true)
+}
+
+// load is Load; eager compiles every route's schema now, so that a rules file with a schema
+// that does not compile is refused with the others' problems.
+func load(name string, data []byte, eager bool) (*Rules, error) {
 	var r Rules
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -90,12 +144,13 @@ func Load(name string, data []byte) (*Rules, error) {
 		}
 		return nil, yamlProblems(name, err)
 	}
-	var doc yaml.Node
-	_ = yaml.Unmarshal(data, &doc) // it decoded above, so it parses
 	r.source = name
 	sum := sha256.Sum256(data)
 	r.hash = hex.EncodeToString(sum[:])
-	if ps := r.validate(); len(ps) > 0 {
+	if ps := r.validate(eager); len(ps) > 0 {
+		// The node tree only places the problems: parsed again only for them.
+		var doc yaml.Node
+		_ = yaml.Unmarshal(data, &doc) // it decoded above, so it parses
 		for i := range ps {
 			ps[i].File = name
 			ps[i].Line = lineOf(&doc, ps[i].Path)
@@ -105,7 +160,7 @@ func Load(name string, data []byte) (*Rules, error) {
 	return &r, nil
 }
 
-var yamlLineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): (.*)$`) })
 
 // yamlProblems turns yaml's "yaml: line 7: ..." and type errors into positioned problems.
 func yamlProblems(name string, err error) Problems {
@@ -119,7 +174,7 @@ func yamlProblems(name string, err error) Problems {
 	var ps Problems
 	for _, l := range lines {
 		p := Problem{File: name, Msg: l}
-		if m := yamlLineRE.FindStringSubmatch(l); m != nil {
+		if m := yamlLineRE().FindStringSubmatch(l); m != nil {
 			p.Line, _ = strconv.Atoi(m[1])
 			p.Msg = m[2]
 		}
@@ -184,8 +239,9 @@ func splitPathSteps(path string) []pathStep {
 	return steps
 }
 
-// validate checks everything a team can get wrong and derives the lookup structures.
-func (r *Rules) validate() Problems {
+// validate checks everything a team can get wrong and derives the lookup structures; eager
+// compiles the route schemas now (a user's rules file), or on first use (the embedded ones).
+func (r *Rules) validate(eager bool) Problems {
 	var ps Problems
 	add := func(path, format string, args ...any) {
 		ps = append(ps, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
@@ -293,7 +349,7 @@ func (r *Rules) validate() Problems {
 				add(p+".product", "unknown product %q", rt.Product)
 			}
 		}
-		if rt.Schema != nil {
+		if rt.Schema != nil && eager {
 			if _, err := r.compileRoute(i); err != nil {
 				add(p+".schema", "does not compile: %v", err)
 			}

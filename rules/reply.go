@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"text/template"
 )
 
@@ -196,7 +197,7 @@ func (r *Rules) Reply(category, lang string, data ReplyData) (string, error) {
 	return TidyText(b.String()), nil
 }
 
-var blankRun = regexp.MustCompile(`\n{3,}`)
+var blankRun = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\n{3,}`) })
 
 // TidyText trims each line's trailing spaces, keeps at most one blank line between
 // paragraphs and trims the text's ends.
@@ -205,7 +206,7 @@ func TidyText(s string) string {
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " \t\r")
 	}
-	s = blankRun.ReplaceAllString(strings.Join(lines, "\n"), "\n\n")
+	s = blankRun().ReplaceAllString(strings.Join(lines, "\n"), "\n\n")
 	return strings.TrimSpace(s)
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -116,12 +117,14 @@ func (a *app) maxArgs(n int) cobra.PositionalArgs {
 }
 
 var (
-	unknownFlag      = regexp.MustCompile(`^unknown flag: (\S+)$`)
-	unknownShorthand = regexp.MustCompile(`^unknown shorthand flag: '(.)' in (\S+)$`)
-	needsArgument    = regexp.MustCompile(`^flag needs an argument: (?:'(.)' in )?(\S+)$`)
-	invalidArgument  = regexp.MustCompile(`^invalid argument "(.*)" for "(?:-(.), )?--([\w-]+)" flag: `)
-	badSyntax        = regexp.MustCompile(`^bad flag syntax: (.+)$`)
-	requiredFlags    = regexp.MustCompile(`^required flag\(s\) (.+) not set$`)
+	unknownFlag      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^unknown flag: (\S+)$`) })
+	unknownShorthand = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^unknown shorthand flag: '(.)' in (\S+)$`) })
+	needsArgument    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^flag needs an argument: (?:'(.)' in )?(\S+)$`) })
+	invalidArgument  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^invalid argument "(.*)" for "(?:-(.), )?--([\w-]+)" flag: `)
+	})
+	badSyntax     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^bad flag syntax: (.+)$`) })
+	requiredFlags = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^required flag\(s\) (.+) not set$`) })
 )
 
 // flagError words pflag's parse errors in the user's language; the flag's type says what
@@ -129,20 +132,20 @@ var (
 func (a *app) flagError(cmd *cobra.Command, err error) error {
 	msg := err.Error()
 	see := cmd.CommandPath()
-	if m := unknownFlag.FindStringSubmatch(msg); m != nil {
+	if m := unknownFlag().FindStringSubmatch(msg); m != nil {
 		return inputError("%s", a.T("flag desconhecida: %s (veja '%s --help')", "unknown flag: %s (see '%s --help')", m[1], see))
 	}
-	if m := unknownShorthand.FindStringSubmatch(msg); m != nil {
+	if m := unknownShorthand().FindStringSubmatch(msg); m != nil {
 		return inputError("%s", a.T("flag curta desconhecida: -%s em %s (veja '%s --help')", "unknown shorthand flag: -%s in %s (see '%s --help')", m[1], m[2], see))
 	}
-	if m := needsArgument.FindStringSubmatch(msg); m != nil {
+	if m := needsArgument().FindStringSubmatch(msg); m != nil {
 		name := m[2]
 		if m[1] != "" {
 			name = "-" + m[1]
 		}
 		return inputError("%s", a.T("a flag %s precisa de um valor (veja '%s --help')", "flag %s needs a value (see '%s --help')", name, see))
 	}
-	if m := invalidArgument.FindStringSubmatch(msg); m != nil {
+	if m := invalidArgument().FindStringSubmatch(msg); m != nil {
 		value, name := m[1], m[3]
 		want := a.T("um valor válido", "a valid value")
 		if f := cmd.Flags().Lookup(name); f != nil {
@@ -157,7 +160,7 @@ func (a *app) flagError(cmd *cobra.Command, err error) error {
 		}
 		return inputError("%s", a.T("--%s: %q não é válido; informe %s", "--%s: %q is not valid; give %s", name, value, want))
 	}
-	if m := badSyntax.FindStringSubmatch(msg); m != nil {
+	if m := badSyntax().FindStringSubmatch(msg); m != nil {
 		return inputError("%s", a.T("sintaxe de flag inválida: %s (veja '%s --help')", "bad flag syntax: %s (see '%s --help')", m[1], see))
 	}
 	return inputError("%s", a.T("%v (veja '%s --help')", "%v (see '%s --help')", err, see))
@@ -165,7 +168,7 @@ func (a *app) flagError(cmd *cobra.Command, err error) error {
 
 // cobraError words the errors cobra returns itself (a required flag not given).
 func (a *app) cobraError(err error) error {
-	if m := requiredFlags.FindStringSubmatch(err.Error()); m != nil {
+	if m := requiredFlags().FindStringSubmatch(err.Error()); m != nil {
 		names := strings.Split(m[1], ", ")
 		for i, n := range names {
 			names[i] = "--" + strings.Trim(n, `"`)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -146,7 +147,7 @@ func defaultText(f *pflag.Flag) string {
 
 // hangColumn finds where a definition's text starts in "  TERM   text": after the term and
 // its run of two or more spaces.
-var hangColumn = regexp.MustCompile(`^(\s+\S(?:\S| \S)*\s{2,})\S`)
+var hangColumn = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\s+\S(?:\S| \S)*\s{2,})\S`) })
 
 // reflow lays out a long help text for width: the lines of a paragraph are joined and
 // wrapped again; an indented line (a list, a definition) is kept on its own and, when too
@@ -173,7 +174,7 @@ func reflow(text string, width int) string {
 				continue
 			}
 			head := line[:len(line)-len(strings.TrimLeft(line, " "))]
-			if m := hangColumn.FindStringSubmatch(line); m != nil {
+			if m := hangColumn().FindStringSubmatch(line); m != nil {
 				head = m[1]
 			}
 			out = append(out, hang(head, line[len(head):], width))

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"syscall"
+	"time"
 )
 
 // peakMB is a finished process's peak resident memory, in MB.
@@ -18,4 +19,14 @@ func peakMB(ps *os.ProcessState) float64 {
 		return float64(ru.Maxrss) / (1 << 20) // bytes on macOS
 	}
 	return float64(ru.Maxrss) / 1024 // KiB elsewhere
+}
+
+// selfCPU is the CPU time (user and system) this process has used so far: on a shared,
+// loaded machine it tells more than the wall clock.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

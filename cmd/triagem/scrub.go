@@ -66,11 +66,13 @@ func (a *app) redactionRules() rules.Redaction {
 			return r.Redaction
 		}
 	}
-	def, err := rules.Default()
+	// The embedded redaction section alone: a command that loads no rules (--version, help)
+	// does not pay for loading them all.
+	red, err := rules.DefaultRedaction()
 	if err != nil {
 		return rules.Redaction{}
 	}
-	return def.Redaction
+	return red
 }
 
 // learn registers a case's secrets with the process's output redactor.
@@ -88,6 +90,8 @@ func (a *app) learn(c *diagnose.Case) {
 }
 
 // caseRedactor is a fresh output redactor for one case of a batch, with its secrets learnt.
+// The rules' redaction section is compiled once per rules and the redactor made fresh from it
+// per case (Fresh shares nothing a case writes).
 func caseRedactor(r *rules.Rules, c *diagnose.Case) *evidence.Redactor {
 	return casebuild.Redactor(r, c)
 }

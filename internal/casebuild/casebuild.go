@@ -5,6 +5,7 @@
 package casebuild
 
 import (
+	"sync/atomic"
 	"triagem/diagnose"
 	"triagem/evidence"
 	"triagem/intake"
@@ -99,11 +100,26 @@ func Intake(pastedNotes []string, pasted bool, c *diagnose.Case, l diagnose.Lang
 // secrets and personal data learnt from it (c may be nil). Rules whose redaction does not
 // compile fall back to the built-in rules', so output is never left unmasked.
 func Redactor(r *rules.Rules, c *diagnose.Case) *evidence.Redactor {
-	rd, err := evidence.NewOutputRedactor(r.Redaction)
-	if err != nil {
-		def, _ := rules.Default()
-		rd, _ = evidence.NewOutputRedactor(def.Redaction)
+	// One redactor compiled per rules, and a fresh copy per case: a batch prints thousands of
+	// verdicts, each masked with its own case's secrets and numbering.
+	base := lastBase.Load()
+	if base == nil || base.rules != r {
+		rd, err := evidence.NewOutputRedactor(r.Redaction)
+		if err != nil {
+			def, _ := rules.Default()
+			rd, _ = evidence.NewOutputRedactor(def.Redaction)
+		}
+		base = &redactorBase{r, rd}
+		lastBase.Store(base)
 	}
+	rd := base.rd.Fresh()
 	rd.Learn(c)
 	return rd
 }
+
+type redactorBase struct {
+	rules *rules.Rules
+	rd    *evidence.Redactor
+}
+
+var lastBase atomic.Pointer[redactorBase]

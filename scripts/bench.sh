@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs each speed figure of the README beside its baseline, in one run, and prints the ratios
+# (scripts/runcmp: medians of wall and CPU time, peak memory). Ratios, not absolute times,
+# are what to compare across machines: a loaded machine slows both sides.
+#
+#   scripts/bench.sh               # start-up, batch of 100,000 varied cases, 1M+1M snapshot
+#   CASES=20000 ROUNDS=3 scripts/bench.sh batch
+#   scripts/bench.sh startup directory
+#
+# Sections: startup, batch, directory (all by default). Needs Go; jq for the batch's baseline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cases=${CASES:-100000}
+rounds=${ROUNDS:-1}
+sections=${*:-startup batch directory}
+
+go build -o "$work/triagem" ./cmd/triagem
+go build -o "$work/runcmp" ./scripts/runcmp
+go build -o "$work/gen" ./scripts/gen
+t=$work/triagem
+run() { "$work/runcmp" "$@"; echo; }
+
+for s in $sections; do
+  case $s in
+  startup)
+    mkdir -p "$work/hello"
+    printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' >"$work/hello/main.go"
+    printf 'module hello\n\ngo 1.26\n' >"$work/hello/go.mod"
+    (cd "$work/hello" && go build -o hello .)
+    echo "== start-up: a hello-world Go binary, triagem --version, one diagnosis with the bundled directory"
+    run -n 40 "$work/hello/hello" "$t --version" \
+      "$t diagnose $repo/testdata/cases/token-expirado.yaml --directory $repo/testdata/directory.yaml"
+    ;;
+  batch)
+    "$work/gen" -testdata testdata -n "$cases" -keys "$cases" -users "$cases" \
+      -cases "$work/cases.jsonl" -snapshot "$work/dir.json"
+    echo "== batch: $cases varied cases (JSON Lines) against a ${cases}+${cases} snapshot, JSON verdicts"
+    baseline=()
+    if command -v jq >/dev/null; then baseline=("jq -c . $work/cases.jsonl"); fi
+    run -n "$rounds" "${baseline[@]}" \
+      "$t diagnose --jsonl $work/cases.jsonl --directory $work/dir.json -o json" \
+      "env GOMAXPROCS=1 $t diagnose --jsonl $work/cases.jsonl --directory $work/dir.json -o json"
+    ;;
+  directory)
+    n=${SNAPSHOT:-1000000}
+    "$work/gen" -testdata testdata -n 13 -keys "$n" -users "$n" \
+      -cases "$work/few.jsonl" -snapshot "$work/big.json"
+    head -1 "$work/few.jsonl" >"$work/case.json"
+    echo "== directory: one diagnosis against a ${n}+${n} JSON snapshot, beside reading the file once"
+    run -n 5 "wc -l $work/big.json" "$t diagnose $work/case.json --directory $work/big.json -o json"
+    ;;
+  *)
+    echo "bench.sh: unknown section $s (startup, batch, directory)" >&2
+    exit 2
+    ;;
+  esac
+done
