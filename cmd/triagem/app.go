@@ -300,6 +300,9 @@ func (a *app) loadRules() (*rules.Rules, error) {
 		return r, nil
 	}
 	r, err := rules.LoadFile(a.rulesPath)
+	if ps, ok := err.(rules.Problems); ok {
+		return nil, &exitError{exitInput, fmt.Errorf("%s", ps.Text(string(a.language())))}
+	}
 	if err != nil {
 		return nil, &exitError{exitInput, a.fileError(a.rulesPath, rulesFile, err)}
 	}
