@@ -102,6 +102,8 @@ func TestCommandLineErrorsAreInOneLanguage(t *testing.T) {
 	badRules := file("regras.yaml", strings.Replace(string(rules.DefaultYAML()), "timezone: America/Sao_Paulo", "timezone: Brasilia", 1))
 	badJSON := file("dir.json", `{"keys": [{"sha256": 12}]}`)
 	badYAML := file("dir.yaml", "keys:\n  - sha256: [a\n")
+	otherHost := file("outro-host.yaml", "request:\n  method: GET\n  url: https://exemplo.invalid/api/v2/propostas\n")
+	noURL := file("sem-url.yaml", "request:\n  method: GET\n")
 	badEntries := file("entradas.yaml", "keys:\n  - sha256: abc\n    environment: teste\nusers:\n  - login: a\n")
 	bad := []struct {
 		args   []string
@@ -129,6 +131,8 @@ func TestCommandLineErrorsAreInOneLanguage(t *testing.T) {
 		{[]string{"directory", "validate", badYAML}, "o YAML não pôde ser lido a partir desta linha", "did not find expected"},
 		{[]string{"diagnose", "../../testdata/cases/token-expirado.yaml", "--directory", badYAML}, "o YAML não pôde ser lido", "did not find expected"},
 		{[]string{"directory", "validate", badEntries}, "keys[0]: sem parceiro", "keys[0]: no partner"},
+		{[]string{"replay", otherHost}, "exemplo.invalid não é um host da API de parceiros", "exemplo.invalid is not a host of the partner API"},
+		{[]string{"replay", noURL}, "a requisição do caso não tem URL", "the case's request has no URL"},
 	}
 	for _, tt := range bad {
 		for _, lang := range []string{"pt-BR", "en"} {
