@@ -55,3 +55,23 @@ func TestErrorsInPortuguese(t *testing.T) {
 		})
 	}
 }
+
+func TestServiceErrorsInPortuguese(t *testing.T) {
+	var errs []error
+	for _, u := range []string{"https://ana:segredo@diretorio.exemplo.com/", "ftp://diretorio.exemplo.com/", "https://diretorio.exemplo.com/?x=1", "https:///"} {
+		_, err := OpenHTTP(u, HTTPOptions{})
+		if err == nil {
+			t.Fatalf("OpenHTTP(%s) accepted", u)
+		}
+		errs = append(errs, err)
+	}
+	errs = append(errs, &UnreachableError{Host: "diretorio.exemplo.com", Attempts: 3, Err: "dial tcp: connection refused"},
+		&UnreachableError{Host: "diretorio.exemplo.com", Attempts: 1, Err: "dial tcp: i/o timeout"})
+	for _, err := range errs {
+		pt := ErrorText(err, "pt-BR")
+		if pt == err.Error() || strings.Contains(pt, "segredo") || strings.Contains(pt, "dial tcp") {
+			t.Errorf("pt-BR text %q (English: %q)", pt, err.Error())
+		}
+		checkPortuguese(t, err)
+	}
+}

@@ -53,6 +53,15 @@ func errorL(at Place, pt, en string, args ...any) *Error {
 	return &Error{Place: at, Msg: fmt.Sprintf(en, args...), Pt: fmt.Sprintf(pt, args...)}
 }
 
+// textError is an error without a place, worded in both languages.
+type textError struct{ en, pt string }
+
+func (e *textError) Error() string { return e.en }
+
+func errL(pt, en string, args ...any) error {
+	return &textError{en: fmt.Sprintf(en, args...), pt: fmt.Sprintf(pt, args...)}
+}
+
 // ErrorText words an error of this package in lang: each *Error in it (alone, joined with
 // others, or wrapped with a prefix) in that language; anything else as it is.
 func ErrorText(err error, lang string) string {
@@ -61,6 +70,16 @@ func ErrorText(err error, lang string) string {
 	}
 	if e, ok := err.(*Error); ok {
 		return e.Text(lang)
+	}
+	if lang != "en" {
+		var te *textError
+		if errors.As(err, &te) {
+			return te.pt
+		}
+		var ue *UnreachableError
+		if errors.As(err, &ue) {
+			return ue.Text(lang)
+		}
 	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		var lines []string

@@ -132,6 +132,7 @@ func TestCommandLineErrorsAreInOneLanguage(t *testing.T) {
 		{[]string{"diagnose", "../../testdata/cases/token-expirado.yaml", "--directory", badYAML}, "o YAML não pôde ser lido", "did not find expected"},
 		{[]string{"directory", "validate", badEntries}, "keys[0]: sem parceiro", "keys[0]: no partner"},
 		{[]string{"replay", otherHost}, "exemplo.invalid não é um host da API de parceiros", "exemplo.invalid is not a host of the partner API"},
+		{[]string{"diagnose", "../../testdata/cases/token-expirado.yaml", "--directory", "https://ana:segredo@diretorio.exemplo.com/"}, "credenciais na URL são recusadas", "credentials in the URL are refused"},
 		{[]string{"replay", noURL}, "a requisição do caso não tem URL", "the case's request has no URL"},
 	}
 	for _, tt := range bad {
