@@ -91,7 +91,7 @@ func (s *Snapshot) decodeStrict(m match, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(s.json[m.start:m.end]))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		// encoding/json's words stay in the English text
+		// encoding/json's words stay in the English text (%.0[1]s takes the error and prints none of it)
 		return s.matchError(m, "%.0[1]sum campo desconhecido ou um valor de tipo errado (o detalhe aparece com --lang en)", "%[1]v", err)
 	}
 	return nil
