@@ -528,7 +528,11 @@ func jsonProblem(b []byte, l Lang) string {
 		return l.T("conteúdo depois do JSON", "content after the JSON value")
 	case errors.As(err, &se):
 		line, col := lineCol(b, int(se.Offset)-1) // Offset counts the offending byte
-		return l.T("linha %d, coluna %d: %s", "line %d, column %d: %s", line, col, strings.TrimPrefix(se.Error(), "json: "))
+		// encoding/json's words stay in the English text; the Portuguese one says what to look at
+		if l != "en" {
+			return fmt.Sprintf("linha %d, coluna %d: o JSON não pôde ser lido a partir daí (confira vírgulas, aspas, chaves e colchetes)", line, col)
+		}
+		return fmt.Sprintf("line %d, column %d: %s", line, col, strings.TrimPrefix(se.Error(), "json: "))
 	}
 	return l.T("termina antes da hora (falta fechar chaves ou aspas)", "ends too early (unclosed braces or quotes)")
 }
@@ -569,6 +573,11 @@ func violationText(v rules.Violation, l Lang) string {
 		return l.T("%s deve ser no mínimo %s", "%s must be at least %s", orRoot(at, l), v.Want)
 	case "maximum":
 		return l.T("%s deve ser no máximo %s", "%s must be at most %s", orRoot(at, l), v.Want)
+	}
+	// A rule of the schema without its own sentence here: the validator's words (English)
+	// stay in the English text.
+	if l != "en" {
+		return fmt.Sprintf("%s não atende a uma regra do esquema da rota (o detalhe aparece com --lang en)", orRoot(at, l))
 	}
 	return fmt.Sprintf("%s: %s", orRoot(at, l), v.Detail)
 }

@@ -308,6 +308,7 @@ func TestMalformedJSON(t *testing.T) {
 			if _, err := s.Validate(context.Background()); err == nil || err.Error() != tt.want {
 				t.Errorf("Validate error\n got %v\nwant %s", err, tt.want)
 			}
+			checkPortuguese(t, err)
 		})
 	}
 }
@@ -340,6 +341,7 @@ func TestMalformedYAML(t *testing.T) {
 			if err == nil || err.Error() != tt.want {
 				t.Fatalf("Parse error\n got %v\nwant %s", err, tt.want)
 			}
+			checkPortuguese(t, err)
 		})
 	}
 }
@@ -363,6 +365,7 @@ func TestNotASnapshot(t *testing.T) {
 			if err == nil || err.Error() != tt.want {
 				t.Fatalf("Parse error\n got %v\nwant %s", err, tt.want)
 			}
+			checkPortuguese(t, err)
 		})
 	}
 }

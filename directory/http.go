@@ -80,6 +80,18 @@ func (e *UnreachableError) Error() string {
 	return fmt.Sprintf("directory service %s unreachable after %d attempt%s: %s", e.Host, e.Attempts, s, e.Err)
 }
 
+// Text is the error in lang ("en", or Portuguese for anything else). The network library's
+// words (Err) stay in the English text.
+func (e *UnreachableError) Text(lang string) string {
+	if lang == "en" {
+		return e.Error()
+	}
+	if e.Attempts == 1 {
+		return fmt.Sprintf("o serviço do diretório %s não respondeu (1 tentativa): confira a rede e a URL, ou tente mais tarde; o detalhe aparece com --lang en", e.Host)
+	}
+	return fmt.Sprintf("o serviço do diretório %s não respondeu após %d tentativas: confira a rede e a URL, ou tente mais tarde; o detalhe aparece com --lang en", e.Host, e.Attempts)
+}
+
 // Remote is the directory service over HTTP. Answers, including "not found", are kept in
 // memory for the life of the Remote (and on disk, with HTTPOptions.CacheDir), so that a
 // batch asks the service once per distinct key, login and partner; concurrent lookups of
@@ -129,23 +141,23 @@ const (
 func OpenHTTP(base string, opts HTTPOptions) (*Remote, error) {
 	u, err := url.Parse(base)
 	if err != nil {
-		return nil, errors.New("directory URL: cannot parse it")
+		return nil, errL("URL do diretório: não pôde ser lida", "directory URL: cannot parse it")
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("directory URL %s: credentials in the URL are refused; use the token", redactedBase(u))
+		return nil, errL("URL do diretório %s: credenciais na URL são recusadas; use o token", "directory URL %s: credentials in the URL are refused; use the token", redactedBase(u))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("directory URL %s: scheme must be http or https", redactedBase(u))
+		return nil, errL("URL do diretório %s: o esquema deve ser http ou https", "directory URL %s: scheme must be http or https", redactedBase(u))
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("directory URL %s: no host", redactedBase(u))
+		return nil, errL("URL do diretório %s: falta o host", "directory URL %s: no host", redactedBase(u))
 	}
 	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return nil, fmt.Errorf("directory URL %s: a query or fragment is refused", redactedBase(u))
+		return nil, errL("URL do diretório %s: query ou fragmento são recusados", "directory URL %s: a query or fragment is refused", redactedBase(u))
 	}
 	for _, r := range opts.Token {
 		if r <= ' ' || r == 0x7f {
-			return nil, errors.New("directory token: contains spaces or control characters")
+			return nil, errL("token do diretório: contém espaços ou caracteres de controle", "directory token: contains spaces or control characters")
 		}
 	}
 	if opts.Token != "" && !cleartext.TokenAllowed(u) {
@@ -360,7 +372,7 @@ func (r *Remote) fetch(ctx context.Context, kind, id string) (answer, error) {
 	}
 	if err != nil {
 		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
-			return answer{}, fmt.Errorf("directory service %s: the answer to %s is larger than %d bytes", r.host, endpoint(kind), httpMaxResponseBody)
+			return answer{}, errL("serviço do diretório %s: a resposta a %s passa de %d bytes", "directory service %s: the answer to %s is larger than %d bytes", r.host, endpoint(kind), httpMaxResponseBody)
 		}
 		return answer{}, &UnreachableError{Host: r.host, Attempts: attempts, Err: r.errText(err, kind)}
 	}
@@ -371,7 +383,7 @@ func (r *Remote) fetch(ctx context.Context, kind, id string) (answer, error) {
 	case status == http.StatusOK:
 	case status == http.StatusNotFound && kind != kindPartner:
 	default:
-		return answer{}, fmt.Errorf("directory service %s answered HTTP %d %s to GET %s", r.host, status, http.StatusText(status), endpoint(kind))
+		return answer{}, errL("o serviço do diretório %[1]s respondeu HTTP %[2]d a GET %[4]s", "directory service %[1]s answered HTTP %[2]d %[3]s to GET %[4]s", r.host, status, http.StatusText(status), endpoint(kind))
 	}
 	found := status == http.StatusOK
 	var body []byte
@@ -380,7 +392,8 @@ func (r *Remote) fetch(ctx context.Context, kind, id string) (answer, error) {
 	}
 	a, err := decodeAnswer(kind, id, found, body)
 	if err != nil {
-		return answer{}, fmt.Errorf("directory service %s: GET %s: %v", r.host, endpoint(kind), err)
+		return answer{}, &textError{en: fmt.Sprintf("directory service %s: GET %s: %v", r.host, endpoint(kind), err),
+			pt: fmt.Sprintf("o serviço do diretório %s deu uma resposta inválida a GET %s (o detalhe aparece com --lang en)", r.host, endpoint(kind))}
 	}
 	if r.cache != nil {
 		r.cache.put(kind, id, found, body) // a cache that cannot be written is only slower

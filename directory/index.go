@@ -98,7 +98,7 @@ func (x *Index) key(i int) (Key, error) {
 
 func (x *Index) keyError(i int) error {
 	if problem := sha256Problem(x.keys[i].SHA256); problem != "" {
-		return &Error{Place: x.keyAt[i], Msg: fmt.Sprintf("keys[%d]: sha256 is not a lower-case hex SHA-256: %s", i, problem)}
+		return errorL(x.keyAt[i], "keys[%[1]d]: o sha256 não é um SHA-256 hexadecimal em minúsculas: %[2]s", "keys[%[1]d]: sha256 is not a lower-case hex SHA-256: %[3]s", i, sha256ProblemPt(x.keys[i].SHA256), problem)
 	}
 	return nil
 }

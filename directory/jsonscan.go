@@ -22,9 +22,12 @@ import (
 // corrupt file of 25 MB of '[' is an error and not a blown goroutine stack.
 const maxDepth = 512
 
-const (
-	msgAfterField   = "expected ',' or '}' after object field"
-	msgAfterElement = "expected ',' or ']' after array element"
+// msg is a message in both languages, whole sentences each.
+type msg struct{ pt, en string }
+
+var (
+	msgAfterField   = msg{"esperada ',' ou '}' depois do campo do objeto", "expected ',' or '}' after object field"}
+	msgAfterElement = msg{"esperada ',' ou ']' depois do elemento da lista", "expected ',' or ']' after array element"}
 )
 
 // listKind tells the two top-level lists apart.
@@ -105,9 +108,15 @@ const (
 	kindArray
 )
 
-var kindNames = [...]string{"nothing", "a string", "a number", "true", "false", "null", "an object", "an array"}
+var (
+	kindNames   = [...]string{"nothing", "a string", "a number", "true", "false", "null", "an object", "an array"}
+	kindNamesPt = [...]string{"nada", "um texto", "um número", "true", "false", "null", "um objeto", "uma lista"}
+)
 
 func (k kind) String() string { return kindNames[k] }
+
+// pt names the kind in Portuguese.
+func (k kind) pt() string { return kindNamesPt[k] }
 
 // span is the body of a string value: the bytes between its quotes, and whether they
 // hold escapes that must be decoded before the text can be compared.
@@ -143,23 +152,24 @@ type scanner struct {
 }
 
 // errorAt reports a problem at byte offset off.
-func (s *scanner) errorAt(off int, format string, args ...any) error {
-	return &Error{Place: placeAt(s.file, s.data, off), Msg: fmt.Sprintf(format, args...)}
+func (s *scanner) errorAt(off int, pt, en string, args ...any) error {
+	return errorL(placeAt(s.file, s.data, off), pt, en, args...)
 }
 
 // expected reports that what was expected at s.pos is not there, saying so when the
 // file simply ends: a truncated download is the usual cause.
-func (s *scanner) expected(format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
+func (s *scanner) expected(pt, en string, args ...any) error {
+	e := errorL(placeAt(s.file, s.data, s.pos), pt, en, args...)
 	if s.pos >= len(s.data) {
-		msg = "unexpected end of file: " + msg
+		e.Msg = "unexpected end of file: " + e.Msg
+		e.Pt = "o arquivo termina antes da hora (download incompleto?): " + e.Pt
 	}
-	return &Error{Place: placeAt(s.file, s.data, s.pos), Msg: msg}
+	return e
 }
 
 // entryError reports a problem with an element of a top-level list.
-func (s *scanner) entryError(off int, e *entry, format string, args ...any) error {
-	return s.errorAt(off, "%s[%d]: %s", e.list, e.index, fmt.Sprintf(format, args...))
+func (s *scanner) entryError(off int, e *entry, pt, en string, args ...any) error {
+	return s.errorAt(off, "%[1]s[%[2]d]: %[3]s", "%[1]s[%[2]d]: %[4]s", e.list, e.index, fmt.Sprintf(pt, args...), fmt.Sprintf(en, args...))
 }
 
 func (s *scanner) skipSpace() {
@@ -194,7 +204,7 @@ func (s *scanner) closes(closing byte) bool {
 
 // next consumes what follows a member of an object or an element of an array: a ','
 // (more follow) or the closing byte.
-func (s *scanner) next(closing byte, msg string) (more bool, err error) {
+func (s *scanner) next(closing byte, m msg) (more bool, err error) {
 	s.skipSpace()
 	switch s.peek() {
 	case ',':
@@ -205,13 +215,13 @@ func (s *scanner) next(closing byte, msg string) (more bool, err error) {
 		s.pos++
 		return false, nil
 	}
-	return false, s.expected("%s", msg)
+	return false, s.expected("%[1]s", "%[2]s", m.pt, m.en)
 }
 
 // fieldName scans `"name" :` and leaves s.pos at the value.
 func (s *scanner) fieldName() (span, error) {
 	if s.peek() != '"' {
-		return span{}, s.expected("expected a double-quoted field name")
+		return span{}, s.expected("esperado um nome de campo entre aspas duplas", "expected a double-quoted field name")
 	}
 	name, err := s.str()
 	if err != nil {
@@ -223,7 +233,7 @@ func (s *scanner) fieldName() (span, error) {
 func (s *scanner) colon() error {
 	s.skipSpace()
 	if s.peek() != ':' {
-		return s.expected("expected ':' after object field name")
+		return s.expected("esperado ':' depois do nome do campo", "expected ':' after object field name")
 	}
 	s.pos++
 	s.skipSpace()
@@ -271,7 +281,7 @@ func (s *scanner) plainField(l listKind) field {
 func (s *scanner) walk(ctx context.Context, visit func(*entry) error) error {
 	s.skipSpace()
 	if s.peek() != '{' {
-		return s.expected("expected '{' to open the snapshot object")
+		return s.expected("esperada '{' abrindo o objeto do snapshot", "expected '{' to open the snapshot object")
 	}
 	var seen [2]bool
 	var e entry
@@ -289,10 +299,10 @@ func (s *scanner) walk(ctx context.Context, visit func(*entry) error) error {
 			case "users":
 				l = listUsers
 			default:
-				return s.errorAt(at, "unknown top-level field %q (a snapshot has only keys and users)", s.text(name))
+				return s.errorAt(at, "campo de primeiro nível desconhecido: %q (um snapshot tem só keys e users)", "unknown top-level field %q (a snapshot has only keys and users)", s.text(name))
 			}
 			if seen[l] {
-				return s.errorAt(at, "duplicate top-level field %q", l)
+				return s.errorAt(at, "o campo de primeiro nível %q aparece duas vezes", "duplicate top-level field %q", l)
 			}
 			seen[l] = true
 			e.list = l
@@ -310,7 +320,7 @@ func (s *scanner) walk(ctx context.Context, visit func(*entry) error) error {
 	}
 	s.skipSpace()
 	if s.pos < len(s.data) {
-		return s.errorAt(s.pos, "unexpected data after the snapshot object")
+		return s.errorAt(s.pos, "há dados depois do objeto do snapshot", "unexpected data after the snapshot object")
 	}
 	return nil
 }
@@ -324,7 +334,7 @@ func (s *scanner) list(ctx context.Context, e *entry, visit func(*entry) error) 
 		if err != nil || k == kindNull {
 			return err
 		}
-		return s.errorAt(at, "%s must be an array of objects, not %s", e.list, k)
+		return s.errorAt(at, "%s deve ser uma lista de objetos, e não %v", "%s must be an array of objects, not %s", e.list, kindName{k})
 	}
 	if s.closes(']') {
 		return nil
@@ -356,9 +366,9 @@ func (s *scanner) entry(e *entry) error {
 	e.start, e.seen, e.active, e.users = s.pos, 0, false, e.users[:0]
 	if s.peek() != '{' {
 		if s.pos >= len(s.data) {
-			return s.expected("%s[%d]: expected an object", e.list, e.index)
+			return s.expected("%s[%d]: esperado um objeto", "%s[%d]: expected an object", e.list, e.index)
 		}
-		return s.entryError(s.pos, e, "expected an object")
+		return s.entryError(s.pos, e, "esperado um objeto", "expected an object")
 	}
 	if s.closes('}') {
 		e.end = s.pos
@@ -373,13 +383,13 @@ func (s *scanner) entry(e *entry) error {
 				return err
 			}
 			if f = fieldOf(e.list, s.text(name)); f == fieldUnknown {
-				return s.entryError(at, e, "unknown field %q", s.text(name))
+				return s.entryError(at, e, "campo desconhecido: %q", "unknown field %q", s.text(name))
 			}
 		} else if err := s.colon(); err != nil {
 			return err
 		}
 		if e.has(f) {
-			return s.entryError(at, e, "duplicate field %q", f)
+			return s.entryError(at, e, "o campo %q aparece duas vezes", "duplicate field %q", f)
 		}
 		e.seen |= 1 << f
 		if err := s.entryValue(e, f); err != nil {
@@ -408,13 +418,13 @@ func (s *scanner) entryValue(e *entry, f field) error {
 	}
 	if f == fieldActive {
 		if k != kindTrue && k != kindFalse {
-			return s.entryError(at, e, "active must be true or false, not %s", k)
+			return s.entryError(at, e, "active deve ser true ou false, e não %v", "active must be true or false, not %s", kindName{k})
 		}
 		e.active = k == kindTrue
 		return nil
 	}
 	if k != kindString {
-		return s.entryError(at, e, "%s must be a string, not %s", f, k)
+		return s.entryError(at, e, "%s deve ser um texto, e não %v", "%s must be a string, not %s", f, kindName{k})
 	}
 	e.str[f] = v
 	return nil
@@ -428,7 +438,7 @@ func (s *scanner) userList(e *entry) error {
 		if err != nil {
 			return err
 		}
-		return s.entryError(at, e, "users must be an array of logins, not %s", k)
+		return s.entryError(at, e, "users deve ser uma lista de logins, e não %v", "users must be an array of logins, not %s", kindName{k})
 	}
 	if s.closes(']') {
 		return nil
@@ -440,7 +450,7 @@ func (s *scanner) userList(e *entry) error {
 			return err
 		}
 		if k != kindString {
-			return s.entryError(at, e, "users must hold logins (strings), not %s", k)
+			return s.entryError(at, e, "users deve conter logins (textos), e não %v", "users must hold logins (strings), not %s", kindName{k})
 		}
 		e.users = append(e.users, v)
 		more, err := s.next(']', msgAfterElement)
@@ -469,12 +479,12 @@ func (s *scanner) value(depth int) (k kind, v span, err error) {
 	case c == '-' || isDigit(c):
 		return kindNumber, v, s.number()
 	}
-	return kindNone, v, s.expected("expected a value")
+	return kindNone, v, s.expected("esperado um valor", "expected a value")
 }
 
 func (s *scanner) skipObject(depth int) error {
 	if depth > maxDepth {
-		return s.errorAt(s.pos, "values nested more than %d deep", maxDepth)
+		return s.errorAt(s.pos, "valores aninhados em mais de %d níveis", "values nested more than %d deep", maxDepth)
 	}
 	if s.closes('}') {
 		return nil
@@ -495,7 +505,7 @@ func (s *scanner) skipObject(depth int) error {
 
 func (s *scanner) skipArray(depth int) error {
 	if depth > maxDepth {
-		return s.errorAt(s.pos, "values nested more than %d deep", maxDepth)
+		return s.errorAt(s.pos, "valores aninhados em mais de %d níveis", "values nested more than %d deep", maxDepth)
 	}
 	if s.closes(']') {
 		return nil
@@ -514,7 +524,7 @@ func (s *scanner) skipArray(depth int) error {
 func (s *scanner) literal(word string) error {
 	end := s.pos + len(word)
 	if end > len(s.data) || string(s.data[s.pos:end]) != word {
-		return s.errorAt(s.pos, "invalid literal: expected %s", word)
+		return s.errorAt(s.pos, "literal inválido: esperado %s", "invalid literal: expected %s", word)
 	}
 	s.pos = end
 	return nil
@@ -533,12 +543,12 @@ func (s *scanner) number() error {
 	case i < len(d) && isDigit(d[i]):
 		i = skipDigits(d, i)
 	default:
-		return s.errorAt(start, "invalid number: expected a digit after '-'")
+		return s.errorAt(start, "número inválido: falta um dígito depois de '-'", "invalid number: expected a digit after '-'")
 	}
 	if i < len(d) && d[i] == '.' {
 		i++
 		if i >= len(d) || !isDigit(d[i]) {
-			return s.errorAt(start, "invalid number: expected a digit after '.'")
+			return s.errorAt(start, "número inválido: falta um dígito depois de '.'", "invalid number: expected a digit after '.'")
 		}
 		i = skipDigits(d, i)
 	}
@@ -548,7 +558,7 @@ func (s *scanner) number() error {
 			i++
 		}
 		if i >= len(d) || !isDigit(d[i]) {
-			return s.errorAt(start, "invalid number: expected a digit in the exponent")
+			return s.errorAt(start, "número inválido: falta um dígito no expoente", "invalid number: expected a digit in the exponent")
 		}
 		i = skipDigits(d, i)
 	}
@@ -576,14 +586,14 @@ func (s *scanner) str() (span, error) {
 		j, h := nextSpecial(s.data, i)
 		high |= h
 		if j >= len(s.data) {
-			return v, s.errorAt(open, "unterminated string")
+			return v, s.errorAt(open, "texto sem aspas de fechamento", "unterminated string")
 		}
 		switch c := s.data[j]; {
 		case c == '"':
 			v.end = j
 			s.pos = j + 1
 			if high != 0 && !utf8.Valid(s.data[v.start:v.end]) {
-				return v, s.errorAt(firstInvalidUTF8(s.data, v.start), "invalid UTF-8 in string (is the file saved as UTF-8?)")
+				return v, s.errorAt(firstInvalidUTF8(s.data, v.start), "UTF-8 inválido num texto (o arquivo foi salvo como UTF-8?)", "invalid UTF-8 in string (is the file saved as UTF-8?)")
 			}
 			return v, nil
 		case c == '\\':
@@ -594,9 +604,9 @@ func (s *scanner) str() (span, error) {
 			v.escaped = true
 			i = j + n
 		case c == '\n':
-			return v, s.errorAt(j, "newline in string (missing closing quote?)")
+			return v, s.errorAt(j, "quebra de linha dentro de um texto (falta fechar as aspas?)", "newline in string (missing closing quote?)")
 		default:
-			return v, s.errorAt(j, "control character U+%04X in string must be escaped", c)
+			return v, s.errorAt(j, "o caractere de controle U+%04X deve vir escapado dentro de um texto", "control character U+%04X in string must be escaped", c)
 		}
 	}
 }
@@ -651,19 +661,19 @@ func firstInvalidUTF8(d []byte, i int) int {
 func (s *scanner) escape(j int) (int, error) {
 	d := s.data
 	if j+1 >= len(d) {
-		return 0, s.errorAt(j, "unterminated string")
+		return 0, s.errorAt(j, "texto sem aspas de fechamento", "unterminated string")
 	}
 	switch c := d[j+1]; c {
 	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 		return 2, nil
 	case 'u':
 		if j+6 > len(d) || hex4(d[j+2:j+6]) < 0 {
-			return 0, s.errorAt(j, `invalid escape: \u must be followed by four hex digits`)
+			return 0, s.errorAt(j, `escape inválido: \u deve ser seguido de quatro dígitos hexadecimais`, `invalid escape: \u must be followed by four hex digits`)
 		}
 		return 6, nil
 	default:
 		r, _ := utf8.DecodeRune(d[j+1:])
-		return 0, s.errorAt(j, `invalid escape \%c in string`, r)
+		return 0, s.errorAt(j, `escape inválido \%c num texto`, `invalid escape \%c in string`, r)
 	}
 }
 
@@ -753,4 +763,18 @@ func appendUnescaped(dst, raw []byte) []byte {
 		i += 2
 	}
 	return dst
+}
+
+// kindName words a kind in each language's format: %s in the English text, its
+// Portuguese name where a Portuguese format asks for it (via errorL's two Sprintf calls,
+// each of which sees the same value).
+type kindName struct{ k kind }
+
+// Format writes the English name for %s and the Portuguese one for %v.
+func (n kindName) Format(f fmt.State, verb rune) {
+	if verb == 'v' {
+		fmt.Fprint(f, n.k.pt())
+		return
+	}
+	fmt.Fprint(f, n.k.String())
 }

@@ -2,7 +2,10 @@ package directory
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -31,10 +34,66 @@ func (p Place) String() string {
 // malformed entry. Its text is "file:line:col: msg", the form editors and terminals jump to.
 type Error struct {
 	Place Place
-	Msg   string
+	Msg   string // in English
+	Pt    string // the same in Portuguese, a whole sentence of its own
 }
 
 func (e *Error) Error() string { return e.Place.String() + ": " + e.Msg }
+
+// Text is the error in lang ("en", or Portuguese for anything else, the users' language).
+func (e *Error) Text(lang string) string {
+	if lang == "en" || e.Pt == "" {
+		return e.Error()
+	}
+	return e.Place.String() + ": " + e.Pt
+}
+
+// errorL is an error at a place, worded in both languages, each from its own format.
+func errorL(at Place, pt, en string, args ...any) *Error {
+	return &Error{Place: at, Msg: fmt.Sprintf(en, args...), Pt: fmt.Sprintf(pt, args...)}
+}
+
+// textError is an error without a place, worded in both languages.
+type textError struct{ en, pt string }
+
+func (e *textError) Error() string { return e.en }
+
+func errL(pt, en string, args ...any) error {
+	return &textError{en: fmt.Sprintf(en, args...), pt: fmt.Sprintf(pt, args...)}
+}
+
+// ErrorText words an error of this package in lang: each *Error in it (alone, joined with
+// others, or wrapped with a prefix) in that language; anything else as it is.
+func ErrorText(err error, lang string) string {
+	if err == nil {
+		return ""
+	}
+	if e, ok := err.(*Error); ok {
+		return e.Text(lang)
+	}
+	if lang != "en" {
+		var te *textError
+		if errors.As(err, &te) {
+			return te.pt
+		}
+		var ue *UnreachableError
+		if errors.As(err, &ue) {
+			return ue.Text(lang)
+		}
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var lines []string
+		for _, e := range j.Unwrap() {
+			lines = append(lines, ErrorText(e, lang))
+		}
+		return strings.Join(lines, "\n")
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return strings.Replace(err.Error(), e.Error(), e.Text(lang), 1)
+	}
+	return err.Error()
+}
 
 // placeAt turns a byte offset into a Place. It scans from the start of data, so it is
 // meant for the error path and for a handful of entries; use lineCounter for many.

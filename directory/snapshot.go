@@ -51,7 +51,7 @@ func Parse(name string, data []byte) (*Snapshot, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 {
-		return nil, fmt.Errorf("%s: empty directory snapshot", name)
+		return nil, errorL(Place{File: name}, "snapshot do diretório vazio", "empty directory snapshot")
 	}
 	if trimmed[0] == '{' {
 		return &Snapshot{name: name, json: data}, nil
@@ -140,6 +140,22 @@ func sha256Problem(h string) string {
 	for i := 0; i < len(h); i++ {
 		if c := h[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
 			return fmt.Sprintf("character %d is not a lower-case hex digit", i+1)
+		}
+	}
+	return ""
+}
+
+// sha256ProblemPt is sha256Problem in Portuguese.
+func sha256ProblemPt(h string) string {
+	switch {
+	case h == "":
+		return "está vazio"
+	case len(h) != 64:
+		return fmt.Sprintf("tem %d caracteres, e deveria ter 64", len(h))
+	}
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return fmt.Sprintf("o caractere %d não é um dígito hexadecimal minúsculo", i+1)
 		}
 	}
 	return ""

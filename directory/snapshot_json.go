@@ -79,7 +79,7 @@ func (s *Snapshot) decodeKey(m match) (Key, error) {
 		return k, err
 	}
 	if problem := sha256Problem(k.SHA256); problem != "" {
-		return k, s.matchError(m, "sha256 is not a lower-case hex SHA-256: %s", problem)
+		return k, s.matchError(m, "o sha256 não é um SHA-256 hexadecimal em minúsculas: %[1]s", "sha256 is not a lower-case hex SHA-256: %[2]s", sha256ProblemPt(k.SHA256), problem)
 	}
 	return k, nil
 }
@@ -91,16 +91,17 @@ func (s *Snapshot) decodeStrict(m match, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(s.json[m.start:m.end]))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return s.matchError(m, "%v", err)
+		// encoding/json's words stay in the English text (%.0[1]s takes the error and prints none of it)
+		return s.matchError(m, "%.0[1]sum campo desconhecido ou um valor de tipo errado (o detalhe aparece com --lang en)", "%[1]v", err)
 	}
 	return nil
 }
 
-func (s *Snapshot) matchError(m match, format string, args ...any) error {
-	return &Error{
-		Place: placeAt(s.name, s.json, m.start),
-		Msg:   fmt.Sprintf("%s[%d]: ", m.list, m.index) + fmt.Sprintf(format, args...),
-	}
+func (s *Snapshot) matchError(m match, pt, en string, args ...any) error {
+	e := errorL(placeAt(s.name, s.json, m.start), pt, en, args...)
+	e.Msg = fmt.Sprintf("%s[%d]: %s", m.list, m.index, e.Msg)
+	e.Pt = fmt.Sprintf("%s[%d]: %s", m.list, m.index, e.Pt)
+	return e
 }
 
 // decodeJSON decodes every entry from the scanner's own view of it rather than through

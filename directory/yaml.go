@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -21,35 +22,36 @@ import (
 // fields are refused here, by checkYAMLFields, before each entry is decoded.
 func parseYAML(name string, data []byte) (*contents, error) {
 	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, fmt.Errorf("%s: not a directory snapshot: a binary file, neither JSON nor YAML", name)
+		return nil, errorL(Place{File: name}, "não é um snapshot do diretório: é um arquivo binário, nem JSON nem YAML", "not a directory snapshot: a binary file, neither JSON nor YAML")
 	}
 	if !utf8.Valid(data) {
-		return nil, &Error{Place: placeAt(name, data, firstInvalidUTF8(data, 0)), Msg: "invalid UTF-8 (is the file saved as UTF-8?)"}
+		return nil, errorL(placeAt(name, data, firstInvalidUTF8(data, 0)), "UTF-8 inválido (o arquivo foi salvo como UTF-8?)", "invalid UTF-8 (is the file saved as UTF-8?)")
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty directory snapshot (no YAML document)", name)
+			return nil, errorL(Place{File: name}, "snapshot do diretório vazio (nenhum documento YAML)", "empty directory snapshot (no YAML document)")
 		}
 		return nil, yamlError(name, "", err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return nil, &Error{Place: Place{File: name, Line: extra.Line, Col: extra.Column}, Msg: "more than one YAML document"}
+		return nil, errorL(Place{File: name, Line: extra.Line, Col: extra.Column}, "mais de um documento YAML", "more than one YAML document")
 	} else if !errors.Is(err, io.EOF) {
 		return nil, yamlError(name, "", err)
 	}
 	if len(doc.Content) == 0 {
-		return nil, fmt.Errorf("%s: empty directory snapshot (no YAML document)", name)
+		return nil, errorL(Place{File: name}, "snapshot do diretório vazio (nenhum documento YAML)", "empty directory snapshot (no YAML document)")
 	}
 	root := resolve(doc.Content[0])
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" { // a lone "---"
-		return nil, fmt.Errorf("%s: empty directory snapshot (empty YAML document)", name)
+		return nil, errorL(Place{File: name}, "snapshot do diretório vazio (documento YAML vazio)", "empty directory snapshot (empty YAML document)")
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, &Error{Place: nodePlace(name, root), Msg: fmt.Sprintf(
-			"not a directory snapshot: want a JSON object or a YAML mapping with keys and users, found %s", nodeKind(root))}
+		return nil, errorL(nodePlace(name, root),
+			"não é um snapshot do diretório: esperado um objeto JSON ou um mapeamento YAML com keys e users, veio %[1]s",
+			"not a directory snapshot: want a JSON object or a YAML mapping with keys and users, found %[2]s", nodeKindPt(root), nodeKind(root))
 	}
 	c := &contents{}
 	var seen [2]bool
@@ -62,10 +64,10 @@ func parseYAML(name string, data []byte) (*contents, error) {
 		case "users":
 			l = listUsers
 		default:
-			return nil, &Error{Place: nodePlace(name, k), Msg: fmt.Sprintf("unknown top-level field %q (a snapshot has only keys and users)", k.Value)}
+			return nil, errorL(nodePlace(name, k), "campo de primeiro nível desconhecido: %q (um snapshot tem só keys e users)", "unknown top-level field %q (a snapshot has only keys and users)", k.Value)
 		}
 		if seen[l] {
-			return nil, &Error{Place: nodePlace(name, k), Msg: fmt.Sprintf("duplicate top-level field %q", l)}
+			return nil, errorL(nodePlace(name, k), "o campo de primeiro nível %q aparece duas vezes", "duplicate top-level field %q", l)
 		}
 		seen[l] = true
 		if err := c.addYAML(name, l, v); err != nil {
@@ -81,13 +83,13 @@ func (c *contents) addYAML(name string, l listKind, list *yaml.Node) error {
 		return nil
 	}
 	if list.Kind != yaml.SequenceNode {
-		return &Error{Place: nodePlace(name, list), Msg: fmt.Sprintf("%s must be a list of mappings, not %s", l, nodeKind(list))}
+		return errorL(nodePlace(name, list), "%[1]s deve ser uma lista de mapeamentos, e não %[2]s", "%[1]s must be a list of mappings, not %[3]s", l, nodeKindPt(list), nodeKind(list))
 	}
 	for i, n := range list.Content {
 		n = resolve(n)
 		prefix := fmt.Sprintf("%s[%d]: ", l, i)
 		if n.Kind != yaml.MappingNode {
-			return &Error{Place: nodePlace(name, n), Msg: prefix + "expected a mapping, found " + nodeKind(n)}
+			return errorL(nodePlace(name, n), "%[1]sesperado um mapeamento, veio %[2]s", "%[1]sexpected a mapping, found %[3]s", prefix, nodeKindPt(n), nodeKind(n))
 		}
 		if err := checkYAMLFields(name, prefix, l, n); err != nil {
 			return err
@@ -118,10 +120,10 @@ func checkYAMLFields(name, prefix string, l listKind, n *yaml.Node) error {
 		k := n.Content[i]
 		f := fieldOf(l, []byte(k.Value))
 		if f == fieldUnknown {
-			return &Error{Place: nodePlace(name, k), Msg: fmt.Sprintf("%sunknown field %q", prefix, k.Value)}
+			return errorL(nodePlace(name, k), "%scampo desconhecido: %q", "%sunknown field %q", prefix, k.Value)
 		}
 		if seen&(1<<f) != 0 {
-			return &Error{Place: nodePlace(name, k), Msg: fmt.Sprintf("%sduplicate field %q", prefix, f)}
+			return errorL(nodePlace(name, k), "%so campo %q aparece duas vezes", "%sduplicate field %q", prefix, f)
 		}
 		seen |= 1 << f
 	}
@@ -152,6 +154,20 @@ func nodeKind(n *yaml.Node) string {
 	return "a scalar (" + strings.TrimPrefix(n.Tag, "!!") + ")"
 }
 
+// nodeKindPt is nodeKind in Portuguese.
+func nodeKindPt(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "um mapeamento"
+	case yaml.SequenceNode:
+		return "uma lista"
+	}
+	if n.Tag == "!!null" {
+		return "null"
+	}
+	return "um valor simples (" + strings.TrimPrefix(n.Tag, "!!") + ")"
+}
+
 // yamlError gives yaml's errors the file:line form of every other error of the
 // package. yaml writes places as "line N: " inside its messages.
 func yamlError(file, prefix string, err error) error {
@@ -178,5 +194,31 @@ func yamlMessage(file, prefix, msg string) *Error {
 			}
 		}
 	}
-	return &Error{Place: p, Msg: prefix + msg}
+	// yaml's own words stay in the English text; the Portuguese one says what is wrong in
+	// its own words when it is a known type error, or what to look at.
+	pt := "o YAML não pôde ser lido a partir desta linha: confira a indentação, os dois-pontos depois de cada campo e as aspas"
+	if m := yamlCannotRE.FindStringSubmatch(msg); m != nil {
+		pt = fmt.Sprintf("tipo errado: esperado %s, veio %s", yamlTypePt(m[2]), yamlTypePt(m[1]))
+	}
+	return &Error{Place: p, Msg: prefix + msg, Pt: prefix + pt}
+}
+
+// yamlCannotRE reads yaml's "cannot unmarshal !!str `abc` into bool": what came and what the
+// field wanted (the value itself is not repeated).
+var yamlCannotRE = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: .*)? into (\\S+)$")
+
+func yamlTypePt(t string) string {
+	switch t {
+	case "!!str", "string":
+		return "um texto"
+	case "!!int", "!!float", "int", "float64":
+		return "um número"
+	case "!!bool", "bool":
+		return "true ou false"
+	case "!!map":
+		return "um mapeamento"
+	case "!!seq", "[]string":
+		return "uma lista"
+	}
+	return "outro tipo de valor"
 }

@@ -182,7 +182,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, problems := evidence.Verify(red, rezip(t, b.Zip, tt.file, []byte(tt.content)))
-			all := strings.Join(problems, "\n")
+			all := problems.Text("en")
 			for _, w := range tt.want {
 				if !strings.Contains(all, w) {
 					t.Errorf("problems lack %q:\n%s", w, all)
@@ -193,7 +193,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 			}
 		})
 	}
-	if _, problems := evidence.Verify(red, []byte("not a zip")); len(problems) != 1 || !strings.Contains(problems[0], "not a zip") {
+	if _, problems := evidence.Verify(red, []byte("not a zip")); len(problems) != 1 || !strings.Contains(problems[0].Reason, "not a zip") {
 		t.Errorf("garbage: %v", problems)
 	}
 }

@@ -69,7 +69,7 @@ func TestSignedBundle(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, problems := evidence.VerifyWith(red, tt.zip, evidence.VerifyOptions{PublicKey: tt.pub})
-			all := strings.Join(problems, "\n")
+			all := problems.Text("en")
 			switch {
 			case tt.want == "" && len(problems) > 0:
 				t.Errorf("refused: %s", all)

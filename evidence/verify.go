@@ -60,6 +60,39 @@ type RefusedError struct {
 
 func (e *RefusedError) Error() string { return e.Path + ": " + e.Reason }
 
+// Problem is one reason a bundle fails verification, in both languages, whole sentences each.
+type Problem struct {
+	Reason string // in English
+	Motivo string // the same, in Portuguese
+}
+
+func (p Problem) String() string { return p.Reason }
+
+// Text is the problem in lang ("en", or Portuguese for anything else, the users' language).
+func (p Problem) Text(lang string) string {
+	if lang == "en" {
+		return p.Reason
+	}
+	return p.Motivo
+}
+
+// problem words a problem in both languages, each from its own format.
+func problem(motivo, reason string, args ...any) Problem {
+	return Problem{Reason: fmt.Sprintf(reason, args...), Motivo: fmt.Sprintf(motivo, args...)}
+}
+
+// Problems is every problem found in a bundle.
+type Problems []Problem
+
+// Text is every problem in lang, one a line.
+func (ps Problems) Text(lang string) string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Text(lang)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // ReadBundle reads a bundle file, trusting nothing about it: only a regular file is read
 // (not a folder, a device such as /dev/zero, a named pipe or a socket, which open would block
 // on or never finish reading), and never more than MaxBundleSize bytes. A missing or unreadable
@@ -125,7 +158,7 @@ func tooLarge(n int64) string {
 // Verify checks a bundle: the manifest's checksums and sizes, the evidence checklist, the
 // escalation's grounds, and that no secret or personal data is in clear. It returns the
 // manifest (when readable) and every problem found; none means the bundle may go.
-func Verify(red rules.Redaction, data []byte) (*Manifest, []string) {
+func Verify(red rules.Redaction, data []byte) (*Manifest, Problems) {
 	return VerifyWith(red, data, VerifyOptions{})
 }
 
@@ -134,16 +167,17 @@ func Verify(red rules.Redaction, data []byte) (*Manifest, []string) {
 // types, sizes, ratios; nothing decompressed); the manifest against the zip's list of files;
 // then each file, one at a time, checked against the manifest and scanned for anything in
 // clear. At most one file (maxEntrySize) is held decompressed at any moment.
-func VerifyWith(red rules.Redaction, data []byte, opts VerifyOptions) (*Manifest, []string) {
+func VerifyWith(red rules.Redaction, data []byte, opts VerifyOptions) (*Manifest, Problems) {
 	if len(data) > MaxBundleSize {
-		return nil, []string{tooLarge(int64(len(data)))}
+		return nil, Problems{{tooLarge(int64(len(data))), grandeDemais(int64(len(data)))}}
 	}
 	if n := countHeaders(data); n > maxHeaders {
-		return nil, []string{fmt.Sprintf("the zip holds %d file headers; a bundle has at most %d files: refused unread", n, maxEntries)}
+		return nil, Problems{problem("o zip tem %d cabeçalhos de arquivo; um pacote tem no máximo %d arquivos: recusado sem ser lido", "the zip holds %d file headers; a bundle has at most %d files: refused unread", n, maxEntries)}
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // insecure names are refused below, by name
-		return nil, []string{fmt.Sprintf("not a zip bundle: %v", err)}
+		// zip's own words stay in the English text
+		return nil, Problems{{Reason: fmt.Sprintf("not a zip bundle: %v", err), Motivo: "não é um pacote zip: o arquivo não é um zip, ou está corrompido ou incompleto"}}
 	}
 	files, problems := checkStructure(zr.File)
 	if len(problems) > 0 {
@@ -152,24 +186,24 @@ func VerifyWith(red rules.Redaction, data []byte, opts VerifyOptions) (*Manifest
 
 	mf, ok := files[ManifestFile]
 	if !ok {
-		return nil, []string{"manifest.json is missing: not a triagem bundle"}
+		return nil, Problems{problem("falta o manifest.json: não é um pacote do triagem", "manifest.json is missing: not a triagem bundle")}
 	}
 	if mf.UncompressedSize64 > maxManifestSize {
-		return nil, []string{fmt.Sprintf("manifest.json: %d bytes; a manifest is at most %d KiB", mf.UncompressedSize64, maxManifestSize>>10)}
+		return nil, Problems{problem("manifest.json: %d bytes; um manifesto tem no máximo %d KiB", "manifest.json: %d bytes; a manifest is at most %d KiB", mf.UncompressedSize64, maxManifestSize>>10)}
 	}
 	raw, err := readEntry(mf)
 	if err != nil {
-		return nil, []string{fmt.Sprintf("manifest.json: unreadable: %v", err)}
+		return nil, Problems{unreadable(ManifestFile, err)}
 	}
 	var m Manifest
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, []string{fmt.Sprintf("manifest.json: %v", err)}
+		return nil, Problems{{Reason: fmt.Sprintf("manifest.json: %v", err), Motivo: "manifest.json: não é um JSON de manifesto válido"}}
 	}
 	if problems := checkMembership(&m, files); len(problems) > 0 {
 		return nil, problems
 	}
 	if m.Schema != BundleSchema {
-		problems = append(problems, fmt.Sprintf("manifest.json: schema %q, want %q", m.Schema, BundleSchema))
+		problems = append(problems, problem("manifest.json: esquema %q, esperado %q", "manifest.json: schema %q, want %q", m.Schema, BundleSchema))
 	}
 	problems = append(problems, checkSignature(raw, files[SignatureFile], opts)...)
 
@@ -179,7 +213,7 @@ func VerifyWith(red rules.Redaction, data []byte, opts VerifyOptions) (*Manifest
 	}
 	for _, want := range []string{VerdictFile, CaseFile, SummaryFile, RedactionFile} {
 		if !listed[want] {
-			problems = append(problems, fmt.Sprintf("%s: a bundle must carry it", want))
+			problems = append(problems, problem("%s: todo pacote deve trazê-lo", "%s: a bundle must carry it", want))
 		}
 	}
 	problems = append(problems, checkGrounds(&m)...)
@@ -188,30 +222,30 @@ func VerifyWith(red rules.Redaction, data []byte, opts VerifyOptions) (*Manifest
 	scan := func(name string, b []byte) {
 		findings, err := Scan(red, name, b)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: cannot scan: %v", name, err))
+			problems = append(problems, Problem{Reason: fmt.Sprintf("%s: cannot scan: %v", name, err), Motivo: fmt.Sprintf("%s: não pôde ser examinado em busca de dados em claro", name)})
 			return
 		}
 		for _, f := range findings {
-			problems = append(problems, fmt.Sprintf("%s:%d: %s in clear", f.File, f.Line, f.Kind))
+			problems = append(problems, problem("%s:%d: %s em claro", "%s:%d: %s in clear", f.File, f.Line, f.Kind))
 		}
 	}
 	scan(ManifestFile, raw)
 	for _, fe := range m.Files {
 		b, err := readEntry(files[fe.Name])
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s: unreadable: %v", fe.Name, err))
+			problems = append(problems, unreadable(fe.Name, err))
 			continue
 		}
 		sum := sha256.Sum256(b)
 		if got := hex.EncodeToString(sum[:]); got != fe.SHA256 || len(b) != fe.Size {
-			problems = append(problems, fmt.Sprintf("%s: checksum or size does not match the manifest (altered after it was built)", fe.Name))
+			problems = append(problems, problem("%s: o checksum ou o tamanho não conferem com o manifesto (alterado depois de montado)", "%s: checksum or size does not match the manifest (altered after it was built)", fe.Name))
 		}
 		if fe.Name == VerdictFile {
 			var vv struct {
 				Category string `json:"category"`
 			}
 			if json.Unmarshal(b, &vv) != nil || vv.Category != m.Verdict.Category {
-				problems = append(problems, "verdict.json: its category does not match the manifest's")
+				problems = append(problems, problem("verdict.json: a categoria não confere com a do manifesto", "verdict.json: its category does not match the manifest's"))
 			}
 		}
 		scan(fe.Name, b)
@@ -231,109 +265,121 @@ func countHeaders(data []byte) int {
 
 // checkStructure looks at the zip's central directory alone: every name, type, size and ratio,
 // before anything is decompressed. It returns the entries by name.
-func checkStructure(entries []*zip.File) (map[string]*zip.File, []string) {
-	var problems []string
+func checkStructure(entries []*zip.File) (map[string]*zip.File, Problems) {
+	var problems Problems
 	if len(entries) > maxEntries {
-		return nil, []string{fmt.Sprintf("the zip holds %d files; a bundle has at most %d", len(entries), maxEntries)}
+		return nil, Problems{problem("o zip tem %d arquivos; um pacote tem no máximo %d", "the zip holds %d files; a bundle has at most %d", len(entries), maxEntries)}
 	}
 	files := map[string]*zip.File{}
 	folded := map[string]string{}
 	var total uint64
 	for _, f := range entries {
 		name := f.Name
-		refuse := func(format string, args ...any) {
-			problems = append(problems, fmt.Sprintf("entry %s: ", showName(name))+fmt.Sprintf(format, args...))
+		// The entry's name comes first as its place, in both languages (not glued into a sentence).
+		refuseWhy := func(p Problem) {
+			p.Reason = fmt.Sprintf("entry %s: %s", showName(name), p.Reason)
+			p.Motivo = fmt.Sprintf("arquivo %s do zip: %s", showName(name), p.Motivo)
+			problems = append(problems, p)
 		}
-		if reason := badName(name); reason != "" {
-			refuse("%s", reason)
+		refuse := func(motivo, reason string, args ...any) { refuseWhy(problem(motivo, reason, args...)) }
+		if why := badName(name); why.Reason != "" {
+			refuseWhy(why)
 			continue
 		}
-		if reason := entryType(f); reason != "" {
-			refuse("%s", reason)
+		if why := entryType(f); why.Reason != "" {
+			refuseWhy(why)
 			continue
 		}
 		if _, dup := files[name]; dup {
-			refuse("appears twice in the zip")
+			refuse("aparece duas vezes no zip", "appears twice in the zip")
 			continue
 		}
 		if other, dup := folded[strings.ToLower(name)]; dup {
-			refuse("differs from %s only by case: the same file once extracted on Windows or macOS", showName(other))
+			refuse("difere de %s só por maiúsculas e minúsculas: seria o mesmo arquivo depois de extraído no Windows ou no macOS", "differs from %s only by case: the same file once extracted on Windows or macOS", showName(other))
 			continue
 		}
 		files[name] = f
 		folded[strings.ToLower(name)] = name
 		if f.Flags&0x1 != 0 {
-			refuse("is encrypted")
+			refuse("está criptografado", "is encrypted")
 			continue
 		}
 		if f.Method != zip.Store && f.Method != zip.Deflate {
-			refuse("compression method %d; a bundle uses deflate or none", f.Method)
+			refuse("método de compressão %d; um pacote usa deflate ou nenhum", "compression method %d; a bundle uses deflate or none", f.Method)
 			continue
 		}
 		size := f.UncompressedSize64
 		if size > maxEntrySize {
-			refuse("%d MiB uncompressed; a file of a bundle is at most %d MiB", size>>20, maxEntrySize>>20)
+			refuse("%d MiB descompactado; um arquivo de pacote tem no máximo %d MiB", "%d MiB uncompressed; a file of a bundle is at most %d MiB", size>>20, maxEntrySize>>20)
 			continue
 		}
 		if size > ratioFloor && (f.CompressedSize64 == 0 || size/f.CompressedSize64 > maxRatio) {
-			refuse("compressed %d:1 or more; a bundle's files are text, compressed well under %d:1 (a zip bomb?)", size/max(f.CompressedSize64, 1), maxRatio)
+			refuse("compactado a %d:1 ou mais; os arquivos de um pacote são texto, compactados bem abaixo de %d:1 (uma bomba zip?)", "compressed %d:1 or more; a bundle's files are text, compressed well under %d:1 (a zip bomb?)", size/max(f.CompressedSize64, 1), maxRatio)
 			continue
 		}
 		if f.Name == SignatureFile && size > maxSignatureSize {
-			refuse("%d bytes; a signature is at most %d", size, maxSignatureSize)
+			refuse("%d bytes; uma assinatura tem no máximo %d", "%d bytes; a signature is at most %d", size, maxSignatureSize)
 			continue
 		}
 		total += size
 	}
 	if total > maxTotalSize {
-		problems = append(problems, fmt.Sprintf("the zip holds %d MiB uncompressed; a bundle holds at most %d MiB", total>>20, maxTotalSize>>20))
+		problems = append(problems, problem("o zip tem %d MiB descompactado; um pacote tem no máximo %d MiB", "the zip holds %d MiB uncompressed; a bundle holds at most %d MiB", total>>20, maxTotalSize>>20))
 	}
 	return files, problems
 }
 
 // badName says why a name cannot be a bundle's file: a bundle is flat, its names plain.
-func badName(name string) string {
+// The zero Problem when it can.
+func badName(name string) Problem {
 	switch {
 	case name == "":
-		return "has no name"
+		return problem("não tem nome", "has no name")
 	case !utf8.ValidString(name):
-		return "name is not valid UTF-8"
+		return problem("o nome não é UTF-8 válido", "name is not valid UTF-8")
 	case strings.IndexFunc(name, func(r rune) bool { return unicode.IsControl(r) }) >= 0:
-		return "name holds control characters"
+		return problem("o nome tem caracteres de controle", "name holds control characters")
 	case strings.Contains(name, `\`):
-		return "name holds a backslash (a Windows path)"
+		return problem("o nome tem uma barra invertida (um caminho do Windows)", "name holds a backslash (a Windows path)")
 	case len(name) >= 2 && name[1] == ':' && (name[0]|0x20) >= 'a' && (name[0]|0x20) <= 'z':
-		return "name starts with a drive letter"
+		return problem("o nome começa com uma letra de unidade", "name starts with a drive letter")
 	case strings.HasPrefix(name, "/"):
-		return "is an absolute path"
+		return problem("é um caminho absoluto", "is an absolute path")
 	case name == ".." || strings.HasPrefix(name, "../") || strings.HasSuffix(name, "/..") || strings.Contains(name, "/../"):
-		return "climbs out of its folder (..)"
+		return problem("sai da sua pasta (..)", "climbs out of its folder (..)")
 	case strings.HasSuffix(name, "/"):
-		return "is a folder"
+		return problem("é uma pasta", "is a folder")
 	case strings.Contains(name, "/"):
-		return "is inside a folder; a bundle's files are all at its top"
+		return problem("está dentro de uma pasta; os arquivos de um pacote ficam todos na raiz", "is inside a folder; a bundle's files are all at its top")
 	case name == ".":
-		return "is not a file name"
+		return problem("não é um nome de arquivo", "is not a file name")
 	}
-	return ""
+	return Problem{}
 }
 
 // entryType says why an entry is not a regular file, from its external attributes: the Unix
 // mode in the high half (symbolic links, devices, pipes), the MS-DOS folder bit, as archive/zip
 // reads them; and the Unix file type whatever system the zip claims to come from.
-func entryType(f *zip.File) string {
+func entryType(f *zip.File) Problem {
 	const unixTypeMask, unixRegular, unixSymlink = 0xF000, 0x8000, 0xA000
 	m := f.Mode()
 	unixType := (f.ExternalAttrs >> 16) & unixTypeMask
 	switch {
 	case m&fs.ModeSymlink != 0 || unixType == unixSymlink:
-		return "is a symbolic link"
+		return problem("é um link simbólico", "is a symbolic link")
 	case m.IsDir():
-		return "is a folder"
+		return problem("é uma pasta", "is a folder")
 	case m.Type() != 0 || (unixType != 0 && unixType != unixRegular):
-		return fmt.Sprintf("is not a regular file (mode %v)", m)
+		return problem("não é um arquivo comum (modo %v)", "is not a regular file (mode %v)", m)
 	}
-	return ""
+	return Problem{}
+}
+
+// unreadable is a file of the zip that cannot be decompressed; archive/zip's words stay in
+// the English text.
+func unreadable(name string, err error) Problem {
+	return Problem{Reason: fmt.Sprintf("%s: unreadable: %v", name, err),
+		Motivo: fmt.Sprintf("%s: ilegível: os dados compactados estão corrompidos ou não conferem com o que o zip declara", name)}
 }
 
 // showName quotes a name that may hold anything (it came from the zip) when it is not plain.
@@ -355,19 +401,21 @@ func plain(s string) string {
 
 // checkMembership matches the manifest's list with the zip's: each listed once, with a plain
 // name; none missing; nothing in the zip that the manifest does not list (but the signature).
-func checkMembership(m *Manifest, files map[string]*zip.File) []string {
-	var problems []string
+func checkMembership(m *Manifest, files map[string]*zip.File) Problems {
+	var problems Problems
 	listed := map[string]bool{}
 	for _, fe := range m.Files {
 		switch {
-		case badName(fe.Name) != "":
-			problems = append(problems, fmt.Sprintf("manifest.json: file %s: %s", showName(fe.Name), badName(fe.Name)))
+		case badName(fe.Name).Reason != "":
+			why := badName(fe.Name)
+			problems = append(problems, Problem{Reason: fmt.Sprintf("manifest.json: file %s: %s", showName(fe.Name), why.Reason),
+				Motivo: fmt.Sprintf("manifest.json: arquivo %s: %s", showName(fe.Name), why.Motivo)})
 		case fe.Name == ManifestFile || fe.Name == SignatureFile:
-			problems = append(problems, fmt.Sprintf("manifest.json: lists %s, which it cannot", fe.Name))
+			problems = append(problems, problem("manifest.json: lista %s, o que não pode", "manifest.json: lists %s, which it cannot", fe.Name))
 		case listed[fe.Name]:
-			problems = append(problems, fmt.Sprintf("manifest.json: lists %s twice", fe.Name))
+			problems = append(problems, problem("manifest.json: lista %s duas vezes", "manifest.json: lists %s twice", fe.Name))
 		case files[fe.Name] == nil:
-			problems = append(problems, fmt.Sprintf("%s: listed in the manifest but missing", fe.Name))
+			problems = append(problems, problem("%s: listado no manifesto, mas ausente", "%s: listed in the manifest but missing", fe.Name))
 		}
 		listed[fe.Name] = true
 	}
@@ -379,60 +427,60 @@ func checkMembership(m *Manifest, files map[string]*zip.File) []string {
 	}
 	sort.Strings(extra)
 	for _, name := range extra {
-		problems = append(problems, fmt.Sprintf("%s: not listed in the manifest: refused unread", name))
+		problems = append(problems, problem("%s: não está listado no manifesto: recusado sem ser lido", "%s: not listed in the manifest: refused unread", name))
 	}
 	return problems
 }
 
 // checkGrounds is the procedure's part: complete evidence, and a reason to escalate.
-func checkGrounds(m *Manifest) []string {
-	var problems []string
+func checkGrounds(m *Manifest) Problems {
+	var problems Problems
 	seen := map[string]bool{}
 	for _, it := range m.Checklist {
 		seen[it.ID] = true
 		if !it.Present {
-			problems = append(problems, fmt.Sprintf("evidence checklist: %s is missing", plain(it.ID)))
+			problems = append(problems, problem("lista de evidências: falta %s", "evidence checklist: %s is missing", plain(it.ID)))
 		}
 	}
 	for _, id := range append(append([]string{}, diagnose.EvidenceItems...), PriorAnalysisItem) {
 		if !seen[id] {
-			problems = append(problems, fmt.Sprintf("evidence checklist: %s is not listed", id))
+			problems = append(problems, problem("lista de evidências: %s não está listado", "evidence checklist: %s is not listed", id))
 		}
 	}
 	switch v := m.Verdict; {
 	case v.Category == "no-apparent-cause" && v.Escalate:
 	case v.Category == "no-apparent-cause":
-		problems = append(problems, "verdict: no-apparent-cause without escalate: the prior analysis was incomplete")
+		problems = append(problems, problem("veredicto: no-apparent-cause sem escalonamento: a análise prévia estava incompleta", "verdict: no-apparent-cause without escalate: the prior analysis was incomplete"))
 	case v.Category == "evidence-incomplete":
-		problems = append(problems, "verdict: evidence-incomplete is never escalated")
+		problems = append(problems, problem("veredicto: evidence-incomplete nunca é escalonado", "verdict: evidence-incomplete is never escalated"))
 	case !v.Forced || v.Reason == "":
-		problems = append(problems, fmt.Sprintf("verdict: %s names a cause and the bundle was not forced with a reason", plain(v.Category)))
+		problems = append(problems, problem("veredicto: %s aponta uma causa, e o pacote não foi forçado com um motivo", "verdict: %s names a cause and the bundle was not forced with a reason", plain(v.Category)))
 	}
 	return problems
 }
 
 // checkSignature checks the manifest's signature when a public key is given; without one, a
 // signature present is only bounded in size (checkStructure), not trusted.
-func checkSignature(manifest []byte, sig *zip.File, opts VerifyOptions) []string {
+func checkSignature(manifest []byte, sig *zip.File, opts VerifyOptions) Problems {
 	if opts.PublicKey == nil {
 		return nil
 	}
 	if sig == nil {
-		return []string{SignatureFile + ": missing: the bundle is not signed, and a public key was given"}
+		return Problems{problem("%s: ausente: o pacote não está assinado, e uma chave pública foi informada", "%s: missing: the bundle is not signed, and a public key was given", SignatureFile)}
 	}
 	text, err := readEntry(sig)
 	if err != nil {
-		return []string{fmt.Sprintf("%s: unreadable: %v", SignatureFile, err)}
+		return Problems{unreadable(SignatureFile, err)}
 	}
 	var s minisign.Signature
 	if err := s.UnmarshalText(text); err != nil {
-		return []string{SignatureFile + ": not a minisign signature"}
+		return Problems{problem("%s: não é uma assinatura minisign", "%s: not a minisign signature", SignatureFile)}
 	}
 	if s.KeyID != opts.PublicKey.ID() {
-		return []string{fmt.Sprintf("%s: signed by key %X, not by the public key given (%X)", SignatureFile, s.KeyID, opts.PublicKey.ID())}
+		return Problems{problem("%s: assinado pela chave %X, não pela chave pública informada (%X)", "%s: signed by key %X, not by the public key given (%X)", SignatureFile, s.KeyID, opts.PublicKey.ID())}
 	}
 	if !minisign.Verify(*opts.PublicKey, manifest, text) {
-		return []string{SignatureFile + ": does not match manifest.json (altered after it was signed, or a forged signature)"}
+		return Problems{problem("%s: não confere com o manifest.json (alterado depois de assinado, ou assinatura forjada)", "%s: does not match manifest.json (altered after it was signed, or a forged signature)", SignatureFile)}
 	}
 	return nil
 }

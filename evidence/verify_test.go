@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -239,7 +240,7 @@ func TestVerifyRefusesHostileBundles(t *testing.T) {
 				t.Fatalf("the bundle's third file is %s, not case.yaml", entries[2].hdr.Name)
 			}
 			_, problems := evidence.Verify(red, makeZip(t, tt.edit(entries)))
-			all := strings.Join(problems, "\n")
+			all := problems.Text("en")
 			if len(problems) == 0 {
 				t.Fatal("verified")
 			}
@@ -251,13 +252,37 @@ func TestVerifyRefusesHostileBundles(t *testing.T) {
 			if strings.Contains(all, "cpf in clear") || strings.Contains(all, "\x1b") {
 				t.Errorf("a hostile entry was read, or its name printed raw:\n%s", all)
 			}
+			pt := problems.Text("pt-BR")
+			if strings.Contains(pt, "\x1b") {
+				t.Errorf("a hostile name printed raw in Portuguese:\n%s", pt)
+			}
+			for _, p := range problems {
+				if w := englishIn(p.Motivo); p.Motivo == "" || w != "" {
+					t.Errorf("the Portuguese of %q is %q (English word %q)", p.Reason, p.Motivo, w)
+				}
+			}
 		})
 	}
 }
 
+// englishWordRE finds an English sentence's common words; prose, not names, is checked:
+// names from the zip come quoted, file names and ids hold a dot, a dash or an underscore.
+var (
+	englishWordRE = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(the|and|of|is|are|to|with|for|not|must|missing|want|got|listed|unreadable|entry|file|zip: checksum|in clear)(?:[^\p{L}]|$)`)
+	notProseRE    = regexp.MustCompile(`"[^"]*"|\S*[._-]\S*`)
+)
+
+// englishIn is an English word in a Portuguese text, "" when there is none.
+func englishIn(text string) string {
+	if m := englishWordRE.FindStringSubmatch(notProseRE.ReplaceAllString(text, " ")); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
 func TestVerifyRefusesOversizeData(t *testing.T) {
 	_, problems := evidence.Verify(defaultRules(t).Redaction, make([]byte, evidence.MaxBundleSize+1))
-	if len(problems) != 1 || !strings.Contains(problems[0], "a bundle is at most 32 MiB") {
+	if len(problems) != 1 || !strings.Contains(problems[0].Reason, "a bundle is at most 32 MiB") {
 		t.Errorf("problems: %v", problems)
 	}
 }

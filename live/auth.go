@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -49,6 +48,7 @@ type AuthResult struct {
 	Outcome   string // one of the Outcome constants
 	Status    int    // HTTP status; 0 when no answer came
 	Message   string // the API's error text, or why no answer came (scrubbed)
+	Mensagem  string `json:"-"` // Message in Portuguese when it is this program's (the API's own is kept)
 	TokenInfo *diagnose.TokenInfo
 	Expires   time.Time // the answer's expiry, else the token's exp claim
 	URL       string    // the login route called
@@ -67,6 +67,33 @@ type LoginError struct {
 	Result *AuthResult
 }
 
+// MessageIn is the message in lang: the program's own in Portuguese when it has one, else
+// the API's text as it came.
+func (r *AuthResult) MessageIn(lang string) string {
+	if lang != "en" && r.Mensagem != "" {
+		return r.Mensagem
+	}
+	return r.Message
+}
+
+// Text is the error in lang ("en", or Portuguese for anything else).
+func (e *LoginError) Text(lang string) string {
+	if lang == "en" {
+		return e.Error()
+	}
+	r := e.Result
+	m := r.MessageIn(lang)
+	switch {
+	case r.Status == 0 && m == "":
+		return fmt.Sprintf("o login em %s falhou (%s), sem resposta", r.URL, r.Outcome)
+	case r.Status == 0:
+		return fmt.Sprintf("o login em %s falhou (%s), sem resposta: %s", r.URL, r.Outcome, m)
+	case m == "":
+		return fmt.Sprintf("o login em %s falhou (%s, HTTP %d)", r.URL, r.Outcome, r.Status)
+	}
+	return fmt.Sprintf("o login em %s falhou (%s, HTTP %d): %s", r.URL, r.Outcome, r.Status, m)
+}
+
 func (e *LoginError) Error() string {
 	msg := fmt.Sprintf("login at %s failed: %s", e.Result.URL, e.Result.Outcome)
 	if e.Result.Status != 0 {
@@ -82,25 +109,25 @@ func (e *LoginError) Error() string {
 // is for unusable options only; a failed login is an AuthResult with its Outcome.
 func CheckLogin(ctx context.Context, opts AuthOptions, r *rules.Rules) (*AuthResult, error) {
 	if r == nil {
-		return nil, errors.New("check login: no rules")
+		return nil, errL("conferência do login: sem regras", "check login: no rules")
 	}
 	env, ok := r.Environment(opts.Env)
 	if !ok {
-		return nil, fmt.Errorf("check login: unknown environment %q", opts.Env)
+		return nil, errL("conferência do login: ambiente desconhecido: %q", "check login: unknown environment %q", opts.Env)
 	}
 	if opts.Version == "" {
 		opts.Version = "v2"
 	}
 	ver, ok := r.VersionByID(opts.Version)
 	if !ok {
-		return nil, fmt.Errorf("check login: unknown API version %q", opts.Version)
+		return nil, errL("conferência do login: versão da API desconhecida: %q", "check login: unknown API version %q", opts.Version)
 	}
 	base, err := url.Parse(env.BaseURL)
 	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") {
-		return nil, fmt.Errorf("check login: environment %s has no usable base URL", env.ID)
+		return nil, errL("conferência do login: o ambiente %s não tem uma URL base utilizável", "check login: environment %s has no usable base URL", env.ID)
 	}
 	if opts.User == "" || opts.Password == "" || opts.APIKey == "" {
-		return nil, errors.New("check login: user, password and API key are all needed")
+		return nil, errL("conferência do login: usuário, senha e API Key são todos necessários", "check login: user, password and API key are all needed")
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -153,6 +180,7 @@ func login(ctx context.Context, origin *url.URL, ver rules.APIVersion, r *rules.
 	if err != nil {
 		res.Outcome = OutcomeUnavailable
 		res.Message = sec.scrub(err.Error())
+		res.Mensagem = sec.scrub(ErrorText(err, "pt-BR"))
 		return res, ""
 	}
 	res.Status = ex.status
@@ -172,8 +200,10 @@ func login(ctx context.Context, origin *url.URL, ver rules.APIVersion, r *rules.
 	res.Outcome = classifyLogin(r, ex.status, msgs, token != "")
 	if res.Outcome == OutcomeUnexpected && res.Message == "" {
 		res.Message = fmt.Sprintf("HTTP %d %s", ex.status, http.StatusText(ex.status))
+		res.Mensagem = fmt.Sprintf("HTTP %d", ex.status)
 		if is2xx(ex.status) {
 			res.Message += " without a token in the answer"
+			res.Mensagem = fmt.Sprintf("HTTP %d sem token na resposta", ex.status)
 		}
 	}
 	if res.Outcome != OutcomeOK {

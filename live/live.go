@@ -47,10 +47,19 @@ type RefusedError struct {
 	Host   string
 	Env    string // the rules' environment of the host, when it has one
 	Reason string
+	Motivo string // the same, in Portuguese
 }
 
 func (e *RefusedError) Error() string {
 	return fmt.Sprintf("refused to send to %s: %s", e.URL, e.Reason)
+}
+
+// Text is the refusal in lang ("en", or Portuguese for anything else).
+func (e *RefusedError) Text(lang string) string {
+	if lang == "en" || e.Motivo == "" {
+		return e.Error()
+	}
+	return fmt.Sprintf("envio para %s recusado: %s", e.URL, e.Motivo)
 }
 
 // TransportError says no answer came: timeout, connection refused, reset...
@@ -66,6 +75,18 @@ func (e *TransportError) Error() string {
 		what = "timed out"
 	}
 	return fmt.Sprintf("%s from %s: %s", what, e.URL, e.Msg)
+}
+
+// Text is the error in lang. The network library's own words (Msg) stay in the English
+// text; the Portuguese one says what to look at.
+func (e *TransportError) Text(lang string) string {
+	switch {
+	case lang == "en":
+		return e.Error()
+	case e.Timeout:
+		return fmt.Sprintf("sem resposta de %s: o tempo de espera se esgotou (aumente --timeout, ou confira se a API está no ar)", e.URL)
+	}
+	return fmt.Sprintf("sem resposta de %s: a conexão falhou (confira a rede, o host e a porta; o detalhe aparece com --lang en)", e.URL)
 }
 
 // secrets masks known secret strings wherever they appear.
@@ -153,7 +174,7 @@ type exchange struct {
 	bodyBytes int64
 	took      time.Duration
 	finalURL  *url.URL
-	notes     []string
+	notes     []note
 }
 
 type sendSpec struct {
@@ -185,15 +206,16 @@ func send(ctx context.Context, sp sendSpec) (*exchange, error) {
 		SetRetryCount(0).
 		SetRedirectPolicy(resty.RedirectPolicyFunc(func(req *http.Request, via []*http.Request) error {
 			if !sameOrigin(req.URL, via[0].URL) {
-				ex.notes = append(ex.notes, fmt.Sprintf("the server redirected to another host (%s); not followed: the answer recorded is the redirect itself",
+				ex.notes = append(ex.notes, noteL("o servidor redirecionou para outro host (%s); o redirecionamento não foi seguido: a resposta gravada é o próprio redirecionamento",
+					"the server redirected to another host (%s); not followed: the answer recorded is the redirect itself",
 					quiet.URL(&url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host, Path: req.URL.Path})))
 				return http.ErrUseLastResponse
 			}
 			if len(via) > 1 {
-				ex.notes = append(ex.notes, "the server redirected a second time; not followed: the answer recorded is that redirect")
+				ex.notes = append(ex.notes, noteL("o servidor redirecionou uma segunda vez; não foi seguido: a resposta gravada é esse redirecionamento", "the server redirected a second time; not followed: the answer recorded is that redirect"))
 				return http.ErrUseLastResponse
 			}
-			ex.notes = append(ex.notes, fmt.Sprintf("followed one redirect on the same host, to %s %s", req.Method, quiet.URL(req.URL)))
+			ex.notes = append(ex.notes, noteL("um redirecionamento no mesmo host foi seguido, para %s %s", "followed one redirect on the same host, to %s %s", req.Method, quiet.URL(req.URL)))
 			return nil
 		}))
 
@@ -230,10 +252,11 @@ func send(ctx context.Context, sp sendSpec) (*exchange, error) {
 	ex.body, ex.bodyBytes, ex.truncated, ex.cut, err = readCapped(raw.Body, raw.ContentLength, sp.maxBody, sp.hardCap)
 	ex.took = time.Since(start)
 	if ex.cut {
-		ex.notes = append(ex.notes, fmt.Sprintf("the answer was longer than %d bytes: reading stopped there, the rest was cut", sp.hardCap))
+		ex.notes = append(ex.notes, noteL("a resposta passava de %d bytes: a leitura parou ali, e o resto foi cortado", "the answer was longer than %d bytes: reading stopped there, the rest was cut", sp.hardCap))
 	}
 	if err != nil {
-		ex.notes = append(ex.notes, "reading the answer failed after "+fmt.Sprint(ex.bodyBytes)+" bytes: "+sp.sec.scrub(errText(err, shown)))
+		ex.notes = append(ex.notes, note{en: "reading the answer failed after " + fmt.Sprint(ex.bodyBytes) + " bytes: " + sp.sec.scrub(errText(err, shown)),
+			pt: fmt.Sprintf("a leitura da resposta falhou depois de %d bytes: a conexão caiu ou o servidor parou de enviar", ex.bodyBytes)})
 	}
 	return ex, nil
 }

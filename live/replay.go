@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -41,6 +40,7 @@ type Replayed struct {
 	Took      time.Duration
 	At        time.Time
 	Notes     []string
+	Notas     []string `json:"-"` // Notes in Portuguese, one for one
 	Errors    []string // the API's error texts from the envelope
 	ProcessID string   // data.processo.id of an async route's 202
 
@@ -48,6 +48,7 @@ type Replayed struct {
 	// replay as the partner sent it, Login how the login went, Verdict what the two tell.
 	TokenRefreshed bool
 	Verdict        string
+	Veredicto      string `json:"-"` // Verdict in Portuguese
 	Original       *Replayed
 	Login          *AuthResult
 }
@@ -57,6 +58,33 @@ const (
 	VerdictToken   = "the token was the problem"
 	VerdictRequest = "the request is the problem"
 )
+
+// NotesIn are the notes in lang ("en", or Portuguese for anything else).
+func (r *Replayed) NotesIn(lang string) []string {
+	if lang == "en" {
+		return r.Notes
+	}
+	return r.Notas
+}
+
+// VerdictIn is the verdict in lang.
+func (r *Replayed) VerdictIn(lang string) string {
+	if lang == "en" {
+		return r.Verdict
+	}
+	return r.Veredicto
+}
+
+// addNotes records notes in both languages, each scrubbed of the known secrets.
+func (r *Replayed) addNotes(sec *secrets, ns ...note) {
+	for _, n := range ns {
+		r.Notes = append(r.Notes, sec.scrub(n.en))
+		r.Notas = append(r.Notas, sec.scrub(n.pt))
+	}
+}
+
+// setVerdict records the verdict in both languages.
+func (r *Replayed) setVerdict(v note) { r.Verdict, r.Veredicto = v.en, v.pt }
 
 // hop-by-hop and computed headers are not copied from the case; Accept-Encoding is left to
 // the transport, which then decompresses the answer itself.
@@ -75,7 +103,7 @@ var skipHeaders = map[string]bool{
 // with what was recorded.
 func Replay(ctx context.Context, opts ReplayOptions, c *diagnose.Case, r *rules.Rules) (*Replayed, error) {
 	if c == nil || r == nil {
-		return nil, errors.New("replay: no case or no rules")
+		return nil, errL("replay: sem caso ou sem regras", "replay: no case or no rules")
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -107,46 +135,49 @@ func Replay(ctx context.Context, opts ReplayOptions, c *diagnose.Case, r *rules.
 
 	method := strings.ToUpper(strings.TrimSpace(c.Request.Method))
 	if method == "" {
-		return nil, errors.New("replay: the case's request has no method")
+		return nil, errL("replay: a requisição do caso não tem método", "replay: the case's request has no method")
 	}
 	raw := strings.TrimSpace(c.Request.URL)
 	if raw == "" {
-		return nil, errors.New("replay: the case's request has no URL")
+		return nil, errL("replay: a requisição do caso não tem URL", "replay: the case's request has no URL")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, &RefusedError{URL: "(unparsable URL)", Reason: "the case's URL cannot be parsed"}
+		return nil, &RefusedError{URL: "(unparsable URL)", Reason: "the case's URL cannot be parsed", Motivo: "a URL do caso não pôde ser lida"}
 	}
 	shown := quiet.URL(u)
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, &RefusedError{URL: shown, Host: u.Host, Reason: "only http and https URLs are replayed"}
+		return nil, &RefusedError{URL: shown, Host: u.Host, Reason: "only http and https URLs are replayed", Motivo: "só URLs http e https são reenviadas"}
 	}
 	if u.User != nil {
-		return nil, &RefusedError{URL: shown, Host: u.Hostname(), Reason: "the URL carries credentials"}
+		return nil, &RefusedError{URL: shown, Host: u.Hostname(), Reason: "the URL carries credentials", Motivo: "a URL traz credenciais"}
 	}
 	host := u.Hostname()
 	env, ok := r.EnvironmentOfHost(host)
 	if !ok {
 		return nil, &RefusedError{URL: shown, Host: host,
-			Reason: fmt.Sprintf("%s is not a host of the partner API (no environment of the rules lists it)", host)}
+			Reason: fmt.Sprintf("%s is not a host of the partner API (no environment of the rules lists it)", host),
+			Motivo: fmt.Sprintf("%s não é um host da API de parceiros (nenhum ambiente das regras o lista)", host)}
 	}
 	if env.ID == ProductionEnv && !opts.AllowProduction {
 		return nil, &RefusedError{URL: shown, Host: host, Env: env.ID,
-			Reason: fmt.Sprintf("%s is a production host (%s); replaying there needs an explicit permission", host, env.ID)}
+			Reason: fmt.Sprintf("%s is a production host (%s); replaying there needs an explicit permission", host, env.ID),
+			Motivo: fmt.Sprintf("%s é um host de produção (%s); reenviar para lá exige permissão explícita", host, env.ID)}
 	}
 
-	var notes []string
+	var notes []note
 	if c.Environment != "" && rules.Fold(c.Environment) != rules.Fold(env.ID) {
-		notes = append(notes, fmt.Sprintf("the case says environment %q, but its host %s belongs to %s: replayed to %s",
+		notes = append(notes, noteL("o caso diz ambiente %q, mas o host %s é de %s: reenviado para %s",
+			"the case says environment %q, but its host %s belongs to %s: replayed to %s",
 			c.Environment, host, env.ID, env.ID))
 	}
 	ver, rest, verOK := r.VersionOfPath(u.Path)
 	if verOK {
 		if idx, _ := r.MatchRoute(ver.ID, method, rest); idx < 0 {
-			notes = append(notes, fmt.Sprintf("%s %s is not a route of the rules (%s)", method, u.Path, ver.ID))
+			notes = append(notes, noteL("%s %s não é uma rota das regras (%s)", "%s %s is not a route of the rules (%s)", method, u.Path, ver.ID))
 		}
 	} else {
-		notes = append(notes, fmt.Sprintf("the path %s is not under any API version prefix of the rules", u.Path))
+		notes = append(notes, noteL("o caminho %s não está sob nenhum prefixo de versão da API das regras", "the path %s is not under any API version prefix of the rules", u.Path))
 	}
 
 	headers := http.Header{}
@@ -162,17 +193,17 @@ func Replay(ctx context.Context, opts ReplayOptions, c *diagnose.Case, r *rules.
 			tok = "Bearer " + tok
 		}
 		headers.Set("Authorization", tok)
-		notes = append(notes, "the request had no Authorization header: the case's token was sent as a Bearer token")
+		notes = append(notes, noteL("a requisição não tinha o cabeçalho Authorization: o token do caso foi enviado como Bearer", "the request had no Authorization header: the case's token was sent as a Bearer token"))
 	}
 	var body []byte
 	if c.Request.Body.Present {
 		body = c.Request.Body.Raw
 		if headers.Get("Content-Type") == "" && json.Valid(body) {
 			headers.Set("Content-Type", "application/json")
-			notes = append(notes, "the request had no Content-Type: sent as application/json")
+			notes = append(notes, noteL("a requisição não tinha Content-Type: enviada como application/json", "the request had no Content-Type: sent as application/json"))
 		}
 		if method == http.MethodGet || method == http.MethodHead {
-			notes = append(notes, "the case has a body on a "+method+": it was not sent")
+			notes = append(notes, noteL("o caso tem um corpo num %s: ele não foi enviado", "the case has a body on a %s: it was not sent", method))
 		}
 	}
 
@@ -188,11 +219,12 @@ func Replay(ctx context.Context, opts ReplayOptions, c *diagnose.Case, r *rules.
 			if lver.ID == "" {
 				lver = rules.APIVersion{ID: "v2", Level: 2, Prefix: "/api/v2/"}
 			}
-			notes = append(notes, "logging in with V2, the version the path does not tell")
+			notes = append(notes, noteL("login feito com a V2, já que o caminho não diz a versão", "logging in with V2, the version the path does not tell"))
 		}
 		auth, fresh = login(ctx, &url.URL{Scheme: u.Scheme, Host: u.Host}, lver, r, *opts.Login, opts.Client, opts.Timeout, sec)
 		if fresh == "" {
-			rec := &Replayed{Method: method, URL: shown, Env: env.ID, At: opts.Now(), Login: auth, Notes: scrubAll(sec, notes)}
+			rec := &Replayed{Method: method, URL: shown, Env: env.ID, At: opts.Now(), Login: auth}
+			rec.addNotes(sec, notes...)
 			return rec, &LoginError{Result: auth}
 		}
 		sec.add(fresh)
@@ -210,28 +242,27 @@ func Replay(ctx context.Context, opts ReplayOptions, c *diagnose.Case, r *rules.
 		}
 	}
 	spec.headers.Set("Authorization", "Bearer "+fresh)
-	second, err := replayOnce(ctx, spec, opts, r, env.ID, shown, []string{"replayed with a fresh token from the login route"})
+	second, err := replayOnce(ctx, spec, opts, r, env.ID, shown, []note{noteL("reenviado com um token novo, da rota de login", "replayed with a fresh token from the login route")})
 	second.TokenRefreshed = true
 	second.Original = first
 	second.Login = auth
 	if err != nil {
-		second.Verdict = "no verdict: the replay with a fresh token got no answer"
+		second.setVerdict(noteL("sem veredicto: o reenvio com um token novo ficou sem resposta", "no verdict: the replay with a fresh token got no answer"))
 		return second, err
 	}
-	second.Verdict = verdict(first, second)
+	second.setVerdict(verdict(first, second))
 	return second, nil
 }
 
 // replayOnce sends spec and records the answer.
-func replayOnce(ctx context.Context, spec sendSpec, opts ReplayOptions, r *rules.Rules, env, shown string, notes []string) (*Replayed, error) {
+func replayOnce(ctx context.Context, spec sendSpec, opts ReplayOptions, r *rules.Rules, env, shown string, notes []note) (*Replayed, error) {
 	rec := &Replayed{Method: spec.method, URL: shown, Env: env, At: opts.Now()}
-	rec.Notes = append(rec.Notes, notes...)
+	rec.addNotes(spec.sec, notes...)
 	ex, err := send(ctx, spec)
 	rec.Took = ex.took
-	rec.Notes = append(rec.Notes, ex.notes...)
+	rec.addNotes(spec.sec, ex.notes...)
 	if err != nil {
-		rec.Notes = append(rec.Notes, err.Error())
-		rec.Notes = scrubAll(spec.sec, rec.Notes)
+		rec.addNotes(spec.sec, note{en: err.Error(), pt: ErrorText(err, "pt-BR")})
 		return rec, err
 	}
 	rec.Status = ex.status
@@ -239,11 +270,11 @@ func replayOnce(ctx context.Context, spec sendSpec, opts ReplayOptions, r *rules
 	rec.BodyBytes = ex.bodyBytes
 	rec.Truncated = ex.truncated
 	if ex.truncated && !ex.cut {
-		rec.Notes = append(rec.Notes, fmt.Sprintf("the answer had %d bytes: the first %d are kept", ex.bodyBytes, len(ex.body)))
+		rec.addNotes(spec.sec, noteL("a resposta tinha %d bytes: os primeiros %d foram guardados", "the answer had %d bytes: the first %d are kept", ex.bodyBytes, len(ex.body)))
 	}
 	body, changed := spec.sec.scrubBytes(ex.body)
 	if changed {
-		rec.Notes = append(rec.Notes, "the answer echoed a credential: masked as ***")
+		rec.addNotes(spec.sec, noteL("a resposta repetia uma credencial: mascarada como ***", "the answer echoed a credential: masked as ***"))
 	}
 	rec.Body = body
 	if is3xx(ex.status) {
@@ -257,36 +288,27 @@ func replayOnce(ctx context.Context, spec sendSpec, opts ReplayOptions, r *rules
 		rec.Errors = apiErrors(body)
 		rec.ProcessID = lookupString(body, "data", "processo", "id")
 	}
-	rec.Notes = scrubAll(spec.sec, rec.Notes)
 	return rec, nil
 }
 
 func is3xx(s int) bool { return s >= 300 && s < 400 }
 
-func scrubAll(sec *secrets, list []string) []string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = sec.scrub(s)
-	}
-	return out
-}
-
 func failed(s int) bool { return !is2xx(s) }
 
 // verdict compares the replay as sent with the replay with a fresh token.
-func verdict(orig, fresh *Replayed) string {
+func verdict(orig, fresh *Replayed) note {
 	o, f := orig.Status, fresh.Status
 	switch {
 	case (o == http.StatusUnauthorized || o == http.StatusForbidden) && is2xx(f):
-		return VerdictToken
+		return note{en: VerdictToken, pt: "o problema era o token"}
 	case failed(o) && failed(f) && o == f:
-		return VerdictRequest
+		return note{en: VerdictRequest, pt: "o problema é a requisição"}
 	case is2xx(o) && is2xx(f):
-		return fmt.Sprintf("no failure now: HTTP %d as sent and HTTP %d with a fresh token", o, f)
+		return noteL("nenhuma falha agora: HTTP %d como enviada e HTTP %d com um token novo", "no failure now: HTTP %d as sent and HTTP %d with a fresh token", o, f)
 	case failed(o) && is2xx(f):
-		return fmt.Sprintf("the request failed as sent (HTTP %d) and succeeded with a fresh token (HTTP %d)", o, f)
+		return noteL("a requisição falhou como enviada (HTTP %d) e deu certo com um token novo (HTTP %d)", "the request failed as sent (HTTP %d) and succeeded with a fresh token (HTTP %d)", o, f)
 	case is2xx(o) && failed(f):
-		return fmt.Sprintf("the request succeeded as sent (HTTP %d) but failed with a fresh token (HTTP %d): look at the login's user and key", o, f)
+		return noteL("a requisição deu certo como enviada (HTTP %d), mas falhou com um token novo (HTTP %d): confira o usuário e a chave do login", "the request succeeded as sent (HTTP %d) but failed with a fresh token (HTTP %d): look at the login's user and key", o, f)
 	}
-	return fmt.Sprintf("both failed, differently: HTTP %d as sent, HTTP %d with a fresh token", o, f)
+	return noteL("as duas falharam, de modos diferentes: HTTP %d como enviada, HTTP %d com um token novo", "both failed, differently: HTTP %d as sent, HTTP %d with a fresh token", o, f)
 }

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"errors"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -320,17 +321,19 @@ func assertNoSecrets(t *testing.T, res *Replayed, err error, extra ...string) {
 	secretList := append([]string{fakePassword, fakeKeyHml, fakeKeyProd}, extra...)
 	var texts []string
 	if err != nil {
-		texts = append(texts, err.Error())
+		texts = append(texts, err.Error(), ErrorText(err, "pt-BR"))
 	}
+	assertPortuguese(t, res, err)
 	for r := res; r != nil; r = r.Original {
 		texts = append(texts, r.Notes...)
+		texts = append(texts, r.Notas...)
 		texts = append(texts, r.Errors...)
-		texts = append(texts, string(r.Body), r.URL, r.Verdict)
+		texts = append(texts, string(r.Body), r.URL, r.Verdict, r.Veredicto)
 		for k, v := range r.Headers {
 			texts = append(texts, k+": "+v)
 		}
 		if r.Login != nil {
-			texts = append(texts, r.Login.Message, r.Login.URL)
+			texts = append(texts, r.Login.Message, r.Login.Mensagem, r.Login.URL)
 			if r.Login.TokenInfo != nil && r.Login.TokenInfo.Raw != "" {
 				t.Errorf("the login result holds the raw token")
 			}
@@ -341,6 +344,41 @@ func assertNoSecrets(t *testing.T, res *Replayed, err error, extra ...string) {
 			if strings.Contains(x, s) {
 				t.Errorf("secret %.6s... found in %q", s, x)
 			}
+		}
+	}
+}
+
+// englishWordRE finds an English sentence's common words; prose, not values, is checked:
+// URLs, headers and paths are syntax.
+var (
+	englishWordRE = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(the|and|of|is|are|to|with|for|not|was|were|from|answer|request|token was|failed|no answer|timed out)(?:[^\p{L}]|$)`)
+	notProseRE    = regexp.MustCompile(`\S+://\S+|/\S*|\b[A-Z][\w-]*[A-Z][\w-]*\b|"[^"]*"`)
+)
+
+// assertPortuguese checks that every note, the verdict and the error have a Portuguese
+// text, one for one with the English ones, and that none holds an English sentence.
+func assertPortuguese(t *testing.T, res *Replayed, err error) {
+	t.Helper()
+	var pt []string
+	if err != nil {
+		pt = append(pt, ErrorText(err, "pt-BR"))
+	}
+	for r := res; r != nil; r = r.Original {
+		if len(r.Notas) != len(r.Notes) {
+			t.Errorf("%d notes and %d notas: %q / %q", len(r.Notes), len(r.Notas), r.Notes, r.Notas)
+		}
+		if (r.Verdict == "") != (r.Veredicto == "") {
+			t.Errorf("verdict %q, veredicto %q", r.Verdict, r.Veredicto)
+		}
+		pt = append(pt, r.Notas...)
+		pt = append(pt, r.Veredicto)
+		if r.Login != nil && r.Login.Mensagem != "" {
+			pt = append(pt, r.Login.Mensagem)
+		}
+	}
+	for _, x := range pt {
+		if m := englishWordRE.FindStringSubmatch(notProseRE.ReplaceAllString(x, " ")); m != nil {
+			t.Errorf("the Portuguese text has the English word %q: %s", m[1], x)
 		}
 	}
 }

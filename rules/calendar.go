@@ -131,7 +131,7 @@ func (d *TeamDay) parseDate() error {
 		d.month, d.day = int(t.Month()), t.Day()
 		return nil
 	}
-	return fmt.Errorf("%q is not a date YYYY-MM-DD (or MM-DD for every year)", d.Date)
+	return errL("%q não é uma data AAAA-MM-DD (ou MM-DD, para todos os anos)", "%q is not a date YYYY-MM-DD (or MM-DD for every year)", d.Date)
 }
 
 func (d *TeamDay) falls(t time.Time) bool {
@@ -139,19 +139,19 @@ func (d *TeamDay) falls(t time.Time) bool {
 }
 
 // buildCalendar validates the holidays section and derives the lookup the checks use.
-func (r *Rules) buildCalendar(add func(path, format string, args ...any)) {
+func (r *Rules) buildCalendar(add func(path, pt, en string, args ...any)) {
 	h := &r.Holidays
 	name := h.Calendar
 	switch {
 	case name != "" && len(h.Calendars) > 0:
-		add("holidays.calendars", "give holidays.calendar alone (%s or %s)", CalendarBanking, CalendarNational)
+		add("holidays.calendars", "informe só holidays.calendar (%s ou %s)", "give holidays.calendar alone (%s or %s)", CalendarBanking, CalendarNational)
 	case name == "" && len(h.Calendars) == 1 && h.Calendars[0] == "br-national":
 		// the name rules files carried before the calendars were data: it was the default
 		name = CalendarBanking
 	case name == "" && len(h.Calendars) == 1:
 		name = h.Calendars[0]
 	case name == "" && len(h.Calendars) > 1:
-		add("holidays.calendars", "one calendar only: give holidays.calendar (%s or %s)", CalendarBanking, CalendarNational)
+		add("holidays.calendars", "um calendário só: informe holidays.calendar (%s ou %s)", "one calendar only: give holidays.calendar (%s or %s)", CalendarBanking, CalendarNational)
 	case name == "":
 		name = CalendarBanking
 	}
@@ -161,7 +161,7 @@ func (r *Rules) buildCalendar(add func(path, format string, args ...any)) {
 		if h.Calendar == "" {
 			path = "holidays.calendars[0]"
 		}
-		add(path, "unknown calendar %q (known: %s, %s)", name, CalendarBanking, CalendarNational)
+		add(path, "calendário desconhecido: %q (conhecidos: %s, %s)", "unknown calendar %q (known: %s, %s)", name, CalendarBanking, CalendarNational)
 	}
 	r.calendarName = name
 	if ok { // the effective calendar, as `rules show -o json` prints it
@@ -179,7 +179,7 @@ func (r *Rules) buildCalendar(add func(path, format string, args ...any)) {
 			found = found || Fold(cd.day.Name) == Fold(ig)
 		}
 		if !found && ok {
-			add(fmt.Sprintf("holidays.ignore[%d]", i), "no day named %q in the %s calendar", ig, name)
+			add(fmt.Sprintf("holidays.ignore[%d]", i), "não há dia chamado %q no calendário %s", "no day named %q in the %s calendar", ig, name)
 		}
 	}
 	for i := range h.Extra {
@@ -187,7 +187,7 @@ func (r *Rules) buildCalendar(add func(path, format string, args ...any)) {
 		p := fmt.Sprintf("holidays.extra[%d]", i)
 		r.checkTeamDay(d, p, StatusClosed, add)
 		if d.Open != nil || d.Close != nil {
-			add(p, "a closed day has no hours: list it under holidays.partial")
+			add(p, "um dia fechado não tem horário: liste-o em holidays.partial", "a closed day has no hours: list it under holidays.partial")
 		}
 	}
 	for i := range h.Partial {
@@ -196,7 +196,7 @@ func (r *Rules) buildCalendar(add func(path, format string, args ...any)) {
 		r.checkTeamDay(d, p, StatusShortened, add)
 		open, close := r.BusinessHours.Open, r.BusinessHours.Close
 		if d.Open == nil && d.Close == nil {
-			add(p, "a partial day needs open, close or both (HH:MM)")
+			add(p, "um dia parcial precisa de open, close ou dos dois (HH:MM)", "a partial day needs open, close or both (HH:MM)")
 			continue
 		}
 		if d.Open != nil {
@@ -206,22 +206,22 @@ func (r *Rules) buildCalendar(add func(path, format string, args ...any)) {
 			close = *d.Close
 		}
 		if close <= open {
-			add(p+".close", "closing (%s) must come after opening (%s)", close, open)
+			add(p+".close", "o fechamento (%s) deve vir depois da abertura (%s)", "closing (%s) must come after opening (%s)", close, open)
 		}
 	}
 }
 
-func (r *Rules) checkTeamDay(d *TeamDay, p, status string, add func(path, format string, args ...any)) {
+func (r *Rules) checkTeamDay(d *TeamDay, p, status string, add func(path, pt, en string, args ...any)) {
 	if err := d.parseDate(); err != nil {
-		add(p+".date", "%v", err)
+		add(p+".date", "%q não é uma data AAAA-MM-DD (ou MM-DD, para todos os anos)", "%q is not a date YYYY-MM-DD (or MM-DD for every year)", d.Date)
 	}
 	if strings.TrimSpace(d.Name) == "" {
-		add(p+".name", "missing: the day's name shows in messages")
+		add(p+".name", "falta: o nome do dia aparece nas mensagens", "missing: the day's name shows in messages")
 	}
 	if d.Status == "" {
 		d.Status = status
 	} else if !contains(dayStatuses, d.Status) {
-		add(p+".status", "%q is not a day status (%s)", d.Status, strings.Join(dayStatuses, ", "))
+		add(p+".status", "%q não é um estado de dia (%s)", "%q is not a day status (%s)", d.Status, strings.Join(dayStatuses, ", "))
 	}
 }
 

@@ -101,27 +101,38 @@ type Problem struct {
 	File string
 	Line int    // 0 when unknown
 	Path string // where in the document: routes[3].schema
-	Msg  string
+	Msg  string // in English
+	Pt   string // the same in Portuguese, a whole sentence of its own
 }
 
-func (p Problem) Error() string {
+func (p Problem) Error() string { return p.Text("en") }
+
+// Text is the problem in lang ("en", or Portuguese for anything else, the users' language).
+func (p Problem) Text(lang string) string {
 	loc := p.File
 	if p.Line > 0 {
 		loc += ":" + strconv.Itoa(p.Line)
 	}
-	if p.Path != "" {
-		return fmt.Sprintf("%s: %s: %s", loc, p.Path, p.Msg)
+	msg := p.Msg
+	if lang != "en" && p.Pt != "" {
+		msg = p.Pt
 	}
-	return fmt.Sprintf("%s: %s", loc, p.Msg)
+	if p.Path != "" {
+		return fmt.Sprintf("%s: %s: %s", loc, p.Path, msg)
+	}
+	return fmt.Sprintf("%s: %s", loc, msg)
 }
 
 // Problems is every problem found in a rules file; it is the error Load returns.
 type Problems []Problem
 
-func (ps Problems) Error() string {
+func (ps Problems) Error() string { return ps.Text("en") }
+
+// Text is every problem in lang, one a line.
+func (ps Problems) Text(lang string) string {
 	msgs := make([]string, len(ps))
 	for i, p := range ps {
-		msgs[i] = p.Error()
+		msgs[i] = p.Text(lang)
 	}
 	return strings.Join(msgs, "\n")
 }
@@ -140,7 +151,7 @@ func load(name string, data []byte, eager bool) (*Rules, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&r); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, Problems{{File: name, Msg: "empty rules file"}}
+			return nil, Problems{{File: name, Msg: "empty rules file", Pt: "o arquivo de regras está vazio"}}
 		}
 		return nil, yamlProblems(name, err)
 	}
@@ -160,14 +171,34 @@ func load(name string, data []byte, eager bool) (*Rules, error) {
 	return &r, nil
 }
 
-var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): (.*)$`) })
+var (
+	yamlLineRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): (.*)$`) })
+	yamlUnknownRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^field (\S+) not found in type `) })
+	yamlCannotRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^cannot unmarshal (!!\w+)`) })
+	yamlTypeWordPT = map[string]string{"!!str": "um texto", "!!int": "um número", "!!float": "um número",
+		"!!bool": "um booleano", "!!map": "um mapeamento", "!!seq": "uma lista", "!!null": "um valor vazio"}
+)
 
 // yamlProblems turns yaml's "yaml: line 7: ..." and type errors into positioned problems.
+// yaml's own words stay in the English message; the Portuguese one says what is wrong in
+// its own words, or what to look at.
 func yamlProblems(name string, err error) Problems {
+	var te *textError
+	if errors.As(err, &te) { // a value our own types refused (a duration, a time of day)
+		p := Problem{File: name, Msg: te.en, Pt: te.pt}
+		if m := yamlLineRE().FindStringSubmatch(te.en); m != nil {
+			p.Line, _ = strconv.Atoi(m[1])
+			p.Msg = m[2]
+		}
+		if m := yamlLineRE().FindStringSubmatch(te.pt); m != nil {
+			p.Pt = m[2]
+		}
+		return Problems{p}
+	}
 	var lines []string
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		lines = te.Errors
+	var yte *yaml.TypeError
+	if errors.As(err, &yte) {
+		lines = yte.Errors
 	} else {
 		lines = []string{strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
@@ -177,6 +208,18 @@ func yamlProblems(name string, err error) Problems {
 		if m := yamlLineRE().FindStringSubmatch(l); m != nil {
 			p.Line, _ = strconv.Atoi(m[1])
 			p.Msg = m[2]
+		}
+		switch m := yamlUnknownRE().FindStringSubmatch(p.Msg); {
+		case m != nil:
+			p.Pt = fmt.Sprintf("campo desconhecido %q: confira o nome em 'triagem rules show'", m[1])
+		case yamlCannotRE().MatchString(p.Msg):
+			got := yamlTypeWordPT[yamlCannotRE().FindStringSubmatch(p.Msg)[1]]
+			if got == "" {
+				got = "um valor de outro tipo"
+			}
+			p.Pt = fmt.Sprintf("tipo errado: veio %s, que este campo não aceita", got)
+		default:
+			p.Pt = "o YAML não pôde ser lido a partir desta linha: confira a indentação, os dois-pontos depois de cada campo e as aspas"
 		}
 		ps = append(ps, p)
 	}
@@ -243,40 +286,43 @@ func splitPathSteps(path string) []pathStep {
 // compiles the route schemas now (a user's rules file), or on first use (the embedded ones).
 func (r *Rules) validate(eager bool) Problems {
 	var ps Problems
-	add := func(path, format string, args ...any) {
-		ps = append(ps, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
+	add := func(path, pt, en string, args ...any) {
+		ps = append(ps, Problem{Path: path, Msg: fmt.Sprintf(en, args...), Pt: fmt.Sprintf(pt, args...)})
+	}
+	addErr := func(path string, err error) { // an error of ours, worded in both languages
+		ps = append(ps, Problem{Path: path, Msg: err.Error(), Pt: ptOf(err, "")})
 	}
 	if r.Schema != SchemaV1 {
-		add("schema", "want %q, got %q", SchemaV1, r.Schema)
+		add("schema", "esperado %q, veio %q", "want %q, got %q", SchemaV1, r.Schema)
 	}
 	if r.Name == "" {
-		add("name", "missing: name the rules so verdicts can say which rules judged them")
+		add("name", "falta: dê um nome às regras, para que os veredictos digam quais regras os julgaram", "missing: name the rules so verdicts can say which rules judged them")
 	}
 	loc, err := time.LoadLocation(r.Timezone)
 	if err != nil || r.Timezone == "" {
-		add("timezone", "%q is not a time zone such as America/Sao_Paulo", r.Timezone)
+		add("timezone", "%q não é um fuso horário como America/Sao_Paulo", "%q is not a time zone such as America/Sao_Paulo", r.Timezone)
 		loc = time.UTC
 	}
 	r.loc = loc
 
 	envIDs := map[string]bool{}
 	if len(r.Environments) == 0 {
-		add("environments", "at least one environment is needed")
+		add("environments", "é preciso pelo menos um ambiente", "at least one environment is needed")
 	}
 	hosts := map[string]string{}
 	for i, e := range r.Environments {
 		p := fmt.Sprintf("environments[%d]", i)
 		if e.ID == "" {
-			add(p+".id", "missing")
+			add(p+".id", "falta", "missing")
 		}
 		if envIDs[e.ID] {
-			add(p+".id", "duplicate environment %q", e.ID)
+			add(p+".id", "o ambiente %q aparece mais de uma vez", "duplicate environment %q", e.ID)
 		}
 		envIDs[e.ID] = true
 		for j, h := range e.Hosts {
 			h = strings.ToLower(h)
 			if other, ok := hosts[h]; ok {
-				add(fmt.Sprintf("%s.hosts[%d]", p, j), "host %s is already in environment %s", h, other)
+				add(fmt.Sprintf("%s.hosts[%d]", p, j), "o host %s já está no ambiente %s", "host %s is already in environment %s", h, other)
 			}
 			hosts[h] = e.ID
 		}
@@ -284,15 +330,15 @@ func (r *Rules) validate(eager bool) Problems {
 
 	verIDs := map[string]bool{}
 	if len(r.APIVersions) == 0 {
-		add("api_versions", "at least one API version is needed")
+		add("api_versions", "é preciso pelo menos uma versão da API", "at least one API version is needed")
 	}
 	for i, v := range r.APIVersions {
 		p := fmt.Sprintf("api_versions[%d]", i)
 		if v.ID == "" {
-			add(p+".id", "missing")
+			add(p+".id", "falta", "missing")
 		}
 		if !strings.HasPrefix(v.Prefix, "/") || !strings.HasSuffix(v.Prefix, "/") {
-			add(p+".prefix", "%q must start and end with /", v.Prefix)
+			add(p+".prefix", "%q deve começar e terminar com /", "%q must start and end with /", v.Prefix)
 		}
 		verIDs[v.ID] = true
 	}
@@ -301,10 +347,10 @@ func (r *Rules) validate(eager bool) Problems {
 	for i, pr := range r.Products {
 		p := fmt.Sprintf("products[%d]", i)
 		if pr.ID == "" {
-			add(p+".id", "missing")
+			add(p+".id", "falta", "missing")
 		}
 		if pr.MinVersion != "" && !verIDs[pr.MinVersion] {
-			add(p+".min_version", "unknown API version %q", pr.MinVersion)
+			add(p+".min_version", "versão da API desconhecida: %q", "unknown API version %q", pr.MinVersion)
 		}
 		names := append([]string{pr.ID, pr.Name}, pr.Aliases...)
 		for j, a := range names {
@@ -320,7 +366,7 @@ func (r *Rules) validate(eager bool) Problems {
 				if j >= 2 {
 					path = fmt.Sprintf("%s.aliases[%d]", p, j-2)
 				}
-				add(path, "%q already names product %s", a, r.Products[other].ID)
+				add(path, "%q já é o nome do produto %s", "%q already names product %s", a, r.Products[other].ID)
 				continue
 			}
 			r.aliases[k] = i
@@ -332,40 +378,42 @@ func (r *Rules) validate(eager bool) Problems {
 		rt := &r.Routes[i]
 		p := fmt.Sprintf("routes[%d]", i)
 		if !verIDs[rt.Version] {
-			add(p+".version", "unknown API version %q", rt.Version)
+			add(p+".version", "versão da API desconhecida: %q", "unknown API version %q", rt.Version)
 		}
 		switch strings.ToUpper(rt.Method) {
 		case "GET", "POST", "PUT", "PATCH", "DELETE":
 			rt.Method = strings.ToUpper(rt.Method)
 		default:
-			add(p+".method", "%q is not an HTTP method the API uses", rt.Method)
+			add(p+".method", "%q não é um método HTTP que a API usa", "%q is not an HTTP method the API uses", rt.Method)
 		}
 		if !strings.HasPrefix(rt.Path, "/") {
-			add(p+".path", "%q must start with /", rt.Path)
+			add(p+".path", "%q deve começar com /", "%q must start with /", rt.Path)
 		}
 		rt.segments = splitPath(rt.Path)
 		if rt.Product != "" {
 			if _, ok := r.Product(rt.Product); !ok {
-				add(p+".product", "unknown product %q", rt.Product)
+				add(p+".product", "produto desconhecido: %q", "unknown product %q", rt.Product)
 			}
 		}
 		if rt.Schema != nil && eager {
 			if _, err := r.compileRoute(i); err != nil {
-				add(p+".schema", "does not compile: %v", err)
+				// the compiler's own words stay in the English text
+				addErr(p+".schema", &textError{pt: "o esquema JSON não compila: confira os tipos e as palavras-chave (o detalhe do compilador aparece com --lang en)",
+					en: fmt.Sprintf("does not compile: %v", err)})
 			}
 		}
 	}
 
 	if r.Token.Lifetime.Duration <= 0 {
-		add("token.lifetime", "must be positive, such as 12h")
+		add("token.lifetime", "deve ser positiva, como 12h", "must be positive, such as 12h")
 	}
 
 	bh := &r.BusinessHours
 	if bh.days, err = parseDays(bh.Days); err != nil {
-		add("business_hours.days", "%v", err)
+		addErr("business_hours.days", err)
 	}
 	if bh.Close <= bh.Open {
-		add("business_hours.close", "closing (%s) must come after opening (%s)", bh.Close, bh.Open)
+		add("business_hours.close", "o fechamento (%s) deve vir depois da abertura (%s)", "closing (%s) must come after opening (%s)", bh.Close, bh.Open)
 	}
 
 	r.buildCalendar(add)
@@ -374,25 +422,25 @@ func (r *Rules) validate(eager bool) Problems {
 		rt := &r.Routines[i]
 		p := fmt.Sprintf("routines[%d]", i)
 		if rt.days, err = parseDays(rt.Days); err != nil {
-			add(p+".days", "%v", err)
+			addErr(p+".days", err)
 		}
 		switch {
-		case rt.Window.err != "":
-			add(p+".window", "%s", rt.Window.err)
+		case rt.Window.err != nil:
+			addErr(p+".window", rt.Window.err)
 		case rt.Window == (Window{}):
-			add(p+".window", "missing: a window such as 22:00-06:00")
+			add(p+".window", "falta: uma janela como 22:00-06:00", "missing: a window such as 22:00-06:00")
 		}
 	}
 
 	for i, s := range r.Unavailable.Statuses {
 		if s < 100 || s > 599 {
-			add(fmt.Sprintf("unavailable.statuses[%d]", i), "%d is not an HTTP status", s)
+			add(fmt.Sprintf("unavailable.statuses[%d]", i), "%d não é um status HTTP", "%d is not an HTTP status", s)
 		}
 	}
 	for i, p := range r.Unavailable.TimeoutPatterns {
 		f := Fold(p)
 		if f == "" {
-			add(fmt.Sprintf("unavailable.timeout_patterns[%d]", i), "empty pattern")
+			add(fmt.Sprintf("unavailable.timeout_patterns[%d]", i), "padrão vazio", "empty pattern")
 			continue
 		}
 		r.Unavailable.folded = append(r.Unavailable.folded, f)
@@ -401,7 +449,7 @@ func (r *Rules) validate(eager bool) Problems {
 		e := &r.Errors[i]
 		e.folded = Fold(e.Message)
 		if e.folded == "" {
-			add(fmt.Sprintf("errors[%d].message", i), "missing")
+			add(fmt.Sprintf("errors[%d].message", i), "falta", "missing")
 		}
 	}
 
@@ -413,7 +461,7 @@ func (r *Rules) validate(eager bool) Problems {
 		}
 	}
 	if len(noReply) > 0 {
-		add("replies", "no reply for %s (copy them from 'triagem rules show')", strings.Join(noReply, ", "))
+		add("replies", "sem resposta para %s (copie-as de 'triagem rules show')", "no reply for %s (copy them from 'triagem rules show')", strings.Join(noReply, ", "))
 	}
 	for i, p := range r.Redaction.Patterns {
 		path := fmt.Sprintf("redaction.patterns[%d]", i)
@@ -421,23 +469,24 @@ func (r *Rules) validate(eager bool) Problems {
 		case "cpf", "cnpj", "phone":
 		case "regex":
 			if _, err := regexp.Compile(p.Regex); err != nil || p.Regex == "" {
-				add(path+".regex", "not a regular expression: %v", err)
+				addErr(path+".regex", &textError{pt: "não é uma expressão regular válida: confira parênteses, colchetes e barras invertidas",
+					en: fmt.Sprintf("not a regular expression: %v", err)})
 			}
 		default:
-			add(path+".kind", "%q is not a pattern kind (cpf, cnpj, phone, regex)", p.Kind)
+			add(path+".kind", "%q não é um tipo de padrão (cpf, cnpj, phone, regex)", "%q is not a pattern kind (cpf, cnpj, phone, regex)", p.Kind)
 		}
 		if p.Name == "" {
-			add(path+".name", "missing")
+			add(path+".name", "falta", "missing")
 		}
 	}
 	for i, d := range r.Docs {
 		p := fmt.Sprintf("docs[%d]", i)
 		if !strings.HasPrefix(d.URL, "https://") && !strings.HasPrefix(d.URL, "http://") {
-			add(p+".url", "%q is not an http(s) link", d.URL)
+			add(p+".url", "%q não é um link http(s)", "%q is not an http(s) link", d.URL)
 		}
 		for j, c := range d.Categories {
 			if !knownCategory(c) {
-				add(fmt.Sprintf("%s.categories[%d]", p, j), "unknown category %q", c)
+				add(fmt.Sprintf("%s.categories[%d]", p, j), "categoria desconhecida: %q", "unknown category %q", c)
 			}
 		}
 	}

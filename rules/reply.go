@@ -137,28 +137,28 @@ func sampleReplyData(lang string) ReplyData {
 
 // compileReplies parses the common parts and every category's template, per language, and
 // runs each once on sample data. It reports problems with add, at their place in the file.
-func (r *Rules) compileReplies(add func(path, format string, args ...any)) {
+func (r *Rules) compileReplies(add func(path, pt, en string, args ...any)) {
 	r.replies = map[string]*template.Template{}
 	parts := map[string]*template.Template{}
 	for _, l := range Langs {
 		if strings.TrimSpace(r.ReplyCommon.Signature[l]) == "" {
-			add("reply.signature", "no %s text", l)
+			add("reply.signature", "falta o texto em %s", "no %s text", l)
 		}
 		t, err := template.New("parts").Parse(r.ReplyCommon.Parts[l])
 		if err != nil {
-			add("reply.parts", "%s text: %v", l, err)
+			add("reply.parts", "o texto em %[1]s não é um modelo válido: confira as chaves {{ }} e os nomes dos campos", "%[1]s text: %[2]v", l, err)
 			continue
 		}
 		parts[l] = t
 	}
 	for cat, texts := range r.Replies {
 		if !knownCategory(cat) {
-			add("replies."+cat, "unknown category %q", cat)
+			add("replies."+cat, "categoria desconhecida: %q", "unknown category %q", cat)
 			continue
 		}
 		for _, l := range Langs {
 			if strings.TrimSpace(texts[l]) == "" {
-				add("replies."+cat, "no %s text", l)
+				add("replies."+cat, "falta o texto em %s", "no %s text", l)
 				continue
 			}
 			base := parts[l]
@@ -167,11 +167,11 @@ func (r *Rules) compileReplies(add func(path, format string, args ...any)) {
 			}
 			t, err := template.Must(base.Clone()).New("reply").Option("missingkey=error").Parse(texts[l])
 			if err != nil {
-				add("replies."+cat, "%s text: %v", l, err)
+				add("replies."+cat, "o texto em %[1]s não é um modelo válido: confira as chaves {{ }} e os nomes dos campos", "%[1]s text: %[2]v", l, err)
 				continue
 			}
 			if err := t.ExecuteTemplate(new(strings.Builder), "reply", sampleReplyData(l)); err != nil {
-				add("replies."+cat, "%s text: %v", l, err)
+				add("replies."+cat, "o texto em %[1]s não pôde ser montado com dados de exemplo: confira os nomes dos campos entre {{ }}", "%[1]s text: %[2]v", l, err)
 				continue
 			}
 			r.replies[cat+"\x00"+l] = t

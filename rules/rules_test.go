@@ -3,6 +3,7 @@ package rules_test
 import (
 	"bytes"
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -299,6 +300,71 @@ func TestLoadReportsProblemsWithLines(t *testing.T) {
 			}
 			if !found {
 				t.Errorf("no problem at line %v mentioning %q; got:\n%v", lines, tc.words, err)
+			}
+			for _, p := range ps {
+				if w := englishIn(p); w != "" {
+					t.Errorf("the Portuguese text of %q has the English word %q: %s", p.Error(), w, p.Text("pt-BR"))
+				}
+			}
+		})
+	}
+}
+
+// englishWordRE finds an English sentence's common words; prose, not values, is checked:
+// what the user wrote comes quoted, places and flags are syntax.
+var (
+	englishWordRE = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(the|and|of|is|are|to|with|for|not|must|missing|unknown|want|got|text|needed|already)(?:[^\p{L}]|$)`)
+	notProseRE    = regexp.MustCompile(`"[^"]*"|--?[\w-]+|[\w.]+\[\d+\][\w.\[\]]*|'[^']*'`)
+)
+
+// englishIn is an English word in the Portuguese text of p, "" when there is none.
+func englishIn(p rules.Problem) string {
+	text := p.Text("pt-BR")
+	text = strings.TrimPrefix(text, p.File)
+	text = notProseRE.ReplaceAllString(text, " ")
+	if m := englishWordRE.FindStringSubmatch(text); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func TestProblemsInBothLanguages(t *testing.T) {
+	tests := []struct {
+		name, old, new string
+		pt, en         string
+	}{
+		{"YAML syntax", "timezone: America/Sao_Paulo", "timezone: [America/Sao_Paulo",
+			"confira a indentação", "did not find expected"},
+		{"unknown field", "timezone: America/Sao_Paulo\n", "timezone: America/Sao_Paulo\nfuso: x\n",
+			"campo desconhecido \"fuso\"", "field fuso not found"},
+		{"wrong type", "lifetime: 12h", "lifetime: [12h]",
+			"esperada uma duração", "want a duration"},
+		{"weekday", "days: [mon, tue, wed, thu, fri]", "days: [mon, tue, wed, thu, fry]",
+			"não é um dia da semana", "is not a weekday"},
+		{"window", `window: "22:00-06:00"`, `window: "22:00-22:00"`,
+			"está vazia", "is empty"},
+		{"regex", "    - {name: cnpj, kind: cnpj, keep_last: 2}", "    - {name: cnpj, kind: regex, regex: \"(\"}",
+			"não é uma expressão regular válida", "not a regular expression"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data, _ := edit(t, tc.old, tc.new)
+			_, err := rules.Load("team.yaml", data)
+			var ps rules.Problems
+			if !errors.As(err, &ps) || len(ps) == 0 {
+				t.Fatalf("err = %v, want Problems", err)
+			}
+			pt, en := ps.Text("pt-BR"), ps.Text("en")
+			if !strings.Contains(pt, tc.pt) || !strings.Contains(en, tc.en) {
+				t.Errorf("pt-BR:\n%s\nen:\n%s\nwant %q and %q", pt, en, tc.pt, tc.en)
+			}
+			if en != err.Error() {
+				t.Errorf("Error() is not the English text:\n%s", err)
+			}
+			for _, p := range ps {
+				if w := englishIn(p); w != "" {
+					t.Errorf("the Portuguese text has the English word %q: %s", w, p.Text("pt-BR"))
+				}
 			}
 		})
 	}

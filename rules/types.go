@@ -16,11 +16,11 @@ type Duration struct{ time.Duration }
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	var s string
 	if err := n.Decode(&s); err != nil {
-		return fmt.Errorf("line %d: want a duration such as 12h or 60s", n.Line)
+		return errL("line %d: esperada uma duração como 12h ou 60s", "line %d: want a duration such as 12h or 60s", n.Line)
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil || v < 0 {
-		return fmt.Errorf("line %d: %q is not a duration such as 12h or 60s", n.Line, s)
+		return errL("line %d: %q não é uma duração como 12h ou 60s", "line %d: %q is not a duration such as 12h or 60s", n.Line, s)
 	}
 	d.Duration = v
 	return nil
@@ -37,10 +37,10 @@ type Clock int
 func parseClock(s string) (Clock, error) {
 	var h, m int
 	if len(s) != 5 || s[2] != ':' {
-		return 0, fmt.Errorf("%q is not a time of day HH:MM", s)
+		return 0, errL("%q não é um horário HH:MM", "%q is not a time of day HH:MM", s)
 	}
 	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil || h > 24 || m > 59 || (h == 24 && m != 0) {
-		return 0, fmt.Errorf("%q is not a time of day HH:MM", s)
+		return 0, errL("%q não é um horário HH:MM", "%q is not a time of day HH:MM", s)
 	}
 	return Clock(h*60 + m), nil
 }
@@ -48,7 +48,7 @@ func parseClock(s string) (Clock, error) {
 func (c *Clock) UnmarshalYAML(n *yaml.Node) error {
 	v, err := parseClock(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %v", n.Line, err)
+		return errL("line %[1]d: %[2]s", "line %[1]d: %[3]v", n.Line, ptOf(err, ""), err)
 	}
 	*c = v
 	return nil
@@ -67,24 +67,24 @@ func ClockOf(t time.Time) Clock { return Clock(t.Hour()*60 + t.Minute()) }
 type Window struct {
 	Start, End Clock
 
-	err string // a malformed window, reported by validate with every other problem
+	err error // a malformed window, reported by validate with every other problem
 }
 
 func parseWindow(s string) (Window, error) {
 	a, b, ok := strings.Cut(s, "-")
 	if !ok {
-		return Window{}, fmt.Errorf("%q is not a window HH:MM-HH:MM", s)
+		return Window{}, errL("%q não é uma janela HH:MM-HH:MM", "%q is not a window HH:MM-HH:MM", s)
 	}
 	start, err := parseClock(strings.TrimSpace(a))
 	if err != nil {
-		return Window{}, fmt.Errorf("window %q: %v", s, err)
+		return Window{}, errL("janela %[1]q: %[2]s", "window %[1]q: %[3]v", s, ptOf(err, ""), err)
 	}
 	end, err := parseClock(strings.TrimSpace(b))
 	if err != nil {
-		return Window{}, fmt.Errorf("window %q: %v", s, err)
+		return Window{}, errL("janela %[1]q: %[2]s", "window %[1]q: %[3]v", s, ptOf(err, ""), err)
 	}
 	if start == end {
-		return Window{}, fmt.Errorf("window %q is empty: start equals end", s)
+		return Window{}, errL("a janela %q está vazia: o início é igual ao fim", "window %q is empty: start equals end", s)
 	}
 	return Window{Start: start, End: end}, nil
 }
@@ -92,7 +92,7 @@ func parseWindow(s string) (Window, error) {
 func (w *Window) UnmarshalYAML(n *yaml.Node) error {
 	v, err := parseWindow(n.Value)
 	if err != nil {
-		w.err = err.Error()
+		w.err = err
 		return nil
 	}
 	*w = v
@@ -131,7 +131,7 @@ func parseDays(list []string) ([7]bool, error) {
 		}
 		wd, ok := weekdays[k]
 		if !ok {
-			return days, fmt.Errorf("%q is not a weekday (mon..sun or seg..dom)", d)
+			return days, errL("%q não é um dia da semana (seg..dom ou mon..sun)", "%q is not a weekday (mon..sun or seg..dom)", d)
 		}
 		days[wd] = true
 	}

@@ -301,6 +301,9 @@ func (a *app) loadRules() (*rules.Rules, error) {
 		return r, nil
 	}
 	r, err := rules.LoadFile(a.rulesPath)
+	if ps, ok := err.(rules.Problems); ok {
+		return nil, &exitError{exitInput, fmt.Errorf("%s", ps.Text(string(a.language())))}
+	}
 	if err != nil {
 		return nil, &exitError{exitInput, a.fileError(a.rulesPath, rulesFile, err)}
 	}
@@ -322,10 +325,11 @@ func (a *app) openDirectory() (directory.Directory, error) {
 		}
 		r, err := directory.OpenHTTP(a.directoryPath, opts)
 		if errors.Is(err, directory.ErrTokenInClear) {
-			return nil, inputError("--directory: refusing to send TRIAGEM_DIRECTORY_TOKEN over plain http to a host other than this machine: use the service's https:// URL (plain http is only for localhost, 127.0.0.0/8 and ::1)")
+			return nil, inputError("%s", a.T("--directory: o TRIAGEM_DIRECTORY_TOKEN não é enviado por http sem criptografia a um host que não seja esta máquina: use a URL https:// do serviço (http simples só para localhost, 127.0.0.0/8 e ::1)",
+				"--directory: refusing to send TRIAGEM_DIRECTORY_TOKEN over plain http to a host other than this machine: use the service's https:// URL (plain http is only for localhost, 127.0.0.0/8 and ::1)"))
 		}
 		if err != nil {
-			return nil, inputError("--directory: %v", err)
+			return nil, inputError("--directory: %s", directory.ErrorText(err, string(a.language())))
 		}
 		return r, nil
 	}

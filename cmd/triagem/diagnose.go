@@ -317,7 +317,7 @@ func (a *app) runChain(ctx context.Context, chain *diagnose.Chain, c *diagnose.C
 		if errors.As(err, &ue) {
 			return nil, &exitError{exitDependency, err}
 		}
-		return nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("%s", a.T("diretório %s: %v", "directory %s: %v", chain.Dir.Source(), err))}
+		return nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("%s", a.T("diretório %s: %v", "directory %s: %v", chain.Dir.Source(), a.directoryError(err)))}
 	}
 	return v, nil
 }
@@ -353,7 +353,7 @@ func (a *app) indexDirectory(d directory.Directory) (directory.Directory, error)
 	}
 	x, err := s.Index()
 	if err != nil {
-		return nil, &exitError{exitInput, fmt.Errorf("%s", a.T("diretório %s", "directory %s", err))}
+		return nil, &exitError{exitInput, fmt.Errorf("%s", a.T("diretório %s", "directory %s", a.directoryError(err)))}
 	}
 	return x, nil
 }

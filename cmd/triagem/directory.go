@@ -63,7 +63,7 @@ func (a *app) runDirectoryServe(ctx context.Context, path, addr string) error {
 	}
 	idx, err := s.Index()
 	if err != nil {
-		return &exitError{exitInput, err}
+		return &exitError{exitInput, a.directoryError(err)}
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -99,11 +99,11 @@ func (a *app) runDirectoryValidate(ctx context.Context, path string) error {
 	}
 	problems, err := s.Validate(ctx)
 	if err != nil {
-		return &exitError{exitInput, err}
+		return &exitError{exitInput, a.directoryError(err)}
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
-			a.say(p.Error())
+			a.say(p.Text(string(a.language())))
 		}
 		return &exitError{exitInput, fmt.Errorf("%s", a.T("%s: %d problema(s)", "%s: %d problem(s)", path, len(problems)))}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"triagem/diagnose"
+	"triagem/directory"
 )
 
 // This file keeps the texts of Go's, pflag's and cobra's errors from reaching a person
@@ -57,6 +58,9 @@ const (
 func (a *app) fileError(path string, kind fileKind, err error) error {
 	var pe *os.PathError
 	if !errors.As(err, &pe) {
+		if kind == directoryFile || kind == snapshotFile {
+			return a.directoryError(err)
+		}
 		return err
 	}
 	why := a.pathErr(err)
@@ -72,6 +76,16 @@ func (a *app) fileError(path string, kind fileKind, err error) error {
 	default:
 		return fmt.Errorf("%s", a.T("pacote %s: %s", "bundle %s: %s", path, why))
 	}
+}
+
+// directoryError words a snapshot's parse or content error in the user's language; any
+// other error is kept as it is.
+func (a *app) directoryError(err error) error {
+	var de *directory.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	return errors.New(directory.ErrorText(err, string(a.language())))
 }
 
 // readFileInput reads a file the user named; a failure is bad input (exit 2).

@@ -160,7 +160,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 		self.PublicKey = &pub
 	}
 	if _, problems := evidence.VerifyWith(rl.Redaction, b.Zip, self); len(problems) > 0 {
-		return &exitError{exitRefused, fmt.Errorf("%s", a.T("o pacote montado para %s não passa na verificação:\n  - %s", "the bundle built for %s fails verification:\n  - %s", casePath, strings.Join(problems, "\n  - ")))}
+		return &exitError{exitRefused, fmt.Errorf("%s", a.T("o pacote montado para %s não passa na verificação:\n  - %s", "the bundle built for %s fails verification:\n  - %s", casePath, strings.ReplaceAll(problems.Text(string(a.language())), "\n", "\n  - ")))}
 	}
 	if err := atomicfile.Write(opts.out, b.Zip, 0o600); err != nil {
 		return &exitError{exitDependency, fmt.Errorf("%s", a.T("gravando %s: %s", "writing %s: %s", opts.out, a.pathErr(err)))}
@@ -261,7 +261,7 @@ func (a *app) verifyBundle(path, pubPath string, report bool) ([]byte, *evidence
 	if len(problems) > 0 {
 		a.say(a.T("triagem: %s: o pacote não passa na verificação:", "triagem: %s: the bundle fails verification:", path))
 		for _, p := range problems {
-			a.say("  - " + p)
+			a.say("  - " + p.Text(string(a.language())))
 		}
 		return nil, nil, exitCodeOnly(exitRefused)
 	}

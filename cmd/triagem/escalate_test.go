@@ -193,9 +193,18 @@ func TestEscalateVerifyRefusesTamperedBundle(t *testing.T) {
 	if code != exitRefused {
 		t.Fatalf("verify of a tampered bundle: exit %d, want 4", code)
 	}
-	for _, want := range []string{"case.yaml: checksum or size does not match", "case.yaml:", "cpf in clear"} {
+	for _, want := range []string{"case.yaml: o checksum ou o tamanho não conferem", "case.yaml:", "cpf em claro"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if m := englishWords.FindString(stderr); m != "" {
+		t.Errorf("a pt-BR refusal holds the English word %q:\n%s", m, stderr)
+	}
+	_, _, stderrEN := runApp(t, nil, "escalate", "verify", tampered, "--lang", "en")
+	for _, want := range []string{"case.yaml: checksum or size does not match", "cpf in clear"} {
+		if !strings.Contains(stderrEN, want) {
+			t.Errorf("--lang en: stderr lacks %q:\n%s", want, stderrEN)
 		}
 	}
 	if strings.Contains(stderr, "529.982.247-25") {

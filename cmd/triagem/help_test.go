@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"triagem/rules"
 )
 
 // Words that only one of the two languages has: a help text in one language must not hold
@@ -85,6 +89,22 @@ func TestHelpIsInOneLanguage(t *testing.T) {
 // exit 2 with a message of the user's language only (pflag's, cobra's and the file
 // system's English worded again).
 func TestCommandLineErrorsAreInOneLanguage(t *testing.T) {
+	// Files with bad content: a rules file, directory snapshots (a JSON type error, a YAML
+	// syntax error, entries that name no partner).
+	dir := t.TempDir()
+	file := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	badRules := file("regras.yaml", strings.Replace(string(rules.DefaultYAML()), "timezone: America/Sao_Paulo", "timezone: Brasilia", 1))
+	badJSON := file("dir.json", `{"keys": [{"sha256": 12}]}`)
+	badYAML := file("dir.yaml", "keys:\n  - sha256: [a\n")
+	otherHost := file("outro-host.yaml", "request:\n  method: GET\n  url: https://exemplo.invalid/api/v2/propostas\n")
+	noURL := file("sem-url.yaml", "request:\n  method: GET\n")
+	badEntries := file("entradas.yaml", "keys:\n  - sha256: abc\n    environment: teste\nusers:\n  - login: a\n")
 	bad := []struct {
 		args   []string
 		pt, en string
@@ -105,6 +125,15 @@ func TestCommandLineErrorsAreInOneLanguage(t *testing.T) {
 		{[]string{"diagnose"}, "nenhum caso", "no case"},
 		{[]string{"escalate", "../../testdata/cases/token-expirado.yaml", "--out", "x.zip", "--force"}, "--force exige --reason", "--force needs --reason"},
 		{[]string{"rules", "validate", "nao-existe.yaml"}, "arquivo de regras nao-existe.yaml: não existe", "rules file nao-existe.yaml: does not exist"},
+		{[]string{"rules", "validate", badRules}, `"Brasilia" não é um fuso horário`, `"Brasilia" is not a time zone`},
+		{[]string{"diagnose", "../../testdata/cases/token-expirado.yaml", "--rules", badRules}, `"Brasilia" não é um fuso horário`, `"Brasilia" is not a time zone`},
+		{[]string{"directory", "validate", badJSON}, "sha256 deve ser um texto, e não um número", "sha256 must be a string, not a number"},
+		{[]string{"directory", "validate", badYAML}, "o YAML não pôde ser lido a partir desta linha", "did not find expected"},
+		{[]string{"diagnose", "../../testdata/cases/token-expirado.yaml", "--directory", badYAML}, "o YAML não pôde ser lido", "did not find expected"},
+		{[]string{"directory", "validate", badEntries}, "keys[0]: sem parceiro", "keys[0]: no partner"},
+		{[]string{"replay", otherHost}, "exemplo.invalid não é um host da API de parceiros", "exemplo.invalid is not a host of the partner API"},
+		{[]string{"diagnose", "../../testdata/cases/token-expirado.yaml", "--directory", "https://ana:segredo@diretorio.exemplo.com/"}, "credenciais na URL são recusadas", "credentials in the URL are refused"},
+		{[]string{"replay", noURL}, "a requisição do caso não tem URL", "the case's request has no URL"},
 	}
 	for _, tt := range bad {
 		for _, lang := range []string{"pt-BR", "en"} {

@@ -94,7 +94,7 @@ func TestVerifyHostileInputsInBoundedMemory(t *testing.T) {
 	}{
 		{"/dev/zero", "/dev/zero", []string{"/dev/zero: o pacote foi recusado: é um dispositivo, não um arquivo de pacote"}},
 		{"a sparse 2 GiB file", sparse, []string{"sparse.zip: o pacote foi recusado: tem 2048 MiB; um pacote tem no máximo 32 MiB"}},
-		{"a zip bomb of 8 x 250 MiB", bomb, []string{`entry "case.yaml": 250 MiB uncompressed`, `entry "anexo-2.txt": 250 MiB uncompressed`}},
+		{"a zip bomb of 8 x 250 MiB", bomb, []string{`arquivo "case.yaml" do zip: 250 MiB descompactado`, `arquivo "anexo-2.txt" do zip: 250 MiB descompactado`}},
 		{"a named pipe", fifo, []string{"pipe.zip: o pacote foi recusado: é um pipe nomeado"}},
 		{"a folder", folder, []string{"folder.zip: o pacote foi recusado: é uma pasta"}},
 	} {

@@ -124,13 +124,13 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 			"replay refused: %s is a production host; to send anyway, use --allow-production (confirmed on a terminal)",
 			refused.Host))
 	case errors.As(err, &refused):
-		return &exitError{exitInput, err}
+		return &exitError{exitInput, a.liveError(err)}
 	case errors.As(err, &loginErr):
-		return &exitError{exitFound, err}
+		return &exitError{exitFound, a.liveError(err)}
 	case err != nil && res == nil:
-		return &exitError{exitInput, err}
+		return &exitError{exitInput, a.liveError(err)}
 	case err != nil:
-		return &exitError{exitDependency, err}
+		return &exitError{exitDependency, a.liveError(err)}
 	}
 	// The case keeps what the analyst's copy carried; what the answer adds is masked (the API
 	// may echo a credential, a client's CPF or phone).
@@ -149,11 +149,11 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	l := diagnose.Lang(a.lang)
 	fmt.Fprintf(a.stderr, l.T("triagem: %s %s: HTTP %d em %s (%d bytes)\n", "triagem: %s %s: HTTP %d in %s (%d bytes)\n"),
 		res.Method, res.URL, res.Status, res.Took.Round(time.Millisecond), res.BodyBytes)
-	for _, n := range res.Notes {
+	for _, n := range res.NotesIn(string(a.language())) {
 		a.say("triagem: " + n)
 	}
-	if res.Verdict != "" {
-		a.say("triagem: " + res.Verdict)
+	if v := res.VerdictIn(string(a.language())); v != "" {
+		a.say("triagem: " + v)
 	}
 	return nil
 }
@@ -288,7 +288,7 @@ func (a *app) runAuthCheck(ctx context.Context, env, version, user string, timeo
 	}
 	res, err := live.CheckLogin(ctx, live.AuthOptions{Env: env, Version: version, User: user, Password: pw, APIKey: key, Timeout: timeout}, rl)
 	if err != nil {
-		return &exitError{exitInput, err}
+		return &exitError{exitInput, a.liveError(err)}
 	}
 	if a.output == "json" {
 		enc := json.NewEncoder(a.stdout)
@@ -298,8 +298,8 @@ func (a *app) runAuthCheck(ctx context.Context, env, version, user string, timeo
 		}
 	} else {
 		fmt.Fprintf(a.stdout, "%s\n%s (%s, HTTP %d, %s)\n", res.URL, a.outcomeText(res.Outcome), res.Outcome, res.Status, res.Took.Round(time.Millisecond))
-		if res.Message != "" {
-			fmt.Fprintf(a.stdout, "  %s\n", res.Message)
+		if m := res.MessageIn(string(a.language())); m != "" {
+			fmt.Fprintf(a.stdout, "  %s\n", m)
 		}
 		if !res.Expires.IsZero() {
 			fmt.Fprintf(a.stdout, "  %s\n", a.T("o token expira em %s", "token expires %s", res.Expires.In(rl.Location()).Format("2006-01-02 15:04 -07")))
@@ -312,4 +312,9 @@ func (a *app) runAuthCheck(ctx context.Context, env, version, user string, timeo
 		return exitCodeOnly(exitDependency)
 	}
 	return exitCodeOnly(exitFound)
+}
+
+// liveError words a replay's or a login check's error in the user's language.
+func (a *app) liveError(err error) error {
+	return errors.New(live.ErrorText(err, string(a.language())))
 }

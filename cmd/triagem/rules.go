@@ -77,7 +77,7 @@ func (a *app) runRulesValidate(path string) error {
 	if err != nil {
 		if ps, ok := err.(rules.Problems); ok {
 			for _, p := range ps {
-				a.say(p.Error())
+				a.say(p.Text(string(a.language())))
 			}
 			return &exitError{exitInput, fmt.Errorf("%s", a.T("%s: %d problema(s)", "%s: %d problem(s)", path, len(ps)))}
 		}

@@ -49,9 +49,10 @@ func TestEscalateSignAndVerifyPub(t *testing.T) {
 	}{
 		{"signed, right key", []string{"escalate", "verify", signed, "--pub", pub}, 0, "assinatura conferida: chave"},
 		{"signed, no key", []string{"escalate", "verify", signed}, 0, "ok: 5 arquivos"},
-		{"signed, another key", []string{"escalate", "verify", signed, "--pub", otherPub}, exitRefused, "manifest.json.minisig: signed by key"},
-		{"unsigned, a key", []string{"escalate", "verify", unsigned, "--pub", pub}, exitRefused, "manifest.json.minisig: missing: the bundle is not signed"},
-		{"send checks it too", []string{"escalate", "send", unsigned, "--to", "https://intake.example.com/t", "--dry-run", "--pub", pub}, exitRefused, "not signed"},
+		{"signed, another key", []string{"escalate", "verify", signed, "--pub", otherPub}, exitRefused, "manifest.json.minisig: assinado pela chave"},
+		{"signed, another key, in English", []string{"escalate", "verify", signed, "--pub", otherPub, "--lang", "en"}, exitRefused, "manifest.json.minisig: signed by key"},
+		{"unsigned, a key", []string{"escalate", "verify", unsigned, "--pub", pub}, exitRefused, "manifest.json.minisig: ausente: o pacote não está assinado"},
+		{"send checks it too", []string{"escalate", "send", unsigned, "--to", "https://intake.example.com/t", "--dry-run", "--pub", pub}, exitRefused, "não está assinado"},
 		{"a secret key given as --pub", []string{"escalate", "verify", signed, "--pub", key}, exitInput, "--pub " + key + ": not a minisign public key"},
 		{"a missing --pub", []string{"escalate", "verify", signed, "--pub", filepath.Join(dir, "nada.pub")}, exitInput, "--pub: arquivo de chave"},
 		{"a folder as --pub", []string{"escalate", "verify", signed, "--pub", dir}, exitInput, "não é um arquivo comum"},
