@@ -118,19 +118,19 @@ would not print the file asked for. An existing file is replaced only with
 
 func (a *app) runCaseNew(ctx context.Context, opts *caseNewOptions, args []string) error {
 	if opts.out == "-" {
-		return inputError("--out -: case new does not print the case on standard output, which triagem redacts (the working copy would lose its credentials, and the draft its token); use --out FILE")
+		return inputError("%s", a.T("--out -: case new não imprime o caso na saída padrão, que o triagem mascara (a cópia de trabalho perderia as credenciais, e o rascunho o token); use --out ARQUIVO", "--out -: case new does not print the case on standard output, which triagem redacts (the working copy would lose its credentials, and the draft its token); use --out FILE"))
 	}
 	if opts.out == "" {
-		return inputError("--out: give the case's file name")
+		return inputError("%s", a.T("--out: informe o nome do arquivo do caso", "--out: give the case's file name"))
 	}
 	if st, err := os.Lstat(opts.out); err == nil {
 		switch {
 		case st.IsDir():
-			return inputError("--out %s: is a folder; give the case's file name", opts.out)
+			return inputError("%s", a.T("--out %s: é uma pasta; informe o nome do arquivo do caso", "--out %s: is a folder; give the case's file name", opts.out))
 		case !st.Mode().IsRegular():
-			return inputError("--out %s: is not a regular file; give the case's file name", opts.out)
+			return inputError("%s", a.T("--out %s: não é um arquivo comum; informe o nome do arquivo do caso", "--out %s: is not a regular file; give the case's file name", opts.out))
 		case !opts.force:
-			return inputError("--out %s: the file exists; give --force to replace it", opts.out)
+			return inputError("%s", a.T("--out %s: o arquivo já existe; use --force para substituí-lo", "--out %s: the file exists; give --force to replace it", opts.out))
 		}
 	}
 	rl, err := a.loadRules()
@@ -162,14 +162,14 @@ func (a *app) runCaseNew(ctx context.Context, opts *caseNewOptions, args []strin
 		}
 		doc, err := rd.Draft(c, diagnose.PayloadViolationPaths(c, rl), a.msg(draftHeadPT, draftHeadEN))
 		if err != nil {
-			return &exitError{exitBug, fmt.Errorf("building the draft: %v", err)}
+			return &exitError{exitBug, fmt.Errorf("%s", a.T("montando o rascunho: %v", "building the draft: %v", err))}
 		}
 		if data, err = evidence.EncodeYAML(doc); err != nil {
-			return &exitError{exitBug, fmt.Errorf("writing the draft: %v", err)}
+			return &exitError{exitBug, fmt.Errorf("%s", a.T("gravando o rascunho: %v", "writing the draft: %v", err))}
 		}
 	} else {
 		if data, err = evidence.EncodeYAML(evidence.WorkingCopy(c, a.msg(workingHeadPT, workingHeadEN))); err != nil {
-			return &exitError{exitBug, fmt.Errorf("writing the case: %v", err)}
+			return &exitError{exitBug, fmt.Errorf("%s", a.T("gravando o caso: %v", "writing the case: %v", err))}
 		}
 	}
 	if err := atomicfile.Write(opts.out, data, 0o600); err != nil {

@@ -61,15 +61,15 @@ func (a *app) writeTicketDraft(opts *checkOptions, rl *rules.Rules, c *diagnose.
 	}
 	doc, err := rd.Draft(c, diagnose.PayloadViolationPaths(c, rl), a.msg(partnerDraftHeadPT, partnerDraftHeadEN))
 	if err != nil {
-		return &exitError{exitBug, fmt.Errorf("building the draft: %v", err)}
+		return &exitError{exitBug, fmt.Errorf("%s", a.T("montando o rascunho: %v", "building the draft: %v", err))}
 	}
 	caseYAML, err := evidence.EncodeYAML(doc)
 	if err != nil {
-		return &exitError{exitBug, fmt.Errorf("writing the draft: %v", err)}
+		return &exitError{exitBug, fmt.Errorf("%s", a.T("gravando o rascunho: %v", "writing the draft: %v", err))}
 	}
 	var masked draftView
 	if err := yaml.Unmarshal(caseYAML, &masked); err != nil {
-		return &exitError{exitBug, fmt.Errorf("reading the draft back: %v", err)}
+		return &exitError{exitBug, fmt.Errorf("%s", a.T("relendo o rascunho: %v", "reading the draft back: %v", err))}
 	}
 	ticket := a.ticketText(rl, v, &masked)
 	if err := os.MkdirAll(dir, 0o755); err != nil {

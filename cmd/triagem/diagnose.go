@@ -485,7 +485,7 @@ func (a *app) loadTokenKey(spec string) (*diagnose.TokenKey, error) {
 	}
 	k, err := diagnose.NewTokenKey(material, source)
 	if err != nil {
-		return nil, inputError("--token-key: %v", err)
+		return nil, inputError("%s", a.T("--token-key: o arquivo não traz uma chave pública PEM nem um segredo HMAC utilizável", fmt.Sprintf("--token-key: %v", err)))
 	}
 	return k, nil
 }

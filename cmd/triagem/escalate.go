@@ -328,7 +328,7 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 		return inputError("%s", a.T("--attempts precisa ser pelo menos 1", "--attempts must be at least 1"))
 	}
 	if a.getenv(opts.tokenEnv) != "" && !cleartext.TokenAllowed(u) {
-		return inputError("--to: refusing to send $%s over plain http to a host other than this machine: use the intake's https:// URL (plain http is only for localhost, 127.0.0.0/8 and ::1)", opts.tokenEnv)
+		return inputError("%s", a.T("--to: o token de $%s não é enviado por http simples a outra máquina: use a URL https:// da entrada (http simples só para localhost, 127.0.0.0/8 e ::1)", "--to: refusing to send $%s over plain http to a host other than this machine: use the intake's https:// URL (plain http is only for localhost, 127.0.0.0/8 and ::1)", opts.tokenEnv))
 	}
 	data, m, err := a.verifyBundle(path, opts.pub, false)
 	if err != nil {

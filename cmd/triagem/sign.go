@@ -57,7 +57,7 @@ func (a *app) loadSecretKey(path string) (minisign.PrivateKey, error) {
 	case errors.Is(err, evidence.ErrKeyEncrypted):
 		return k, inputError("%s", a.T("--sign %s: a chave secreta é cifrada: ponha a senha em $%s", "--sign %s: the secret key is encrypted: put its password in $%s", path, signPasswordEnv))
 	case err != nil:
-		return k, inputError("--sign %s: %v", path, err)
+		return k, inputError("%s", a.T(fmt.Sprintf("--sign %s: não é uma chave secreta minisign", path), fmt.Sprintf("--sign %s: %v", path, err)))
 	}
 	return k, nil
 }
@@ -69,7 +69,7 @@ func (a *app) loadPublicKey(path string) (minisign.PublicKey, error) {
 	}
 	k, err := evidence.ParsePublicKey(text)
 	if err != nil {
-		return k, inputError("--pub %s: %v", path, err)
+		return k, inputError("%s", a.T(fmt.Sprintf("--pub %s: não é uma chave pública minisign", path), fmt.Sprintf("--pub %s: %v", path, err)))
 	}
 	return k, nil
 }
@@ -112,7 +112,7 @@ func (a *app) runKeygen(secretPath, publicPath string) error {
 	}
 	pub, key, err := minisign.GenerateKey(rand.Reader)
 	if err != nil {
-		return &exitError{exitDependency, fmt.Errorf("generating the key: %v", err)}
+		return &exitError{exitDependency, fmt.Errorf("%s", a.T("gerando a chave: %v", "generating the key: %v", err))}
 	}
 	var secretText []byte
 	password := a.getenv(signPasswordEnv)
@@ -122,7 +122,7 @@ func (a *app) runKeygen(secretPath, publicPath string) error {
 		secretText, err = key.MarshalText()
 	}
 	if err != nil {
-		return &exitError{exitDependency, fmt.Errorf("writing the key: %v", err)}
+		return &exitError{exitDependency, fmt.Errorf("%s", a.T("gravando a chave: %v", "writing the key: %v", err))}
 	}
 	publicText, _ := pub.MarshalText()
 	if err := atomicfile.Write(secretPath, append(secretText, '\n'), 0o600); err != nil {

@@ -53,7 +53,7 @@ func TestEscalateSignAndVerifyPub(t *testing.T) {
 		{"signed, another key, in English", []string{"escalate", "verify", signed, "--pub", otherPub, "--lang", "en"}, exitRefused, "manifest.json.minisig: signed by key"},
 		{"unsigned, a key", []string{"escalate", "verify", unsigned, "--pub", pub}, exitRefused, "manifest.json.minisig: ausente: o pacote não está assinado"},
 		{"send checks it too", []string{"escalate", "send", unsigned, "--to", "https://intake.example.com/t", "--dry-run", "--pub", pub}, exitRefused, "não está assinado"},
-		{"a secret key given as --pub", []string{"escalate", "verify", signed, "--pub", key}, exitInput, "--pub " + key + ": not a minisign public key"},
+		{"a secret key given as --pub", []string{"escalate", "verify", signed, "--pub", key}, exitInput, "--pub " + key + ": não é uma chave pública minisign"},
 		{"a missing --pub", []string{"escalate", "verify", signed, "--pub", filepath.Join(dir, "nada.pub")}, exitInput, "--pub: arquivo de chave"},
 		{"a folder as --pub", []string{"escalate", "verify", signed, "--pub", dir}, exitInput, "não é um arquivo comum"},
 	} {
@@ -70,7 +70,7 @@ func TestEscalateSignAndVerifyPub(t *testing.T) {
 	for _, tt := range []struct {
 		name, key, want string
 	}{
-		{"a public key as --sign", pub, "not a minisign secret key"},
+		{"a public key as --sign", pub, "não é uma chave secreta minisign"},
 		{"a missing key", filepath.Join(dir, "nada.key"), "--sign: arquivo de chave"},
 	} {
 		if code, stderr := escalate(out, "--sign", tt.key); code != exitInput || !strings.Contains(stderr, tt.want) {
