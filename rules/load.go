@@ -313,6 +313,7 @@ func (r *Rules) validate() Problems {
 	}
 
 	r.buildCalendar(add)
+	r.checkTickets(add)
 
 	for i := range r.Routines {
 		rt := &r.Routines[i]
