@@ -18,6 +18,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"triagem/diagnose"
+	"triagem/journal"
 	"triagem/render"
 )
 
@@ -55,6 +56,8 @@ type batch struct {
 	progress  *progressbar.ProgressBar
 	lazyBar   bool // total unknown (JSON Lines): show the bar once 100 cases have gone by
 	screen    render.Screen
+	journal   *journal.Journal // nil: nothing recorded
+	jerr      journalErrors
 }
 
 func (a *app) newBatch(chain *diagnose.Chain, o diagnose.Overrides, total int64) *batch {
@@ -231,6 +234,7 @@ func (b *batch) diagnose(ctx context.Context, j job) (o outcome) {
 	}
 	// Every string of the verdict, masked before it is laid out (a table wraps values).
 	caseRedactor(b.chain.Rules, c).Verdict(v)
+	b.record(ctx, c, v)
 	var buf bytes.Buffer
 	if j.seq > 0 && b.a.output != "json" {
 		switch b.a.output {

@@ -230,6 +230,11 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		total = -1 // unknown until read
 	}
 	b := a.newBatch(chain, opts.overrides, total)
+	if b.journal, err = a.openJournal(ctx, many); err != nil {
+		return err
+	} else if b.journal != nil {
+		defer b.journal.Close()
+	}
 	b.prep = applyPaste(pasted)
 	if pasted != nil {
 		b.intake = &diagnose.Intake{Notes: pasted.NoteTexts(a.lang)}
@@ -251,6 +256,10 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	tally, worst, err := b.run(ctx, produce)
 	if err != nil {
 		return err
+	}
+	if err := b.journalErr(); err != nil {
+		worst = max(worst, exitDependency)
+		defer a.say("triagem: " + err.Error())
 	}
 	if many {
 		var err error
