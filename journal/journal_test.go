@@ -310,3 +310,40 @@ func TestHidePassword(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+// BenchmarkRecord is what journaling adds to one diagnosis: one event appended to a ticket
+// (the case and verdict of a typical size), on SQLite.
+func BenchmarkRecord(b *testing.B) {
+	j, err := Open(context.Background(), filepath.Join(b.TempDir(), "journal.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer j.Close()
+	caseYAML := string(make([]byte, 2048))
+	verdict := string(make([]byte, 6144))
+	b.ResetTimer()
+	for i := range b.N {
+		ev := &Event{Ticket: fmt.Sprintf("SUP-%d", i%500), Kind: KindDiagnose, Category: "token-expired", CaseYAML: caseYAML, VerdictJSON: verdict}
+		if _, err := j.Record(context.Background(), ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkOpen is opening an existing journal (the migrations already applied).
+func BenchmarkOpen(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "journal.db")
+	j, err := Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	j.Close()
+	b.ResetTimer()
+	for range b.N {
+		j, err := Open(context.Background(), path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		j.Close()
+	}
+}
