@@ -417,6 +417,7 @@ func (r *Rules) validate(eager bool) Problems {
 	}
 
 	r.buildCalendar(add)
+	r.checkTickets(add)
 
 	for i := range r.Routines {
 		rt := &r.Routines[i]

@@ -37,6 +37,8 @@ type Rules struct {
 	Replies       map[string]Texts `yaml:"replies" json:"replies"`
 	Docs          []Doc            `yaml:"docs" json:"docs"`
 	Redaction     Redaction        `yaml:"redaction" json:"redaction"`
+	Tickets       Tickets          `yaml:"tickets,omitempty" json:"tickets,omitempty"`
+	Incidents     Incidents        `yaml:"incidents,omitempty" json:"incidents,omitempty"`
 
 	// Derived at load time; never serialised.
 	source       string

@@ -80,6 +80,7 @@ type app struct {
 	argLang       string // --lang as found in the arguments before they are parsed
 	cacheTTL      time.Duration
 	noCache       bool
+	journal       journalFlags // --journal, --no-journal
 }
 
 func run() int {
@@ -230,6 +231,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	pf.BoolVar(&a.noCache, "no-cache", false, a.T("consulta o serviço de diretório de novo, sem o cache em disco", "ask the directory service afresh, without the disk cache"))
 	pf.StringVarP(&a.output, "output", "o", "table", a.T("formato da saída: table, json, markdown ou reply (só a resposta ao parceiro)", "output format: table, json, markdown or reply (only the reply to the partner)"))
 	pf.StringVar(&a.lang, "lang", "", a.T("idioma das mensagens e respostas: pt-BR (o padrão) ou en (env TRIAGEM_LANG)", "language of messages and replies: pt-BR (the default) or en (env TRIAGEM_LANG)"))
+	a.registerJournalFlags(pf)
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions(rules.Langs, cobra.ShellCompDirectiveNoFileComp))
 
@@ -246,6 +248,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newAuthCommand())
 	root.AddCommand(a.newVersionCommand())
 	root.AddCommand(a.newConfigCommand())
+	root.AddCommand(a.newTicketCommand())
 	a.localizeCobra(root)
 	return root
 }
@@ -259,6 +262,7 @@ func (a *app) checkGlobalFlags(flags *pflag.FlagSet) error {
 	if a.cfg == nil {
 		a.cfg = &fileConfig{values: map[string]string{}}
 	}
+	a.journal.explicit = flags.Changed("journal")
 	for _, s := range a.settings(flags) {
 		place := s.From
 		if s.Source == "file" {

@@ -19,6 +19,7 @@ import (
 	"triagem/diagnose"
 	"triagem/intake"
 	"triagem/internal/casebuild"
+	"triagem/journal"
 	"triagem/render"
 )
 
@@ -56,6 +57,8 @@ type batch struct {
 	progress    *progressbar.ProgressBar
 	lazyBar     bool // total unknown (JSON Lines): show the bar once 100 cases have gone by
 	screen      render.Screen
+	journal     *journal.Journal // nil: nothing recorded
+	jerr        journalErrors
 }
 
 func (a *app) newBatch(chain *diagnose.Chain, o diagnose.Overrides, total int64) *batch {
@@ -222,6 +225,7 @@ func (b *batch) diagnose(ctx context.Context, j job) (o outcome) {
 	v.Intake = casebuild.Intake(b.pastedNotes, b.pasted != nil, c, diagnose.Lang(b.a.lang)) // masked below, per case
 	// Every string of the verdict, masked before it is laid out (a table wraps values).
 	caseRedactor(b.chain.Rules, c).Verdict(v)
+	b.record(ctx, c, v)
 	var buf bytes.Buffer
 	if j.seq > 0 && b.a.output != "json" {
 		switch b.a.output {

@@ -240,6 +240,11 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		total = -1 // unknown until read
 	}
 	b := a.newBatch(chain, opts.overrides, total)
+	if b.journal, err = a.openJournal(ctx, many); err != nil {
+		return err
+	} else if b.journal != nil {
+		defer b.journal.Close()
+	}
 	b.pasted = pasted
 	if pasted != nil {
 		b.pastedNotes = pasted.NoteTexts(a.lang)
@@ -258,6 +263,10 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	tally, worst, err := b.run(ctx, produce)
 	if err != nil {
 		return err
+	}
+	if err := b.journalErr(); err != nil {
+		worst = max(worst, exitDependency)
+		defer a.say("triagem: " + err.Error())
 	}
 	if many {
 		var err error

@@ -169,7 +169,10 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 	if signKey != nil {
 		signedBy = fmt.Sprintf("%X", signKey.ID())
 	}
-	return a.printBundle(opts.out, b.SHA256, len(b.Zip), b.Manifest, signedBy)
+	if err := a.printBundle(opts.out, b.SHA256, len(b.Zip), b.Manifest, signedBy); err != nil {
+		return err
+	}
+	return a.recordEscalation(ctx, rl, c, v)
 }
 
 // printBundle says what was written; signedBy is the signing key's id, "" when unsigned.

@@ -1,0 +1,175 @@
+// Package journal keeps what triagem judged and what the team did with it: one event per
+// diagnosis, escalation and ticket command, and each ticket's current state, in an embedded
+// SQLite file (the default) or a team's PostgreSQL. The same migrations, one set per engine
+// with the same tables, build both. It stores what it is given: the caller masks the case and
+// the verdict before they reach it, so that no secret is ever written.
+package journal
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // the "sqlite" driver, pure Go
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Engines.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Journal is an open journal. It is safe for concurrent use.
+type Journal struct {
+	db     *sql.DB
+	engine string
+	where  string // the file, or the server without its password, for messages
+}
+
+// IsPostgres tells whether a --journal value names a PostgreSQL server rather than a file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// DefaultPath is the journal file in the user's data folder: $XDG_DATA_HOME or
+// ~/.local/share on Unix, %LocalAppData% on Windows, ~/Library/Application Support on macOS.
+// Go's os package has the config and cache folders but no data folder, hence this.
+func DefaultPath(getenv func(string) string) (string, error) {
+	var base string
+	switch runtime.GOOS {
+	case "windows":
+		base = getenv("LocalAppData")
+	case "darwin":
+		if h := getenv("HOME"); h != "" {
+			base = filepath.Join(h, "Library", "Application Support")
+		}
+	default:
+		base = getenv("XDG_DATA_HOME")
+		if base == "" || !filepath.IsAbs(base) {
+			base = ""
+			if h := getenv("HOME"); h != "" {
+				base = filepath.Join(h, ".local", "share")
+			}
+		}
+	}
+	if base == "" {
+		return "", errors.New("no data folder: neither HOME nor the platform's data folder variable is set")
+	}
+	return filepath.Join(base, "triagem", "journal.db"), nil
+}
+
+// Open opens (creating it when needed) the journal that dsn names, a postgres:// URL or a
+// file path, and brings its schema up to date.
+func Open(ctx context.Context, dsn string) (*Journal, error) {
+	j := &Journal{}
+	var dialect goose.Dialect
+	var opts []goose.ProviderOption
+	if IsPostgres(dsn) {
+		j.engine, dialect, j.where = Postgres, goose.DialectPostgres, hidePassword(dsn)
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		j.db = db
+		// Two triagem starting at once must not both migrate: a session lock serialises them.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	} else {
+		j.engine, dialect, j.where = SQLite, goose.DialectSQLite3, dsn
+		if dir := filepath.Dir(dsn); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, err
+			}
+		}
+		// WAL lets readers work while one process writes; busy_timeout makes a writer wait
+		// for another instead of failing; immediate transactions take the write lock at
+		// BEGIN, so that two writers never deadlock upgrading a read lock.
+		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+		db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(dsn)+q)
+		if err != nil {
+			return nil, err
+		}
+		j.db = db
+	}
+	sub, err := fs.Sub(migrations, "migrations/"+j.engine)
+	if err != nil {
+		j.db.Close()
+		return nil, err
+	}
+	p, err := goose.NewProvider(dialect, j.db, sub, opts...)
+	if err != nil {
+		j.db.Close()
+		return nil, err
+	}
+	if j.engine == SQLite {
+		// The file is the user's own: only they read it.
+		if err := j.db.PingContext(ctx); err != nil {
+			j.db.Close()
+			return nil, err
+		}
+		_ = os.Chmod(dsn, 0o600)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		j.db.Close()
+		return nil, fmt.Errorf("migrating the journal's schema: %w", err)
+	}
+	return j, nil
+}
+
+// hidePassword drops the password from a postgres URL, for messages.
+func hidePassword(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return dsn
+	}
+	userinfo := dsn[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		userinfo = userinfo[:i] + ":***"
+	}
+	return dsn[:scheme+3] + userinfo + dsn[at:]
+}
+
+// Close closes the journal.
+func (j *Journal) Close() error { return j.db.Close() }
+
+// Engine is SQLite or Postgres.
+func (j *Journal) Engine() string { return j.engine }
+
+// Where names the journal for messages: the file, or the server without a password.
+func (j *Journal) Where() string { return j.where }
+
+// q writes a statement's ? placeholders the engine's way ($1, $2... for PostgreSQL).
+func (j *Journal) q(stmt string) string {
+	if j.engine != Postgres {
+		return stmt
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range stmt {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
