@@ -1,4 +1,4 @@
-module triagem
+module github.com/crefazon/triagem
 
 go 1.26.0
 

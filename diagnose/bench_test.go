@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // benchCases is a day's mix of tickets, as case files: mostly POSTs with payloads, a few

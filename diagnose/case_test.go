@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // A case as support receives it, once in YAML and once in JSON: both must read the same.

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"triagem/directory"
-	"triagem/rules"
+	"github.com/crefazon/triagem/directory"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Status is the outcome of one check.

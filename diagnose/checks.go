@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Checks is the procedure's validation chain, in the order support runs it. Every check

@@ -14,9 +14,9 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"triagem/diagnose"
-	"triagem/directory"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/directory"
+	"github.com/crefazon/triagem/rules"
 )
 
 // ---- fixtures shared by the chain's tests and benchmark -------------------------------------

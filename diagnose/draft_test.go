@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // A ticket draft carries its token as "header.claims." in credentials.token: with a signing

@@ -12,7 +12,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Overrides are fields given on the command line; a nil field leaves the case's own.

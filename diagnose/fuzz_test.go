@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"triagem/diagnose"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/rules"
 )
 
 // FuzzParseCase: any bytes give a case or an *InputError naming a place; never a panic; a

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // offHours says why a local time is outside business hours, or "" inside them. On a

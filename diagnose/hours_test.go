@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/rules"
 )
 
 func TestChainHours(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // This file words times and durations the way a person writes them to a partner: "18/11/2026

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 func TestHumanDuration(t *testing.T) {

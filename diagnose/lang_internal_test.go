@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // TestLibraryWordsStayInEnglish: where a library's own English text is all there is (a JSON

@@ -3,7 +3,7 @@ package diagnose
 import (
 	"strings"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // The partner's own check (triagem check): the same chain and the same verdict, read by the

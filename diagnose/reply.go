@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"triagem/internal/brdoc"
-	"triagem/rules"
+	"github.com/crefazon/triagem/internal/brdoc"
+	"github.com/crefazon/triagem/rules"
 )
 
 // The reply to the partner is built here, apart from the checks: the checks' messages are

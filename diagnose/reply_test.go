@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"triagem/diagnose"
-	"triagem/directory"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/directory"
+	"github.com/crefazon/triagem/rules"
 )
 
 var updateReplies = flag.Bool("update", false, "rewrite testdata/replies from the current templates (or UPDATE_REPLIES=1)")

@@ -11,7 +11,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // TokenInfo is a token read without trusting it: header and claims, to judge its form and

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"triagem/directory"
-	"triagem/rules"
+	"github.com/crefazon/triagem/directory"
+	"github.com/crefazon/triagem/rules"
 )
 
 // VerdictSchema versions the verdict JSON; keys never change within a version.

@@ -34,8 +34,8 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
-	"triagem/internal/cleartext"
-	"triagem/internal/quiet"
+	"github.com/crefazon/triagem/internal/cleartext"
+	"github.com/crefazon/triagem/internal/quiet"
 )
 
 // Defaults of HTTPOptions.

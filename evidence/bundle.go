@@ -14,8 +14,8 @@ import (
 	"aead.dev/minisign"
 	"go.yaml.in/yaml/v3"
 
-	"triagem/diagnose"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/rules"
 )
 
 // BundleSchema versions the bundle's manifest.

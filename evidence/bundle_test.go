@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"triagem/diagnose"
-	"triagem/directory"
-	"triagem/evidence"
-	"triagem/internal/brdoc"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/directory"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/internal/brdoc"
+	"github.com/crefazon/triagem/rules"
 )
 
 func defaultRules(t testing.TB) *rules.Rules {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // Item is one line of the evidence checklist a bundle carries.

@@ -7,10 +7,10 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"triagem/internal/sensitive"
+	"github.com/crefazon/triagem/internal/sensitive"
 
-	"triagem/diagnose"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Every output of triagem (verdicts in every format, errors, token views, recorded answers)

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // A fresh redactor masks like a new one: it keeps the rules, forgets the previous case's

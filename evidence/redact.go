@@ -10,9 +10,9 @@ import (
 	"strings"
 	"sync"
 
-	"triagem/internal/brdoc"
-	"triagem/internal/sensitive"
-	"triagem/rules"
+	"github.com/crefazon/triagem/internal/brdoc"
+	"github.com/crefazon/triagem/internal/sensitive"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Masks. Every mask is one bracketed token whose shape is fixed below, so that a mask is

@@ -7,10 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/crefazon/triagem/diagnose"
 	"sort"
 	"strconv"
 	"strings"
-	"triagem/diagnose"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"

@@ -3,7 +3,7 @@ package evidence
 import (
 	"testing"
 
-	"triagem/internal/brdoc"
+	"github.com/crefazon/triagem/internal/brdoc"
 )
 
 // FuzzText: Text never panics, what it returns holds no valid CPF or CNPJ (as brdoc finds

@@ -8,9 +8,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/crefazon/triagem/internal/brdoc"
 	"strconv"
 	"strings"
-	"triagem/internal/brdoc"
 	"unicode/utf8"
 )
 

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"sync"
 
-	"triagem/internal/brdoc"
-	"triagem/internal/sensitive"
+	"github.com/crefazon/triagem/internal/brdoc"
+	"github.com/crefazon/triagem/internal/sensitive"
 )
 
 // Secrets by name, in free text: a pasted request, a form body, a log line, an XML or

@@ -18,9 +18,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"go.yaml.in/yaml/v3"
 
-	"triagem/diagnose"
-	"triagem/internal/brdoc"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/internal/brdoc"
+	"github.com/crefazon/triagem/rules"
 )
 
 // What the tests plant: a partner's key, a real HS256 token, credentials and personal data.

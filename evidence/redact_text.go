@@ -7,11 +7,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/crefazon/triagem/internal/brdoc"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
-	"triagem/internal/brdoc"
 	"unicode/utf8"
 )
 

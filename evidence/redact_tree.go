@@ -5,9 +5,9 @@ package evidence
 import (
 	"bytes"
 	"fmt"
+	"github.com/crefazon/triagem/internal/brdoc"
+	"github.com/crefazon/triagem/internal/sensitive"
 	"strings"
-	"triagem/internal/brdoc"
-	"triagem/internal/sensitive"
 	"unicode/utf8"
 )
 

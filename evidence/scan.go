@@ -5,12 +5,12 @@ package evidence
 import (
 	"bytes"
 	"errors"
+	"github.com/crefazon/triagem/rules"
 	"io"
 	"path"
 	"regexp/syntax"
 	"sort"
 	"strings"
-	"triagem/rules"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"

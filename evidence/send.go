@@ -21,8 +21,8 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
-	"triagem/internal/cleartext"
-	"triagem/internal/quiet"
+	"github.com/crefazon/triagem/internal/cleartext"
+	"github.com/crefazon/triagem/internal/quiet"
 )
 
 // Defaults of SendOptions, and the cap on the response body kept.

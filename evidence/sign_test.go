@@ -13,7 +13,7 @@ import (
 
 	"aead.dev/minisign"
 
-	"triagem/evidence"
+	"github.com/crefazon/triagem/evidence"
 )
 
 func genKey(t testing.TB) (minisign.PublicKey, minisign.PrivateKey) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // summaryMarkdown is the report for the Code team, in Portuguese: what failed, what was ruled

@@ -19,8 +19,8 @@ import (
 
 	"aead.dev/minisign"
 
-	"triagem/diagnose"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/rules"
 )
 
 // What a bundle may be, and so what verify ever reads. Real bundles are small: a case with a

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/evidence"
+	"github.com/crefazon/triagem/evidence"
 )
 
 // zEntry is one entry of a hand-made zip: a header (name, mode, attributes) and its content,

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/rules"
 )
 
 // The test credentials of the homologation fixtures.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // Error is a reader's refusal: what is wrong and where, in words a person reads in pt-BR or

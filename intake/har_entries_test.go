@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/text/encoding/unicode"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // An entry that cannot be read is listed with its reason; the others are read as usual.

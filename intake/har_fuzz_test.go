@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // FuzzParseHAR: ParseHAR never panics, fails only with input errors that quote no token,

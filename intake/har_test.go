@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"triagem/diagnose"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/rules"
 )
 
 const (

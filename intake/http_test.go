@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // TestParseHTTPFixturesMatchHAR: the raw dumps say the same request as the HAR's entries.

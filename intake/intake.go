@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // Request is what a paste says about the failing request.

@@ -3,7 +3,7 @@ package journal
 import (
 	"time"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // BusinessTime is how much of [from, to) falls inside the rules' business hours: weekdays

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // engines opens a fresh journal on each engine under test: SQLite always, PostgreSQL when

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Statuses of a ticket.

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"triagem/diagnose"
-	"triagem/internal/quiet"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/internal/quiet"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Outcomes of a login.

@@ -24,9 +24,9 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
-	"triagem/internal/quiet"
+	"github.com/crefazon/triagem/internal/quiet"
 
-	"triagem/internal/sensitive"
+	"github.com/crefazon/triagem/internal/sensitive"
 )
 
 // Defaults and limits.

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"triagem/diagnose"
-	"triagem/internal/quiet"
-	"triagem/internal/sensitive"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/internal/quiet"
+	"github.com/crefazon/triagem/internal/sensitive"
+	"github.com/crefazon/triagem/rules"
 )
 
 // ReplayOptions says how a case's request is replayed.

@@ -1,6 +1,6 @@
 package render
 
-import "triagem/diagnose"
+import "github.com/crefazon/triagem/diagnose"
 
 // Human names of the contract's ids, for people; JSON keeps the ids. Each pair is pt-BR, en.
 var categoryLabels = map[string][2]string{

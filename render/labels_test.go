@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/rules"
 )
 
 func TestEveryCategoryAndActionHasAName(t *testing.T) {

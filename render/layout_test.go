@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 func widest(text string) int {

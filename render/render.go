@@ -11,8 +11,8 @@ import (
 	"sort"
 	"strings"
 
-	"triagem/diagnose"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Formats are the values of -o/--output. "reply" prints only the reply to the partner, ready

@@ -13,10 +13,10 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
 
-	"triagem/diagnose"
-	"triagem/directory"
-	"triagem/render"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/directory"
+	"github.com/crefazon/triagem/render"
+	"github.com/crefazon/triagem/rules"
 )
 
 // bundledVerdicts diagnoses every bundled case, with the bundled directory, in lang.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // gregorianEaster is the anonymous Gregorian algorithm (Meeus/Jones/Butcher), written here

@@ -11,7 +11,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 func mustDefault(t testing.TB) *rules.Rules {

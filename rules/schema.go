@@ -13,7 +13,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
-	"triagem/internal/brdoc"
+	"github.com/crefazon/triagem/internal/brdoc"
 )
 
 type schemaValidator = *jsonschema.Schema

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 func TestWebhookProblem(t *testing.T) {

@@ -20,7 +20,7 @@ import (
 var static embed.FS
 
 // WasmPackage is the WebAssembly main the page runs.
-const WasmPackage = "triagem/cmd/triagem-wasm"
+const WasmPackage = "github.com/crefazon/triagem/cmd/triagem-wasm"
 
 // Build writes the page into dir: index.html, style.css, page.js, wasm_exec.js (the Go
 // toolchain's own loader, copied from GOROOT so that it always matches the compiler) and

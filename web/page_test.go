@@ -23,7 +23,7 @@ import (
 
 	// The page's chain, built by Build in a subprocess that go test's cache cannot see:
 	// imported so that a change to the chain reruns this test.
-	_ "triagem/internal/selfcheck"
+	_ "github.com/crefazon/triagem/internal/selfcheck"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -165,7 +165,7 @@ func built(t *testing.T) (pageDir, cli string) {
 			return
 		}
 		buildOnce.cli = filepath.Join(tmp, "triagem")
-		out, err := exec.Command("go", "build", "-o", buildOnce.cli, "triagem/cmd/triagem").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", buildOnce.cli, "github.com/crefazon/triagem/cmd/triagem").CombinedOutput()
 		if err != nil {
 			buildOnce.err = fmt.Errorf("go build triagem: %v\n%s", err, out)
 		}

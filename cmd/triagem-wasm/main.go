@@ -9,7 +9,7 @@ import (
 	"encoding/json"
 	"syscall/js"
 
-	"triagem/internal/selfcheck"
+	"github.com/crefazon/triagem/internal/selfcheck"
 )
 
 func main() {

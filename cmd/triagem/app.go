@@ -15,11 +15,11 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"triagem/diagnose"
-	"triagem/directory"
-	"triagem/evidence"
-	"triagem/render"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/directory"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/render"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Exit codes of the contract.

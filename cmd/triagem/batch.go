@@ -16,11 +16,11 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"triagem/diagnose"
-	"triagem/intake"
-	"triagem/internal/casebuild"
-	"triagem/journal"
-	"triagem/render"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/intake"
+	"github.com/crefazon/triagem/internal/casebuild"
+	"github.com/crefazon/triagem/journal"
+	"github.com/crefazon/triagem/render"
 )
 
 // maxJSONLLine bounds one case of a JSON Lines input; a longer line is an error of its own.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/internal/gen"
+	"github.com/crefazon/triagem/internal/gen"
 )
 
 // writeVaried writes n varied cases (each its own key, user, token, time, route and payload,

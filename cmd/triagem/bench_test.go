@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // writeBigDirectory writes a JSON snapshot of n keys and n users whose last key

@@ -8,11 +8,11 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"triagem/diagnose"
-	"triagem/evidence"
-	"triagem/intake"
-	"triagem/internal/atomicfile"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/intake"
+	"github.com/crefazon/triagem/internal/atomicfile"
+	"github.com/crefazon/triagem/rules"
 )
 
 // exitBug is the contract's exit code for an internal error (a bug in triagem).

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
-	"triagem/evidence"
-	"triagem/intake"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/intake"
+	"github.com/crefazon/triagem/rules"
 )
 
 var jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.([A-Za-z0-9_-]+)`)

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"triagem/diagnose"
-	"triagem/render"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/render"
 )
 
 // triagem check is the partner's own check: the partner's developer runs it on the request that

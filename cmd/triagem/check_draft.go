@@ -11,11 +11,11 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"triagem/diagnose"
-	"triagem/evidence"
-	"triagem/internal/atomicfile"
-	"triagem/render"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/internal/atomicfile"
+	"github.com/crefazon/triagem/render"
+	"github.com/crefazon/triagem/rules"
 )
 
 // The partner's ticket draft (triagem check --ticket-draft DIR): caso.yaml is the case as

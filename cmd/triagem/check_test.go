@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
-	"triagem/evidence"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/rules"
 )
 
 // What triagem check prints speaks to the partner's developer: for every bundled case, in both

@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"triagem/diagnose"
-	"triagem/render"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/render"
 )
 
 func (a *app) newChecksCommand() *cobra.Command {

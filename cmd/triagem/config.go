@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
-	"triagem/render"
+	"github.com/crefazon/triagem/render"
 )
 
 // The settings a user may keep in a config file, in the order `triagem config` lists them.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"triagem/diagnose"
+	"github.com/crefazon/triagem/diagnose"
 )
 
 // T words a message in the user's language: one whole sentence per language.

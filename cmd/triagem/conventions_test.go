@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"triagem/diagnose"
-	"triagem/directory"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/directory"
 )
 
 func TestUnknownSubcommandIsAnErrorWithASuggestion(t *testing.T) {

@@ -16,11 +16,11 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"triagem/diagnose"
-	"triagem/directory"
-	"triagem/intake"
-	"triagem/internal/casebuild"
-	"triagem/render"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/directory"
+	"github.com/crefazon/triagem/intake"
+	"github.com/crefazon/triagem/internal/casebuild"
+	"github.com/crefazon/triagem/render"
 )
 
 type diagnoseOptions struct {

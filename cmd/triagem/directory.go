@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"triagem/directory"
+	"github.com/crefazon/triagem/directory"
 )
 
 func (a *app) newDirectoryCommand() *cobra.Command {

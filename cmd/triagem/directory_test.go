@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"triagem/directory"
+	"github.com/crefazon/triagem/directory"
 )
 
 // countingDirectory serves the bundled snapshot over the REST contract, counting requests.

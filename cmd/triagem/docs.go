@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"triagem/diagnose"
-	"triagem/render"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/render"
 )
 
 func (a *app) newDocsCommand() *cobra.Command {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"triagem/diagnose"
-	"triagem/directory"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/directory"
 )
 
 // This file keeps the texts of Go's, pflag's and cobra's errors from reaching a person

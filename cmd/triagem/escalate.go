@@ -15,11 +15,11 @@ import (
 	"aead.dev/minisign"
 	"github.com/spf13/cobra"
 
-	"triagem/diagnose"
-	"triagem/evidence"
-	"triagem/internal/atomicfile"
-	"triagem/internal/cleartext"
-	"triagem/render"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/internal/atomicfile"
+	"github.com/crefazon/triagem/internal/cleartext"
+	"github.com/crefazon/triagem/render"
 )
 
 type escalateOptions struct {
@@ -342,7 +342,7 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 		"forced": m.Verdict.Forced, "reason": m.Verdict.Reason, "created_at": m.CreatedAt,
 		"tool": m.Tool, "bundle": filepath.Base(path), "size": len(data),
 	}
-	so := evidence.SendOptions{URL: opts.to, Token: a.getenv(opts.tokenEnv), Timeout: opts.timeout, Attempts: opts.attempts, BaseBackoff: opts.backoff, UserAgent: "triagem/" + version()}
+	so := evidence.SendOptions{URL: opts.to, Token: a.getenv(opts.tokenEnv), Timeout: opts.timeout, Attempts: opts.attempts, BaseBackoff: opts.backoff, UserAgent: "github.com/crefazon/triagem/" + version()}
 	if opts.dryRun {
 		fmt.Fprint(a.stdout, evidence.DryRun(so, filepath.Base(path), data, meta))
 		return nil

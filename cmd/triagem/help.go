@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"triagem/render"
+	"github.com/crefazon/triagem/render"
 )
 
 // installHelp replaces cobra's help and usage templates with writeHelp, which lays the text

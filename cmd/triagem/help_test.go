@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Words that only one of the two languages has: a help text in one language must not hold

@@ -8,11 +8,11 @@ import (
 	"slices"
 	"strings"
 
-	"triagem/diagnose"
-	"triagem/intake"
-	"triagem/internal/brdoc"
-	"triagem/internal/casebuild"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/intake"
+	"github.com/crefazon/triagem/internal/brdoc"
+	"github.com/crefazon/triagem/internal/casebuild"
+	"github.com/crefazon/triagem/rules"
 )
 
 // pasteOptions are the flags that read the request from what a partner pasted.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
-	"triagem/intake"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/intake"
 )
 
 // The HAR entry list shows method, host, path and status only: failing entries first,

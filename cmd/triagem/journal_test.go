@@ -11,7 +11,7 @@ import (
 
 	"pgregory.net/rapid"
 
-	"triagem/journal"
+	"github.com/crefazon/triagem/journal"
 )
 
 // journalBytes is everything SQLite keeps of a journal on disk: the file and its WAL.

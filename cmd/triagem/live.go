@@ -14,11 +14,11 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
-	"triagem/diagnose"
-	"triagem/evidence"
-	"triagem/internal/atomicfile"
-	"triagem/live"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/internal/atomicfile"
+	"github.com/crefazon/triagem/live"
+	"github.com/crefazon/triagem/rules"
 )
 
 type replayOptions struct {

@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // fakePartnerAPI answers the V2 login and pre-análise like the partner API: a 202 with a

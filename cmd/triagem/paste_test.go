@@ -7,7 +7,7 @@ import (
 	"reflect"
 	"testing"
 
-	"triagem/intake"
+	"github.com/crefazon/triagem/intake"
 )
 
 // equivalentCase writes the case file a support analyst would have written by hand for a

@@ -11,7 +11,7 @@ import (
 
 	"pgregory.net/rapid"
 
-	"triagem/internal/brdoc"
+	"github.com/crefazon/triagem/internal/brdoc"
 )
 
 // TestNothingPlantedLeaves plants random secrets and personal data in random places and shapes

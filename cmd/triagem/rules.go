@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"triagem/render"
-	"triagem/rules"
+	"github.com/crefazon/triagem/render"
+	"github.com/crefazon/triagem/rules"
 )
 
 func (a *app) newRulesCommand() *cobra.Command {

@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/term"
 
-	"triagem/render"
+	"github.com/crefazon/triagem/render"
 )
 
 // terminalWidth asks the terminal behind a file for its width (0 when it is not one).

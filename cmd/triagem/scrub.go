@@ -4,10 +4,10 @@ import (
 	"io"
 	"sync"
 
-	"triagem/diagnose"
-	"triagem/evidence"
-	"triagem/internal/casebuild"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/internal/casebuild"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Nothing secret or personal leaves triagem (the contract's promise about every output): both

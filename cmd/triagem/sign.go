@@ -10,9 +10,9 @@ import (
 	"aead.dev/minisign"
 	"github.com/spf13/cobra"
 
-	"triagem/diagnose"
-	"triagem/evidence"
-	"triagem/internal/atomicfile"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/internal/atomicfile"
 )
 
 // signPasswordEnv holds the password of an encrypted signing key: never a flag, which would

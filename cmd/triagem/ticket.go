@@ -11,10 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"triagem/evidence"
-	"triagem/journal"
-	"triagem/render"
-	"triagem/rules"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/journal"
+	"github.com/crefazon/triagem/render"
+	"github.com/crefazon/triagem/rules"
 )
 
 // ticketEnv is what every ticket command works with: the rules (the calendar and the

@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"triagem/diagnose"
-	"triagem/evidence"
-	"triagem/render"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/render"
 )
 
 type tokenOptions struct {

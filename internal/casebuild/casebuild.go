@@ -5,11 +5,11 @@
 package casebuild
 
 import (
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/intake"
+	"github.com/crefazon/triagem/rules"
 	"sync/atomic"
-	"triagem/diagnose"
-	"triagem/evidence"
-	"triagem/intake"
-	"triagem/rules"
 )
 
 // Build is the one place a case is built: a case file's text (nil for none), then a pasted

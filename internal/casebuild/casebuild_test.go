@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
-	"triagem/intake"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/intake"
+	"github.com/crefazon/triagem/rules"
 )
 
 func fixture(t *testing.T, path string) string {

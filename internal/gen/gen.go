@@ -22,8 +22,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"triagem/diagnose"
-	"triagem/directory"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/directory"
 )
 
 // template is one bundled case as a JSON line, with the directory entries it names.

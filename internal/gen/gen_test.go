@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"triagem/diagnose"
-	"triagem/internal/brdoc"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/internal/brdoc"
 )
 
 // The generated cases parse, each carries its own key and user, and the snapshot holds them.

@@ -12,11 +12,11 @@ import (
 	"regexp"
 	"strings"
 
-	"triagem/diagnose"
-	"triagem/intake"
-	"triagem/internal/casebuild"
-	"triagem/render"
-	"triagem/rules"
+	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/intake"
+	"github.com/crefazon/triagem/internal/casebuild"
+	"github.com/crefazon/triagem/render"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Input is what the page sends.

@@ -20,7 +20,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"triagem/rules"
+	"github.com/crefazon/triagem/rules"
 )
 
 // Config is the rules' vocabulary, as the rules file gives it.

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"os"
 
-	"triagem/internal/gen"
+	"github.com/crefazon/triagem/internal/gen"
 )
 
 func main() {

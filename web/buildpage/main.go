@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"triagem/web"
+	"github.com/crefazon/triagem/web"
 )
 
 func main() {
