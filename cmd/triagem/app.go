@@ -241,6 +241,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newChecksCommand())
 	root.AddCommand(a.newEscalateCommand())
 	root.AddCommand(a.newCaseCommand())
+	root.AddCommand(a.newWebCommand())
 	root.AddCommand(a.newTokenCommand())
 	root.AddCommand(a.newDocsCommand())
 	root.AddCommand(a.newDirectoryCommand())

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/evidence"
 	"github.com/crefazon/triagem/intake"
 	"github.com/crefazon/triagem/internal/casebuild"
 	"github.com/crefazon/triagem/render"
@@ -38,6 +39,10 @@ type Output struct {
 	Action   string            `json:"action_label,omitempty"`
 	Reply    string            `json:"reply,omitempty"`
 	Ticket   string            `json:"ticket,omitempty"` // Markdown to paste into a ticket
+	// Draft is the case file to attach to the ticket, without secrets: the API key as its
+	// SHA-256, the token without its signature, passwords and personal data masked (the same
+	// draft as triagem case new --redact and check --ticket-draft).
+	Draft string `json:"draft,omitempty"`
 	// CrefazOnOnly says, in the page's language, what only CrefazOn's support can verify.
 	CrefazOnOnly string `json:"crefazon_only,omitempty"`
 	Error        string `json:"error,omitempty"`
@@ -91,6 +96,15 @@ func Run(in Input) Output {
 	// Already masked by rd.Verdict; masked again as a whole, since the layout joins strings.
 	out.Reply = rd.Output(strings.TrimRight(reply.String(), "\n"))
 	out.Ticket = rd.Output(ticket.String())
+	if drd, err := evidence.NewRedactor(rl.Redaction); err == nil {
+		head := l.T("Caso para anexar ao chamado, gerado pela página de autoverificação do triagem. Sem segredos: a API Key vai como SHA-256, o token sem a assinatura, senhas e dados pessoais mascarados.",
+			"Case to attach to the ticket, written by triagem's self-check page. No secrets: the API key travels as its SHA-256, the token without its signature, passwords and personal data masked.")
+		if doc, err := drd.Draft(c, diagnose.PayloadViolationPaths(c, rl), head); err == nil {
+			if b, err := evidence.EncodeYAML(doc); err == nil {
+				out.Draft = string(b)
+			}
+		}
+	}
 	out.CrefazOnOnly = l.T(
 		"Esta página não consulta o cadastro da CrefazOn: se a API Key está ativa e se o usuário do token pertence a ela só o suporte da CrefazOn verifica. Se o problema continuar, abra um chamado com o texto abaixo.",
 		"This page does not look up CrefazOn's records: whether the API key is active and whether the token's user belongs to it only CrefazOn's support can verify. If the problem persists, open a ticket with the text below.")

@@ -89,3 +89,23 @@ func TestRunEnglish(t *testing.T) {
 		t.Errorf("the English output is not English: %q", en.Reply)
 	}
 }
+
+// The page's downloadable case draft holds no secret of the input and still reads as a case.
+func TestDraftHoldsNoSecret(t *testing.T) {
+	const key, sig = "hml-alfa-4b9e2c7a1d83f605", "OLYE5TxOy6ZkjJzsK9fq03xO0Sawoqshm55ZxvXeeII"
+	text := `curl -X POST 'https://api-externo-stag.crefazon.com.br/api/v2/propostas/pre-analise' ` +
+		`-H 'Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE3OTUwNDUyMDAsImlhdCI6MTc5NTAwMjAwMCwiaXNzIjoiY3JlZmF6b24tYXBpLXBhcmNlaXJvIiwibmJmIjoxNzk1MDAyMDAwLCJ1bmlxdWVfbmFtZSI6ImFsZmEubWFyaWEifQ.` + sig + `' ` +
+		`-H 'X-Api-Key: ` + key + `' --data '{"cliente":{"cpf":"529.982.247-25","nome":"Maria das Dores"},"senha":"s3nh4-forte"}'`
+	out := Run(Input{Text: text, At: "2026-11-18 14:05"})
+	if out.Error != "" || out.Draft == "" {
+		t.Fatalf("no draft: %+v", out.Error)
+	}
+	for _, v := range []string{key, sig, "529.982.247-25", "Maria das Dores", "s3nh4-forte"} {
+		if strings.Contains(out.Draft, v) {
+			t.Errorf("the draft holds %q", v)
+		}
+	}
+	if !strings.Contains(out.Draft, "254097ef3e1c") { // the key's fingerprint, for support to find it
+		t.Errorf("the draft does not name the key by its fingerprint:\n%s", out.Draft)
+	}
+}

@@ -3,6 +3,7 @@
 // Nothing typed, pasted or opened here leaves the browser.
 "use strict";
 (function () {
+  let draft = ""; // the case draft of the last verdict, for its download button
   const T = {
     "pt-BR": {
       title: "Verificação da requisição — API de parceiros CrefazOn",
@@ -26,6 +27,7 @@
       ticketTitle: "Texto para o chamado (sem segredos)",
       copy: "Copiar o texto do chamado",
       download: "Baixar o texto do chamado",
+      downloadDraft: "Baixar o caso para anexar (caso.yaml)",
       copied: "Copiado.",
       copyFailed: "Não foi possível copiar: selecione o texto e copie.",
       nothingWrong: "Nenhum problema encontrado na requisição.",
@@ -53,6 +55,7 @@
       ticketTitle: "Text for the ticket (no secrets)",
       copy: "Copy the ticket text",
       download: "Download the ticket text",
+      downloadDraft: "Download the case to attach (caso.yaml)",
       copied: "Copied.",
       copyFailed: "Could not copy: select the text and copy it.",
       nothingWrong: "No problem found in the request.",
@@ -149,6 +152,8 @@
     $("reply").textContent = out.reply || "";
     $("crefazon").textContent = out.crefazon_only || "";
     $("ticket").textContent = out.ticket || "";
+    draft = out.draft || "";
+    $("downloadDraft").disabled = draft === "";
     $("copied").textContent = "";
   }
 
@@ -167,15 +172,19 @@
     }
   }
 
-  function downloadTicket() {
-    // A blob: URL made here: the file is written by the browser, nothing is sent.
-    const url = URL.createObjectURL(new Blob([$("ticket").textContent], { type: "text/markdown" }));
+  // save writes a file in the browser (a blob: URL made here): nothing is sent.
+  function save(text, type, name) {
+    const url = URL.createObjectURL(new Blob([text], { type: type }));
     const a = document.createElement("a");
     a.href = url;
-    a.download = "chamado-triagem.md";
+    a.download = name;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
+
+  function downloadTicket() { save($("ticket").textContent, "text/markdown", "chamado-triagem.md"); }
+
+  function downloadDraft() { if (draft) save(draft, "application/yaml", "caso.yaml"); }
 
   function openFile(ev) {
     const f = ev.target.files[0];
@@ -190,6 +199,7 @@
   document.querySelectorAll("input[name=lang]").forEach((r) => r.addEventListener("change", applyLang));
   $("copy").addEventListener("click", copyTicket);
   $("download").addEventListener("click", downloadTicket);
+  $("downloadDraft").addEventListener("click", downloadDraft);
   $("file").addEventListener("change", openFile);
   applyLang();
   load();
