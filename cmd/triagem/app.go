@@ -156,6 +156,7 @@ AMBIENTE
   TRIAGEM_SIGN_PASSWORD       a senha de uma chave de assinatura cifrada (escalate --sign, keygen)
   TRIAGEM_LANG       o idioma das mensagens e respostas, como --lang
   TRIAGEM_SIGNATURE  a assinatura da equipe nas respostas
+  TRIAGEM_JOURNAL    o diário de chamados (um arquivo SQLite ou uma URL postgres://), como --journal
   TRIAGEM_CONFIG     o arquivo de configuração (padrão: triagem/config.yaml na pasta de configuração do usuário; veja 'triagem config --help')
   TRIAGEM_DEBUG=1    num erro interno, mostra também a pilha de chamadas
   COLUMNS            a largura da tela quando a saída não é um terminal (padrão 100)
@@ -184,6 +185,7 @@ ENVIRONMENT
   TRIAGEM_SIGN_PASSWORD       the password of an encrypted signing key (escalate --sign, keygen)
   TRIAGEM_LANG       the language of messages and replies, as --lang
   TRIAGEM_SIGNATURE  the team's signature under replies
+  TRIAGEM_JOURNAL    the ticket journal (a SQLite file or a postgres:// URL), as --journal
   TRIAGEM_CONFIG     the config file (default: triagem/config.yaml in the user's config folder; see 'triagem config --help')
   TRIAGEM_DEBUG=1    on an internal error, print the stack too
   COLUMNS            the screen's width when the output is not a terminal (default 100)
@@ -291,6 +293,12 @@ func (a *app) checkGlobalFlags(flags *pflag.FlagSet) error {
 			a.directoryPath = s.Value
 		case "signature":
 			a.signature = s.Value
+		case "journal":
+			// From the flag, the environment or the config file; a batch still records only
+			// with --journal itself (journal.explicit).
+			if s.Source == "file" || s.Source == "flag" { // the environment's is read where it is used
+				a.journal.dsn = s.Value
+			}
 		}
 	}
 	return nil

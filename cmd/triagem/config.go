@@ -18,7 +18,7 @@ import (
 )
 
 // The settings a user may keep in a config file, in the order `triagem config` lists them.
-var configKeys = []string{"lang", "directory", "rules", "output", "signature"}
+var configKeys = []string{"lang", "directory", "rules", "output", "signature", "journal"}
 
 // fileConfig is the user's config file: <config folder>/triagem/config.yaml (on Linux
 // ~/.config/triagem/config.yaml, on Windows %AppData%\triagem\config.yaml), or
@@ -80,7 +80,7 @@ func (a *app) loadConfig() (*fileConfig, error) {
 			return c, inputError("%s", a.T("%s:%d: %s precisa de um valor simples", "%s:%d: %s needs a plain value", c.path, v.Line, k.Value))
 		}
 		value := v.Value
-		if (k.Value == "rules" || k.Value == "directory") && value != "" && !isURLValue(value) && !filepath.IsAbs(value) {
+		if (k.Value == "rules" || k.Value == "directory" || k.Value == "journal") && value != "" && !isURLValue(value) && !filepath.IsAbs(value) {
 			value = filepath.Join(filepath.Dir(c.path), value)
 		}
 		c.values[k.Value] = value
@@ -89,7 +89,7 @@ func (a *app) loadConfig() (*fileConfig, error) {
 }
 
 func isURLValue(s string) bool {
-	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+	return strings.Contains(s, "://") // https://, http://, postgres://
 }
 
 // setting is one effective value and where it came from.
@@ -110,6 +110,7 @@ func (a *app) settings(flags *pflag.FlagSet) []setting {
 		"rules":     {"rules", "TRIAGEM_RULES", ""},
 		"output":    {"output", "", "table"},
 		"signature": {"", "TRIAGEM_SIGNATURE", ""},
+		"journal":   {"journal", "TRIAGEM_JOURNAL", ""},
 	}
 	var out []setting
 	for _, name := range configKeys {

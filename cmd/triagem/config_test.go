@@ -18,7 +18,7 @@ func writeConfig(t *testing.T, text string) string {
 }
 
 func TestConfigPrecedence(t *testing.T) {
-	path := writeConfig(t, "lang: en\noutput: json\ndirectory: snapshot.yaml\nsignature: Equipe Parceiros\n")
+	path := writeConfig(t, "lang: en\noutput: json\ndirectory: snapshot.yaml\nsignature: Equipe Parceiros\njournal: diario.db\n")
 	dir := filepath.Dir(path)
 	tests := []struct {
 		name string
@@ -28,7 +28,7 @@ func TestConfigPrecedence(t *testing.T) {
 	}{
 		{"the file over the defaults", nil, nil, map[string]string{
 			"lang": "en@file", "output": "json@file", "directory": filepath.Join(dir, "snapshot.yaml") + "@file",
-			"rules": "@default", "signature": "Equipe Parceiros@file"}},
+			"rules": "@default", "signature": "Equipe Parceiros@file", "journal": filepath.Join(dir, "diario.db") + "@file"}},
 		{"the environment over the file", nil, map[string]string{"TRIAGEM_LANG": "pt-BR", "TRIAGEM_DIRECTORY": "https://d.example"},
 			map[string]string{"lang": "pt-BR@env", "directory": "https://d.example@env", "output": "json@file"}},
 		{"a flag over the environment", []string{"--lang", "en", "--rules", "r.yaml"}, map[string]string{"TRIAGEM_LANG": "pt-BR", "TRIAGEM_RULES": "x.yaml"},
