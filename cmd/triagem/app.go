@@ -60,6 +60,7 @@ type app struct {
 	stdinTTY        bool
 	getenv          func(string) string
 	termWidth       func() int // the terminal's width, asked only when stdout is one
+	errTermWidth    func() int // the width of the terminal behind stderr, for a piped stdout
 	noConsoleColour bool       // a Windows console that would print colour codes as text
 
 	allChecks bool // diagnose --all: list passing checks one by one
@@ -91,6 +92,7 @@ func run() int {
 		stderrTTY:       term.IsTerminal(int(os.Stderr.Fd())),
 		stdinTTY:        term.IsTerminal(int(os.Stdin.Fd())),
 		termWidth:       func() int { return terminalWidth(os.Stdout) },
+		errTermWidth:    func() int { return terminalWidth(os.Stderr) },
 		configDir:       os.UserConfigDir,
 	}
 	return a.main(context.Background(), os.Args[1:])

@@ -21,7 +21,8 @@ func terminalWidth(f *os.File) int {
 }
 
 // screenWidth is the width people's output is laid out for: the terminal's, else COLUMNS,
-// else render.DefaultWidth.
+// else, when only standard output is piped (triagem ... | less), the width of the terminal
+// standard error still shows on, else render.DefaultWidth.
 func (a *app) screenWidth() int {
 	if a.stdoutTTY && a.termWidth != nil {
 		if w := a.termWidth(); w > 0 {
@@ -30,6 +31,11 @@ func (a *app) screenWidth() int {
 	}
 	if n, err := strconv.Atoi(strings.TrimSpace(a.getenv("COLUMNS"))); err == nil && n > 0 {
 		return n
+	}
+	if a.stderrTTY && a.errTermWidth != nil {
+		if w := a.errTermWidth(); w > 0 {
+			return w
+		}
 	}
 	return render.DefaultWidth
 }

@@ -36,6 +36,18 @@ func TestScreenWidthAndColour(t *testing.T) {
 	}
 }
 
+// triagem ... | less: standard output is a pipe, standard error still the person's terminal.
+func TestPipedOutputFollowsTheTerminalOfStderr(t *testing.T) {
+	a := &app{stdoutTTY: false, stderrTTY: true, errTermWidth: func() int { return 80 }, getenv: func(string) string { return "" }}
+	if w := a.screen().Width; w != 80 {
+		t.Errorf("width %d, want the terminal's 80", w)
+	}
+	a.getenv = func(k string) string { return map[string]string{"COLUMNS": "120"}[k] }
+	if w := a.screen().Width; w != 120 {
+		t.Errorf("width %d, want COLUMNS (120): an explicit width wins", w)
+	}
+}
+
 func TestSayWrapsOnlyForPeople(t *testing.T) {
 	msg := "triagem: caso.yaml: " + strings.Repeat("uma razão longa ", 10)
 	for _, tt := range []struct {
