@@ -3,9 +3,11 @@ package directory
 import (
 	"bytes"
 	"context"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -263,5 +265,73 @@ func TestCorruptOrForeignIndexIsRebuilt(t *testing.T) {
 				t.Error("the index was not rebuilt")
 			}
 		})
+	}
+}
+
+// BenchmarkIndexed1M compares, on a 1M+1M snapshot (BENCH_SNAPSHOT_N to change it), one
+// diagnosis's directory work: reading the file once (the baseline), the plain scan, the
+// first indexed open (index built and written) and a later one (from the index).
+func BenchmarkIndexed1M(b *testing.B) {
+	n := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("BENCH_SNAPSHOT_N")); err == nil && v > 0 {
+		n = v
+	}
+	path := writeGenerated(b, b.TempDir(), n)
+	q := Query{KeySHA256: benchKeySHA(n - 1), Login: benchLogin(n - 1)}
+	ctx := context.Background()
+	b.Run("readfile", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := os.ReadFile(path); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("scan", func(b *testing.B) {
+		for b.Loop() {
+			s, err := Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Lookup(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("first", func(b *testing.B) {
+		for b.Loop() {
+			d, err := OpenIndexed(path, b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r, err := d.Lookup(ctx, q); err != nil || r.Key == nil || r.User == nil {
+				b.Fatal(r, err)
+			}
+		}
+	})
+	cache := b.TempDir()
+	if _, err := OpenIndexed(path, cache); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("later", func(b *testing.B) {
+		for b.Loop() {
+			d, err := OpenIndexed(path, cache)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r, err := d.Lookup(ctx, q); err != nil || r.Key == nil || r.User == nil {
+				b.Fatal(r, err)
+			}
+			d.(*Indexed).Close()
+		}
+	})
+}
+
+func TestTextHashIsFNV1a(t *testing.T) {
+	for _, s := range []string{"", "a", "alfa.maria", strings.Repeat("ab", 32)} {
+		h := fnv.New64a()
+		h.Write([]byte(s))
+		if got, want := textHash([]byte(s)), h.Sum64(); got != want {
+			t.Errorf("%q: %x, want %x (index files written before would no longer be found)", s, got, want)
+		}
 	}
 }
