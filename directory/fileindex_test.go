@@ -2,11 +2,14 @@ package directory
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"hash/fnv"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -332,6 +335,26 @@ func TestTextHashIsFNV1a(t *testing.T) {
 		h.Write([]byte(s))
 		if got, want := textHash([]byte(s)), h.Sum64(); got != want {
 			t.Errorf("%q: %x, want %x (index files written before would no longer be found)", s, got, want)
+		}
+	}
+}
+
+func TestRadixSortIsAStableSortByHash(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, 1000, 70000} {
+		recs := make([]indexRec, n)
+		for i := range recs {
+			h := rng.Uint64()
+			if i > 0 && rng.IntN(4) == 0 {
+				h = recs[rng.IntN(i)].hash // repeated hashes must keep file order
+			}
+			recs[i] = indexRec{hash: h, pos: uint64(i)}
+		}
+		want := slices.Clone(recs)
+		slices.SortStableFunc(want, func(a, b indexRec) int { return cmp.Compare(a.hash, b.hash) })
+		radixSort(recs, nil)
+		if !slices.Equal(recs, want) {
+			t.Fatalf("%d records: not sorted stably by hash", n)
 		}
 	}
 }

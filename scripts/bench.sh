@@ -53,7 +53,7 @@ for s in $sections; do
     echo "   (--no-cache: the whole file scanned; first: the index built; later: from the index)"
     d="diagnose $work/case.json --directory $work/big.json -o json"
     printf 'rm -rf "%s/cache"\nXDG_CACHE_HOME="%s/cache" exec %s %s\n' "$work" "$work" "$t" "$d" >"$work/first.sh"
-    env XDG_CACHE_HOME="$work/cache" $t $d >/dev/null
+    env XDG_CACHE_HOME="$work/cache" $t $d >/dev/null || true # builds the index; exit 1 is a verdict
     run -n 5 "cat $work/big.json" "$t $d --no-cache" "sh $work/first.sh" "env XDG_CACHE_HOME=$work/cache $t $d"
     ;;
   *)
