@@ -121,10 +121,15 @@ func OpenIndexed(path, cacheDir string) (Directory, error) {
 	if err != nil {
 		return nil, err
 	}
+	// a pipe (--directory <(...)) or a device has no stable identity to index by
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return Open(path)
+	}
 	fp, err := fingerprintOf(f)
 	if err != nil {
 		f.Close()
-		return nil, err
+		return Open(path)
 	}
 	ipath := IndexPath(cacheDir, path)
 	if x := openIndexFile(ipath, fp); x != nil {
@@ -134,10 +139,9 @@ func OpenIndexed(path, cacheDir string) (Directory, error) {
 		return x, nil
 	}
 	data := make([]byte, fp.size)
-	_, err = io.ReadFull(f, data)
-	if err != nil {
+	if _, err := io.ReadFull(f, data); err != nil { // changed while read: read it plainly
 		f.Close()
-		return nil, &os.PathError{Op: "read", Path: path, Err: err}
+		return Open(path)
 	}
 	after, ferr := fingerprintOf(f)
 	f.Close()

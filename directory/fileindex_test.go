@@ -358,3 +358,28 @@ func TestRadixSortIsAStableSortByHash(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexedReadsAPipePlainly(t *testing.T) {
+	if _, err := os.Stat("/dev/stdin"); err != nil {
+		t.Skip("no /dev/stdin here")
+	}
+	cache := t.TempDir()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"keys": [], "users": [{"login": "ana", "partner": "Alfa", "active": true}]}`
+	go func() { w.WriteString(doc); w.Close() }()
+	defer r.Close()
+	d, err := OpenIndexed(filepath.Join("/dev/fd", strconv.Itoa(int(r.Fd()))), cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Lookup(context.Background(), Query{Login: "ana"})
+	if err != nil || res.User == nil || res.User.Partner != "Alfa" {
+		t.Fatalf("got %+v, %v", res, err)
+	}
+	if entries, _ := os.ReadDir(cache); len(entries) != 0 {
+		t.Errorf("a pipe was indexed: %d files in the cache", len(entries))
+	}
+}
