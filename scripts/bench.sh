@@ -50,7 +50,11 @@ for s in $sections; do
       -cases "$work/few.jsonl" -snapshot "$work/big.json"
     head -1 "$work/few.jsonl" >"$work/case.json"
     echo "== directory: one diagnosis against a ${n}+${n} JSON snapshot, beside reading the file once"
-    run -n 5 "wc -l $work/big.json" "$t diagnose $work/case.json --directory $work/big.json -o json"
+    echo "   (--no-cache: the whole file scanned; first: the index built; later: from the index)"
+    d="diagnose $work/case.json --directory $work/big.json -o json"
+    printf 'rm -rf "%s/cache"\nXDG_CACHE_HOME="%s/cache" exec %s %s\n' "$work" "$work" "$t" "$d" >"$work/first.sh"
+    env XDG_CACHE_HOME="$work/cache" $t $d >/dev/null || true # builds the index; exit 1 is a verdict
+    run -n 5 "cat $work/big.json" "$t $d --no-cache" "sh $work/first.sh" "env XDG_CACHE_HOME=$work/cache $t $d"
     ;;
   *)
     echo "bench.sh: unknown section $s (startup, batch, directory)" >&2

@@ -232,7 +232,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	pf.StringVar(&a.directoryPath, "directory", "", a.T("o diretório de chaves e usuários: um `arquivo` de snapshot, ou a URL https:// do serviço de diretório (env TRIAGEM_DIRECTORY)",
 		"the key and user directory: a snapshot `file`, or the directory service's https:// URL (env TRIAGEM_DIRECTORY)"))
 	pf.DurationVar(&a.cacheTTL, "cache-ttl", directory.DefaultCacheTTL, a.T("por quanto tempo as respostas do serviço de diretório ficam guardadas em disco", "how long the directory service's answers are kept on disk"))
-	pf.BoolVar(&a.noCache, "no-cache", false, a.T("consulta o serviço de diretório de novo, sem o cache em disco", "ask the directory service afresh, without the disk cache"))
+	pf.BoolVar(&a.noCache, "no-cache", false, a.T("consulta o serviço de diretório de novo, sem o cache em disco, e lê o snapshot inteiro, sem o índice em cache", "ask the directory service afresh, without the disk cache, and read the snapshot whole, without the cached index"))
 	pf.StringVarP(&a.output, "output", "o", "table", a.T("formato da saída: table, json, markdown ou reply (só a resposta ao parceiro)", "output format: table, json, markdown or reply (only the reply to the partner)"))
 	pf.StringVar(&a.lang, "lang", "", a.T("idioma das mensagens e respostas: pt-BR (o padrão) ou en (env TRIAGEM_LANG)", "language of messages and replies: pt-BR (the default) or en (env TRIAGEM_LANG)"))
 	a.registerJournalFlags(pf)
@@ -348,7 +348,14 @@ func (a *app) openDirectory() (directory.Directory, error) {
 		}
 		return r, nil
 	}
-	d, err := directory.Open(a.directoryPath)
+	var d directory.Directory
+	var err error
+	if dir, cerr := os.UserCacheDir(); cerr == nil && !a.noCache {
+		// a JSON snapshot is answered through a persistent index, rebuilt whenever the file changes
+		d, err = directory.OpenIndexed(a.directoryPath, filepath.Join(dir, "triagem", "index"))
+	} else {
+		d, err = directory.Open(a.directoryPath)
+	}
 	if err != nil {
 		return nil, &exitError{exitInput, a.fileError(a.directoryPath, directoryFile, err)}
 	}

@@ -348,7 +348,7 @@ func buildCase(in caseInput, o diagnose.Overrides, pasted *intake.Request) (*dia
 // malformed content, which is bad input (2); any other directory failing is a dependency (3).
 func directoryExitCode(d directory.Directory) int {
 	switch d.(type) {
-	case *directory.Snapshot, *directory.Index:
+	case *directory.Snapshot, *directory.Index, *directory.Indexed:
 		return exitInput
 	}
 	return exitDependency
@@ -356,6 +356,13 @@ func directoryExitCode(d directory.Directory) int {
 
 // indexDirectory decodes a snapshot into maps once, for a batch of cases.
 func (a *app) indexDirectory(d directory.Directory) (directory.Directory, error) {
+	if ix, ok := d.(*directory.Indexed); ok {
+		s, err := ix.Snapshot()
+		if err != nil {
+			return nil, &exitError{exitInput, a.fileError(a.directoryPath, directoryFile, err)}
+		}
+		d = s
+	}
 	s, ok := d.(*directory.Snapshot)
 	if !ok {
 		return d, nil

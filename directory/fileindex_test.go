@@ -1,0 +1,385 @@
+package directory
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"hash/fnv"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// writeGenerated writes a generated snapshot of n keys and n users and returns its path.
+func writeGenerated(t testing.TB, dir string, n int) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := writeSnapshot(&b, n, n); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "directory.json")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// indexQueries asks for keys, users and partners that exist, at the start, middle and
+// end, and some that do not.
+func indexQueries(n int) []Query {
+	var qs []Query
+	for _, i := range []int{0, 1, n / 2, n - 1} {
+		qs = append(qs, Query{KeySHA256: benchKeySHA(i), Login: benchLogin(i), Partner: benchPartner(i % benchPartners)})
+	}
+	qs = append(qs,
+		Query{KeySHA256: benchKeySHA(n + 5)},
+		Query{Login: "ninguem"},
+		Query{Partner: "Parceiro que não existe"},
+		Query{Login: benchLogin(n + 1), Partner: benchPartner(3)},
+	)
+	return qs
+}
+
+// sameAnswers checks that the indexed directory answers every query as the plain scanner does.
+func sameAnswers(t *testing.T, path string, d Directory, qs []Query) {
+	t.Helper()
+	plain, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		want, werr := plain.Lookup(context.Background(), q)
+		got, gerr := d.Lookup(context.Background(), q)
+		if (werr == nil) != (gerr == nil) || werr != nil && werr.Error() != gerr.Error() {
+			t.Fatalf("%+v: error %v, the scanner says %v", q, gerr, werr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%+v:\n got %+v\nwant %+v", q, got, want)
+		}
+	}
+}
+
+func openIndexed(t *testing.T, path, cache string) *Indexed {
+	t.Helper()
+	d, err := OpenIndexed(path, cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, ok := d.(*Indexed)
+	if !ok {
+		t.Fatalf("OpenIndexed gave %T, want *Indexed", d)
+	}
+	t.Cleanup(func() { x.Close() })
+	return x
+}
+
+func TestIndexedAnswersAsTheScanner(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	path := writeGenerated(t, dir, 3000)
+	first := openIndexed(t, path, cache)
+	if first.mem == nil {
+		t.Fatal("the first open should read the snapshot and build the index")
+	}
+	sameAnswers(t, path, first, indexQueries(3000))
+	st, err := os.Stat(IndexPath(cache, path))
+	if err != nil {
+		t.Fatalf("no index file written: %v", err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("index file mode %v, want 0600", st.Mode().Perm())
+	}
+	later := openIndexed(t, path, cache)
+	if later.mem != nil {
+		t.Fatal("the second open should answer from the index file")
+	}
+	sameAnswers(t, path, later, indexQueries(3000))
+}
+
+func TestIndexedDuplicatesEscapesAndOrder(t *testing.T) {
+	sha := strings.Repeat("ab", 32)
+	doc := "\uFEFF" + `{"users": [
+  {"login": "ana\u002esilva", "partner": "Alfa", "active": true},
+  {"login": "ana.silva", "partner": "Beta", "active": false},
+  {"login": "bia", "partner": "Alfa \"X\"", "active": true}
+], "keys": [
+  {"sha256": "` + sha + `", "partner": "Alfa \"X\"", "environment": "producao", "active": true, "users": ["bia"]},
+  {"sha256": "` + sha + `", "partner": "Beta", "environment": "homologacao", "active": false, "users": []},
+  {"partner": "Alfa \"X\"", "environment": "producao", "active": false},
+  {"sha256": "` + strings.Repeat("cd", 32) + `", "partner": "Alfa \"X\"", "environment": "producao", "active": true}
+]}`
+	dir, cache := t.TempDir(), t.TempDir()
+	path := filepath.Join(dir, "d.json")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	qs := []Query{
+		{KeySHA256: sha, Login: "ana.silva", Partner: `Alfa "X"`},
+		{Partner: "Beta"}, {Login: "bia"}, {KeySHA256: strings.Repeat("cd", 32)},
+	}
+	sameAnswers(t, path, openIndexed(t, path, cache), qs)
+	sameAnswers(t, path, openIndexed(t, path, cache), qs)
+}
+
+func TestIndexedYAMLAndBrokenJSONAreNotIndexed(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	for name, doc := range map[string]string{
+		"d.yaml": "keys: []\nusers:\n  - login: ana\n    partner: Alfa\n    active: true\n",
+		"d.json": `{"keys": [], "users": [{"login": "ana", "partner": "Alfa", "active": tru}]}`,
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d, err := OpenIndexed(path, cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := d.(*Snapshot); !ok {
+			t.Errorf("%s: got %T, want the plain snapshot", name, d)
+		}
+		sameAnswers(t, path, d, []Query{{Login: "ana"}})
+		if _, err := os.Stat(IndexPath(cache, path)); err == nil {
+			t.Errorf("%s: an index was written", name)
+		}
+	}
+}
+
+// TestIndexNeverAnswersStale changes the snapshot so that exactly one of the guards can
+// see it, and checks the answers follow the file.
+func TestIndexNeverAnswersStale(t *testing.T) {
+	const n = 3000
+	login := benchLogin(n / 2) // an entry in the middle, away from the hashed head and tail
+	changes := map[string]func(t *testing.T, path string, data []byte, mtime time.Time){
+		"same size, same time, different head": func(t *testing.T, path string, data []byte, mtime time.Time) {
+			i := bytes.Index(data, []byte(`"active": true`))
+			copy(data[i:], `"active":false`)
+			writeInPlace(t, path, data, mtime)
+		},
+		"same size, middle changed, time touched": func(t *testing.T, path string, data []byte, mtime time.Time) {
+			writeInPlace(t, path, renameLogin(t, data, login), mtime.Add(time.Second))
+		},
+		"replaced by another file of the same size and time": func(t *testing.T, path string, data []byte, mtime time.Time) {
+			tmp := path + ".new"
+			if err := os.WriteFile(tmp, renameLogin(t, data, login), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chtimes(tmp, mtime, mtime); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(tmp, path); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}
+	for name, change := range changes {
+		t.Run(name, func(t *testing.T) {
+			dir, cache := t.TempDir(), t.TempDir()
+			path := writeGenerated(t, dir, n)
+			openIndexed(t, path, cache).Close()
+			if openIndexed(t, path, cache).mem != nil {
+				t.Fatal("the index was not used before the change")
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			change(t, path, data, st.ModTime())
+			x := openIndexed(t, path, cache)
+			if x.mem == nil {
+				t.Fatal("the changed snapshot was answered from the old index")
+			}
+			qs := append(indexQueries(n), Query{Login: login}, Query{Login: "X" + login[1:]})
+			sameAnswers(t, path, x, qs)
+			sameAnswers(t, path, openIndexed(t, path, cache), qs)
+		})
+	}
+}
+
+// renameLogin changes the first letter of user login's entry (not the logins keys list),
+// keeping the file's size.
+func renameLogin(t *testing.T, data []byte, login string) []byte {
+	t.Helper()
+	i := bytes.Index(data, []byte(`{"login": "`+login+`"`))
+	if i < 0 {
+		t.Fatal("login not found in the generated snapshot")
+	}
+	data = bytes.Clone(data)
+	data[i+len(`{"login": "`)] = 'X'
+	return data
+}
+
+// writeInPlace rewrites the file's bytes (same inode) and sets its modification time.
+func writeInPlace(t *testing.T, path string, data []byte, mtime time.Time) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt(data, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path, mtime, mtime); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCorruptOrForeignIndexIsRebuilt(t *testing.T) {
+	const n = 500
+	corruptions := map[string]func([]byte) []byte{
+		"truncated":      func(b []byte) []byte { return b[:len(b)-7] },
+		"empty":          func([]byte) []byte { return nil },
+		"not an index":   func([]byte) []byte { return []byte("{\"keys\": []}\n") },
+		"header flipped": func(b []byte) []byte { b[50] ^= 0xff; return b },
+		"counts changed": func(b []byte) []byte { b[72]++; return b },
+	}
+	for name, corrupt := range corruptions {
+		t.Run(name, func(t *testing.T) {
+			dir, cache := t.TempDir(), t.TempDir()
+			path := writeGenerated(t, dir, n)
+			openIndexed(t, path, cache).Close()
+			ipath := IndexPath(cache, path)
+			good, err := os.ReadFile(ipath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(ipath, corrupt(bytes.Clone(good)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			d, err := OpenIndexed(path, cache)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameAnswers(t, path, d, indexQueries(n))
+			d.(*Indexed).Close()
+			if again, _ := os.ReadFile(ipath); !bytes.Equal(again, good) {
+				t.Error("the index was not rebuilt")
+			}
+		})
+	}
+}
+
+// BenchmarkIndexed1M compares, on a 1M+1M snapshot (BENCH_SNAPSHOT_N to change it), one
+// diagnosis's directory work: reading the file once (the baseline), the plain scan, the
+// first indexed open (index built and written) and a later one (from the index).
+func BenchmarkIndexed1M(b *testing.B) {
+	n := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("BENCH_SNAPSHOT_N")); err == nil && v > 0 {
+		n = v
+	}
+	path := writeGenerated(b, b.TempDir(), n)
+	q := Query{KeySHA256: benchKeySHA(n - 1), Login: benchLogin(n - 1)}
+	ctx := context.Background()
+	b.Run("readfile", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := os.ReadFile(path); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("scan", func(b *testing.B) {
+		for b.Loop() {
+			s, err := Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.Lookup(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("first", func(b *testing.B) {
+		for b.Loop() {
+			d, err := OpenIndexed(path, b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r, err := d.Lookup(ctx, q); err != nil || r.Key == nil || r.User == nil {
+				b.Fatal(r, err)
+			}
+		}
+	})
+	cache := b.TempDir()
+	if _, err := OpenIndexed(path, cache); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("later", func(b *testing.B) {
+		for b.Loop() {
+			d, err := OpenIndexed(path, cache)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r, err := d.Lookup(ctx, q); err != nil || r.Key == nil || r.User == nil {
+				b.Fatal(r, err)
+			}
+			d.(*Indexed).Close()
+		}
+	})
+}
+
+func TestTextHashIsFNV1a(t *testing.T) {
+	for _, s := range []string{"", "a", "alfa.maria", strings.Repeat("ab", 32)} {
+		h := fnv.New64a()
+		h.Write([]byte(s))
+		if got, want := textHash([]byte(s)), h.Sum64(); got != want {
+			t.Errorf("%q: %x, want %x (index files written before would no longer be found)", s, got, want)
+		}
+	}
+}
+
+func TestRadixSortIsAStableSortByHash(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 2, 1000, 70000} {
+		recs := make([]indexRec, n)
+		for i := range recs {
+			h := rng.Uint64()
+			if i > 0 && rng.IntN(4) == 0 {
+				h = recs[rng.IntN(i)].hash // repeated hashes must keep file order
+			}
+			recs[i] = indexRec{hash: h, pos: uint64(i)}
+		}
+		want := slices.Clone(recs)
+		slices.SortStableFunc(want, func(a, b indexRec) int { return cmp.Compare(a.hash, b.hash) })
+		radixSort(recs, nil)
+		if !slices.Equal(recs, want) {
+			t.Fatalf("%d records: not sorted stably by hash", n)
+		}
+	}
+}
+
+func TestIndexedReadsAPipePlainly(t *testing.T) {
+	if _, err := os.Stat("/dev/stdin"); err != nil {
+		t.Skip("no /dev/stdin here")
+	}
+	cache := t.TempDir()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"keys": [], "users": [{"login": "ana", "partner": "Alfa", "active": true}]}`
+	go func() { w.WriteString(doc); w.Close() }()
+	defer r.Close()
+	d, err := OpenIndexed(filepath.Join("/dev/fd", strconv.Itoa(int(r.Fd()))), cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Lookup(context.Background(), Query{Login: "ana"})
+	if err != nil || res.User == nil || res.User.Partner != "Alfa" {
+		t.Fatalf("got %+v, %v", res, err)
+	}
+	if entries, _ := os.ReadDir(cache); len(entries) != 0 {
+		t.Errorf("a pipe was indexed: %d files in the cache", len(entries))
+	}
+}
