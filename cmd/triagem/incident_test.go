@@ -43,8 +43,8 @@ func TestLinkIncidentRendersTheNotice(t *testing.T) {
 	}
 	inc := &journal.Incident{ID: "INC-7", Partners: 3, OpenedAt: time.Date(2026, 12, 1, 14, 30, 0, 0, time.UTC)}
 	for _, tc := range []struct{ lang, want string }{
-		{"pt-BR", "Identificamos uma instabilidade que afeta vários parceiros na rota POST /api/v2/simulacao do ambiente de producao (INC-7)."},
-		{"en", "We have found a failure affecting several partners on the route POST /api/v2/simulacao of the producao environment (INC-7)."},
+		{"pt-BR", "Identificamos uma instabilidade que afeta vários parceiros na rota POST /api/v2/simulacao do ambiente de produção (INC-7)."},
+		{"en", "We have found a failure affecting several partners on the route POST /api/v2/simulacao of the production environment (INC-7)."},
 	} {
 		v := &diagnose.Verdict{Lang: tc.lang, Reply: "the verdict's reply", Request: diagnose.Summary{Route: "POST /api/v2/simulacao", Environment: "producao"}}
 		if err := linkIncident(rl, v, inc); err != nil {

@@ -211,7 +211,7 @@ func linkIncident(rl *rules.Rules, v *diagnose.Verdict, inc *journal.Incident) e
 		return fmt.Errorf("incidents.notice: %w", err)
 	}
 	var b strings.Builder
-	if err := tpl.Execute(&b, map[string]string{"Route": v.Request.Route, "Environment": v.Request.Environment, "Incident": inc.ID}); err != nil {
+	if err := tpl.Execute(&b, map[string]string{"Route": v.Request.Route, "Environment": diagnose.EnvironmentWord(rl, v.Request.Environment, diagnose.Lang(v.Lang)), "Incident": inc.ID}); err != nil {
 		return fmt.Errorf("incidents.notice: %w", err)
 	}
 	v.Reply = b.String()
