@@ -3,7 +3,11 @@ package journal
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -116,6 +120,65 @@ func TestIncidentNeedsTheRuleAndADiagnosis(t *testing.T) {
 			}
 			if ev := rec("T-d", KindDiagnose, "d"); ev.Linked == nil || ev.Linked.Partners != 4 {
 				t.Fatalf("the rule set, a diagnosis: %+v, want an incident of 4 partners", ev.Linked)
+			}
+		})
+	}
+}
+
+// BenchmarkIncidentMatch is recording a diagnosis whose failure is checked for an incident,
+// with 200,000 earlier events in the journal (TRIAGEM_BENCH_EVENTS changes the number): 50
+// routes × 4 classes over 30 days, a partner in 40. The cost the match adds is this less
+// of the "off" run.
+func BenchmarkIncidentMatch(b *testing.B) {
+	ctx := context.Background()
+	j, err := Open(ctx, filepath.Join(b.TempDir(), "journal.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer j.Close()
+	n := 200_000
+	if v, err := strconv.Atoi(os.Getenv("TRIAGEM_BENCH_EVENTS")); err == nil && v > 0 {
+		n = v
+	}
+	end := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	step := 30 * 24 * time.Hour / time.Duration(n) // spread over 30 days
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO events (ticket, kind, at, category, partner, environment, route, error_class) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	classes := []string{"no-apparent-cause/5xx", "token-expired/4xx", "request-syntax/4xx", "api-key-invalid"}
+	for i := range n {
+		at := end.Add(-step * time.Duration(i))
+		if _, err := stmt.ExecContext(ctx, fmt.Sprintf("SUP-%d", i), KindDiagnose, at.UnixMicro(), "no-apparent-cause",
+			fmt.Sprintf("p%d", i%40), "producao", fmt.Sprintf("POST /r%d", i%50), classes[i%4]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	stmt.Close()
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := j.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		b.Fatal(err)
+	}
+	// off: the same append without the match, to tell what the match adds. on: a threshold
+	// no failure reaches, so that every round does the full count.
+	for _, rule := range []struct {
+		name string
+		r    IncidentRule
+	}{{"off", IncidentRule{}}, {"on", IncidentRule{Partners: 1000, Window: 2 * time.Hour}}} {
+		b.Run(rule.name, func(b *testing.B) {
+			j.SetIncidentRule(rule.r)
+			for i := range b.N {
+				ev := &Event{Kind: KindDiagnose, At: end, Partner: fmt.Sprintf("p%d", i%40), Environment: "producao",
+					Route: fmt.Sprintf("POST /r%d", i%50), ErrorClass: classes[i%4], Category: "no-apparent-cause"}
+				if _, err := j.Record(ctx, ev); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}
