@@ -112,6 +112,17 @@ func (ch *Chain) replyData(cx *Context, v *Verdict, results []Result) rules.Repl
 }
 
 // envWord names an environment as the partner reads it in the reply's language.
+// EnvironmentWord is how a reply names the environment whose id is given ("produção",
+// "production"); an id the rules do not know is given as is.
+func EnvironmentWord(rl *rules.Rules, id string, l Lang) string {
+	for _, e := range rl.Environments {
+		if e.ID == id {
+			return envWord(e, l)
+		}
+	}
+	return id
+}
+
 func envWord(e rules.Environment, l Lang) string {
 	if l == "en" {
 		switch e.ID {

@@ -36,6 +36,16 @@ type Verdict struct {
 	// the reply is then written for them (what to fix, what only CrefazOn can verify, what a
 	// ticket needs). Absent for support's verdicts. An additive field of v1.
 	Audience string `json:"audience,omitempty"`
+	// Incident is the incident the case's failure belongs to, when the journal linked it to
+	// one; the reply is then the rules' incident notice. An additive field of v1.
+	Incident *IncidentRef `json:"incident,omitempty"`
+}
+
+// IncidentRef names an incident in a verdict.
+type IncidentRef struct {
+	ID       string `json:"id"`
+	OpenedAt string `json:"opened_at"` // RFC 3339
+	Partners int    `json:"partners"`  // distinct partners whose cases it holds
 }
 
 // Intake says what the reader of a pasted request assumed, skipped or ignored.

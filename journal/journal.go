@@ -37,6 +37,8 @@ type Journal struct {
 	db     *sql.DB
 	engine string
 	where  string // the file, or the server without its password, for messages
+	// incidents: when the same failure across partners opens an incident (SetIncidentRule).
+	incidents IncidentRule
 }
 
 // IsPostgres tells whether a --journal value names a PostgreSQL server rather than a file.

@@ -48,6 +48,7 @@ type Ticket struct {
 	Solution      string    `json:"solution,omitempty"`
 	FollowUpOf    string    `json:"follow_up_of,omitempty"`
 	FollowedBy    string    `json:"followed_by,omitempty"`
+	Incident      string    `json:"incident,omitempty"` // the incident its failure belongs to
 	OpenedAt      time.Time `json:"opened_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 }
@@ -63,7 +64,9 @@ type Event struct {
 	Partner        string    `json:"partner,omitempty"`
 	Environment    string    `json:"environment,omitempty"`
 	Route          string    `json:"route,omitempty"`
-	Note           string    `json:"note,omitempty"` // a reply, a solution, a reason: masked by the caller
+	ErrorClass     string    `json:"error_class,omitempty"` // the failure's class, for incidents
+	Incident       string    `json:"incident,omitempty"`    // the incident the case was linked to
+	Note           string    `json:"note,omitempty"`        // a reply, a solution, a reason: masked by the caller
 	User           string    `json:"user,omitempty"`
 	TriagemVersion string    `json:"triagem_version,omitempty"`
 	RulesName      string    `json:"rules_name,omitempty"`
@@ -71,6 +74,8 @@ type Event struct {
 	RulesSHA256    string    `json:"rules_sha256,omitempty"`
 	CaseYAML       string    `json:"case_yaml,omitempty"`    // the redacted case
 	VerdictJSON    string    `json:"verdict_json,omitempty"` // the masked verdict
+	// Linked is set by Record when the event joined (or opened) an incident.
+	Linked *Incident `json:"-"`
 }
 
 // StateError is a command that the ticket's status does not allow (resolve a closed ticket).
@@ -157,6 +162,9 @@ func (j *Journal) Record(ctx context.Context, ev *Event) (*Ticket, error) {
 		if err := j.insertEvent(ctx, tx, ev); err != nil {
 			return nil, err
 		}
+		if err := j.matchIncident(ctx, tx, ev); err != nil {
+			return nil, err
+		}
 		return nil, tx.Commit()
 	}
 	t, err := j.lockTicket(ctx, tx, ev.Ticket)
@@ -217,8 +225,14 @@ func (j *Journal) Record(ctx context.Context, ev *Event) (*Ticket, error) {
 	if err := j.insertEvent(ctx, tx, ev); err != nil {
 		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, j.q(`UPDATE tickets SET status = ?, partner = ?, category = ?, final_category = ?, solution = ?, updated_at = ? WHERE id = ?`),
-		t.Status, t.Partner, t.Category, t.FinalCategory, t.Solution, t.UpdatedAt.UnixMicro(), t.ID); err != nil {
+	if err := j.matchIncident(ctx, tx, ev); err != nil {
+		return nil, err
+	}
+	if ev.Linked != nil {
+		t.Incident = ev.Linked.ID
+	}
+	if _, err := tx.ExecContext(ctx, j.q(`UPDATE tickets SET status = ?, partner = ?, category = ?, final_category = ?, solution = ?, incident = ?, updated_at = ? WHERE id = ?`),
+		t.Status, t.Partner, t.Category, t.FinalCategory, t.Solution, t.Incident, t.UpdatedAt.UnixMicro(), t.ID); err != nil {
 		return nil, err
 	}
 	return t, tx.Commit()
@@ -253,18 +267,18 @@ func (j *Journal) openTicket(ctx context.Context, tx *sql.Tx, t *Ticket, ev *Eve
 }
 
 func (j *Journal) insertEvent(ctx context.Context, tx *sql.Tx, ev *Event) error {
-	stmt := `INSERT INTO events (ticket, kind, at, status, category, partner, environment, route, note, os_user, triagem_version, rules_name, rules_version, rules_sha256, case_yaml, verdict_json)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
-	return tx.QueryRowContext(ctx, j.q(stmt), ev.Ticket, ev.Kind, ev.At.UnixMicro(), ev.Status, ev.Category, ev.Partner, ev.Environment, ev.Route, ev.Note,
+	stmt := `INSERT INTO events (ticket, kind, at, status, category, partner, environment, route, error_class, incident, note, os_user, triagem_version, rules_name, rules_version, rules_sha256, case_yaml, verdict_json)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+	return tx.QueryRowContext(ctx, j.q(stmt), ev.Ticket, ev.Kind, ev.At.UnixMicro(), ev.Status, ev.Category, ev.Partner, ev.Environment, ev.Route, ev.ErrorClass, ev.Incident, ev.Note,
 		ev.User, ev.TriagemVersion, ev.RulesName, ev.RulesVersion, ev.RulesSHA256, ev.CaseYAML, ev.VerdictJSON).Scan(&ev.ID)
 }
 
-const ticketColumns = `id, status, partner, category, final_category, solution, follow_up_of, followed_by, opened_at, updated_at`
+const ticketColumns = `id, status, partner, category, final_category, solution, follow_up_of, followed_by, incident, opened_at, updated_at`
 
 func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
 	var t Ticket
 	var opened, updated int64
-	if err := row.Scan(&t.ID, &t.Status, &t.Partner, &t.Category, &t.FinalCategory, &t.Solution, &t.FollowUpOf, &t.FollowedBy, &opened, &updated); err != nil {
+	if err := row.Scan(&t.ID, &t.Status, &t.Partner, &t.Category, &t.FinalCategory, &t.Solution, &t.FollowUpOf, &t.FollowedBy, &t.Incident, &opened, &updated); err != nil {
 		return nil, err
 	}
 	t.OpenedAt, t.UpdatedAt = time.UnixMicro(opened).UTC(), time.UnixMicro(updated).UTC()
@@ -334,8 +348,15 @@ func (j *Journal) Tickets(ctx context.Context, statuses ...string) ([]*Ticket, e
 
 // Events lists a ticket's events in the order they happened.
 func (j *Journal) Events(ctx context.Context, ticket string) ([]*Event, error) {
-	rows, err := j.db.QueryContext(ctx, j.q(`SELECT id, ticket, kind, at, status, category, partner, environment, route, note, os_user, triagem_version, rules_name, rules_version, rules_sha256, case_yaml, verdict_json
-FROM events WHERE ticket = ? ORDER BY id`), ticket)
+	return j.events(ctx, `WHERE ticket = ?`, ticket)
+}
+
+// eventColumns are an event's columns, in scanEvents' order.
+const eventColumns = `id, ticket, kind, at, status, category, partner, environment, route, error_class, incident, note, os_user, triagem_version, rules_name, rules_version, rules_sha256, case_yaml, verdict_json`
+
+// events lists the events that where selects, in the order they happened.
+func (j *Journal) events(ctx context.Context, where string, args ...any) ([]*Event, error) {
+	rows, err := j.db.QueryContext(ctx, j.q(`SELECT `+eventColumns+` FROM events `+where+` ORDER BY id`), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +365,7 @@ FROM events WHERE ticket = ? ORDER BY id`), ticket)
 	for rows.Next() {
 		var e Event
 		var at int64
-		if err := rows.Scan(&e.ID, &e.Ticket, &e.Kind, &at, &e.Status, &e.Category, &e.Partner, &e.Environment, &e.Route, &e.Note,
+		if err := rows.Scan(&e.ID, &e.Ticket, &e.Kind, &at, &e.Status, &e.Category, &e.Partner, &e.Environment, &e.Route, &e.ErrorClass, &e.Incident, &e.Note,
 			&e.User, &e.TriagemVersion, &e.RulesName, &e.RulesVersion, &e.RulesSHA256, &e.CaseYAML, &e.VerdictJSON); err != nil {
 			return nil, err
 		}

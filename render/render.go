@@ -95,6 +95,10 @@ func Table(w io.Writer, v *diagnose.Verdict, s Screen) error {
 			fmt.Fprintf(w, "  - %s\n", strings.ReplaceAll(WrapText(n, s.width()-4), "\n", "\n    "))
 		}
 	}
+	if v.Incident != nil {
+		fmt.Fprintf(w, "\n%s\n", WrapText(t(v, fmt.Sprintf("Incidente %s: a mesma falha atinge %d parceiros (aberto em %s).", v.Incident.ID, v.Incident.Partners, v.Incident.OpenedAt),
+			fmt.Sprintf("Incident %s: the same failure affects %d partners (opened %s).", v.Incident.ID, v.Incident.Partners, v.Incident.OpenedAt)), s.width()))
+	}
 	fmt.Fprintf(w, "\n%s:\n%s\n", t(v, "Resposta ao parceiro", "Reply to the partner"), WrapText(v.Reply, s.width()))
 	if len(v.Docs) > 0 {
 		fmt.Fprintf(w, "\n%s:\n", t(v, "Documentação", "Documentation"))

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"sort"
+	"text/template"
 	"time"
 )
 
@@ -26,6 +27,28 @@ type Incidents struct {
 	Partners int           `yaml:"partners" json:"partners"`
 	Window   time.Duration `yaml:"window" json:"window"`
 	Notice   Texts         `yaml:"notice" json:"notice"`
+}
+
+// Built-in values of the incidents section: three partners within two hours.
+const (
+	defaultIncidentPartners = 3
+	defaultIncidentWindow   = 2 * time.Hour
+)
+
+// IncidentPartners is how many distinct partners reporting the same failure open an incident.
+func (r *Rules) IncidentPartners() int {
+	if r.Incidents.Partners > 0 {
+		return r.Incidents.Partners
+	}
+	return defaultIncidentPartners
+}
+
+// IncidentWindow is how far back the partners of a failure are counted.
+func (r *Rules) IncidentWindow() time.Duration {
+	if r.Incidents.Window > 0 {
+		return r.Incidents.Window
+	}
+	return defaultIncidentWindow
 }
 
 // Built-in values for a rules file that says nothing about tickets.
@@ -92,6 +115,13 @@ func (r *Rules) checkTickets(add func(path, pt, en string, args ...any)) {
 	}
 	if r.Incidents.Window < 0 {
 		add("incidents.window", "não pode ser negativa", "must not be negative")
+	}
+	for _, lang := range []string{"pt-BR", "en"} {
+		if src, ok := r.Incidents.Notice[lang]; ok {
+			if _, err := template.New("notice").Parse(src); err != nil {
+				add("incidents.notice."+lang, "não é um modelo válido: %v", "is not a valid template: %v", err)
+			}
+		}
 	}
 }
 

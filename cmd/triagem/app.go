@@ -254,6 +254,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newVersionCommand())
 	root.AddCommand(a.newConfigCommand())
 	root.AddCommand(a.newTicketCommand())
+	root.AddCommand(a.newIncidentCommand())
 	a.localizeCobra(root)
 	return root
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/crefazon/triagem/directory"
 	"github.com/crefazon/triagem/intake"
 	"github.com/crefazon/triagem/internal/casebuild"
+	"github.com/crefazon/triagem/journal"
 	"github.com/crefazon/triagem/render"
 )
 
@@ -244,6 +245,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		return err
 	} else if b.journal != nil {
 		defer b.journal.Close()
+		b.journal.SetIncidentRule(journal.IncidentRule{Partners: chain.Rules.IncidentPartners(), Window: chain.Rules.IncidentWindow()})
 	}
 	b.pasted = pasted
 	if pasted != nil {

@@ -9,6 +9,8 @@ import (
 	"os/user"
 	"strings"
 	"sync"
+	"text/template"
+	"time"
 
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
@@ -128,6 +130,7 @@ func caseEvent(rl *rules.Rules, kind string, c *diagnose.Case, v *diagnose.Verdi
 	ev := journalMeta(rl)
 	ev.Kind, ev.Ticket, ev.Category = kind, v.Ticket, v.Category
 	ev.Partner, ev.Environment, ev.Route = v.Request.Partner, v.Request.Environment, v.Request.Route
+	ev.ErrorClass = errorClass(c, v)
 	rd, err := evidence.NewRedactor(rl.Redaction)
 	if err != nil {
 		return nil, err
@@ -162,8 +165,22 @@ func caseEvent(rl *rules.Rules, kind string, c *diagnose.Case, v *diagnose.Verdi
 	return &ev, nil
 }
 
+// errorClass is the class of a case's failure, for incidents: the verdict's category, and
+// the HTTP status class of the partner's response when the case gives one
+// ("no-apparent-cause/5xx"). A verdict missing evidence names no failure: "" (never counted).
+func errorClass(c *diagnose.Case, v *diagnose.Verdict) string {
+	if v.Category == "" || v.Category == "evidence-incomplete" {
+		return ""
+	}
+	if c != nil && c.Response != nil && c.Response.Status >= 100 && c.Response.Status < 600 {
+		return fmt.Sprintf("%s/%dxx", v.Category, c.Response.Status/100)
+	}
+	return v.Category
+}
+
 // recordCase appends a judged case to the journal; a failure is returned for the caller to
-// report (the verdict is already out).
+// report. A diagnosis linked to an incident gains the incident in its verdict, and its reply
+// becomes the rules' incident notice: the caller renders the verdict after this.
 func (a *app) recordCase(ctx context.Context, j *journal.Journal, rl *rules.Rules, kind string, c *diagnose.Case, v *diagnose.Verdict) error {
 	ev, err := caseEvent(rl, kind, c, v)
 	if err == nil {
@@ -172,9 +189,32 @@ func (a *app) recordCase(ctx context.Context, j *journal.Journal, rl *rules.Rule
 	if err == nil {
 		_, err = j.Record(ctx, ev)
 	}
+	if err == nil && ev.Linked != nil {
+		err = linkIncident(rl, v, ev.Linked)
+	}
 	if err != nil {
 		return fmt.Errorf("%s", a.T("registrando %s no diário de chamados (%s): %v", "recording %s in the ticket journal (%s): %v", c.Source, j.Where(), err))
 	}
+	return nil
+}
+
+// linkIncident puts the incident into the verdict and makes its reply the rules' notice, in
+// the verdict's language. The notice names only the route, the environment and the incident.
+func linkIncident(rl *rules.Rules, v *diagnose.Verdict, inc *journal.Incident) error {
+	v.Incident = &diagnose.IncidentRef{ID: inc.ID, OpenedAt: inc.OpenedAt.In(rl.Location()).Format(time.RFC3339), Partners: inc.Partners}
+	src := rl.Incidents.Notice.In(v.Lang)
+	if src == "" {
+		return nil // no notice in the rules: the reply stays the verdict's
+	}
+	tpl, err := template.New("incidents.notice").Option("missingkey=error").Parse(src)
+	if err != nil {
+		return fmt.Errorf("incidents.notice: %w", err)
+	}
+	var b strings.Builder
+	if err := tpl.Execute(&b, map[string]string{"Route": v.Request.Route, "Environment": diagnose.EnvironmentWord(rl, v.Request.Environment, diagnose.Lang(v.Lang)), "Incident": inc.ID}); err != nil {
+		return fmt.Errorf("incidents.notice: %w", err)
+	}
+	v.Reply = b.String()
 	return nil
 }
 
