@@ -293,11 +293,6 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	return nil
 }
 
-func (a *app) diagnoseOne(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides, pasted *intake.Request) (*diagnose.Verdict, error) {
-	_, v, err := a.diagnoseCase(ctx, chain, in, o, pasted)
-	return v, err
-}
-
 // diagnoseCase reads one case, applies the flags and runs the chain.
 // pasted, when given, changes the case before the flags do.
 func (a *app) diagnoseCase(ctx context.Context, chain *diagnose.Chain, in caseInput, o diagnose.Overrides, pasted *intake.Request) (*diagnose.Case, *diagnose.Verdict, error) {
