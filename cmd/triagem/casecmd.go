@@ -97,7 +97,7 @@ would not print the file asked for. An existing file is replaced only with
 		Example: `  triagem case new --from-curl @pedido.sh --ticket SUP-4821 --out caso.yaml
   triagem case new --from-curl @pedido.sh --redact --out rascunho.yaml
   triagem case new --from-har sessao.har --entry 3 --out caso.yaml`,
-		Args: cobra.MaximumNArgs(1),
+		Args: a.maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if opts.overrides, err = cf.overrides(cmd.Flags()); err != nil {

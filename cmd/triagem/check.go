@@ -80,7 +80,7 @@ passwords never. Existing files are replaced only with --force.
 Exits 0 when nothing wrong was found, 1 when something is to be fixed or completed, 2 when
 the input is wrong.`),
 		Example: a.T(checkExamplePT, checkExampleEN),
-		Args:    cobra.MaximumNArgs(1),
+		Args:    a.maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if opts.overrides, err = cf.overrides(cmd.Flags()); err != nil {

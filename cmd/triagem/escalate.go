@@ -69,7 +69,7 @@ The case is read as diagnose reads it: a case file, a pasted request
   TRIAGEM_SIGN_PASSWORD=... triagem escalate CASE --directory DIR --out SUP-4830.zip --sign equipe.key
   triagem escalate verify SUP-4830.zip --pub equipe.pub
   TRIAGEM_ESCALATION_TOKEN=... triagem escalate send SUP-4830.zip --to https://intake.example/tickets`,
-		Args: cobra.MaximumNArgs(1),
+		Args: a.maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if opts.overrides, err = cf.overrides(cmd.Flags()); err != nil {

@@ -113,7 +113,7 @@ func (a *app) newIncidentShowCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   a.T("show INCIDENTE", "show INCIDENT"),
 		Short: a.T("Mostra um incidente: a falha, os parceiros, os chamados e os casos", "Show an incident: the failure, partners, tickets and cases"),
-		Args:  cobra.ExactArgs(1),
+		Args:  a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withTickets(cmd.Context(), func(e *ticketEnv) error {
 				return a.showIncident(cmd.Context(), e, args[0])
@@ -174,7 +174,7 @@ func (a *app) newIncidentCloseCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   a.T("close INCIDENTE", "close INCIDENT"),
 		Short: a.T("Fecha um incidente: os casos seguintes da falha contam de novo", "Close an incident: later cases of the failure count afresh"),
-		Args:  cobra.ExactArgs(1),
+		Args:  a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withTickets(cmd.Context(), func(e *ticketEnv) error {
 				note := e.red.Output(e.text.Text("note", strings.TrimSpace(reason)))

@@ -315,7 +315,7 @@ func (a *app) newTicketShowCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   a.T("show CHAMADO", "show TICKET"),
 		Short: a.T("Mostra um chamado: status, classificação, prazos e o histórico", "Show a ticket: status, classification, response times and history"),
-		Args:  cobra.ExactArgs(1),
+		Args:  a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withTickets(cmd.Context(), func(e *ticketEnv) error {
 				t, err := e.j.Ticket(cmd.Context(), args[0])
@@ -419,7 +419,7 @@ func (a *app) newTicketReplyCommand() *cobra.Command {
 		Use: a.T("reply CHAMADO --message TEXTO", "reply TICKET --message TEXT"),
 		Short: a.T("Registra uma resposta ao parceiro (o chamado passa a aguardar o parceiro), ou a resposta do parceiro",
 			"Record a reply to the partner (the ticket then waits for the partner), or the partner's reply"),
-		Args: cobra.ExactArgs(1),
+		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(message) == "" {
 				return inputError("%s", a.T("--message: diga o que foi respondido", "--message: say what was replied"))
@@ -448,7 +448,7 @@ veredito do triagem). O chamado fecha sozinho depois dos dias úteis das regras,
 não voltar a ele.`, `Record the solution and the final classification (a category of the contract, which may
 differ from triagem's verdict). The ticket closes on its own after the rules' business days
 unless the partner comes back to it.`),
-		Args: cobra.ExactArgs(1),
+		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !rules.IsCategory(final) {
 				return inputError("%s", a.T("--category %q não é uma categoria (%s)", "--category %q is not a category (%s)", final, strings.Join(rules.Categories, ", ")))
@@ -477,7 +477,7 @@ func (a *app) newTicketMoveCommand(kind string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   a.T(kind+" CHAMADO", kind+" TICKET"),
 		Short: short,
-		Args:  cobra.ExactArgs(1),
+		Args:  a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withTickets(cmd.Context(), func(e *ticketEnv) error {
 				return a.moveTicket(cmd.Context(), e, journal.Event{Ticket: args[0], Kind: kind, Note: reason})
