@@ -73,6 +73,10 @@ type app struct {
 	rawStdout io.Writer // standard output before redaction: batches write verdicts they redacted
 	red       *evidence.Redactor
 	redOnce   sync.Once
+	// loaded is the --rules file once read: the commands and the output redactor share it,
+	// so the file is parsed once per run.
+	loaded  *rules.Rules
+	rulesMu sync.Mutex // loaded is filled by whichever asks first: a command or the output redactor
 
 	rulesPath     string
 	directoryPath string
@@ -316,6 +320,11 @@ func (a *app) loadRules() (*rules.Rules, error) {
 		}
 		return r, nil
 	}
+	a.rulesMu.Lock()
+	defer a.rulesMu.Unlock()
+	if a.loaded != nil {
+		return a.loaded, nil
+	}
 	r, err := rules.LoadFile(a.rulesPath)
 	if ps, ok := err.(rules.Problems); ok {
 		return nil, &exitError{exitInput, fmt.Errorf("%s", ps.Text(string(a.language())))}
@@ -323,6 +332,7 @@ func (a *app) loadRules() (*rules.Rules, error) {
 	if err != nil {
 		return nil, &exitError{exitInput, a.fileError(a.rulesPath, rulesFile, err)}
 	}
+	a.loaded = r
 	return r, nil
 }
 

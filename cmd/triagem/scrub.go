@@ -62,7 +62,7 @@ func (a *app) outputRedactor() *evidence.Redactor {
 
 func (a *app) redactionRules() rules.Redaction {
 	if a.rulesPath != "" {
-		if r, err := rules.LoadFile(a.rulesPath); err == nil && len(r.Redaction.Patterns) > 0 {
+		if r, err := a.loadRules(); err == nil && len(r.Redaction.Patterns) > 0 {
 			return r.Redaction
 		}
 	}
