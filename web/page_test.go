@@ -28,15 +28,20 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
-// browser finds Debian's chromium, or fails saying how to get it (CI installs it).
+// browser finds Debian's chromium. In CI (CI set, as .ci/run runs, which installs it) a
+// missing browser fails the test; on a developer's fresh machine, where the README's
+// `go test ./...` must pass with Go alone, the test is skipped saying how to run it.
 func browser(t *testing.T) string {
 	t.Helper()
 	if os.Getenv("TRIAGEM_SKIP_BROWSER") == "1" {
 		t.Skip("TRIAGEM_SKIP_BROWSER=1: the self-check page is not tested in a browser")
 	}
 	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("the self-check page's test needs Debian's chromium at %s (apt-get install -y chromium), "+
-			"or TRIAGEM_SKIP_BROWSER=1 to skip it: %v", chromiumPath, err)
+		msg := fmt.Sprintf("the self-check page's test needs Debian's chromium at %s (apt-get install -y chromium): %v", chromiumPath, err)
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
 	}
 	return chromiumPath
 }
