@@ -224,6 +224,9 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 // "18/11/2026 às 10:15", "18/11/2026, 10:15:32", an HTTP Date header, a lower-case t or z.
 func ParseTimeNote(s string, loc *time.Location) (time.Time, TimeNote, error) {
 	s = strings.Join(strings.Fields(s), " ")
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, TimeExact, nil // the common form first: each failed layout below costs an error
+	}
 	for _, l := range []string{time.RFC1123, time.RFC1123Z, time.RFC850, time.ANSIC} { // an HTTP Date header
 		if t, err := time.Parse(l, s); err == nil {
 			if l == time.ANSIC {

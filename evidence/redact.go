@@ -67,6 +67,7 @@ type Redactor struct {
 	next     map[string]int               // kind -> last #n given
 	secrets  map[string]secret            // literal values masked wherever they appear
 	byLen    []string                     // secrets' values, longest first
+	heads    gramSet                      // the first minSecret bytes of each of byLen
 	tokens   map[string]*tokenEntry
 	keys     map[string]*keyFacts
 	items    [][]ReportItem // the report's items, in blocks: a big payload has tens of thousands

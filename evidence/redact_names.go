@@ -301,11 +301,13 @@ func encodingsOf(v string) []string {
 		}
 		out = append(out, e)
 	}
-	add(url.QueryEscape(v))
-	add(url.PathEscape(v))
-	add(strings.ReplaceAll(url.QueryEscape(v), "+", "%20"))
-	if b, err := json.Marshal(v); err == nil {
-		add(string(b[1 : len(b)-1]))
+	if !unreserved(v) { // escaping leaves a plain value as it is: nothing more to look for
+		add(url.QueryEscape(v))
+		add(url.PathEscape(v))
+		add(strings.ReplaceAll(url.QueryEscape(v), "+", "%20"))
+		if b, err := json.Marshal(v); err == nil {
+			add(string(b[1 : len(b)-1]))
+		}
 	}
 	if len(v) >= 6 {
 		add(base64.StdEncoding.EncodeToString([]byte(v)))
@@ -314,6 +316,18 @@ func encodingsOf(v string) []string {
 		add(base64.RawURLEncoding.EncodeToString([]byte(v)))
 	}
 	return out
+}
+
+// unreserved: only letters, digits and -._~, which URL query and path escaping and JSON
+// string escaping all leave as they are.
+func unreserved(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+			return false
+		}
+	}
+	return true
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -201,7 +201,7 @@ func (rd *Redactor) unprotected(s string, c []span) []span {
 // stageSecrets masks the literal values already known: the API key and its SHA-256, tokens,
 // header values. They can turn up anywhere: a URL's query, an error message, a log line.
 func (rd *Redactor) stageSecrets(w *walker, s string, line int) string {
-	if len(rd.byLen) == 0 {
+	if len(rd.byLen) == 0 || !rd.heads.any(s) {
 		return s
 	}
 	var c []span
@@ -228,6 +228,34 @@ func (rd *Redactor) stageSecrets(w *walker, s string, line int) string {
 	})
 }
 
+// gramSet is a filter of the 4-byte heads of the known secrets: a printed text none of whose
+// 4-byte windows is in it holds none of them, and most of a verdict's texts are such. One
+// pass over the text instead of one search per secret and encoding (a case teaches dozens);
+// a window that is in it (or collides) sends the text to the exact search below.
+type gramSet [64]uint64 // 4,096 bits
+
+// gramOf reads minSecret bytes: this fails to compile if minSecret is ever other than 4.
+var _ = [1]int{}[minSecret-4]
+
+func gramOf(s string) uint32 {
+	x := uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+	return (x * 2654435761) >> 20 // Knuth's multiplicative hash, top 12 bits
+}
+
+func (g *gramSet) add(v string) {
+	h := gramOf(v) // every secret has at least minSecret (4) bytes
+	g[h>>6] |= 1 << (h & 63)
+}
+
+func (g *gramSet) any(s string) bool {
+	for i := 0; i+minSecret <= len(s); i++ {
+		if h := gramOf(s[i:]); g[h>>6]&(1<<(h&63)) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // addSecret registers a value masked as a secret, so that it is masked wherever it recurs:
 // as it is and in the encodings it travels in (URL-encoded, JSON-escaped, base64 and
 // base64url). Values shorter than minSecret are not looked for: a 3-character PIN would mask
@@ -246,6 +274,7 @@ func (rd *Redactor) addSecret(value, mask, kind string) {
 		}
 		rd.secrets[v] = secret{mask, kind}
 		rd.byLen = append(rd.byLen, v)
+		rd.heads.add(v)
 		added = true
 	}
 	if added {

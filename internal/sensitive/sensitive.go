@@ -48,6 +48,8 @@ type Config struct {
 type Policy struct {
 	cache    sync.Map // name -> bool: SecretName's answers (names repeat across a batch)
 	cached   atomic.Int64
+	paths    sync.Map // key path joined by pathSep -> bool: PersonalPath's answers
+	pathsN   atomic.Int64
 	words    map[string]bool
 	prefixes []string
 	safe     map[string]bool
@@ -213,6 +215,50 @@ func (p *Policy) PersonalPath(keys []string) bool {
 	if len(keys) == 0 || len(p.personal) == 0 || !p.mayBePersonal(keys) {
 		return false
 	}
+	// A batch walks the same key paths in every case (the API's payload has one shape), and
+	// a glob such as endereco*.* leaves no quick "no": the answers are remembered, bounded
+	// as SecretName's are.
+	joined, ok := joinPath(keys)
+	if !ok {
+		return p.personalPath(keys) // a key holding the separator: not remembered
+	}
+	if v, ok := p.paths.Load(joined); ok {
+		return v.(bool)
+	}
+	personal := p.personalPath(keys)
+	if p.pathsN.Add(1) <= maxCached {
+		p.paths.Store(joined, personal)
+	}
+	return personal
+}
+
+// pathSep joins a key path for PersonalPath's memory. A key that holds it could make two
+// paths join alike (["a\x00b"] and ["a", "b"]), so such a path is never remembered.
+const pathSep = '\x00'
+
+func joinPath(keys []string) (string, bool) {
+	n := len(keys) - 1
+	for _, k := range keys {
+		if strings.IndexByte(k, pathSep) >= 0 {
+			return "", false
+		}
+		n += len(k)
+	}
+	if len(keys) == 1 {
+		return keys[0], true
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(pathSep)
+		}
+		b.WriteString(k)
+	}
+	return b.String(), true
+}
+
+func (p *Policy) personalPath(keys []string) bool {
 	folded := make([]string, len(keys))
 	for i, k := range keys {
 		folded[i] = keyFold(k)

@@ -110,3 +110,25 @@ func TestPersonalPathSpellings(t *testing.T) {
 		}
 	}
 }
+
+// PersonalPath remembers its answers for a batch; a key that holds the join separator must
+// not make a personal path answer "not personal" from the memory of another path.
+func TestPersonalPathMemoryCannotBeForged(t *testing.T) {
+	p := New(Config{PersonalFields: []string{"cliente.nome", "endereco*.*"}})
+	for range 3 { // the second and third rounds answer from memory
+		for _, tc := range []struct {
+			keys []string
+			want bool
+		}{
+			{[]string{"cliente\x00nome"}, false},
+			{[]string{"cliente", "nome"}, true},
+			{[]string{"x", "enderecoEntrega\x00rua"}, false},
+			{[]string{"x", "enderecoEntrega", "rua"}, true},
+			{[]string{"produto", "nome"}, false},
+		} {
+			if got := p.PersonalPath(tc.keys); got != tc.want {
+				t.Errorf("PersonalPath(%q) = %v, want %v", tc.keys, got, tc.want)
+			}
+		}
+	}
+}
