@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/user"
 	"strings"
@@ -59,7 +60,7 @@ func (a *app) openJournal(ctx context.Context, batch bool) (*journal.Journal, er
 	}
 	j, err := journal.Open(ctx, dsn)
 	if err != nil {
-		msg := a.T("diário de chamados %s: %v", "ticket journal %s: %v", journalName(dsn), a.pathErr(err))
+		msg := a.T("diário de chamados %s: %v", "ticket journal %s: %v", journalName(dsn), journalOpenText(a.language(), err))
 		if named {
 			return nil, &exitError{exitDependency, errors.New(msg)}
 		}
@@ -86,19 +87,19 @@ func (a *app) openJournalForTickets(ctx context.Context) (*journal.Journal, erro
 	}
 	j, err := journal.Open(ctx, dsn)
 	if err != nil {
-		return nil, &exitError{exitDependency, fmt.Errorf("%s", a.T("diário de chamados %s: %v", "ticket journal %s: %v", journalName(dsn), a.pathErr(err)))}
+		return nil, &exitError{exitDependency, fmt.Errorf("%s", a.T("diário de chamados %s: %v", "ticket journal %s: %v", journalName(dsn), journalOpenText(a.language(), err)))}
 	}
 	return j, nil
 }
 
-// journalName names a journal in messages, never with a server's password.
+// journalName names a journal in messages, never with a server's password: a PostgreSQL
+// journal by its server and database ("PostgreSQL db.example:5432/triagem"), a file by its path.
 func journalName(dsn string) string {
 	if journal.IsPostgres(dsn) {
-		if i := strings.Index(dsn, "://"); i >= 0 {
-			if at := strings.LastIndex(dsn, "@"); at > i {
-				return dsn[:i+3] + "…" + dsn[at:]
-			}
+		if u, err := url.Parse(dsn); err == nil && u.Host != "" {
+			return "PostgreSQL " + u.Host + u.EscapedPath()
 		}
+		return "PostgreSQL"
 	}
 	return dsn
 }

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/crefazon/triagem/diagnose"
+)
+
+// A journal that cannot be opened is explained in the analyst's language, in a sentence that
+// says what to check, without the driver's English.
+func TestJournalOpenErrorsInTheUsersLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		err    error
+		pt, en string
+	}{
+		{"senha recusada", fmt.Errorf("connect: %w", &pgconn.PgError{Code: "28P01", Message: "password authentication failed for user \"u\""}), "recusou o usuário ou a senha", "refused the user or the password"},
+		{"banco inexistente", &pgconn.PgError{Code: "3D000", Message: "database \"x\" does not exist"}, "o banco de dados não existe", "database does not exist"},
+		{"DNS", &net.DNSError{Err: "no such host", Name: "db.invalid", IsNotFound: true}, "não foi encontrado no DNS", "not found in DNS"},
+		{"esquema", errors.New("migrating the journal's schema: ERROR: syntax error"), "atualizar o esquema do diário", "migrating the journal's schema"},
+		{"outro", errors.New("pq: something odd happened"), "--lang en", "something odd happened"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pt := journalOpenText(diagnose.Lang("pt-BR"), tc.err)
+			if !strings.Contains(pt, tc.pt) {
+				t.Errorf("pt-BR: %q lacks %q", pt, tc.pt)
+			}
+			for _, english := range []string{"password", "does not exist", "no such host", "syntax error", "something odd"} {
+				if strings.Contains(pt, english) {
+					t.Errorf("pt-BR: %q repeats the driver's English %q", pt, english)
+				}
+			}
+			if en := journalOpenText(diagnose.Lang("en"), tc.err); !strings.Contains(en, tc.en) {
+				t.Errorf("en: %q lacks %q", en, tc.en)
+			}
+		})
+	}
+}
+
+// Through the command line: a file that is not a journal, and a PostgreSQL server that is not
+// listening, each named without the password, exit 3, one language.
+func TestJournalThatCannotBeOpened(t *testing.T) {
+	dir := t.TempDir()
+	notdb := filepath.Join(dir, "notas.db")
+	if err := os.WriteFile(notdb, []byte(strings.Repeat("isto não é um banco SQLite\n", 40)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close() // nothing listens there any more
+	pg := "postgres://suporte:S3nhaDoBanco@" + closed + "/triagem?sslmode=disable"
+	for _, tc := range []struct {
+		journal, want string
+	}{
+		{notdb, "não é um diário do triagem"},
+		{pg, "recusou a conexão"},
+	} {
+		code, _, stderr := runApp(t, nil, "ticket", "list", "--journal", tc.journal)
+		if code != exitDependency || !strings.Contains(stderr, tc.want) {
+			t.Errorf("--journal %s: exit %d, stderr %q; want exit 3 and %q", tc.journal, code, stderr, tc.want)
+		}
+		for _, leak := range []string{"S3nhaDoBanco", "suporte:", "file is not a database", "connection refused"} {
+			if strings.Contains(stderr, leak) {
+				t.Errorf("--journal %s: stderr %q holds %q", tc.journal, stderr, leak)
+			}
+		}
+	}
+	code, _, stderr := runApp(t, nil, "ticket", "list", "--journal", pg, "--lang", "en")
+	if code != exitDependency || !strings.Contains(stderr, "PostgreSQL "+closed+"/triagem") || !strings.Contains(stderr, "refused the connection") {
+		t.Errorf("--lang en: exit %d, stderr %q", code, stderr)
+	}
+}
