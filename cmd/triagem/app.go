@@ -225,7 +225,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	}
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		if showVersion {
-			_, err := fmt.Fprint(a.stdout, buildVersion().text(a))
+			_, err := fmt.Fprint(a.versionOut(), buildVersion().text(a))
 			return err
 		}
 		return cmd.Help()
