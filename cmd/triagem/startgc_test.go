@@ -7,7 +7,7 @@ import (
 )
 
 // The collector is off only while the packages initialise: by the time a command runs it is
-// back to the process's setting, or a long batch would never collect.
+// on (startgc), or a long batch would never collect.
 func TestCollectorOnAfterInits(t *testing.T) {
 	if os.Getenv("GOGC") == "off" {
 		t.Skip("GOGC=off in the environment")
