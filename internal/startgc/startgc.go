@@ -4,9 +4,11 @@
 // due at 4 MB: every command, --version included, would collect once or twice for nothing
 // (a fifth to a tenth of its CPU time, the idle processor's mark worker included).
 //
-// Go initialises the packages that are ready in the order of their import paths, so this
-// package (imported by the command, with nothing but the runtime beneath it) runs before the
-// libraries' inits, and turns the collector off. The command calls Resume from its own init,
+// Go initialises packages in an order the language fixes (the first ready one by import
+// path), so this package, imported by the command with nothing but runtime/debug beneath it,
+// turns the collector off before the inits that allocate most (jsonschema's) run: the order
+// changes only with the import graph, and cmd/triagem's TestStartupDoesNotCollect checks it
+// on the built binary (GODEBUG=inittrace=1). The command calls Resume from its own init,
 // which runs after every other package's: from there the first collection is due at four
 // times the usual heap (16 MB with GOGC unset), and after it the collector runs at GOGC's
 // setting as usual. A command that sets its own (the batch) keeps it.
