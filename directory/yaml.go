@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -197,7 +198,7 @@ func yamlMessage(file, prefix, msg string) *Error {
 	// yaml's own words stay in the English text; the Portuguese one says what is wrong in
 	// its own words when it is a known type error, or what to look at.
 	pt := "o YAML não pôde ser lido a partir desta linha: confira a indentação, os dois-pontos depois de cada campo e as aspas"
-	if m := yamlCannotRE.FindStringSubmatch(msg); m != nil {
+	if m := yamlCannotRE().FindStringSubmatch(msg); m != nil {
 		pt = fmt.Sprintf("tipo errado: esperado %s, veio %s", yamlTypePt(m[2]), yamlTypePt(m[1]))
 	}
 	return &Error{Place: p, Msg: prefix + msg, Pt: prefix + pt}
@@ -205,7 +206,9 @@ func yamlMessage(file, prefix, msg string) *Error {
 
 // yamlCannotRE reads yaml's "cannot unmarshal !!str `abc` into bool": what came and what the
 // field wanted (the value itself is not repeated).
-var yamlCannotRE = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: .*)? into (\\S+)$")
+var yamlCannotRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: .*)? into (\\S+)$")
+})
 
 func yamlTypePt(t string) string {
 	switch t {

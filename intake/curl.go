@@ -1139,6 +1139,7 @@ func curlNoteOnly(id string) func(*curlParser, *curlOpt, string, int, bool) erro
 // curlLookup finds a long option by its name or, as curl does, by an unambiguous start of it.
 // It returns ambiguous when the start fits several options.
 func curlLookup(name string) (o *curlOpt, ambiguous bool) {
+	curlLong, _ := curlIndex()
 	if o := curlLong[name]; o != nil {
 		return o, false
 	}
@@ -1167,19 +1168,18 @@ func curlLookup(name string) (o *curlOpt, ambiguous bool) {
 	return nil, hits > 1
 }
 
-var (
-	curlLong  = map[string]*curlOpt{}
-	curlShort = map[byte]*curlOpt{}
-)
-
-func init() {
+// curlIndex finds curlOpts by long and by short name: built by the first curl paste, not by
+// every start of the program.
+var curlIndex = sync.OnceValues(func() (map[string]*curlOpt, map[byte]*curlOpt) {
+	long, short := make(map[string]*curlOpt, len(curlOpts)), map[byte]*curlOpt{}
 	for _, o := range curlOpts {
-		curlLong[o.long] = o
+		long[o.long] = o
 		if o.short != 0 {
-			curlShort[o.short] = o
+			short[o.short] = o
 		}
 	}
-}
+	return long, short
+})
 
 // curlHeader is one -H, in order.
 type curlHeader struct {
@@ -1355,6 +1355,7 @@ func (p *curlParser) parse() (*Request, error) {
 			continue
 		}
 		for j := 1; j < len(a); j++ { // -sSL, -XPOST, -sXPOST
+			_, curlShort := curlIndex()
 			o := curlShort[a[j]]
 			if o == nil {
 				r, _ := utf8.DecodeRuneInString(a[j:])

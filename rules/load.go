@@ -32,60 +32,49 @@ var (
 	defaultErr   error
 )
 
+// generatedDefault returns the embedded rules as decoded from default.yaml, written as Go
+// values when the program is built (default_gen.go, kept current by
+// TestDefaultGeneratedFileIsCurrent): a start-up does not parse the YAML. nil only while
+// default_gen.go is being regenerated; the YAML is decoded then.
+var generatedDefault func() *Rules
+
+// generatedRedaction is the redaction section of generatedDefault alone.
+var generatedRedaction func() Redaction
+
 // Default returns the embedded default rules, loaded once per process.
 func Default() (*Rules, error) {
 	defaultOnce.Do(func() {
 		// The embedded schemas are known to compile (TestDefaultRouteSchemasCompile): each
-		// compiles when a case first reaches its route, not at every start.
-		defaultRules, defaultErr = load("embedded default", defaultYAML, false)
+		// compiles when a case first reaches its route, not at every start. Their reply
+		// templates, known to render (TestDefaultLoadsAsTheYAML), parse on first use too.
+		if generatedDefault != nil {
+			defaultRules, defaultErr = finish("embedded default", generatedDefault(), generatedDefaultHash, defaultYAML, false)
+		} else {
+			defaultRules, defaultErr = load("embedded default", defaultYAML, false)
+		}
 		defaultLoaded.Store(defaultErr == nil)
 	})
 	return defaultRules, defaultErr
 }
 
 // DefaultRedaction is the embedded rules' redaction section. A command that only prints (the
-// output redactor needs no more) decodes that section alone instead of loading, validating
-// and compiling all the rules; once the rules are loaded, it is theirs.
+// output redactor needs no more) takes that section alone instead of loading and validating
+// all the rules; once the rules are loaded, it is theirs.
 func DefaultRedaction() (Redaction, error) {
 	if defaultLoaded.Load() {
 		return defaultRules.Redaction, nil
 	}
-	return defaultRedaction()
+	if generatedRedaction != nil {
+		return generatedRedaction(), nil
+	}
+	r, err := Default()
+	if err != nil {
+		return Redaction{}, err
+	}
+	return r.Redaction, nil
 }
 
 var defaultLoaded atomic.Bool
-
-// defaultRedaction decodes the embedded file's top-level "redaction:" entry, which runs up
-// to the next line that starts at column 0 with a letter (the next top-level key) or to the
-// end. TestDefaultRedactionAlone compares it with the whole file's.
-var defaultRedaction = sync.OnceValues(func() (Redaction, error) {
-	data := defaultYAML
-	start := bytes.Index(data, []byte("\nredaction:"))
-	if start < 0 {
-		return Redaction{}, errors.New("embedded rules: no redaction section")
-	}
-	section := data[start+1:]
-	for i := bytes.IndexByte(section, '\n'); i >= 0 && i+1 < len(section); {
-		if c := section[i+1]; c >= 'a' && c <= 'z' {
-			section = section[:i+1]
-			break
-		}
-		j := bytes.IndexByte(section[i+1:], '\n')
-		if j < 0 {
-			break
-		}
-		i += 1 + j
-	}
-	var doc struct {
-		Redaction Redaction `yaml:"redaction"`
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(section))
-	dec.KnownFields(true)
-	if err := dec.Decode(&doc); err != nil {
-		return Redaction{}, fmt.Errorf("embedded rules: redaction: %v", err)
-	}
-	return doc.Redaction, nil
-})
 
 // LoadFile reads and validates a rules file.
 func LoadFile(path string) (*Rules, error) {
@@ -143,8 +132,8 @@ func Load(name string, data []byte) (*Rules, error) {
 	return load(name, data, true)
 }
 
-// load is Load; eager compiles every route's schema now, so that a rules file with a schema
-// that does not compile is refused with the others' problems.
+// load is Load; eager compiles every route's schema and reply template now, so that a rules
+// file with one that does not compile is refused with the others' problems.
 func load(name string, data []byte, eager bool) (*Rules, error) {
 	var r Rules
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -155,9 +144,15 @@ func load(name string, data []byte, eager bool) (*Rules, error) {
 		}
 		return nil, yamlProblems(name, err)
 	}
-	r.source = name
 	sum := sha256.Sum256(data)
-	r.hash = hex.EncodeToString(sum[:])
+	return finish(name, &r, hex.EncodeToString(sum[:]), data, eager)
+}
+
+// finish validates decoded rules and derives what the program looks up; data is the file
+// they were decoded from, to place problems by line.
+func finish(name string, r *Rules, hash string, data []byte, eager bool) (*Rules, error) {
+	r.source = name
+	r.hash = hash
 	if ps := r.validate(eager); len(ps) > 0 {
 		// The node tree only places the problems: parsed again only for them.
 		var doc yaml.Node
@@ -168,7 +163,7 @@ func load(name string, data []byte, eager bool) (*Rules, error) {
 		}
 		return nil, ps
 	}
-	return &r, nil
+	return r, nil
 }
 
 var (
@@ -282,8 +277,10 @@ func splitPathSteps(path string) []pathStep {
 	return steps
 }
 
-// validate checks everything a team can get wrong and derives the lookup structures; eager
-// compiles the route schemas now (a user's rules file), or on first use (the embedded ones).
+// validate checks everything a team can get wrong and derives the lookup structures. eager (a
+// user's rules file) compiles the route schemas, the reply templates and the redaction
+// patterns now; the embedded rules, which the tests check compile, compile their schemas and
+// templates on first use and leave the patterns to the redactor that uses them.
 func (r *Rules) validate(eager bool) Problems {
 	var ps Problems
 	add := func(path, pt, en string, args ...any) {
@@ -454,7 +451,7 @@ func (r *Rules) validate(eager bool) Problems {
 		}
 	}
 
-	r.compileReplies(add)
+	r.compileReplies(add, eager)
 	var noReply []string
 	for _, c := range Categories {
 		if _, ok := r.Replies[c]; !ok {
@@ -469,6 +466,9 @@ func (r *Rules) validate(eager bool) Problems {
 		switch p.Kind {
 		case "cpf", "cnpj", "phone":
 		case "regex":
+			if !eager {
+				break
+			}
 			if _, err := regexp.Compile(p.Regex); err != nil || p.Regex == "" {
 				addErr(path+".regex", &textError{pt: "não é uma expressão regular válida: confira parênteses, colchetes e barras invertidas",
 					en: fmt.Sprintf("not a regular expression: %v", err)})

@@ -137,8 +137,16 @@ func sampleReplyData(lang string) ReplyData {
 
 // compileReplies parses the common parts and every category's template, per language, and
 // runs each once on sample data. It reports problems with add, at their place in the file.
-func (r *Rules) compileReplies(add func(path, pt, en string, args ...any)) {
-	r.replies = map[string]*template.Template{}
+// Without eager (the embedded rules) it parses nothing now: each template is parsed when a
+// verdict first needs it.
+func (r *Rules) compileReplies(add func(path, pt, en string, args ...any), eager bool) {
+	r.replies = &replyTemplates{m: map[string]*template.Template{}}
+	if !eager {
+		// The embedded rules: every template is known to parse and render
+		// (TestDefaultLoadsAsTheYAML); each is parsed when a verdict first needs it.
+		r.replies.lazy = true
+		return
+	}
 	parts := map[string]*template.Template{}
 	for _, l := range Langs {
 		if strings.TrimSpace(r.ReplyCommon.Signature[l]) == "" {
@@ -165,7 +173,7 @@ func (r *Rules) compileReplies(add func(path, pt, en string, args ...any)) {
 			if base == nil {
 				continue // reported above
 			}
-			t, err := template.Must(base.Clone()).New("reply").Option("missingkey=error").Parse(texts[l])
+			t, err := parseReply(base, texts[l])
 			if err != nil {
 				add("replies."+cat, "o texto em %[1]s não é um modelo válido: confira as chaves {{ }} e os nomes dos campos", "%[1]s text: %[2]v", l, err)
 				continue
@@ -174,18 +182,61 @@ func (r *Rules) compileReplies(add func(path, pt, en string, args ...any)) {
 				add("replies."+cat, "o texto em %[1]s não pôde ser montado com dados de exemplo: confira os nomes dos campos entre {{ }}", "%[1]s text: %[2]v", l, err)
 				continue
 			}
-			r.replies[cat+"\x00"+l] = t
+			r.replies.m[cat+"\x00"+l] = t
 		}
 	}
+}
+
+func parseReply(parts *template.Template, text string) (*template.Template, error) {
+	return template.Must(parts.Clone()).New("reply").Option("missingkey=error").Parse(text)
+}
+
+// replyTemplates are the rules' reply templates by category + "\x00" + lang: all parsed and
+// checked at load for a rules file, parsed on first use for the embedded rules (lazy).
+type replyTemplates struct {
+	lazy  bool
+	mu    sync.Mutex // lazy only: m fills as verdicts need it, from concurrent batch workers
+	m     map[string]*template.Template
+	parts map[string]*template.Template // lazy only: the common parts by lang, parsed once
+}
+
+// template is the reply for category in lang; nil when the rules have none.
+func (r *Rules) template(category, lang string) *template.Template {
+	rt := r.replies
+	if !rt.lazy {
+		return rt.m[category+"\x00"+lang]
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	key := category + "\x00" + lang
+	if t, ok := rt.m[key]; ok {
+		return t
+	}
+	var t *template.Template
+	if text := r.Replies[category][lang]; strings.TrimSpace(text) != "" && knownCategory(category) {
+		if rt.parts == nil {
+			rt.parts = map[string]*template.Template{}
+		}
+		base, ok := rt.parts[lang]
+		if !ok {
+			base, _ = template.New("parts").Parse(r.ReplyCommon.Parts[lang])
+			rt.parts[lang] = base
+		}
+		if base != nil {
+			t, _ = parseReply(base, text)
+		}
+	}
+	rt.m[key] = t
+	return t
 }
 
 // Reply renders the reply for a category in lang (pt-BR when the rules have no text in lang).
 // Templates may leave blank lines and trailing spaces where a conditional part is empty: the
 // text is tidied so that paragraphs are separated by exactly one blank line.
 func (r *Rules) Reply(category, lang string, data ReplyData) (string, error) {
-	t := r.replies[category+"\x00"+lang]
+	t := r.template(category, lang)
 	if t == nil {
-		t = r.replies[category+"\x00"+DefaultLang]
+		t = r.template(category, DefaultLang)
 	}
 	if t == nil {
 		return "", fmt.Errorf("no reply for %s", category)
@@ -221,7 +272,7 @@ func (r *Rules) Signature(lang string) string {
 func (r *Rules) ReplyPart(part, lang string, data ReplyData) string {
 	for _, l := range []string{lang, DefaultLang} {
 		for _, cat := range Categories {
-			t := r.replies[cat+"\x00"+l]
+			t := r.template(cat, l)
 			if t == nil || t.Lookup(part) == nil {
 				continue
 			}

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"text/template"
 	"time"
 )
 
@@ -44,11 +43,11 @@ type Rules struct {
 	source       string
 	hash         string
 	loc          *time.Location
-	calendarName string                        // bancario or nacional
-	days         []calendarDay                 // the calendar's days, less the ignored ones
-	schemas      []compiledSchema              // one per route, compiled on first use
-	aliases      map[string]int                // folded id or alias -> index in Products
-	replies      map[string]*template.Template // category + "\x00" + lang
+	calendarName string           // bancario or nacional
+	days         []calendarDay    // the calendar's days, less the ignored ones
+	schemas      []compiledSchema // one per route, compiled on first use
+	aliases      map[string]int   // folded id or alias -> index in Products
+	replies      *replyTemplates  // category + "\x00" + lang
 }
 
 // Environment is one deployment of the partner API (homologacao, producao).

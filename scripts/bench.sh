@@ -17,7 +17,9 @@ cases=${CASES:-100000}
 rounds=${ROUNDS:-1}
 sections=${*:-startup batch directory}
 
-go build -o "$work/triagem" ./cmd/triagem
+# triagem is built as a release is (.goreleaser.yaml): without cgo, so a static binary that
+# starts without the system's dynamic loader, as the hello-world baseline does.
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/triagem" ./cmd/triagem
 go build -o "$work/runcmp" ./scripts/runcmp
 go build -o "$work/gen" ./scripts/gen
 t=$work/triagem
@@ -29,7 +31,7 @@ for s in $sections; do
     mkdir -p "$work/hello"
     printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' >"$work/hello/main.go"
     printf 'module hello\n\ngo 1.26\n' >"$work/hello/go.mod"
-    (cd "$work/hello" && go build -o hello .)
+    (cd "$work/hello" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o hello .)
     echo "== start-up: a hello-world Go binary, triagem --version, one diagnosis with the bundled directory"
     run -n 40 "$work/hello/hello" "$t --version" \
       "$t diagnose $repo/testdata/cases/token-expirado.yaml --directory $repo/testdata/directory.yaml"

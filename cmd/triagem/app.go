@@ -65,6 +65,8 @@ type app struct {
 
 	allChecks bool // diagnose --all: list passing checks one by one
 
+	versionOnly bool // the command line is a lone --version: the root alone is built
+
 	configDir func() (string, error) // the user's config folder; nil: no config file
 	cfg       *fileConfig
 	cfgErr    error
@@ -110,6 +112,7 @@ func (a *app) main(ctx context.Context, args []string) (code int) {
 	// --lang is looked for first, so that they are built in the user's language.
 	a.argLang = prescanLang(args)
 	a.cfg, a.cfgErr = a.loadConfig() // reported once the flags are parsed
+	a.versionOnly = len(args) == 1 && args[0] == "--version"
 	return a.execute(ctx, a.newRootCommand(), args)
 }
 
@@ -225,7 +228,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	}
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		if showVersion {
-			_, err := fmt.Fprint(a.stdout, buildVersion().text(a))
+			_, err := fmt.Fprint(a.versionOut(), buildVersion().text(a))
 			return err
 		}
 		return cmd.Help()
@@ -243,6 +246,12 @@ func (a *app) newRootCommand() *cobra.Command {
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions(rules.Langs, cobra.ShellCompDirectiveNoFileComp))
 
+	if a.versionOnly {
+		// A lone --version reaches no subcommand: their ~60 commands and ~300 flags are not
+		// built for it (the root's flags, settings and checks are the same).
+		a.localizeCobra(root)
+		return root
+	}
 	root.AddCommand(a.newDiagnoseCommand())
 	root.AddCommand(a.newCheckCommand())
 	root.AddCommand(a.newRulesCommand())

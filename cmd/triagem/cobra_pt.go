@@ -14,9 +14,17 @@ func (a *app) localizeCobra(root *cobra.Command) {
 	root.InitDefaultCompletionCmd()
 	var walk func(*cobra.Command)
 	walk = func(cmd *cobra.Command) {
-		cmd.InitDefaultHelpFlag()
+		// The --help flag is declared here as cobra would (InitDefaultHelpFlag), with its text
+		// in the user's language; cobra then finds it and adds none. InitDefaultHelpFlag itself
+		// would first merge every parent's persistent flags into each of the ~60 commands, a
+		// third of what --version costs after the inits: cobra does that for the command that
+		// runs, when it runs.
+		usage := a.T("mostra a ajuda de %s", "help for %s", cmd.Name())
 		if f := cmd.Flags().Lookup("help"); f != nil {
-			f.Usage = a.T("mostra a ajuda de %s", "help for %s", cmd.Name())
+			f.Usage = usage
+		} else {
+			cmd.Flags().BoolP("help", "h", false, usage)
+			_ = cmd.Flags().SetAnnotation("help", cobra.FlagSetByCobraAnnotation, []string{"true"})
 		}
 		for _, sub := range cmd.Commands() {
 			walk(sub)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -138,6 +139,22 @@ func TestVersion(t *testing.T) {
 		if code != 0 || !strings.HasPrefix(stdout, "triagem ") || !strings.Contains(stdout, "go1.") {
 			t.Errorf("%v: exit %d\n%s", args, code, stdout)
 		}
+	}
+	// A lone --version is built without the subcommands: it still reads the settings (the
+	// language from the environment, a broken config file) as every other command does.
+	badConfig := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(badConfig, []byte("lang: [\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range []map[string]string{{"TRIAGEM_LANG": "en"}, {"TRIAGEM_LANG": "fr"}, {"TRIAGEM_CONFIG": badConfig}} {
+		wantCode, wantOut, wantErr := runApp(t, env, "version")
+		code, stdout, stderr := runApp(t, env, "--version")
+		if code != wantCode || stdout != wantOut || stderr != wantErr {
+			t.Errorf("%v: --version gives %d\n%s%s\nversion gives %d\n%s%s", env, code, stdout, stderr, wantCode, wantOut, wantErr)
+		}
+	}
+	if _, stdout, _ := runApp(t, map[string]string{"TRIAGEM_LANG": "en"}, "--version"); !strings.Contains(stdout, "revision: ") {
+		t.Errorf("--version with TRIAGEM_LANG=en is not in English:\n%s", stdout)
 	}
 	oldV, oldC, oldD := releaseVersion, releaseCommit, releaseDate
 	releaseVersion, releaseCommit, releaseDate = "v9.8.7", "0123456789abcdef0123456789abcdef01234567", "2026-12-01T12:00:00Z"
