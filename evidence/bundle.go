@@ -85,6 +85,11 @@ type Bundle struct {
 	Zip      []byte
 	Manifest *Manifest
 	SHA256   string // of the zip: the Idempotency-Key of its delivery
+	// Problems is what verify finds in Zip, found as it was built: the zip's structure and
+	// the manifest's list from the central directory, the checklist, the grounds, the
+	// signature, and the secret scan of every file on the very bytes written into the zip
+	// (not decompressed again, nor hashed twice). A bundle with a problem must not be written.
+	Problems Problems
 }
 
 // Build redacts the case and the verdict and packs them, with the summary, the token's view,
@@ -202,12 +207,23 @@ func Build(in BundleInput) (*Bundle, error) {
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	return &Bundle{Zip: buf.Bytes(), Manifest: m, SHA256: hex.EncodeToString(sum[:])}, nil
+	zipData := buf.Bytes()
+	written := make(map[string][]byte, len(files)+1)
+	written[ManifestFile] = manifestJSON
+	for _, f := range files {
+		written[f.name] = f.data
+	}
+	var self VerifyOptions
+	if in.SignKey != nil {
+		pub := PublicOf(*in.SignKey)
+		self.PublicKey = &pub
+	}
+	_, problems := verify(in.Rules.Redaction, zipData, self, written)
+	sum := sha256.Sum256(zipData)
+	return &Bundle{Zip: zipData, Manifest: m, SHA256: hex.EncodeToString(sum[:]), Problems: problems}, nil
 }
 
-// reportLines writes the redaction report one item per line: a 1 MB payload makes tens of
-// thousands of items, which full indentation makes slow to write and long to read.
+// reportLines writes the redaction report one entry per line: short to read, easy to grep.
 func reportLines(r Report) ([]byte, error) {
 	var b bytes.Buffer
 	counts, err := json.Marshal(r.Counts)
@@ -216,12 +232,12 @@ func reportLines(r Report) ([]byte, error) {
 	}
 	b.WriteString("{\n  \"counts\": ")
 	b.Write(counts)
-	b.WriteString(",\n  \"items\": [")
-	for i, it := range r.Items {
+	b.WriteString(",\n  \"entries\": [")
+	for i, e := range r.Entries {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		line, err := json.Marshal(it)
+		line, err := json.Marshal(e)
 		if err != nil {
 			return nil, err
 		}

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -69,7 +68,11 @@ type Redactor struct {
 	byLen    []string                     // secrets' values, longest first
 	tokens   map[string]*tokenEntry
 	keys     map[string]*keyFacts
-	items    [][]ReportItem // the report's items, in blocks: a big payload has tens of thousands
+	entries  []ReportEntry   // the report: one entry per kind and place
+	entryAt  map[string]int  // kind NUL place -> index in entries
+	placeBuf []byte          // where record builds an entry's key, reused
+	personal map[string]bool // a path's keys, NUL-separated -> the rules name it personal
+	pathBuf  []byte
 	counts   map[string]int
 	changes  int        // masks applied, to tell when a text is stable
 	whole    bool       // the last replacement took the whole text: nothing is left to expose
@@ -155,16 +158,18 @@ func NewRedactor(r rules.Redaction) (*Redactor, error) {
 		return nil, errors.New("the rules' redaction section names no pattern: a bundle would carry CPFs, e-mails and phones in clear")
 	}
 	rd := &Redactor{
-		headers: map[string]string{strings.ToLower(authHeader): authHeader},
-		fields:  map[string]string{},
-		masks:   map[string]map[string]string{},
-		next:    map[string]int{},
-		secrets: map[string]secret{},
-		tokens:  map[string]*tokenEntry{},
-		keys:    map[string]*keyFacts{},
-		memo:    map[string]*memoEntry{},
-		docs:    -1,
-		counts:  map[string]int{},
+		headers:  map[string]string{strings.ToLower(authHeader): authHeader},
+		fields:   map[string]string{},
+		masks:    map[string]map[string]string{},
+		next:     map[string]int{},
+		secrets:  map[string]secret{},
+		tokens:   map[string]*tokenEntry{},
+		keys:     map[string]*keyFacts{},
+		memo:     map[string]*memoEntry{},
+		docs:     -1,
+		counts:   map[string]int{},
+		entryAt:  map[string]int{},
+		personal: map[string]bool{},
 	}
 	for _, h := range r.Headers {
 		if n := sanitizeName(h); n != "" {
@@ -264,18 +269,11 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // Report is what was masked so far.
 func (rd *Redactor) Report() Report {
-	n := 0
-	for _, b := range rd.items {
-		n += len(b)
-	}
-	r := Report{Items: make([]ReportItem, 0, n), Counts: make(map[string]int, len(rd.counts))}
-	for _, b := range rd.items {
-		r.Items = append(r.Items, b...)
-	}
+	r := Report{Entries: append([]ReportEntry{}, rd.entries...), Counts: make(map[string]int, len(rd.counts))}
 	// The case is masked where secrets live first (headers, bodies), so that they are known
 	// wherever else they recur; the report lists it as a reader meets it, in the contract's order.
-	sort.SliceStable(r.Items, func(i, j int) bool {
-		return caseRank(r.Items[i].Where) < caseRank(r.Items[j].Where)
+	sort.SliceStable(r.Entries, func(i, j int) bool {
+		return caseRank(r.Entries[i].Place) < caseRank(r.Entries[j].Place)
 	})
 	for k, v := range rd.counts {
 		r.Counts[k] = v
@@ -300,16 +298,16 @@ func (w *walker) push(key string) { w.segs = append(w.segs, seg{key: key, idx: -
 func (w *walker) pushIdx(i int)   { w.segs = append(w.segs, seg{idx: i}) }
 func (w *walker) pop()            { w.segs = w.segs[:len(w.segs)-1] }
 
-func (w *walker) where() string {
+// appendPlace appends the report's place: the path, every index of a list written [*].
+func (w *walker) appendPlace(b []byte) []byte {
+	b = append(b, w.file...)
 	if len(w.segs) == 0 {
-		return w.file
+		return b
 	}
-	b := make([]byte, 0, 64)
-	b = append(append(b, w.file...), ": "...)
+	b = append(b, ": "...)
 	for i, s := range w.segs {
 		if s.idx >= 0 {
-			b = strconv.AppendInt(append(b, '['), int64(s.idx), 10)
-			b = append(b, ']')
+			b = append(b, "[*]"...)
 			continue
 		}
 		if i > 0 {
@@ -317,7 +315,7 @@ func (w *walker) where() string {
 		}
 		b = append(b, s.key...)
 	}
-	return string(b)
+	return b
 }
 
 func (rd *Redactor) record(w *walker, line int, kind string, chars int, mask string) {
@@ -332,10 +330,19 @@ func (rd *Redactor) record(w *walker, line int, kind string, chars int, mask str
 	if rd.quiet {
 		return // output mode: what was masked in a printed line is nobody's report
 	}
-	if len(rd.items) == 0 || len(rd.items[len(rd.items)-1]) == cap(rd.items[len(rd.items)-1]) {
-		rd.items = append(rd.items, make([]ReportItem, 0, 1024))
+	// The entry's key, kind NUL place, built in a reused buffer: looking up a string made of
+	// bytes allocates nothing, and most records add to an entry that exists.
+	b := append(append(rd.placeBuf[:0], kind...), 0)
+	b = w.appendPlace(b)
+	rd.placeBuf = b
+	if rd.entryAt == nil {
+		rd.entryAt = map[string]int{} // a Fresh redactor starts without one
 	}
-	last := &rd.items[len(rd.items)-1]
-	*last = append(*last, ReportItem{Where: w.where(), Kind: kind, Chars: chars, Mask: mask})
+	if i, ok := rd.entryAt[string(b)]; ok {
+		rd.entries[i].Count++
+	} else {
+		rd.entryAt[string(b)] = len(rd.entries)
+		rd.entries = append(rd.entries, ReportEntry{Kind: kind, Place: string(b[len(kind)+1:]), Count: 1})
+	}
 	rd.counts[kind]++
 }

@@ -321,16 +321,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // personalField masks whole the value of a key whose path the rules name as personal data
 // (cliente.nome, endereco.logradouro): a name or an address has no shape to find it by.
 func (rd *Redactor) personalField(w *walker, key string, v *jval) bool {
-	if v.kind == jNull || v.kind == jBool || rd.isMaskVal(v) {
-		return false
-	}
-	keys := make([]string, 0, len(w.segs))
-	for _, sg := range w.segs {
-		if sg.idx < 0 && sg.key != "<key>" {
-			keys = append(keys, sg.key)
-		}
-	}
-	if !rd.pol.PersonalPath(keys) {
+	if v.kind == jNull || v.kind == jBool || !rd.personalPath(w) || rd.isMaskVal(v) {
 		return false
 	}
 	text := v.s
@@ -350,6 +341,41 @@ func (rd *Redactor) personalField(w *walker, key string, v *jval) bool {
 		*v = jval{kind: jStr, s: mask, line: v.line, key: v.key}
 	}
 	return true
+}
+
+// personalPath tells whether the rules name the keys of w's path (indices aside) as personal
+// data. A payload repeats a few dozen paths over and over (every record of a list has the
+// same keys), so the answer is remembered per path, built in a reused buffer.
+func (rd *Redactor) personalPath(w *walker) bool {
+	b := rd.pathBuf[:0]
+	n := 0
+	for _, sg := range w.segs {
+		if sg.idx < 0 && sg.key != "<key>" {
+			b = append(append(b, sg.key...), 0)
+			n++
+		}
+	}
+	rd.pathBuf = b
+	if n == 0 {
+		return false
+	}
+	if yes, ok := rd.personal[string(b)]; ok {
+		return yes
+	}
+	keys := make([]string, 0, n)
+	for _, sg := range w.segs {
+		if sg.idx < 0 && sg.key != "<key>" {
+			keys = append(keys, sg.key)
+		}
+	}
+	yes := rd.pol.PersonalPath(keys)
+	if rd.personal == nil {
+		rd.personal = map[string]bool{} // a Fresh redactor starts without one
+	}
+	if len(rd.personal) < 4096 {
+		rd.personal[string(b)] = yes
+	}
+	return yes
 }
 
 func (rd *Redactor) isMaskVal(v *jval) bool { return v.kind == jStr && rd.isMask(v.s) }

@@ -168,6 +168,13 @@ func Verify(red rules.Redaction, data []byte) (*Manifest, Problems) {
 // then each file, one at a time, checked against the manifest and scanned for anything in
 // clear. At most one file (maxEntrySize) is held decompressed at any moment.
 func VerifyWith(red rules.Redaction, data []byte, opts VerifyOptions) (*Manifest, Problems) {
+	return verify(red, data, opts, nil)
+}
+
+// verify is VerifyWith; written, when not nil, holds the bundle's files as Build wrote them
+// into data (manifest.json included): their content is taken from there instead of being
+// decompressed from data and hashed again, and every other check runs as for any bundle.
+func verify(red rules.Redaction, data []byte, opts VerifyOptions, written map[string][]byte) (*Manifest, Problems) {
 	if len(data) > MaxBundleSize {
 		return nil, Problems{{tooLarge(int64(len(data))), grandeDemais(int64(len(data)))}}
 	}
@@ -191,9 +198,11 @@ func VerifyWith(red rules.Redaction, data []byte, opts VerifyOptions) (*Manifest
 	if mf.UncompressedSize64 > maxManifestSize {
 		return nil, Problems{problem("manifest.json: %d bytes; um manifesto tem no máximo %d KiB", "manifest.json: %d bytes; a manifest is at most %d KiB", mf.UncompressedSize64, maxManifestSize>>10)}
 	}
-	raw, err := readEntry(mf)
-	if err != nil {
-		return nil, Problems{unreadable(ManifestFile, err)}
+	raw, ok := written[ManifestFile]
+	if !ok {
+		if raw, err = readEntry(mf); err != nil {
+			return nil, Problems{unreadable(ManifestFile, err)}
+		}
 	}
 	var m Manifest
 	if err := json.Unmarshal(raw, &m); err != nil {
@@ -231,14 +240,16 @@ func VerifyWith(red rules.Redaction, data []byte, opts VerifyOptions) (*Manifest
 	}
 	scan(ManifestFile, raw)
 	for _, fe := range m.Files {
-		b, err := readEntry(files[fe.Name])
-		if err != nil {
-			problems = append(problems, unreadable(fe.Name, err))
-			continue
-		}
-		sum := sha256.Sum256(b)
-		if got := hex.EncodeToString(sum[:]); got != fe.SHA256 || len(b) != fe.Size {
-			problems = append(problems, problem("%s: o checksum ou o tamanho não conferem com o manifesto (alterado depois de montado)", "%s: checksum or size does not match the manifest (altered after it was built)", fe.Name))
+		b, ok := written[fe.Name]
+		if !ok {
+			if b, err = readEntry(files[fe.Name]); err != nil {
+				problems = append(problems, unreadable(fe.Name, err))
+				continue
+			}
+			sum := sha256.Sum256(b)
+			if got := hex.EncodeToString(sum[:]); got != fe.SHA256 || len(b) != fe.Size {
+				problems = append(problems, problem("%s: o checksum ou o tamanho não conferem com o manifesto (alterado depois de montado)", "%s: checksum or size does not match the manifest (altered after it was built)", fe.Name))
+			}
 		}
 		if fe.Name == VerdictFile {
 			var vv struct {
