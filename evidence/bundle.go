@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"aead.dev/minisign"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/crefazon/triagem/diagnose"
 	"github.com/crefazon/triagem/rules"
@@ -103,16 +102,10 @@ func Build(in BundleInput) (*Bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redacting the case: %w", err)
 	}
-	var caseBuf bytes.Buffer
-	enc := yaml.NewEncoder(&caseBuf)
-	enc.SetIndent(2) // as the contract writes cases
-	if err := enc.Encode(caseDoc); err != nil {
+	caseYAML, err := encodeCaseYAML(caseDoc)
+	if err != nil {
 		return nil, fmt.Errorf("writing case.yaml: %w", err)
 	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("writing case.yaml: %w", err)
-	}
-	caseYAML := caseBuf.Bytes()
 	// The bundle names the key by its fingerprint, as the directory does: a full SHA-256 next
 	// to the word "key" reads as a leaked secret to every scanner, and the Code team needs no more.
 	v := *in.Verdict
