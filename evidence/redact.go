@@ -73,6 +73,10 @@ type Redactor struct {
 	placeBuf []byte          // where record builds an entry's key, reused
 	personal map[string]bool // a path's keys, NUL-separated -> the rules name it personal
 	pathBuf  []byte
+	lastMask struct { // isMask's last answer
+		s       string
+		is, set bool
+	}
 	counts   map[string]int
 	changes  int        // masks applied, to tell when a text is stable
 	whole    bool       // the last replacement took the whole text: nothing is left to expose

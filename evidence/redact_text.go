@@ -25,6 +25,13 @@ func (rd *Redactor) Text(where, s string) string {
 // text runs the stages until a round masks nothing: masking can expose a neighbour (an
 // e-mail glued to a CPF), which the next round masks. In Scan mode one round reports all.
 func (rd *Redactor) text(w *walker, s string, line int) string {
+	// A text that is one mask, whole, holds nothing any stage would mask: every candidate a
+	// stage finds in it touches the mask and is dropped (replaceSpans), and the one stage
+	// that does not go through replaceSpans needs a '%', which no mask holds. Most texts of a
+	// bundle being scanned are masks: they skip every stage.
+	if rd.isMask(s) {
+		return s
+	}
 	if rd.scan != nil {
 		return rd.round(w, s, line)
 	}
@@ -169,13 +176,18 @@ func (rd *Redactor) genuineMask(m string) bool {
 	return true
 }
 
-// isMask tells whether s is exactly one mask.
+// isMask tells whether s is exactly one mask. The last answer is remembered: a value is
+// asked about by several stages in turn.
 func (rd *Redactor) isMask(s string) bool {
 	if len(s) < 4 || s[0] != '[' || s[len(s)-1] != ']' {
 		return false
 	}
-	loc := maskRE().FindStringIndex(s)
-	return loc != nil && loc[0] == 0 && loc[1] == len(s) && rd.genuineMask(s)
+	if s == rd.lastMask.s && rd.lastMask.set {
+		return rd.lastMask.is
+	}
+	is := maskShape(s) && rd.genuineMask(s)
+	rd.lastMask.s, rd.lastMask.is, rd.lastMask.set = s, is, true
+	return is
 }
 
 // unprotected drops the candidate spans (sorted by start) that touch a mask in s.

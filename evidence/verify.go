@@ -171,10 +171,28 @@ func VerifyWith(red rules.Redaction, data []byte, opts VerifyOptions) (*Manifest
 	return verify(red, data, opts, nil)
 }
 
-// verify is VerifyWith; written, when not nil, holds the bundle's files as Build wrote them
-// into data (manifest.json included): their content is taken from there instead of being
-// decompressed from data and hashed again, and every other check runs as for any bundle.
-func verify(red rules.Redaction, data []byte, opts VerifyOptions, written map[string][]byte) (*Manifest, Problems) {
+// builtFiles is what Build hands verify of the bundle it wrote: each file's bytes as they
+// went into the zip (manifest.json included), and what Scan found in them, scanned while the
+// zip was being compressed.
+type builtFiles struct {
+	data  map[string][]byte
+	scans map[string]scanned
+}
+
+type scanned struct {
+	findings []Finding
+	err      error
+}
+
+// verify is VerifyWith; built, when not nil, is the bundle's files as Build wrote them into
+// data, and their scans: their content and findings are taken from there instead of being
+// decompressed from data, hashed and scanned again, and every other check runs as for any
+// bundle.
+func verify(red rules.Redaction, data []byte, opts VerifyOptions, built *builtFiles) (*Manifest, Problems) {
+	var written map[string][]byte
+	if built != nil {
+		written = built.data
+	}
 	if len(data) > MaxBundleSize {
 		return nil, Problems{{tooLarge(int64(len(data))), grandeDemais(int64(len(data)))}}
 	}
@@ -229,7 +247,13 @@ func verify(red rules.Redaction, data []byte, opts VerifyOptions, written map[st
 
 	// One file at a time: read (capped), checked against the manifest, scanned, dropped.
 	scan := func(name string, b []byte) {
-		findings, err := Scan(red, name, b)
+		var findings []Finding
+		var err error
+		if sc, ok := built.scanOf(name); ok {
+			findings, err = sc.findings, sc.err
+		} else {
+			findings, err = Scan(red, name, b)
+		}
 		if err != nil {
 			problems = append(problems, Problem{Reason: fmt.Sprintf("%s: cannot scan: %v", name, err), Motivo: fmt.Sprintf("%s: não pôde ser examinado em busca de dados em claro", name)})
 			return
@@ -262,6 +286,14 @@ func verify(red rules.Redaction, data []byte, opts VerifyOptions, written map[st
 		scan(fe.Name, b)
 	}
 	return &m, problems
+}
+
+func (b *builtFiles) scanOf(name string) (scanned, bool) {
+	if b == nil {
+		return scanned{}, false
+	}
+	sc, ok := b.scans[name]
+	return sc, ok
 }
 
 // countHeaders counts the central directory's header signature in the whole file. It is here,
