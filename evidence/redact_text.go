@@ -169,7 +169,21 @@ func (rd *Redactor) genuineMask(m string) bool {
 		return false
 	}
 	for i := range rd.patterns {
-		if p := &rd.patterns[i]; p.re != nil && p.re.MatchString(m) {
+		if p := &rd.patterns[i]; p.re != nil && p.mayMatch(m) && p.re.MatchString(m) {
+			return false
+		}
+	}
+	return true
+}
+
+// mayMatch is false when s cannot hold a match of p's regular expression: fewer digits than
+// any match has, or a byte every match holds missing.
+func (p *pattern) mayMatch(s string) bool {
+	if p.minDigits > 0 && !hasDigits(s, p.minDigits) {
+		return false
+	}
+	for i := 0; i < len(p.must); i++ {
+		if strings.IndexByte(s, p.must[i]) < 0 {
 			return false
 		}
 	}
