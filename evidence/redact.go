@@ -122,6 +122,7 @@ type pattern struct {
 	phone      bool   // normalised by digits, without the country code
 	minDigits  int    // every match has at least this many digits: a cheap pre-filter
 	must       string // every match holds each of these bytes
+	lineLocal  bool   // no match crosses a line, nor depends on where the text starts or ends
 	finder     func(string) []span
 }
 
@@ -241,6 +242,7 @@ func compiledPatterns(rp []rules.RedactionPattern) ([]pattern, error) {
 			if st, err := syntax.Parse(p.Regex, syntax.Perl); err == nil {
 				cp.minDigits = minDigits(st.Simplify())
 				cp.must = string(mustBytes(st.Simplify()))
+				cp.lineLocal = lineLocal(st)
 			}
 		default:
 			return nil, fmt.Errorf("redaction.patterns[%d] (%s): %q is not a pattern kind (cpf, cnpj, phone, regex)", i, name, p.Kind)

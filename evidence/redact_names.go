@@ -250,17 +250,43 @@ var userinfoRE = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]{0,15}://([^\s/?#@"'<>\[\]]{1,256})@`)
 })
 
+// userinfoSpans finds the user information of URLs in s, as userinfoRE's submatches over s
+// would, running userinfoRE only on a window around each "://": a match holds one, at most
+// 16 bytes after its start and 257 before its end, so the windows find the same matches, and
+// Go's regexp is not made to walk megabytes in search of a prefix that is not a literal.
+// TestUserinfoSpansIsTheRegexp checks it against userinfoRE over the whole text.
+func userinfoSpans(s string) []span {
+	var out []span
+	done := 0 // where the last match ended: matches do not overlap
+	for off := 0; ; {
+		p := strings.Index(s[off:], "://")
+		if p < 0 {
+			return out
+		}
+		p += off
+		off = p + 3
+		lo := max(done, p-16)
+		if p < lo {
+			continue // inside the last match
+		}
+		hi := min(len(s), p+3+256+1)
+		m := userinfoRE().FindStringSubmatchIndex(s[lo:hi])
+		if m == nil {
+			continue
+		}
+		out = append(out, span{lo + m[2], lo + m[3], 0})
+		done = lo + m[1]
+		off = max(off, done)
+	}
+}
+
 // stageUserinfo masks a URL's user information whole, and learns its password, so that it is
 // masked wherever it recurs.
 func (rd *Redactor) stageUserinfo(w *walker, s string, line int) string {
 	if strings.Index(s, "://") < 0 || strings.IndexByte(s, '@') < 0 {
 		return s
 	}
-	var c []span
-	for _, m := range userinfoRE().FindAllStringSubmatchIndex(s, -1) {
-		c = append(c, span{m[2], m[3], 0})
-	}
-	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) {
+	return rd.replaceSpans(w, s, line, userinfoSpans(s), func(_ int, v string) (string, string) {
 		mask := "[userinfo, " + itoa(len([]rune(v))) + " chars]"
 		if i := strings.IndexByte(v, ':'); i >= 0 && i+1 < len(v) {
 			rd.addSecret(v[i+1:], "[password, "+itoa(len([]rune(v[i+1:])))+" chars]", "field")

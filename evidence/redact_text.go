@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"github.com/crefazon/triagem/internal/brdoc"
 	"regexp"
+	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -507,9 +509,45 @@ func b64(p string) ([]byte, error) {
 	return base64.RawURLEncoding.DecodeString(strings.TrimRight(p, "="))
 }
 
-var bearerRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\bbearer(?:[ \t]+|%20|\+)([A-Za-z0-9._~+/=-]{8,})`)
-})
+// bearerSpans finds the values of "Bearer <value>" in s, as the regular expression
+// (?i)\bbearer(?:[ \t]+|%20|\+)([A-Za-z0-9._~+/=-]{8,}) would (the submatch of each match):
+// written by hand because Go's regexp walks a large text byte by byte in its NFA for a
+// case-insensitive prefix, and a pasted payload or a journal's case is megabytes long.
+// TestBearerSpansIsTheRegexp checks the two against each other.
+func bearerSpans(s string) []span {
+	var out []span
+	for i := 0; i+6 <= len(s); i++ {
+		if s[i]|0x20 != 'b' || !strings.EqualFold(s[i:i+6], "bearer") || i > 0 && isWordByte(s[i-1]) {
+			continue
+		}
+		j := i + 6
+		switch {
+		case j < len(s) && (s[j] == ' ' || s[j] == '\t'):
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+				j++
+			}
+		case strings.HasPrefix(s[j:], "%20"):
+			j += 3
+		case strings.HasPrefix(s[j:], "+"):
+			j++
+		default:
+			continue
+		}
+		k := j
+		for k < len(s) && isBearerByte(s[k]) {
+			k++
+		}
+		if k-j >= 8 {
+			out = append(out, span{j, k, 0})
+			i = k - 1
+		}
+	}
+	return out
+}
+
+func isBearerByte(c byte) bool {
+	return isWordByte(c) && c != '_' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=' || c == '-'
+}
 
 // afterEscape: s[i] follows a URL escape (%20eyJ...), which separates like the character
 // it stands for.
@@ -523,11 +561,7 @@ func (rd *Redactor) stageBearer(w *walker, s string, line int) string {
 		return s
 	}
 	// "Bearer+abc" in a form body: the + is a space; "Bearer%20abc" likewise.
-	var c []span
-	for _, m := range bearerRE().FindAllStringSubmatchIndex(s, -1) {
-		c = append(c, span{m[2], m[3], 0})
-	}
-	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) { return rd.token(v).mask, "token" })
+	return rd.replaceSpans(w, s, line, bearerSpans(s), func(_ int, v string) (string, string) { return rd.token(v).mask, "token" })
 }
 
 func containsFoldASCII(s, lower string) bool {
@@ -583,7 +617,12 @@ func (rd *Redactor) stagePattern(w *walker, s string, line int, p *pattern) stri
 			return s
 		}
 	}
-	ms := p.re.FindAllStringIndex(s, -1)
+	var ms [][]int
+	if len(s) > byLines && p.lineLocal {
+		ms = p.findByLines(s)
+	} else {
+		ms = p.re.FindAllStringIndex(s, -1)
+	}
 	if ms == nil {
 		return s
 	}
@@ -594,6 +633,62 @@ func (rd *Redactor) stagePattern(w *walker, s string, line int, p *pattern) stri
 		}
 	}
 	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) { return rd.valueMask(p, v), p.name })
+}
+
+// byLines is the size from which a pattern that cannot cross a line looks for its matches line
+// by line: Go's regexp runs a long text through its NFA, position by position (an e-mail
+// pattern starting with [\p{L}\p{N}._%+-]+ keeps a thread for every letter of a word), and a
+// short one through its backtracker, many times faster; and a line without the digits or
+// bytes every match needs is skipped unread.
+const byLines = 4096
+
+// findByLines is re.FindAllStringIndex(s, -1) for a lineLocal pattern, line by line: no match
+// holds a line break nor looks beyond its own line, so the matches are the same (the
+// property TestFindByLinesIsFindAll checks).
+func (p *pattern) findByLines(s string) [][]int {
+	var out [][]int
+	for start := 0; start <= len(s); {
+		end := strings.IndexByte(s[start:], '\n')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		if l := s[start:end]; p.mayMatch(l) {
+			for _, m := range p.re.FindAllStringIndex(l, -1) {
+				out = append(out, []int{start + m[0], start + m[1]})
+			}
+		}
+		start = end + 1
+	}
+	return out
+}
+
+// lineLocal tells whether no match of re can hold a line break or depend on what lies beyond
+// its line: no class, literal or any-character that takes '\n', no ^, $, \A or \z (a word
+// boundary is the same at a line's edge as at the text's).
+func lineLocal(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpNoMatch, syntax.OpEmptyMatch, syntax.OpAnyCharNotNL, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	case syntax.OpLiteral:
+		return !slices.Contains(re.Rune, '\n')
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i] <= '\n' && '\n' <= re.Rune[i+1] {
+				return false
+			}
+		}
+		return true
+	case syntax.OpCapture, syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat, syntax.OpConcat, syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if !lineLocal(sub) {
+				return false
+			}
+		}
+		return true
+	}
+	return false // any character, line and text anchors, and whatever is added later
 }
 
 func hasDigits(s string, n int) bool {
