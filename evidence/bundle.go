@@ -120,7 +120,7 @@ func Build(in BundleInput) (*Bundle, error) {
 	if verdictJSON, err = rd.JSON(VerdictFile, verdictJSON); err != nil {
 		return nil, fmt.Errorf("redacting verdict.json: %w", err)
 	}
-	summary := summaryMarkdown(rd, in, string(caseYAML))
+	summary := summaryMarkdown(rd, in, caseYAML)
 
 	files := []namedFile{
 		{VerdictFile, verdictJSON},
