@@ -103,7 +103,7 @@ func Build(in BundleInput) (*Bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redacting the case: %w", err)
 	}
-	caseYAML, err := encodeCaseYAML(caseDoc)
+	caseYAML, caseSplice, err := encodeCaseYAMLParts(caseDoc)
 	if err != nil {
 		return nil, fmt.Errorf("writing case.yaml: %w", err)
 	}
@@ -180,7 +180,13 @@ func Build(in BundleInput) (*Bundle, error) {
 	var wg sync.WaitGroup
 	for name, data := range built.data {
 		wg.Go(func() {
-			findings, err := Scan(in.Rules.Redaction, name, data)
+			var findings []Finding
+			var err error
+			if name == CaseFile {
+				findings, err = scanSpliced(in.Rules.Redaction, name, data, caseSplice)
+			} else {
+				findings, err = Scan(in.Rules.Redaction, name, data)
+			}
 			mu.Lock()
 			built.scans[name] = scanned{findings, err}
 			mu.Unlock()

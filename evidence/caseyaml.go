@@ -23,68 +23,98 @@ var spliceMin = 64 << 10
 // yaml.v3 gave them. Only a text that yaml.v3 writes as that same literal block takes this
 // way (literalPlain); TestCaseYAMLSpliceIsYAMLv3s checks the bytes are the same.
 func encodeCaseYAML(doc any) ([]byte, error) {
-	var spliced []string
-	if root, ok := doc.(*yaml.Node); ok {
-		var walk func(n *yaml.Node)
-		walk = func(n *yaml.Node) {
-			if n.Kind == yaml.ScalarNode && n.Style&yaml.LiteralStyle != 0 && len(n.Value) >= spliceMin && literalPlain(n.Value) {
-				spliced = append(spliced, n.Value)
-				n.Value = fmt.Sprintf("triagem-splice-%d-7c1e\nend", len(spliced)-1)
-				return
-			}
-			for _, c := range n.Content {
-				walk(c)
-			}
-		}
-		walk(root)
-		defer func() { // the document is the caller's: as it was
-			i := 0
-			walk = func(n *yaml.Node) {
-				if n.Kind == yaml.ScalarNode && strings.HasPrefix(n.Value, "triagem-splice-") && i < len(spliced) && n.Value == fmt.Sprintf("triagem-splice-%d-7c1e\nend", i) {
-					n.Value = spliced[i]
-					i++
-					return
-				}
-				for _, c := range n.Content {
-					walk(c)
-				}
-			}
-			walk(root)
-		}()
+	data, _, err := encodeCaseYAMLParts(doc)
+	return data, err
+}
+
+// splice is how case.yaml was put together: the document yaml.v3 wrote, with each body's
+// placeholder (placeholderOf) where the body's lines went. Build scans it in those parts
+// (scanSpliced), without reading the bodies' megabytes back through a YAML parser.
+type splice struct {
+	head   []byte
+	bodies []string
+}
+
+func placeholderOf(i int) string { return fmt.Sprintf("triagem-splice-%d-7c1e\nend", i) }
+
+// encodeCaseYAMLParts is encodeCaseYAML, and the splice it made (nil when it made none).
+// A document that holds a placeholder's text of its own (someone typed it) is written by
+// yaml.v3 whole, as is one whose placeholders do not come out as expected.
+func encodeCaseYAMLParts(doc any) ([]byte, *splice, error) {
+	root, ok := doc.(*yaml.Node)
+	if !ok {
+		return yamlWhole(doc)
 	}
+	var nodes []*yaml.Node
+	taken := false
+	var find func(n *yaml.Node)
+	find = func(n *yaml.Node) {
+		taken = taken || strings.Contains(n.Value, "triagem-splice-")
+		if n.Kind == yaml.ScalarNode && n.Style&yaml.LiteralStyle != 0 && len(n.Value) >= spliceMin && literalPlain(n.Value) {
+			nodes = append(nodes, n)
+		}
+		for _, c := range n.Content {
+			find(c)
+		}
+	}
+	find(root)
+	if len(nodes) == 0 || taken {
+		return yamlWhole(doc)
+	}
+	bodies := make([]string, len(nodes))
+	for i, n := range nodes {
+		bodies[i], n.Value = n.Value, placeholderOf(i)
+	}
+	head, _, err := yamlWhole(doc)
+	for i, n := range nodes { // the document is the caller's: as it was
+		n.Value = bodies[i]
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if out, ok := spliceBodies(head, bodies); ok {
+		return out, &splice{head: head, bodies: bodies}, nil
+	}
+	return yamlWhole(doc)
+}
+
+// yamlWhole is the document as yaml.v3 writes it, two spaces of indentation.
+func yamlWhole(doc any) ([]byte, *splice, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2) // as the contract writes cases
 	if err := enc.Encode(doc); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := enc.Close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if len(spliced) == 0 {
-		return buf.Bytes(), nil
-	}
-	head := buf.Bytes()
+	return buf.Bytes(), nil, nil
+}
+
+// spliceBodies puts each body's lines where its placeholder's two lines are in head, with
+// their indentation; false when a placeholder is not there once, as a block's two lines.
+func spliceBodies(head []byte, bodies []string) ([]byte, bool) {
 	size := len(head)
-	for _, s := range spliced {
+	for _, s := range bodies {
 		size += len(s) + (strings.Count(s, "\n")+1)*16
 	}
 	out := make([]byte, 0, size)
-	for i, s := range spliced {
-		first := []byte(fmt.Sprintf("triagem-splice-%d-7c1e\n", i))
+	for i, s := range bodies {
+		first := []byte(strings.TrimSuffix(placeholderOf(i), "end"))
 		at := bytes.Index(head, first)
 		if at < 0 || bytes.Count(head, first) != 1 {
-			return nil, fmt.Errorf("case.yaml: the body's placeholder %d was not written once", i)
+			return nil, false
 		}
 		lineStart := bytes.LastIndexByte(head[:at], '\n') + 1
 		indent := head[lineStart:at]
 		if strings.Trim(string(indent), " ") != "" {
-			return nil, fmt.Errorf("case.yaml: the body's placeholder %d is not a block's line", i)
+			return nil, false
 		}
 		second := append(append([]byte{}, indent...), "end\n"...)
 		rest := head[at+len(first):]
 		if !bytes.HasPrefix(rest, second) {
-			return nil, fmt.Errorf("case.yaml: the body's placeholder %d was not written as a block", i)
+			return nil, false
 		}
 		out = append(out, head[:lineStart]...)
 		for line := range strings.SplitSeq(s, "\n") {
@@ -92,7 +122,7 @@ func encodeCaseYAML(doc any) ([]byte, error) {
 		}
 		head = rest[len(second):]
 	}
-	return append(out, head...), nil
+	return append(out, head...), true
 }
 
 // literalPlain tells whether yaml.v3 writes s as a literal block line for line, without an

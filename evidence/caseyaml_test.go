@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -117,4 +118,89 @@ func TestCaseYAMLSpliceProperty(t *testing.T) {
 			t.Fatalf("body %q (plain: %v)\nspliced:\n%s\nyaml.v3:\n%s", body, literalPlain(body), got, want.Bytes())
 		}
 	})
+}
+
+// Scanning a spliced case.yaml in its parts finds what scanning the whole file finds, at the
+// same lines: leaks inside a body, after it, between two bodies, in a comment-free document.
+func TestScanSplicedIsScan(t *testing.T) {
+	old := spliceMin
+	spliceMin = 16
+	defer func() { spliceMin = old }()
+	red := defaultRedaction(t)
+	body := func(n int, leak string) string {
+		var b strings.Builder
+		b.WriteString("[\n")
+		for i := range n {
+			if i > 0 {
+				b.WriteString(",\n")
+			}
+			if i == n/2 {
+				b.WriteString(`  {"cpf": "` + leak + `", "obs": "fulano@example.com.br"}`)
+			} else {
+				b.WriteString(`  {"id": 1}`)
+			}
+		}
+		b.WriteString("\n]")
+		return b.String()
+	}
+	tests := []struct {
+		name   string
+		bodies []string
+		after  string
+	}{
+		{"a leak in the body", []string{body(9, cpfA)}, "nada"},
+		{"a leak after the body", []string{body(5, "[cpf#1 …25]")}, "contato " + emailA},
+		{"two bodies, leaks in both and after", []string{body(7, cpfA), body(3, cpfA)}, cpfA},
+		{"a clean document", []string{body(4, "[cpf#1 …25]")}, "nada"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := jval{kind: jObj}
+			req := jval{kind: jObj, key: "request"}
+			req.kids = append(req.kids, jval{kind: jStr, key: "url", s: "https://x.example/" + cpfABare}, jval{kind: jStr, key: "body", s: tt.bodies[0]})
+			root.kids = append(root.kids, jval{kind: jStr, key: "error", s: "falhou para " + emailA}, req)
+			if len(tt.bodies) > 1 {
+				resp := jval{kind: jObj, key: "response"}
+				resp.kids = append(resp.kids, jval{kind: jStr, key: "body", s: tt.bodies[1]})
+				root.kids = append(root.kids, resp)
+			}
+			root.kids = append(root.kids, jval{kind: jStr, key: "fim", s: tt.after})
+			data, sp, err := encodeCaseYAMLParts(yamlNode(&root))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sp == nil || len(sp.bodies) != len(tt.bodies) {
+				t.Fatalf("not spliced: %+v", sp)
+			}
+			want, err := Scan(red, "case.yaml", data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := scanSpliced(red, "case.yaml", data, sp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("in parts: %v\nwhole: %v\n%s", got, want, data)
+			}
+			if len(want) < 2 {
+				t.Errorf("the whole file's scan finds only %v: the test compares too little", want)
+			}
+		})
+	}
+	// A document that holds a placeholder's text of its own is not spliced.
+	root := jval{kind: jObj}
+	root.kids = append(root.kids, jval{kind: jStr, key: "error", s: placeholderOf(0)}, jval{kind: jStr, key: "body", s: body(5, cpfA)})
+	data, sp, err := encodeCaseYAMLParts(yamlNode(&root))
+	if err != nil || sp != nil {
+		t.Fatalf("spliced over a placeholder's text (%v)", err)
+	}
+	var want bytes.Buffer
+	enc := yaml.NewEncoder(&want)
+	enc.SetIndent(2)
+	enc.Encode(yamlNode(&root))
+	enc.Close()
+	if !bytes.Equal(data, want.Bytes()) {
+		t.Errorf("not yaml.v3's bytes:\n%s", data)
+	}
 }

@@ -137,6 +137,24 @@ type tokenEntry struct {
 type scanState struct {
 	file     string
 	findings []Finding
+	// A spliced case.yaml (scanSpliced): the body each placeholder stands for, and how many
+	// lines each body adds to those after it.
+	splice map[string]string
+	shifts []lineShift
+}
+
+type lineShift struct{ after, by int }
+
+// line is where a line of the scanned document is in the file: past a spliced body, further
+// down by the lines it added.
+func (s *scanState) line(l int) int {
+	by := 0
+	for _, sh := range s.shifts {
+		if l > sh.after {
+			by += sh.by
+		}
+	}
+	return l + by
 }
 
 // Finding is something Scan would still mask: where it is and what kind, never the value.
