@@ -5,18 +5,19 @@
 // It never decides a verdict: it takes the one the diagnose package gives.
 package evidence
 
-// Report says what redaction masked, where, and how long it was: never the values.
+// Report says what redaction masked, by kind and place: one entry per kind and place, however
+// many values were masked there (a 10 MB payload masks hundreds of thousands of values in a
+// few dozen places), so that it stays a page long. Never the values, nor their masks.
 type Report struct {
-	Items  []ReportItem   `json:"items"`
-	Counts map[string]int `json:"counts"` // masks applied per kind
+	Counts  map[string]int `json:"counts"`  // masks applied per kind
+	Entries []ReportEntry  `json:"entries"` // in the order a reader meets the places
 }
 
-// ReportItem is one masked value.
-type ReportItem struct {
-	Where string `json:"where"` // case.yaml: request.body/cliente/cpf; verdict.json: checks[0].message
-	Kind  string `json:"kind"`  // api_key, token, header, field, cpf, cnpj, email, phone, ...
-	Chars int    `json:"chars"` // length of the masked value, in characters
-	Mask  string `json:"mask"`  // what replaced it (never the value)
+// ReportEntry is every mask of one kind at one place.
+type ReportEntry struct {
+	Kind  string `json:"kind"`  // api_key, token, header, field, personal, cpf, cnpj, email, phone, ...
+	Place string `json:"place"` // case.yaml: request.body.historico[*].cpf (every element of a list is [*])
+	Count int    `json:"count"` // masks applied there
 }
 
 // TokenView is a token with its signature removed: what the Code team needs to read it.

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -70,7 +69,15 @@ type Redactor struct {
 	heads    gramSet                      // the first minSecret bytes of each of byLen
 	tokens   map[string]*tokenEntry
 	keys     map[string]*keyFacts
-	items    [][]ReportItem // the report's items, in blocks: a big payload has tens of thousands
+	entries  []ReportEntry   // the report: one entry per kind and place
+	entryAt  map[string]int  // kind NUL place -> index in entries
+	placeBuf []byte          // where record builds an entry's key, reused
+	personal map[string]bool // a path's keys, NUL-separated -> the rules name it personal
+	pathBuf  []byte
+	lastMask struct { // isMask's last answer
+		s       string
+		is, set bool
+	}
 	counts   map[string]int
 	changes  int        // masks applied, to tell when a text is stable
 	whole    bool       // the last replacement took the whole text: nothing is left to expose
@@ -116,6 +123,7 @@ type pattern struct {
 	phone      bool   // normalised by digits, without the country code
 	minDigits  int    // every match has at least this many digits: a cheap pre-filter
 	must       string // every match holds each of these bytes
+	lineLocal  bool   // no match crosses a line, nor depends on where the text starts or ends
 	finder     func(string) []span
 }
 
@@ -130,6 +138,24 @@ type tokenEntry struct {
 type scanState struct {
 	file     string
 	findings []Finding
+	// A spliced case.yaml (scanSpliced): the body each placeholder stands for, and how many
+	// lines each body adds to those after it.
+	splice map[string]string
+	shifts []lineShift
+}
+
+type lineShift struct{ after, by int }
+
+// line is where a line of the scanned document is in the file: past a spliced body, further
+// down by the lines it added.
+func (s *scanState) line(l int) int {
+	by := 0
+	for _, sh := range s.shifts {
+		if l > sh.after {
+			by += sh.by
+		}
+	}
+	return l + by
 }
 
 // Finding is something Scan would still mask: where it is and what kind, never the value.
@@ -156,16 +182,18 @@ func NewRedactor(r rules.Redaction) (*Redactor, error) {
 		return nil, errors.New("the rules' redaction section names no pattern: a bundle would carry CPFs, e-mails and phones in clear")
 	}
 	rd := &Redactor{
-		headers: map[string]string{strings.ToLower(authHeader): authHeader},
-		fields:  map[string]string{},
-		masks:   map[string]map[string]string{},
-		next:    map[string]int{},
-		secrets: map[string]secret{},
-		tokens:  map[string]*tokenEntry{},
-		keys:    map[string]*keyFacts{},
-		memo:    map[string]*memoEntry{},
-		docs:    -1,
-		counts:  map[string]int{},
+		headers:  map[string]string{strings.ToLower(authHeader): authHeader},
+		fields:   map[string]string{},
+		masks:    map[string]map[string]string{},
+		next:     map[string]int{},
+		secrets:  map[string]secret{},
+		tokens:   map[string]*tokenEntry{},
+		keys:     map[string]*keyFacts{},
+		memo:     map[string]*memoEntry{},
+		docs:     -1,
+		counts:   map[string]int{},
+		entryAt:  map[string]int{},
+		personal: map[string]bool{},
 	}
 	for _, h := range r.Headers {
 		if n := sanitizeName(h); n != "" {
@@ -233,6 +261,7 @@ func compiledPatterns(rp []rules.RedactionPattern) ([]pattern, error) {
 			if st, err := syntax.Parse(p.Regex, syntax.Perl); err == nil {
 				cp.minDigits = minDigits(st.Simplify())
 				cp.must = string(mustBytes(st.Simplify()))
+				cp.lineLocal = lineLocal(st)
 			}
 		default:
 			return nil, fmt.Errorf("redaction.patterns[%d] (%s): %q is not a pattern kind (cpf, cnpj, phone, regex)", i, name, p.Kind)
@@ -265,18 +294,11 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // Report is what was masked so far.
 func (rd *Redactor) Report() Report {
-	n := 0
-	for _, b := range rd.items {
-		n += len(b)
-	}
-	r := Report{Items: make([]ReportItem, 0, n), Counts: make(map[string]int, len(rd.counts))}
-	for _, b := range rd.items {
-		r.Items = append(r.Items, b...)
-	}
+	r := Report{Entries: append([]ReportEntry{}, rd.entries...), Counts: make(map[string]int, len(rd.counts))}
 	// The case is masked where secrets live first (headers, bodies), so that they are known
 	// wherever else they recur; the report lists it as a reader meets it, in the contract's order.
-	sort.SliceStable(r.Items, func(i, j int) bool {
-		return caseRank(r.Items[i].Where) < caseRank(r.Items[j].Where)
+	sort.SliceStable(r.Entries, func(i, j int) bool {
+		return caseRank(r.Entries[i].Place) < caseRank(r.Entries[j].Place)
 	})
 	for k, v := range rd.counts {
 		r.Counts[k] = v
@@ -301,16 +323,16 @@ func (w *walker) push(key string) { w.segs = append(w.segs, seg{key: key, idx: -
 func (w *walker) pushIdx(i int)   { w.segs = append(w.segs, seg{idx: i}) }
 func (w *walker) pop()            { w.segs = w.segs[:len(w.segs)-1] }
 
-func (w *walker) where() string {
+// appendPlace appends the report's place: the path, every index of a list written [*].
+func (w *walker) appendPlace(b []byte) []byte {
+	b = append(b, w.file...)
 	if len(w.segs) == 0 {
-		return w.file
+		return b
 	}
-	b := make([]byte, 0, 64)
-	b = append(append(b, w.file...), ": "...)
+	b = append(b, ": "...)
 	for i, s := range w.segs {
 		if s.idx >= 0 {
-			b = strconv.AppendInt(append(b, '['), int64(s.idx), 10)
-			b = append(b, ']')
+			b = append(b, "[*]"...)
 			continue
 		}
 		if i > 0 {
@@ -318,7 +340,7 @@ func (w *walker) where() string {
 		}
 		b = append(b, s.key...)
 	}
-	return string(b)
+	return b
 }
 
 func (rd *Redactor) record(w *walker, line int, kind string, chars int, mask string) {
@@ -333,10 +355,19 @@ func (rd *Redactor) record(w *walker, line int, kind string, chars int, mask str
 	if rd.quiet {
 		return // output mode: what was masked in a printed line is nobody's report
 	}
-	if len(rd.items) == 0 || len(rd.items[len(rd.items)-1]) == cap(rd.items[len(rd.items)-1]) {
-		rd.items = append(rd.items, make([]ReportItem, 0, 1024))
+	// The entry's key, kind NUL place, built in a reused buffer: looking up a string made of
+	// bytes allocates nothing, and most records add to an entry that exists.
+	b := append(append(rd.placeBuf[:0], kind...), 0)
+	b = w.appendPlace(b)
+	rd.placeBuf = b
+	if rd.entryAt == nil {
+		rd.entryAt = map[string]int{} // a Fresh redactor starts without one
 	}
-	last := &rd.items[len(rd.items)-1]
-	*last = append(*last, ReportItem{Where: w.where(), Kind: kind, Chars: chars, Mask: mask})
+	if i, ok := rd.entryAt[string(b)]; ok {
+		rd.entries[i].Count++
+	} else {
+		rd.entryAt[string(b)] = len(rd.entries)
+		rd.entries = append(rd.entries, ReportEntry{Kind: kind, Place: string(b[len(kind)+1:]), Count: 1})
+	}
 	rd.counts[kind]++
 }

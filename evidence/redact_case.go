@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -235,7 +236,9 @@ func (rd *Redactor) body(w *walker, b diagnose.Body) (jval, bool) {
 			rd.walk(w, &v, 0)
 			size := jsonSize(&v, 2, 0)
 			out := appendJSON(make([]byte, 0, size+size/16), &v, "  ", 0)
-			return jval{kind: jStr, s: string(out), done: true}, true
+			// The bytes become the string without a copy (a body is megabytes): nothing
+			// else holds out, and nothing writes to it again (as strings.Builder does).
+			return jval{kind: jStr, s: unsafe.String(unsafe.SliceData(out), len(out)), done: true}, true
 		}
 	}
 	return jval{kind: jStr, s: rd.text(w, string(b.Raw), 1), done: true}, true

@@ -250,17 +250,43 @@ var userinfoRE = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]{0,15}://([^\s/?#@"'<>\[\]]{1,256})@`)
 })
 
+// userinfoSpans finds the user information of URLs in s, as userinfoRE's submatches over s
+// would, running userinfoRE only on a window around each "://": a match holds one, at most
+// 16 bytes after its start and 257 before its end, so the windows find the same matches, and
+// Go's regexp is not made to walk megabytes in search of a prefix that is not a literal.
+// TestUserinfoSpansIsTheRegexp checks it against userinfoRE over the whole text.
+func userinfoSpans(s string) []span {
+	var out []span
+	done := 0 // where the last match ended: matches do not overlap
+	for off := 0; ; {
+		p := strings.Index(s[off:], "://")
+		if p < 0 {
+			return out
+		}
+		p += off
+		off = p + 3
+		lo := max(done, p-16)
+		if p < lo {
+			continue // inside the last match
+		}
+		hi := min(len(s), p+3+256+1)
+		m := userinfoRE().FindStringSubmatchIndex(s[lo:hi])
+		if m == nil {
+			continue
+		}
+		out = append(out, span{lo + m[2], lo + m[3], 0})
+		done = lo + m[1]
+		off = max(off, done)
+	}
+}
+
 // stageUserinfo masks a URL's user information whole, and learns its password, so that it is
 // masked wherever it recurs.
 func (rd *Redactor) stageUserinfo(w *walker, s string, line int) string {
 	if strings.Index(s, "://") < 0 || strings.IndexByte(s, '@') < 0 {
 		return s
 	}
-	var c []span
-	for _, m := range userinfoRE().FindAllStringSubmatchIndex(s, -1) {
-		c = append(c, span{m[2], m[3], 0})
-	}
-	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) {
+	return rd.replaceSpans(w, s, line, userinfoSpans(s), func(_ int, v string) (string, string) {
 		mask := "[userinfo, " + itoa(len([]rune(v))) + " chars]"
 		if i := strings.IndexByte(v, ':'); i >= 0 && i+1 < len(v) {
 			rd.addSecret(v[i+1:], "[password, "+itoa(len([]rune(v[i+1:])))+" chars]", "field")
@@ -335,16 +361,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // personalField masks whole the value of a key whose path the rules name as personal data
 // (cliente.nome, endereco.logradouro): a name or an address has no shape to find it by.
 func (rd *Redactor) personalField(w *walker, key string, v *jval) bool {
-	if v.kind == jNull || v.kind == jBool || rd.isMaskVal(v) {
-		return false
-	}
-	keys := make([]string, 0, len(w.segs))
-	for _, sg := range w.segs {
-		if sg.idx < 0 && sg.key != "<key>" {
-			keys = append(keys, sg.key)
-		}
-	}
-	if !rd.pol.PersonalPath(keys) {
+	if v.kind == jNull || v.kind == jBool || !rd.personalPath(w) || rd.isMaskVal(v) {
 		return false
 	}
 	text := v.s
@@ -364,6 +381,41 @@ func (rd *Redactor) personalField(w *walker, key string, v *jval) bool {
 		*v = jval{kind: jStr, s: mask, line: v.line, key: v.key}
 	}
 	return true
+}
+
+// personalPath tells whether the rules name the keys of w's path (indices aside) as personal
+// data. A payload repeats a few dozen paths over and over (every record of a list has the
+// same keys), so the answer is remembered per path, built in a reused buffer.
+func (rd *Redactor) personalPath(w *walker) bool {
+	b := rd.pathBuf[:0]
+	n := 0
+	for _, sg := range w.segs {
+		if sg.idx < 0 && sg.key != "<key>" {
+			b = append(append(b, sg.key...), 0)
+			n++
+		}
+	}
+	rd.pathBuf = b
+	if n == 0 {
+		return false
+	}
+	if yes, ok := rd.personal[string(b)]; ok {
+		return yes
+	}
+	keys := make([]string, 0, n)
+	for _, sg := range w.segs {
+		if sg.idx < 0 && sg.key != "<key>" {
+			keys = append(keys, sg.key)
+		}
+	}
+	yes := rd.pol.PersonalPath(keys)
+	if rd.personal == nil {
+		rd.personal = map[string]bool{} // a Fresh redactor starts without one
+	}
+	if len(rd.personal) < 4096 {
+		rd.personal[string(b)] = yes
+	}
+	return yes
 }
 
 func (rd *Redactor) isMaskVal(v *jval) bool { return v.kind == jStr && rd.isMask(v.s) }

@@ -596,9 +596,9 @@ func TestPersonalDataInKeys(t *testing.T) {
 	if string(out) != `{"clientes":{"[cpf#1 …25]":{"nome":"Maria"}}}` {
 		t.Errorf("got %s", out)
 	}
-	for _, it := range rd.Report().Items {
-		if strings.Contains(it.Where, cpfABare) {
-			t.Errorf("the report's place holds the CPF: %q", it.Where)
+	for _, e := range rd.Report().Entries {
+		if strings.Contains(e.Place, cpfABare) {
+			t.Errorf("the report's place holds the CPF: %q", e.Place)
 		}
 	}
 }
@@ -613,11 +613,16 @@ func TestReportNeverHoldsValues(t *testing.T) {
 		}
 	}
 	counts := map[string]int{}
-	for _, it := range rep.Items {
-		counts[it.Kind]++
-		if it.Where == "" || it.Chars <= 0 || !strings.HasPrefix(it.Mask, "[") {
-			t.Errorf("incomplete item %+v", it)
+	seen := map[[2]string]bool{}
+	for _, e := range rep.Entries {
+		counts[e.Kind] += e.Count
+		if e.Place == "" || e.Kind == "" || e.Count <= 0 {
+			t.Errorf("incomplete entry %+v", e)
 		}
+		if seen[[2]string{e.Kind, e.Place}] {
+			t.Errorf("kind %s at %s listed twice: entries group by kind and place", e.Kind, e.Place)
+		}
+		seen[[2]string{e.Kind, e.Place}] = true
 	}
 	if !reflect.DeepEqual(counts, rep.Counts) {
 		t.Errorf("counts %v, items say %v", rep.Counts, counts)
@@ -629,13 +634,13 @@ func TestReportNeverHoldsValues(t *testing.T) {
 	}
 	// In the order a reader meets them: the case as the contract orders it, then the token.
 	wantPlaces := []string{"case.yaml: error", "case.yaml: request.headers.Authorization", "case.yaml: request.body.cliente.cpf",
-		"case.yaml: request.body.login.senha", "case.yaml: request.body.contatos[0].whatsapp", "case.yaml: response.body.errors[0]",
-		"case.yaml: credentials.api_key", "case.yaml: credentials.token", "token#1: claims.email", "verdict.json: checks[1].message"}
+		"case.yaml: request.body.login.senha", "case.yaml: request.body.contatos[*].whatsapp", "case.yaml: response.body.errors[*]",
+		"case.yaml: credentials.api_key", "case.yaml: credentials.token", "token#1: claims.email", "verdict.json: checks[*].message"}
 	last := -1
 	for _, w := range wantPlaces {
 		found := -1
-		for i, it := range rep.Items {
-			if it.Where == w {
+		for i, e := range rep.Entries {
+			if e.Place == w {
 				found = i
 				break
 			}

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"github.com/crefazon/triagem/internal/brdoc"
 	"regexp"
+	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -25,6 +27,13 @@ func (rd *Redactor) Text(where, s string) string {
 // text runs the stages until a round masks nothing: masking can expose a neighbour (an
 // e-mail glued to a CPF), which the next round masks. In Scan mode one round reports all.
 func (rd *Redactor) text(w *walker, s string, line int) string {
+	// A text that is one mask, whole, holds nothing any stage would mask: every candidate a
+	// stage finds in it touches the mask and is dropped (replaceSpans), and the one stage
+	// that does not go through replaceSpans needs a '%', which no mask holds. Most texts of a
+	// bundle being scanned are masks: they skip every stage.
+	if rd.isMask(s) {
+		return s
+	}
 	if rd.scan != nil {
 		return rd.round(w, s, line)
 	}
@@ -162,20 +171,39 @@ func (rd *Redactor) genuineMask(m string) bool {
 		return false
 	}
 	for i := range rd.patterns {
-		if p := &rd.patterns[i]; p.re != nil && p.re.MatchString(m) {
+		if p := &rd.patterns[i]; p.re != nil && p.mayMatch(m) && p.re.MatchString(m) {
 			return false
 		}
 	}
 	return true
 }
 
-// isMask tells whether s is exactly one mask.
+// mayMatch is false when s cannot hold a match of p's regular expression: fewer digits than
+// any match has, or a byte every match holds missing.
+func (p *pattern) mayMatch(s string) bool {
+	if p.minDigits > 0 && !hasDigits(s, p.minDigits) {
+		return false
+	}
+	for i := 0; i < len(p.must); i++ {
+		if strings.IndexByte(s, p.must[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// isMask tells whether s is exactly one mask. The last answer is remembered: a value is
+// asked about by several stages in turn.
 func (rd *Redactor) isMask(s string) bool {
 	if len(s) < 4 || s[0] != '[' || s[len(s)-1] != ']' {
 		return false
 	}
-	loc := maskRE().FindStringIndex(s)
-	return loc != nil && loc[0] == 0 && loc[1] == len(s) && rd.genuineMask(s)
+	if s == rd.lastMask.s && rd.lastMask.set {
+		return rd.lastMask.is
+	}
+	is := maskShape(s) && rd.genuineMask(s)
+	rd.lastMask.s, rd.lastMask.is, rd.lastMask.set = s, is, true
+	return is
 }
 
 // unprotected drops the candidate spans (sorted by start) that touch a mask in s.
@@ -510,9 +538,45 @@ func b64(p string) ([]byte, error) {
 	return base64.RawURLEncoding.DecodeString(strings.TrimRight(p, "="))
 }
 
-var bearerRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\bbearer(?:[ \t]+|%20|\+)([A-Za-z0-9._~+/=-]{8,})`)
-})
+// bearerSpans finds the values of "Bearer <value>" in s, as the regular expression
+// (?i)\bbearer(?:[ \t]+|%20|\+)([A-Za-z0-9._~+/=-]{8,}) would (the submatch of each match):
+// written by hand because Go's regexp walks a large text byte by byte in its NFA for a
+// case-insensitive prefix, and a pasted payload or a journal's case is megabytes long.
+// TestBearerSpansIsTheRegexp checks the two against each other.
+func bearerSpans(s string) []span {
+	var out []span
+	for i := 0; i+6 <= len(s); i++ {
+		if s[i]|0x20 != 'b' || !strings.EqualFold(s[i:i+6], "bearer") || i > 0 && isWordByte(s[i-1]) {
+			continue
+		}
+		j := i + 6
+		switch {
+		case j < len(s) && (s[j] == ' ' || s[j] == '\t'):
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+				j++
+			}
+		case strings.HasPrefix(s[j:], "%20"):
+			j += 3
+		case strings.HasPrefix(s[j:], "+"):
+			j++
+		default:
+			continue
+		}
+		k := j
+		for k < len(s) && isBearerByte(s[k]) {
+			k++
+		}
+		if k-j >= 8 {
+			out = append(out, span{j, k, 0})
+			i = k - 1
+		}
+	}
+	return out
+}
+
+func isBearerByte(c byte) bool {
+	return isWordByte(c) && c != '_' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=' || c == '-'
+}
 
 // afterEscape: s[i] follows a URL escape (%20eyJ...), which separates like the character
 // it stands for.
@@ -526,11 +590,7 @@ func (rd *Redactor) stageBearer(w *walker, s string, line int) string {
 		return s
 	}
 	// "Bearer+abc" in a form body: the + is a space; "Bearer%20abc" likewise.
-	var c []span
-	for _, m := range bearerRE().FindAllStringSubmatchIndex(s, -1) {
-		c = append(c, span{m[2], m[3], 0})
-	}
-	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) { return rd.token(v).mask, "token" })
+	return rd.replaceSpans(w, s, line, bearerSpans(s), func(_ int, v string) (string, string) { return rd.token(v).mask, "token" })
 }
 
 func containsFoldASCII(s, lower string) bool {
@@ -586,7 +646,12 @@ func (rd *Redactor) stagePattern(w *walker, s string, line int, p *pattern) stri
 			return s
 		}
 	}
-	ms := p.re.FindAllStringIndex(s, -1)
+	var ms [][]int
+	if len(s) > byLines && p.lineLocal {
+		ms = p.findByLines(s)
+	} else {
+		ms = p.re.FindAllStringIndex(s, -1)
+	}
 	if ms == nil {
 		return s
 	}
@@ -597,6 +662,62 @@ func (rd *Redactor) stagePattern(w *walker, s string, line int, p *pattern) stri
 		}
 	}
 	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) { return rd.valueMask(p, v), p.name })
+}
+
+// byLines is the size from which a pattern that cannot cross a line looks for its matches line
+// by line: Go's regexp runs a long text through its NFA, position by position (an e-mail
+// pattern starting with [\p{L}\p{N}._%+-]+ keeps a thread for every letter of a word), and a
+// short one through its backtracker, many times faster; and a line without the digits or
+// bytes every match needs is skipped unread.
+const byLines = 4096
+
+// findByLines is re.FindAllStringIndex(s, -1) for a lineLocal pattern, line by line: no match
+// holds a line break nor looks beyond its own line, so the matches are the same (the
+// property TestFindByLinesIsFindAll checks).
+func (p *pattern) findByLines(s string) [][]int {
+	var out [][]int
+	for start := 0; start <= len(s); {
+		end := strings.IndexByte(s[start:], '\n')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		if l := s[start:end]; p.mayMatch(l) {
+			for _, m := range p.re.FindAllStringIndex(l, -1) {
+				out = append(out, []int{start + m[0], start + m[1]})
+			}
+		}
+		start = end + 1
+	}
+	return out
+}
+
+// lineLocal tells whether no match of re can hold a line break or depend on what lies beyond
+// its line: no class, literal or any-character that takes '\n', no ^, $, \A or \z (a word
+// boundary is the same at a line's edge as at the text's).
+func lineLocal(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpNoMatch, syntax.OpEmptyMatch, syntax.OpAnyCharNotNL, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	case syntax.OpLiteral:
+		return !slices.Contains(re.Rune, '\n')
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i] <= '\n' && '\n' <= re.Rune[i+1] {
+				return false
+			}
+		}
+		return true
+	case syntax.OpCapture, syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat, syntax.OpConcat, syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if !lineLocal(sub) {
+				return false
+			}
+		}
+		return true
+	}
+	return false // any character, line and text anchors, and whatever is added later
 }
 
 func hasDigits(s string, n int) bool {

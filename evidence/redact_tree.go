@@ -133,8 +133,8 @@ func (rd *Redactor) walk(w *walker, v *jval, h hint) {
 // JSON, so that its numbers are judged as numbers, as they were when it was written.
 func (rd *Redactor) jsonInString(w *walker, v *jval) bool {
 	t := strings.TrimSpace(v.s)
-	if len(t) < 2 || t[0] != '{' && t[0] != '[' {
-		return false
+	if len(t) < 2 || t[0] != '{' && t[0] != '[' || rd.isMask(v.s) {
+		return false // a mask opens with '[' and is never JSON: not worth a parser and its error
 	}
 	lead := v.s[:strings.Index(v.s, t)]
 	inner, err := parseJSON(t, int(v.line)+strings.Count(lead, "\n"))

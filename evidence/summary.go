@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -10,7 +11,7 @@ import (
 // summaryMarkdown is the report for the Code team, in Portuguese: what failed, what was ruled
 // out and how, what is still open, and what the partner sent. Every text goes through the
 // redactor, since messages can quote what the partner typed.
-func summaryMarkdown(rd *Redactor, in BundleInput, caseYAML string) string {
+func summaryMarkdown(rd *Redactor, in BundleInput, caseYAML []byte) string {
 	v := in.Verdict
 	txt := func(where, s string) string { return rd.Text(SummaryFile+": "+where, s) }
 	var b strings.Builder
@@ -77,10 +78,10 @@ func summaryMarkdown(rd *Redactor, in BundleInput, caseYAML string) string {
 // it whole.
 const previewLimit = 16 << 10
 
-func preview(caseYAML string) string {
+func preview(caseYAML []byte) string {
 	if len(caseYAML) <= previewLimit {
-		return caseYAML
+		return string(caseYAML)
 	}
-	cut := strings.LastIndexByte(caseYAML[:previewLimit], '\n') + 1
-	return caseYAML[:cut] + fmt.Sprintf("# … (%d bytes a mais: o caso inteiro está em %s)\n", len(caseYAML)-cut, CaseFile)
+	cut := bytes.LastIndexByte(caseYAML[:previewLimit], '\n') + 1
+	return string(caseYAML[:cut]) + fmt.Sprintf("# … (%d bytes a mais: o caso inteiro está em %s)\n", len(caseYAML)-cut, CaseFile)
 }

@@ -6,8 +6,10 @@
 #   scripts/bench.sh               # start-up, batch of 100,000 varied cases, 1M+1M snapshot
 #   CASES=20000 ROUNDS=3 scripts/bench.sh batch
 #   scripts/bench.sh startup directory
+#   BUNDLE_MB="1 10" BUNDLE_ROUNDS=5 scripts/bench.sh bundle
 #
-# Sections: startup, batch, directory (all by default). Needs Go; jq for the batch's baseline.
+# Sections: startup, batch, directory, bundle (all by default). Needs Go; jq for the batch's
+# baseline, gzip for the bundle's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -15,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cases=${CASES:-100000}
 rounds=${ROUNDS:-1}
-sections=${*:-startup batch directory}
+sections=${*:-startup batch directory bundle}
 
 # triagem is built as a release is (.goreleaser.yaml): without cgo, so a static binary that
 # starts without the system's dynamic loader, as the hello-world baseline does.
@@ -58,8 +60,87 @@ for s in $sections; do
     env XDG_CACHE_HOME="$work/cache" $t $d >/dev/null || true # builds the index; exit 1 is a verdict
     run -n 5 "cat $work/big.json" "$t $d --no-cache" "sh $work/first.sh" "env XDG_CACHE_HOME=$work/cache $t $d"
     ;;
+  bundle)
+    # A case whose payload is a list of proposal records of about 1 MB and 10 MB, each record
+    # with a CPF (valid check digits), an e-mail and a phone among amounts and ids: what
+    # redaction works hardest on. Written by a throwaway program (Go alone, its own module).
+    mkdir -p "$work/mkcase"
+    cat >"$work/mkcase/main.go" <<'GO'
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// cpf completes 9 digits with their two check digits.
+func cpf(base string) string {
+	d := []byte(base)
+	for _, n := range []int{9, 10} {
+		sum := 0
+		for i := 0; i < n; i++ {
+			sum += int(d[i]-'0') * (n + 1 - i)
+		}
+		d = append(d, byte('0'+sum*10%11%10))
+	}
+	s := string(d)
+	return s[:3] + "." + s[3:6] + "." + s[6:9] + "-" + s[9:]
+}
+
+func main() {
+	size, _ := strconv.Atoi(os.Args[1])
+	var b strings.Builder
+	b.WriteString(`{"cliente": {"cpf": "529.982.247-25", "nome": "Maria das Dores", "nascimento": "1985-03-12"}, "profissional": {"ocupacaoId": 3}, "contato": {"telefone": "(11) 98765-4321"}, "endereco": {"cidadeId": 5270}, "operacao": {"urlNotificacao": "https://parceiro.example.com.br/webhooks/crefazon"}, "historico": [`)
+	for i := 0; b.Len() < size; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id": %d, "cpf": %q, "email": "cliente%d@example.com.br", "telefone": "(11) 9%04d-%04d", "valor": %d.50, "obs": "parcela %d de 24"}`,
+			i, cpf(fmt.Sprintf("%09d", 100000000+i*7919)), i, i%10000, (i*31)%10000, 1000+i, i%24)
+	}
+	b.WriteString("]}")
+	body := b.String()
+	c := map[string]any{
+		"ticket": "SUP-4830", "partner": "Corban Alfa", "error": "Nao foi possivel realizar operacao.",
+		"request": map[string]any{
+			"method": "POST", "url": "https://api-externo-stag.crefazon.com.br/api/v2/propostas/pre-analise",
+			"at":      "2026-11-18T14:05:00-03:00",
+			"headers": map[string]string{"Authorization": "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjE3OTUwNDUyMDAsImlhdCI6MTc5NTAwMjAwMCwiaXNzIjoiY3JlZmF6b24tYXBpLXBhcmNlaXJvIiwibmJmIjoxNzk1MDAyMDAwLCJ1bmlxdWVfbmFtZSI6ImFsZmEubWFyaWEifQ.OLYE5TxOy6ZkjJzsK9fq03xO0Sawoqshm55ZxvXeeII"},
+			"body":    json.RawMessage(body),
+		},
+		"response":    map[string]any{"status": 400, "body": `{"success": false, "data": null, "errors": ["Nao foi possivel realizar operacao."]}`},
+		"credentials": map[string]string{"api_key": "hml-alfa-4b9e2c7a1d83f605", "user": "alfa.maria"},
+	}
+	out, err := json.Marshal(c)
+	if err == nil {
+		err = os.WriteFile(os.Args[2], []byte(body), 0o644)
+	}
+	if err == nil {
+		err = os.WriteFile(os.Args[3], out, 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+GO
+    printf 'module mkcase\n\ngo 1.26\n' >"$work/mkcase/go.mod"
+    (cd "$work/mkcase" && go build -o mkcase .)
+    for mb in ${BUNDLE_MB:-1 10}; do
+      "$work/mkcase/mkcase" $((mb << 20)) "$work/payload$mb.json" "$work/case$mb.json"
+      echo "== bundle: escalate a case with a $mb MB payload, beside gzip -9 of the payload"
+      run -n "${BUNDLE_ROUNDS:-5}" "gzip -9 -c $work/payload$mb.json" \
+        "$t escalate $work/case$mb.json --directory $repo/testdata/directory.yaml --out $work/bundle$mb.zip"
+      "$t" escalate verify "$work/bundle$mb.zip" >/dev/null
+      echo "   payload $(wc -c <"$work/payload$mb.json") bytes, bundle $(wc -c <"$work/bundle$mb.zip") bytes (escalate verify: ok)"
+      echo
+    done
+    ;;
   *)
-    echo "bench.sh: unknown section $s (startup, batch, directory)" >&2
+    echo "bench.sh: unknown section $s (startup, batch, directory, bundle)" >&2
     exit 2
     ;;
   esac
