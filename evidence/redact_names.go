@@ -388,16 +388,28 @@ func (rd *Redactor) personalField(w *walker, key string, v *jval) bool {
 // same keys), so the answer is remembered per path, built in a reused buffer.
 func (rd *Redactor) personalPath(w *walker) bool {
 	b := rd.pathBuf[:0]
-	n := 0
+	n, forgeable := 0, false
 	for _, sg := range w.segs {
 		if sg.idx < 0 && sg.key != "<key>" {
 			b = append(append(b, sg.key...), 0)
 			n++
+			// A key holding the separator could join like another path (["a\x00b"] and
+			// ["a", "b"]): such a path is answered afresh, never remembered.
+			forgeable = forgeable || strings.IndexByte(sg.key, 0) >= 0
 		}
 	}
 	rd.pathBuf = b
 	if n == 0 {
 		return false
+	}
+	if forgeable {
+		keys := make([]string, 0, n)
+		for _, sg := range w.segs {
+			if sg.idx < 0 && sg.key != "<key>" {
+				keys = append(keys, sg.key)
+			}
+		}
+		return rd.pol.PersonalPath(keys)
 	}
 	if yes, ok := rd.personal[string(b)]; ok {
 		return yes

@@ -905,3 +905,16 @@ func recordsPayload(size int) []byte {
 	b.WriteString(`]}`)
 	return b.Bytes()
 }
+
+// The redactor remembers which key paths are personal; a key holding the separator it joins
+// paths with must not make a later personal path answer from a forged memory.
+func TestPersonalPathMemoryCannotBeForged(t *testing.T) {
+	rd := testRedactor(t)
+	out, err := rd.JSON("x.json", []byte(`{"cliente\u0000nome": "nada", "cliente": {"nome": "Maria Aparecida Souza"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "Aparecida") {
+		t.Errorf("the client's name is in clear: %s", out)
+	}
+}
