@@ -349,15 +349,27 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 	}
 	res, err := evidence.Send(ctx, so, filepath.Base(path), data, meta)
 	var rejected *evidence.RejectedError
+	var failed error
 	switch {
 	case errors.As(err, &rejected) && (rejected.Status == 401 || rejected.Status == 403):
-		return &exitError{exitInput, fmt.Errorf("%s", a.T("%v (confira o token em $%s)", "%v (check the token in $%s)", err, opts.tokenEnv))}
+		failed = &exitError{exitInput, fmt.Errorf("%s", a.T("%v (confira o token em $%s)", "%v (check the token in $%s)", err, opts.tokenEnv))}
 	case err != nil:
 		// Unreachable after every attempt, rejected by the intake, or interrupted.
-		return &exitError{exitDependency, err}
+		failed = &exitError{exitDependency, err}
+	}
+	rl, rerr := a.loadRules()
+	if rerr != nil {
+		return rerr
+	}
+	if failed != nil {
+		// The send's failure is what the user must see; the journal's, if any, beside it.
+		if jerr := a.recordSend(ctx, rl, data, m, res, err); jerr != nil {
+			a.say("triagem: " + jerr.Error())
+		}
+		return failed
 	}
 	l := diagnose.Lang(a.lang)
 	fmt.Fprintf(a.stdout, l.T("enviado: %s -> %s: HTTP %d após %d tentativa(s) (Idempotency-Key %s)\n", "sent: %s -> %s: HTTP %d after %d attempt(s) (Idempotency-Key %s)\n"),
 		path, u.Scheme+"://"+u.Host+u.Path, res.Status, len(res.Attempts), res.IdempotencyKey)
-	return nil
+	return a.recordSend(ctx, rl, data, m, res, nil)
 }

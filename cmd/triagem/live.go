@@ -113,6 +113,7 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 		}
 		ro.Login = &live.LoginOptions{User: c.Credentials.User, Password: pw, APIKey: c.Credentials.APIKey}
 	}
+	tokenFrom := tokenSource(c)
 	res, err := live.Replay(ctx, ro, c, rl)
 	var refused *live.RefusedError
 	var loginErr *live.LoginError
@@ -130,6 +131,10 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	case err != nil && res == nil:
 		return &exitError{exitInput, a.liveError(err)}
 	case err != nil:
+		// Sent, and no answer came: a replay all the same, for the ticket's history.
+		if jerr := a.recordReplayEvent(ctx, rl, c, res, tokenFrom); jerr != nil {
+			a.say("triagem: " + jerr.Error())
+		}
 		return &exitError{exitDependency, a.liveError(err)}
 	}
 	// The case keeps what the analyst's copy carried; what the answer adds is masked (the API
@@ -155,7 +160,7 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	if v := res.VerdictIn(string(a.language())); v != "" {
 		a.say("triagem: " + v)
 	}
-	return nil
+	return a.recordReplayEvent(ctx, rl, c, res, tokenFrom)
 }
 
 // recordReplay writes the case with the answer into the case file or --out; on standard
