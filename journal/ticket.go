@@ -245,6 +245,15 @@ func (j *Journal) Record(ctx context.Context, ev *Event) (*Ticket, error) {
 	if t.Partner == "" {
 		t.Partner = ev.Partner
 	}
+	if ev.Incident != "" && ev.Kind != KindDiagnose {
+		// An escalation the caller added to an open incident's bundle: it links the ticket;
+		// a ticket linked already is not one more case of it.
+		if t.Incident == ev.Incident {
+			ev.Incident = ""
+		} else {
+			t.Incident = ev.Incident
+		}
+	}
 	if err := j.insertEvent(ctx, tx, ev); err != nil {
 		return nil, err
 	}

@@ -193,9 +193,10 @@ func errorClass(c *diagnose.Case, v *diagnose.Verdict) string {
 // recordCase appends a judged case to the journal; a failure is returned for the caller to
 // report. A diagnosis linked to an incident gains the incident in its verdict, and its reply
 // becomes the rules' incident notice: the caller renders the verdict after this.
-func (a *app) recordCase(ctx context.Context, j *journal.Journal, rl *rules.Rules, kind string, c *diagnose.Case, v *diagnose.Verdict) error {
+func (a *app) recordCase(ctx context.Context, j *journal.Journal, rl *rules.Rules, kind string, c *diagnose.Case, v *diagnose.Verdict, incident string) error {
 	ev, err := caseEvent(rl, kind, c, v)
 	if err == nil {
+		ev.Incident = incident // an escalation added to this incident's bundle
 		ev.At, err = a.now()
 	}
 	if err == nil {
@@ -243,7 +244,7 @@ func (b *batch) record(ctx context.Context, c *diagnose.Case, v *diagnose.Verdic
 	if b.journal == nil || c == nil || (v.Ticket == "" && !b.a.journal.explicit) {
 		return
 	}
-	if err := b.a.recordCase(ctx, b.journal, b.chain.Rules, journal.KindDiagnose, c, v); err != nil {
+	if err := b.a.recordCase(ctx, b.journal, b.chain.Rules, journal.KindDiagnose, c, v, ""); err != nil {
 		b.jerr.mu.Lock()
 		defer b.jerr.mu.Unlock()
 		if b.jerr.first == nil {
@@ -263,16 +264,17 @@ func (b *batch) journalErr() error {
 	return b.jerr.first
 }
 
-// recordEscalation appends an escalation whose bundle was written; a journal that fails then
-// is a dependency failing (exit 3), the bundle being already on disk.
-func (a *app) recordEscalation(ctx context.Context, rl *rules.Rules, c *diagnose.Case, v *diagnose.Verdict) error {
+// recordEscalation appends an escalation whose bundle was written, added to incident's bundle
+// when incident is not ""; a journal that fails then is a dependency failing (exit 3), the
+// bundle being already on disk.
+func (a *app) recordEscalation(ctx context.Context, rl *rules.Rules, c *diagnose.Case, v *diagnose.Verdict, incident string) error {
 	j, err := a.openJournal(ctx, false)
 	if err != nil || j == nil {
 		return err
 	}
 	defer j.Close()
 	caseRedactor(rl, c).Verdict(v)
-	if err := a.recordCase(ctx, j, rl, journal.KindEscalate, c, v); err != nil {
+	if err := a.recordCase(ctx, j, rl, journal.KindEscalate, c, v, incident); err != nil {
 		return &exitError{exitDependency, err}
 	}
 	return nil
@@ -290,29 +292,50 @@ func (a *app) recordSend(ctx context.Context, rl *rules.Rules, data []byte, m *e
 		return err
 	}
 	defer j.Close()
-	ev := journalMeta(rl)
-	ev.Kind, ev.Ticket, ev.Category = journal.KindSend, m.Ticket, m.Verdict.Category
-	if sendErr != nil {
-		ev.Kind = journal.KindSendFailed
-	}
-	if ev.At, err = a.now(); err != nil {
+	at, err := a.now()
+	if err != nil {
 		return err
 	}
 	out, err := evidence.NewOutputRedactor(rl.Redaction)
 	if err != nil {
 		return &exitError{exitInput, err}
 	}
-	files := bundleTexts(data, evidence.CaseFile, evidence.VerdictFile)
-	ev.CaseYAML, ev.VerdictJSON = out.Output(files[evidence.CaseFile]), out.Output(files[evidence.VerdictFile])
-	var v struct {
-		Request diagnose.Summary `json:"request"`
+	// A ticket's bundle is one event; an incident's, one event per ticket it holds, each with
+	// that ticket's own case and verdict.
+	type part struct{ ticket, folder, category string }
+	parts := []part{{m.Ticket, "", m.Verdict.Category}}
+	incident := ""
+	if m.Incident != nil {
+		incident, parts = m.Incident.ID, nil
+		for _, t := range m.Incident.Tickets {
+			parts = append(parts, part{t.Ticket, t.Folder + "/", t.Verdict.Category})
+		}
 	}
-	if json.Unmarshal([]byte(files[evidence.VerdictFile]), &v) == nil {
-		ev.Partner, ev.Environment, ev.Route = out.Output(v.Request.Partner), v.Request.Environment, v.Request.Route
+	var names []string
+	for _, p := range parts {
+		names = append(names, p.folder+evidence.CaseFile, p.folder+evidence.VerdictFile)
 	}
-	ev.Note = out.Output(sendNote(res, sendErr))
-	if _, err := j.Record(ctx, &ev); err != nil {
-		return &exitError{exitDependency, fmt.Errorf("%s", a.T("registrando o envio de %s no diário de chamados (%s): %v", "recording the send of %s in the ticket journal (%s): %v", m.Ticket, j.Where(), err))}
+	files := bundleTexts(data, names...)
+	note := out.Output(sendNote(res, sendErr))
+	if incident != "" {
+		note = incident + " · " + note
+	}
+	for _, p := range parts {
+		ev := journalMeta(rl)
+		ev.Kind, ev.Ticket, ev.Category, ev.At, ev.Incident, ev.Note = journal.KindSend, p.ticket, p.category, at, incident, note
+		if sendErr != nil {
+			ev.Kind = journal.KindSendFailed
+		}
+		ev.CaseYAML, ev.VerdictJSON = out.Output(files[p.folder+evidence.CaseFile]), out.Output(files[p.folder+evidence.VerdictFile])
+		var v struct {
+			Request diagnose.Summary `json:"request"`
+		}
+		if json.Unmarshal([]byte(files[p.folder+evidence.VerdictFile]), &v) == nil {
+			ev.Partner, ev.Environment, ev.Route = out.Output(v.Request.Partner), v.Request.Environment, v.Request.Route
+		}
+		if _, err := j.Record(ctx, &ev); err != nil {
+			return &exitError{exitDependency, fmt.Errorf("%s", a.T("registrando o envio de %s no diário de chamados (%s): %v", "recording the send of %s in the ticket journal (%s): %v", p.ticket, j.Where(), err))}
+		}
 	}
 	return nil
 }
@@ -465,4 +488,24 @@ func tokenSource(c *diagnose.Case) string {
 		return "credentials"
 	}
 	return "none"
+}
+
+// escalationIncident is the open incident an escalation of c joins instead of opening its own:
+// the one its ticket is linked to, or else the open one of its failure. nil when there is
+// none, when the case has no ticket (a bundle's folder is the ticket's), or when journaling is
+// off (--no-journal; no journal can be opened): the escalation is then a ticket's own.
+func (a *app) escalationIncident(ctx context.Context, c *diagnose.Case, v *diagnose.Verdict) (*journal.Incident, error) {
+	if v.Ticket == "" {
+		return nil, nil
+	}
+	j, err := a.openJournal(ctx, false)
+	if err != nil || j == nil {
+		return nil, err
+	}
+	defer j.Close()
+	inc, err := j.IncidentFor(ctx, v.Ticket, v.Request.Environment, v.Request.Route, errorClass(c, v))
+	if err != nil {
+		return nil, &exitError{exitDependency, fmt.Errorf("%s", a.T("diário de chamados (%s): %v", "ticket journal (%s): %v", j.Where(), err))}
+	}
+	return inc, nil
 }
