@@ -392,13 +392,17 @@ func (a *app) newEscalateSendCommand() *cobra.Command {
 		Long: a.T(`Confere o pacote (recusando o que verify recusa) e o envia ao webhook de entrada da equipe:
 metadados em JSON e o zip, em multipart, com um token de acesso lido de uma variável de
 ambiente (nunca de uma flag) e um Idempotency-Key igual ao SHA-256 do pacote, para que um
-reenvio nunca abra dois chamados. Erros de transporte, 429 e 5xx são tentados de novo com
-espera exponencial; saída 3 quando o destino continua inacessível.`,
+reenvio nunca abra dois chamados (o pacote de um incidente vai sempre com a chave do
+incidente: a entrada abre um só chamado para ele). Erros de transporte, 429 e 5xx são
+tentados de novo com espera exponencial; saída 3 quando o destino continua inacessível. Cada
+envio, entregue ou não, entra no diário de chamados, a menos que --no-journal.`,
 			`Verify the bundle (refusing what verify refuses) and post it to the team's intake webhook:
 JSON metadata plus the zip, as multipart, with a bearer token read from an environment
 variable (never from a flag) and an Idempotency-Key equal to the bundle's SHA-256, so that a
-retried send never opens two tickets. Transport errors, 429 and 5xx are retried with
-exponential backoff; exit 3 when the target stays unreachable.`),
+retried send never opens two tickets (an incident's bundle always goes under the incident's
+key: the intake opens one ticket for it). Transport errors, 429 and 5xx are retried with
+exponential backoff; exit 3 when the target stays unreachable. Each send, delivered or not,
+goes into the ticket journal unless --no-journal.`),
 		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runSend(cmd.Context(), opts, args[0])

@@ -45,7 +45,8 @@ Nunca envia a um host de produção sem --allow-production (confirmado num termi
 segue um redirecionamento para outro host, e desiste após 30 s. Com --login, primeiro obtém um
 token novo pela rota de login (a senha de TRIAGEM_PASSWORD, o usuário e a API Key do caso),
 reenvia a requisição como foi e com o token novo, e diz se o problema é o token ou a
-requisição.`,
+requisição. Cada replay entra no diário de chamados (o status e o tempo da resposta e de onde
+veio o token, nunca o token), como diagnose, a menos que --no-journal.`,
 			`Re-send the case's request (method, URL, headers, body) to the partner API environment
 it targets and record the answer as evidence: status, headers with secrets masked, body
 (capped) and timing, in the case file itself or in --out (- for standard output).
@@ -54,7 +55,9 @@ It never sends to a production host without --allow-production (confirmed on a t
 never follows a redirect to another host, and times out at 30 s. With --login it first gets
 a fresh token through the login route (the password from TRIAGEM_PASSWORD, the user and API
 key from the case), replays the request as sent and with the fresh token, and says whether
-the token or the request is the problem.`),
+the token or the request is the problem. Each replay goes into the ticket journal (the
+answer's status and time and where the token came from, never the token), as diagnose does,
+unless --no-journal.`),
 		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o, err := cf.overrides(cmd.Flags())
