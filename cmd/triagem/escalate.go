@@ -164,6 +164,8 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 	}
 	var b *evidence.Bundle
 	if inc != nil {
+		// The verdict in the bundle names its incident, as a linked diagnosis's does.
+		v.Incident = &diagnose.IncidentRef{ID: inc.ID, OpenedAt: inc.OpenedAt.In(rl.Location()).Format(time.RFC3339), Partners: inc.Partners}
 		b, err = a.buildIncidentBundle(rl, inc, in, opts.out)
 	} else {
 		b, err = evidence.Build(in)

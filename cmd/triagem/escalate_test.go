@@ -386,6 +386,9 @@ func TestIncidentBundleHoldsNothingPlanted(t *testing.T) {
 			t.Errorf("the incident's bundle lacks %s", name)
 		}
 	}
+	if !bytes.Contains(files["SUP-5000/verdict.json"], []byte(`"incident": {`)) {
+		t.Errorf("the ticket's verdict does not name its incident:\n%s", files["SUP-5000/verdict.json"])
+	}
 	if len(files) != 6 {
 		t.Errorf("the incident's bundle holds %d files, want 6", len(files))
 	}

@@ -499,8 +499,14 @@ func (a *app) escalationIncident(ctx context.Context, c *diagnose.Case, v *diagn
 		return nil, nil
 	}
 	j, err := a.openJournal(ctx, false)
-	if err != nil || j == nil {
+	if err != nil {
 		return nil, err
+	}
+	if j == nil {
+		// Off, or the default one cannot be opened (said once already): the escalation's
+		// record will not try again.
+		a.journal.off = true
+		return nil, nil
 	}
 	defer j.Close()
 	inc, err := j.IncidentFor(ctx, v.Ticket, v.Request.Environment, v.Request.Route, errorClass(c, v))
