@@ -93,10 +93,22 @@ var bundleFileOrder = []string{VerdictFile, CaseFile, SummaryFile, TokenFile, Re
 // - _ + . (not first), at most 64 characters.
 var safeFolder = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$`)
 
+// plainFolder tells whether a name can be a ticket's folder: a safe name, not ending in a dot
+// (Windows drops it), not a Windows device's name, and not one of the files at a bundle's top, which it would collide with
+// once extracted on a system that ignores case.
+func plainFolder(name string) bool {
+	return safeFolder.MatchString(name) && !strings.HasSuffix(name, ".") && !windowsDevice.MatchString(name) &&
+		!strings.EqualFold(name, ManifestFile) && !strings.EqualFold(name, SignatureFile)
+}
+
+// windowsDevice is a name Windows keeps for a device (CON, NUL, COM1...), with any extension:
+// no folder can be made with it there.
+var windowsDevice = regexp.MustCompile(`(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$`)
+
 // folderFor is the folder of a ticket in an incident's bundle: its id when that is a safe
 // name (and not one a case-insensitive system would merge with another's), else chamado-N.
 func folderFor(ticket string, taken []IncidentTicket) string {
-	ok := safeFolder.MatchString(ticket) && !strings.HasSuffix(ticket, ".")
+	ok := plainFolder(ticket)
 	for _, t := range taken {
 		if strings.EqualFold(t.Folder, ticket) {
 			ok = false
@@ -272,7 +284,7 @@ func IncidentKey(inc *IncidentManifest) string {
 // incident's is known only later (refuseFolders).
 func entryName(name string) Problem {
 	folder, file, ok := strings.Cut(name, "/")
-	if ok && safeFolder.MatchString(folder) && !strings.HasSuffix(folder, ".") && slices.Contains(bundleFileOrder, file) {
+	if ok && plainFolder(folder) && slices.Contains(bundleFileOrder, file) {
 		return Problem{}
 	}
 	return badName(name)
@@ -350,7 +362,7 @@ func checkIncident(m *Manifest) Problems {
 	folders := map[string]bool{}
 	matches := false
 	for _, p := range inc.Tickets {
-		if !safeFolder.MatchString(p.Folder) || folders[strings.ToLower(p.Folder)] {
+		if !plainFolder(p.Folder) || folders[strings.ToLower(p.Folder)] {
 			problems = append(problems, problem("manifest.json: a pasta %s do chamado %s não é um nome simples e único", "manifest.json: folder %s of ticket %s is not a plain, unique name", showName(p.Folder), plain(p.Ticket)))
 			continue
 		}

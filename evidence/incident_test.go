@@ -78,6 +78,15 @@ func TestIncidentBundle(t *testing.T) {
 	if len(problems) > 0 || len(m.Incident.Tickets) != 2 || m.Incident.Tickets[1].Ticket != "SUP-4" {
 		t.Fatalf("re-escalated: %v %+v", problems, m.Incident)
 	}
+	// A ticket id that is no plain folder name gets chamado-N.
+	odd, err := addToIncident(t, b.Zip, "CON")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, problems = evidence.Verify(red, odd.Zip)
+	if len(problems) > 0 || m.Incident.Tickets[2].Folder != "chamado-3" || m.Incident.Tickets[2].Ticket != "CON" {
+		t.Fatalf("an odd ticket id: %v %+v", problems, m.Incident.Tickets)
+	}
 	// Another incident's bundle, or a ticket's, is not this one's.
 	other := testIncident
 	other.ID = "INC-2"
@@ -206,6 +215,10 @@ func TestIncidentBundleRefusals(t *testing.T) {
 		}, map[string][]byte{"SUP-5/case.yaml": []byte("x")}), "SUP-5/case.yaml: the folder is no ticket's of the incident"},
 		{"a file in a folder of an unknown name", rewrite(t, b.Zip, nil, map[string][]byte{"SUP-4/notes.txt": []byte("x")}),
 			`entry "SUP-4/notes.txt": is inside a folder`},
+		{"a folder named as the manifest", rewrite(t, b.Zip, nil, map[string][]byte{"Manifest.json/case.yaml": []byte("x")}),
+			`entry "Manifest.json/case.yaml": is inside a folder`},
+		{"a folder with a Windows device's name", rewrite(t, b.Zip, nil, map[string][]byte{"nul.txt/case.yaml": []byte("x")}),
+			`entry "nul.txt/case.yaml": is inside a folder`},
 		{"a folder two deep", rewrite(t, b.Zip, nil, map[string][]byte{"SUP-4/a/case.yaml": []byte("x")}),
 			`entry "SUP-4/a/case.yaml": is inside a folder`},
 		{"a secret in a ticket's case, checksums redone", func() []byte {
