@@ -42,6 +42,9 @@ type Manifest struct {
 	Checklist []Item         `json:"evidence_checklist"`
 	Files     []FileEntry    `json:"files"`
 	Redacted  map[string]int `json:"redacted"` // masks applied per kind; details in redaction.json
+	// Incident, in an incident's bundle only: its failure and its tickets, whose files sit in
+	// one folder each (incident.go).
+	Incident *IncidentManifest `json:"incident,omitempty"`
 }
 
 // RulesRef names the rules that judged the case.

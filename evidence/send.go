@@ -45,6 +45,9 @@ type SendOptions struct {
 	MaxBackoff  time.Duration // default 30s; also caps a server's Retry-After (on 429 or 503)
 	UserAgent   string        // default "triagem"
 	Client      *http.Client  // optional, for tests (httptest); it is copied, never modified
+	// IdempotencyKey replaces the bundle's SHA-256 as the Idempotency-Key: an incident's
+	// bundle is sent under its incident's key (IncidentKey), whatever it holds by then.
+	IdempotencyKey string
 }
 
 // Metadata is the JSON metadata part (ticket, category, sha256, size, tool version...): the
@@ -66,7 +69,7 @@ type SendResult struct {
 	Body           string    `json:"body"`           // last response body, capped at MaxResponseBody
 	BodyTruncated  bool      `json:"body_truncated"` // Body was longer than MaxResponseBody
 	Attempts       []Attempt `json:"attempts"`
-	IdempotencyKey string    `json:"idempotency_key"` // the bundle's SHA-256 (hex), sent on every attempt
+	IdempotencyKey string    `json:"idempotency_key"` // sent on every attempt: the bundle's SHA-256 (hex), or SendOptions.IdempotencyKey
 }
 
 // ErrTokenInClear refuses the intake's bearer token over plain http to a host other than this
@@ -118,7 +121,8 @@ type sendPrepared struct {
 	target      *url.URL
 	shownURL    string
 	fileName    string
-	key         string
+	key         string // the Idempotency-Key
+	sum         string // the bundle's SHA-256
 	metaJSON    []byte
 	body        []byte
 	contentType string
@@ -173,10 +177,14 @@ func sendPrepare(opts SendOptions, bundleName string, bundle []byte, meta Metada
 	}
 
 	sum := sha256.Sum256(bundle)
-	p.key = hex.EncodeToString(sum[:])
+	p.sum = hex.EncodeToString(sum[:])
+	p.key = p.sum
+	if opts.IdempotencyKey != "" {
+		p.key = opts.IdempotencyKey
+	}
 	if v, ok := meta["sha256"]; ok {
-		if s, isStr := v.(string); isStr && !strings.EqualFold(s, p.key) {
-			return nil, fmt.Errorf("metadata: sha256 %q is not the bundle's (%s)", s, p.key)
+		if s, isStr := v.(string); isStr && !strings.EqualFold(s, p.sum) {
+			return nil, fmt.Errorf("metadata: sha256 %q is not the bundle's (%s)", s, p.sum)
 		}
 	}
 
@@ -388,7 +396,8 @@ func sendFormatAttempts(as []Attempt) string {
 // request itself is wrong); nil error on 2xx. When ctx ends first, the error wraps ctx.Err().
 // The result, when not nil, lists the attempts made, whatever the error.
 //
-// Every attempt carries the same body and the same Idempotency-Key (the bundle's SHA-256), and
+// Every attempt carries the same body and the same Idempotency-Key (the bundle's SHA-256, or the
+// one the options give), and
 // runs on a fresh connection, so that each try the transport makes is one recorded attempt.
 func Send(ctx context.Context, opts SendOptions, bundleName string, bundle []byte, meta Metadata) (*SendResult, error) {
 	p, err := sendPrepare(opts, bundleName, bundle, meta)
@@ -496,7 +505,7 @@ func DryRun(opts SendOptions, bundleName string, bundle []byte, meta Metadata) s
 	fmt.Fprintf(&b, "User-Agent: %s\n", o.UserAgent)
 	fmt.Fprintf(&b, "parts:\n")
 	fmt.Fprintf(&b, "  metadata  application/json  %d bytes\n", len(p.metaJSON))
-	fmt.Fprintf(&b, "  bundle    application/zip   %d bytes  filename=%q  sha256=%s\n", len(bundle), p.fileName, p.key)
+	fmt.Fprintf(&b, "  bundle    application/zip   %d bytes  filename=%q  sha256=%s\n", len(bundle), p.fileName, p.sum)
 	fmt.Fprintf(&b, "metadata:\n")
 	var pretty bytes.Buffer
 	if json.Indent(&pretty, p.metaJSON, "  ", "  ") == nil {

@@ -507,6 +507,41 @@ func TestSendDryRun(t *testing.T) {
 	}
 }
 
+// An incident's key replaces the bundle's SHA-256 as the Idempotency-Key on every attempt,
+// while the bundle's own checksum is still what the metadata's sha256 must match.
+func TestSendUnderAGivenKey(t *testing.T) {
+	var keys []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		keys = append(keys, r.Header.Get("Idempotency-Key"))
+		io.Copy(io.Discard, r.Body)
+		if len(keys) == 1 {
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	}))
+	defer srv.Close()
+	zipData := sendTestZip(t)
+	inc := &IncidentManifest{ID: "INC-1", Environment: "producao", Route: "POST /x", ErrorClass: "no-apparent-cause/5xx", OpenedAt: "2026-12-01T10:00:00-03:00"}
+	opts := sendTestOpts(srv.URL)
+	opts.Client, opts.BaseBackoff, opts.IdempotencyKey = srv.Client(), time.Millisecond, IncidentKey(inc)
+	res, err := Send(context.Background(), opts, "INC-1.zip", zipData, Metadata{"sha256": sendTestSHA(zipData)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 2 || keys[0] != IncidentKey(inc) || keys[1] != keys[0] || res.IdempotencyKey != keys[0] || keys[0] == sendTestSHA(zipData) {
+		t.Errorf("keys sent %v, result %q; want the incident's on both", keys, res.IdempotencyKey)
+	}
+	other := *inc
+	other.OpenedAt = "2026-12-02T10:00:00-03:00"
+	if IncidentKey(&other) == IncidentKey(inc) {
+		t.Errorf("another journal's INC-1, opened another day, has the same key")
+	}
+	if out := DryRun(opts, "INC-1.zip", zipData, nil); !strings.Contains(out, "sha256="+sendTestSHA(zipData)) || !strings.Contains(out, "Idempotency-Key: "+IncidentKey(inc)) {
+		t.Errorf("dry run:\n%s", out)
+	}
+}
+
 // Cancelling ctx while Send waits to retry stops it there.
 func TestSendContextCancelStopsRetrying(t *testing.T) {
 	var hits atomic.Int32

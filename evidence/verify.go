@@ -226,6 +226,9 @@ func verify(red rules.Redaction, data []byte, opts VerifyOptions, built *builtFi
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, Problems{{Reason: fmt.Sprintf("manifest.json: %v", err), Motivo: "manifest.json: não é um JSON de manifesto válido"}}
 	}
+	if problems := refuseFolders(&m, files); len(problems) > 0 {
+		return nil, problems
+	}
 	if problems := checkMembership(&m, files); len(problems) > 0 {
 		return nil, problems
 	}
@@ -238,12 +241,16 @@ func verify(red rules.Redaction, data []byte, opts VerifyOptions, built *builtFi
 	for _, fe := range m.Files {
 		listed[fe.Name] = true
 	}
-	for _, want := range []string{VerdictFile, CaseFile, SummaryFile, RedactionFile} {
-		if !listed[want] {
-			problems = append(problems, problem("%s: todo pacote deve trazê-lo", "%s: a bundle must carry it", want))
+	if m.Incident != nil {
+		problems = append(problems, checkIncident(&m)...)
+	} else {
+		for _, want := range []string{VerdictFile, CaseFile, SummaryFile, RedactionFile} {
+			if !listed[want] {
+				problems = append(problems, problem("%s: todo pacote deve trazê-lo", "%s: a bundle must carry it", want))
+			}
 		}
+		problems = append(problems, checkGrounds(&m)...)
 	}
-	problems = append(problems, checkGrounds(&m)...)
 
 	// One file at a time: read (capped), checked against the manifest, scanned, dropped.
 	scan := func(name string, b []byte) {
@@ -275,12 +282,12 @@ func verify(red rules.Redaction, data []byte, opts VerifyOptions, built *builtFi
 				problems = append(problems, problem("%s: o checksum ou o tamanho não conferem com o manifesto (alterado depois de montado)", "%s: checksum or size does not match the manifest (altered after it was built)", fe.Name))
 			}
 		}
-		if fe.Name == VerdictFile {
+		if want, ok := verdictCategory(&m, fe.Name); ok {
 			var vv struct {
 				Category string `json:"category"`
 			}
-			if json.Unmarshal(b, &vv) != nil || vv.Category != m.Verdict.Category {
-				problems = append(problems, problem("verdict.json: a categoria não confere com a do manifesto", "verdict.json: its category does not match the manifest's"))
+			if json.Unmarshal(b, &vv) != nil || vv.Category != want {
+				problems = append(problems, problem("%s: a categoria não confere com a do manifesto", "%s: its category does not match the manifest's", fe.Name))
 			}
 		}
 		scan(fe.Name, b)
@@ -310,8 +317,8 @@ func countHeaders(data []byte) int {
 // before anything is decompressed. It returns the entries by name.
 func checkStructure(entries []*zip.File) (map[string]*zip.File, Problems) {
 	var problems Problems
-	if len(entries) > maxEntries {
-		return nil, Problems{problem("o zip tem %d arquivos; um pacote tem no máximo %d", "the zip holds %d files; a bundle has at most %d", len(entries), maxEntries)}
+	if problems := tooManyEntries(entries); problems != nil {
+		return nil, problems
 	}
 	files := map[string]*zip.File{}
 	folded := map[string]string{}
@@ -325,7 +332,7 @@ func checkStructure(entries []*zip.File) (map[string]*zip.File, Problems) {
 			problems = append(problems, p)
 		}
 		refuse := func(motivo, reason string, args ...any) { refuseWhy(problem(motivo, reason, args...)) }
-		if why := badName(name); why.Reason != "" {
+		if why := entryName(name); why.Reason != "" {
 			refuseWhy(why)
 			continue
 		}
@@ -449,8 +456,8 @@ func checkMembership(m *Manifest, files map[string]*zip.File) Problems {
 	listed := map[string]bool{}
 	for _, fe := range m.Files {
 		switch {
-		case badName(fe.Name).Reason != "":
-			why := badName(fe.Name)
+		case listedName(m, fe.Name).Reason != "":
+			why := listedName(m, fe.Name)
 			problems = append(problems, Problem{Reason: fmt.Sprintf("manifest.json: file %s: %s", showName(fe.Name), why.Reason),
 				Motivo: fmt.Sprintf("manifest.json: arquivo %s: %s", showName(fe.Name), why.Motivo)})
 		case fe.Name == ManifestFile || fe.Name == SignatureFile:

@@ -215,3 +215,42 @@ func (j *Journal) CloseIncident(ctx context.Context, id string, at time.Time, no
 	}
 	return i, nil
 }
+
+// IncidentFor is the open incident a case belongs to, for an escalation: the one its ticket
+// (or the follow-up continuing it) is linked to, or else the open incident of its failure
+// (environment, route, error class). nil when there is none.
+func (j *Journal) IncidentFor(ctx context.Context, ticket, environment, route, errorClass string) (*Incident, error) {
+	if ticket != "" {
+		t, err := j.Ticket(ctx, ticket)
+		var nf *NotFoundError
+		for err == nil && t.Status == StatusClosed && t.FollowedBy != "" {
+			t, err = j.Ticket(ctx, t.FollowedBy)
+		}
+		switch {
+		case errors.As(err, &nf):
+		case err != nil:
+			return nil, err
+		case t.Incident != "":
+			i, err := j.Incident(ctx, t.Incident)
+			if err != nil {
+				return nil, err
+			}
+			if i.Status == IncidentOpen {
+				return i, nil
+			}
+		}
+	}
+	if environment == "" || route == "" || errorClass == "" {
+		return nil, nil
+	}
+	var id string
+	err := j.db.QueryRowContext(ctx, j.q(`SELECT id FROM incidents WHERE environment = ? AND route = ? AND error_class = ? AND status = ? ORDER BY opened_at DESC LIMIT 1`),
+		environment, route, errorClass, IncidentOpen).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return j.Incident(ctx, id)
+}

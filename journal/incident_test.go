@@ -95,6 +95,58 @@ func TestIncidentOpensAtThePartnersThresholdAndLinksLaterCases(t *testing.T) {
 	}
 }
 
+// An escalation finds the open incident of its ticket, or else of its failure; recorded with
+// that incident, it links a ticket not yet linked; a closed incident is found no more.
+func TestIncidentForAnEscalation(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 12, 1, 13, 0, 0, 0, time.UTC)
+	for engine, j := range engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			j.SetIncidentRule(IncidentRule{Partners: 3, Window: 2 * time.Hour})
+			for i, p := range []string{"p1", "p2", "p3"} {
+				ev := &Event{Ticket: fmt.Sprint("SUP-", i+1), Kind: KindDiagnose, At: t0.Add(time.Duration(i) * time.Minute), Category: "no-apparent-cause",
+					Partner: p, Environment: "producao", Route: "/proposta", ErrorClass: "no-apparent-cause/5xx"}
+				if _, err := j.Record(ctx, ev); err != nil {
+					t.Fatal(err)
+				}
+			}
+			find := func(ticket, route string) string {
+				t.Helper()
+				inc, err := j.IncidentFor(ctx, ticket, "producao", route, "no-apparent-cause/5xx")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if inc == nil {
+					return ""
+				}
+				return inc.ID
+			}
+			if got := find("SUP-2", "/other"); got != "INC-1" {
+				t.Errorf("by its ticket: %q", got)
+			}
+			if got := find("SUP-9", "/proposta"); got != "INC-1" {
+				t.Errorf("by its failure: %q", got)
+			}
+			if got := find("SUP-9", "/other"); got != "" {
+				t.Errorf("another failure, an unknown ticket: %q", got)
+			}
+			tk, err := j.Record(ctx, &Event{Ticket: "SUP-9", Kind: KindEscalate, At: t0.Add(time.Hour), Category: "no-apparent-cause", Incident: "INC-1"})
+			if err != nil || tk.Incident != "INC-1" || tk.Status != StatusEscalated {
+				t.Fatalf("the escalation added to INC-1: %+v %v", tk, err)
+			}
+			if inc, _ := j.Incident(ctx, "INC-1"); !slices.Contains(inc.Tickets, "SUP-9") {
+				t.Errorf("INC-1's tickets: %v", inc.Tickets)
+			}
+			if _, err := j.CloseIncident(ctx, "INC-1", t0.Add(2*time.Hour), ""); err != nil {
+				t.Fatal(err)
+			}
+			if got := find("SUP-2", "/proposta"); got != "" {
+				t.Errorf("a closed incident was found: %q", got)
+			}
+		})
+	}
+}
+
 // Without a rule no incident opens; with one, an escalation does not count, a diagnosis does.
 func TestIncidentNeedsTheRuleAndADiagnosis(t *testing.T) {
 	ctx := context.Background()

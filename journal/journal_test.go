@@ -122,6 +122,14 @@ func TestNext(t *testing.T) {
 		{StatusClosed, KindReopen, "", StatusAnalysis},
 		{StatusResolved, KindReopen, "", StatusAnalysis},
 		{StatusWaiting, KindReopen, "", ""},
+		{StatusAnalysis, KindSend, "no-apparent-cause", StatusEscalated},
+		{StatusEscalated, KindSend, "no-apparent-cause", StatusEscalated},
+		{StatusAnalysis, KindSendFailed, "no-apparent-cause", StatusAnalysis},
+		{StatusEscalated, KindSendFailed, "", StatusEscalated},
+		{StatusNew, KindReplay, "", StatusAnalysis},
+		{StatusWaiting, KindReplay, "", StatusWaiting},
+		{StatusEscalated, KindReplay, "", StatusEscalated},
+		{StatusClosed, KindReplay, "", StatusClosed},
 	}
 	for _, c := range cases {
 		got, err := next("SUP-1", c.status, &Event{Kind: c.kind, Category: c.category})
@@ -229,6 +237,59 @@ func TestTicketLife(t *testing.T) {
 			list, err := j.Tickets(ctx, StatusClosed)
 			if err != nil || len(list) != 1 || list[0].ID != "SUP-1" {
 				t.Errorf("closed tickets: %v %v", list, err)
+			}
+		})
+	}
+}
+
+// A send and a replay bring a ticket the journal does not hold yet into it (the bundle may
+// have been built elsewhere); a failed send or a replay leaves a closed ticket closed, where a
+// successful send of news opens its follow-up.
+func TestSendAndReplayEvents(t *testing.T) {
+	for name, j := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			rec := func(ev Event) *Ticket {
+				t.Helper()
+				tk, err := j.Record(ctx, &ev)
+				if err != nil {
+					t.Fatalf("%s: %v", ev.Kind, err)
+				}
+				return tk
+			}
+			if tk := rec(Event{Ticket: "SUP-7", Kind: KindReplay, Note: "HTTP 503"}); tk.Status != StatusAnalysis {
+				t.Errorf("a replay of an unknown ticket: %+v", tk)
+			}
+			if tk := rec(Event{Ticket: "SUP-7", Kind: KindSendFailed, Category: "no-apparent-cause"}); tk.Status != StatusAnalysis {
+				t.Errorf("a failed send moved the ticket: %+v", tk)
+			}
+			if tk := rec(Event{Ticket: "SUP-7", Kind: KindSend, Category: "no-apparent-cause"}); tk.Status != StatusEscalated || tk.Category != "no-apparent-cause" {
+				t.Errorf("after a send: %+v", tk)
+			}
+			if tk := rec(Event{Ticket: "SUP-8", Kind: KindSend, Category: "no-apparent-cause"}); tk.Status != StatusEscalated {
+				t.Errorf("a send of a bundle built elsewhere: %+v", tk)
+			}
+			rec(Event{Ticket: "SUP-7", Kind: KindClose})
+			if tk := rec(Event{Ticket: "SUP-7", Kind: KindReplay}); tk.ID != "SUP-7" || tk.Status != StatusClosed {
+				t.Errorf("a replay of a closed ticket: %+v", tk)
+			}
+			if tk := rec(Event{Ticket: "SUP-7", Kind: KindSendFailed}); tk.ID != "SUP-7" || tk.Status != StatusClosed {
+				t.Errorf("a failed send of a closed ticket: %+v", tk)
+			}
+			if tk := rec(Event{Ticket: "SUP-7", Kind: KindSend, Category: "no-apparent-cause"}); tk.ID != "SUP-7+1" || tk.Status != StatusEscalated {
+				t.Errorf("a send on a closed ticket: %+v", tk)
+			}
+			evs, err := j.Events(ctx, "SUP-7")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []string
+			for _, e := range evs {
+				kinds = append(kinds, e.Kind+"→"+e.Status)
+			}
+			want := "[open→novo replay→em-analise send-failed→em-analise send→escalado close→fechado replay→fechado send-failed→fechado]"
+			if fmt.Sprint(kinds) != want {
+				t.Errorf("events: %v, want %s", kinds, want)
 			}
 		})
 	}

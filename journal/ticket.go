@@ -36,6 +36,9 @@ const (
 	KindAutoClose    = "auto-close"    // closed by the rules' days without news
 	KindReopen       = "reopen"        // reopened by the team
 	KindFollowUp     = "follow-up"     // a closed ticket got news: this one continues it
+	KindSend         = "send"          // the bundle reached the Code team's intake
+	KindSendFailed   = "send-failed"   // the bundle did not reach it (unreachable, refused)
+	KindReplay       = "replay"        // the case's request was replayed against the API
 )
 
 // Ticket is a ticket's current state.
@@ -107,8 +110,15 @@ func next(id, status string, ev *Event) (string, error) {
 	switch ev.Kind {
 	case KindDiagnose:
 		return afterVerdict(ev.Category), nil
-	case KindEscalate:
+	case KindEscalate, KindSend:
 		return StatusEscalated, nil
+	case KindSendFailed:
+		return status, nil // the bundle is still on this side: nothing moved
+	case KindReplay:
+		if status == StatusNew {
+			return StatusAnalysis, nil // the team has started on it
+		}
+		return status, nil
 	case KindReply:
 		switch status {
 		case StatusClosed:
@@ -141,9 +151,22 @@ func next(id, status string, ev *Event) (string, error) {
 	return "", fmt.Errorf("unknown event kind %q", ev.Kind)
 }
 
-// opensTicket: the events that bring a ticket into the journal when it is not there yet.
-// The team's commands need a ticket that exists.
-func opensTicket(kind string) bool { return kind == KindDiagnose || kind == KindEscalate }
+// opensTicket: the events that bring a ticket into the journal when it is not there yet
+// (a bundle built or a case replayed on another machine). The team's commands need a ticket
+// that exists.
+func opensTicket(kind string) bool {
+	switch kind {
+	case KindDiagnose, KindEscalate, KindSend, KindSendFailed, KindReplay:
+		return true
+	}
+	return false
+}
+
+// followsUp: the events that bring news to a closed ticket, opening its follow-up. A replay
+// or a failed send is the team looking again, not news: it stays on the closed ticket.
+func followsUp(kind string) bool {
+	return kind == KindDiagnose || kind == KindEscalate || kind == KindSend
+}
 
 // Record appends ev and moves its ticket, in one transaction: a ticket's state and its
 // events never disagree. A diagnosis or an escalation of a ticket not yet in the journal
@@ -185,7 +208,7 @@ func (j *Journal) Record(ctx context.Context, ev *Event) (*Ticket, error) {
 		if err := j.openTicket(ctx, tx, t, ev, ""); err != nil {
 			return nil, err
 		}
-	case t.Status == StatusClosed && opensTicket(ev.Kind):
+	case t.Status == StatusClosed && followsUp(ev.Kind):
 		if err := j.lockID(ctx, tx, followUpID(t.ID)); err != nil {
 			return nil, err
 		}
@@ -208,7 +231,7 @@ func (j *Journal) Record(ctx context.Context, ev *Event) (*Ticket, error) {
 	ev.Ticket, ev.Status = t.ID, status
 	t.Status, t.UpdatedAt = status, ev.At
 	switch ev.Kind {
-	case KindDiagnose, KindEscalate:
+	case KindDiagnose, KindEscalate, KindSend:
 		if ev.Category != "" {
 			t.Category = ev.Category
 		}
@@ -221,6 +244,15 @@ func (j *Journal) Record(ctx context.Context, ev *Event) (*Ticket, error) {
 	}
 	if t.Partner == "" {
 		t.Partner = ev.Partner
+	}
+	if ev.Incident != "" && ev.Kind != KindDiagnose {
+		// An escalation the caller added to an open incident's bundle: it links the ticket;
+		// a ticket linked already is not one more case of it.
+		if t.Incident == ev.Incident {
+			ev.Incident = ""
+		} else {
+			t.Incident = ev.Incident
+		}
 	}
 	if err := j.insertEvent(ctx, tx, ev); err != nil {
 		return nil, err

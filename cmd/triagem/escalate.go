@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,9 @@ import (
 	"github.com/crefazon/triagem/evidence"
 	"github.com/crefazon/triagem/internal/atomicfile"
 	"github.com/crefazon/triagem/internal/cleartext"
+	"github.com/crefazon/triagem/journal"
 	"github.com/crefazon/triagem/render"
+	"github.com/crefazon/triagem/rules"
 )
 
 type escalateOptions struct {
@@ -51,7 +54,11 @@ veredito classificado cujas evidências estão completas, registrando o motivo; 
 cima de evidência faltando.
 
 O caso é lido como diagnose o lê: um arquivo de caso, uma requisição colada (--from-curl,
---from-har, --from-http) e as flags do caso, que prevalecem sobre os dois.`,
+--from-har, --from-http) e as flags do caso, que prevalecem sobre os dois.
+
+Um chamado de um incidente aberto (ou um caso com a falha de um) não abre outro
+escalonamento: entra no pacote do incidente, em --out, numa pasta com o nome do chamado; se
+--out já existe, precisa ser o pacote desse incidente, e o chamado é acrescentado a ele.`,
 			`Diagnose the case and, when the procedure allows it, write an escalation bundle for the
 Code team: a zip with the manifest (checksums, evidence checklist, verdict), the verdict,
 the case with secrets and personal data masked, a report in Portuguese and the redaction report.
@@ -62,7 +69,11 @@ not run), or when the verdict names a cause. --force --reason TEXT escalates a c
 verdict whose evidence is complete, recording the reason; nothing overrides missing evidence.
 
 The case is read as diagnose reads it: a case file, a pasted request
-(--from-curl, --from-har, --from-http) and the case flags, which override both.`),
+(--from-curl, --from-har, --from-http) and the case flags, which override both.
+
+A ticket of an open incident (or a case with an open incident's failure) opens no other
+escalation: it goes into the incident's bundle, at --out, in a folder named after the ticket;
+when --out exists it must be that incident's bundle, and the ticket is added to it.`),
 		Example: `  triagem escalate testdata/cases/sem-causa-aparente.yaml --directory testdata/directory.yaml --out SUP-4830.zip
   triagem escalate --from-curl @pedido.sh --directory DIR --out SUP-4830.zip
   triagem escalate verify SUP-4830.zip
@@ -142,12 +153,29 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 		a.say(fmt.Sprintf("triagem: %s: %s", casePath, refusal.Error()))
 		return exitCodeOnly(exitRefused)
 	}
-	b, err := evidence.Build(evidence.BundleInput{
+	// A ticket of an open incident goes into the incident's bundle, not a bundle of its own.
+	inc, err := a.escalationIncident(ctx, c, v)
+	if err != nil {
+		return err
+	}
+	in := evidence.BundleInput{
 		Case: c, Verdict: v, Rules: rl, ToolVersion: version(), CreatedAt: time.Now(),
 		Forced: opts.force && v.Category != "no-apparent-cause", Reason: opts.reason, SignKey: signKey,
-	})
+	}
+	var b *evidence.Bundle
+	if inc != nil {
+		// The verdict in the bundle names its incident, as a linked diagnosis's does.
+		v.Incident = &diagnose.IncidentRef{ID: inc.ID, OpenedAt: inc.OpenedAt.In(rl.Location()).Format(time.RFC3339), Partners: inc.Partners}
+		b, err = a.buildIncidentBundle(rl, inc, in, opts.out)
+	} else {
+		b, err = evidence.Build(in)
+	}
 	var re *evidence.RulesError
+	var ee *exitError
+	var code exitCodeOnly
 	switch {
+	case errors.As(err, &ee) || errors.As(err, &code):
+		return err
 	case errors.As(err, &re):
 		return &exitError{exitInput, err}
 	case err != nil:
@@ -168,7 +196,72 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 	if err := a.printBundle(opts.out, b.SHA256, len(b.Zip), b.Manifest, signedBy); err != nil {
 		return err
 	}
-	return a.recordEscalation(ctx, rl, c, v)
+	incID := ""
+	if inc != nil {
+		incID = inc.ID
+		a.say(a.T("triagem: o chamado %s foi adicionado ao pacote do incidente %s (%s), em vez de abrir outro escalonamento; o pacote tem agora %d chamado(s): %s.",
+			"triagem: ticket %s was added to incident %s's bundle (%s) instead of opening another escalation; the bundle now holds %d ticket(s): %s.",
+			v.Ticket, inc.ID, opts.out, len(b.Manifest.Incident.Tickets), incidentTickets(b.Manifest)))
+	}
+	return a.recordEscalation(ctx, rl, c, v, incID)
+}
+
+// incidentTickets lists the tickets an incident's bundle holds, in the order they were added.
+func incidentTickets(m *evidence.Manifest) string {
+	ids := make([]string, len(m.Incident.Tickets))
+	for i, t := range m.Incident.Tickets {
+		ids[i] = t.Ticket
+	}
+	return strings.Join(ids, ", ")
+}
+
+// buildIncidentBundle adds the escalated case to its incident's bundle at out, or starts the
+// bundle there. What out holds already must be that incident's bundle, and pass verification
+// (its signature aside: the whole is signed afresh, or not at all): anything else is refused
+// rather than replaced, since it would take the other tickets' evidence with it.
+func (a *app) buildIncidentBundle(rl *rules.Rules, inc *journal.Incident, in evidence.BundleInput, out string) (*evidence.Bundle, error) {
+	var prev []byte
+	if _, err := os.Stat(out); err == nil {
+		data, err := evidence.ReadBundle(out)
+		var refused *evidence.RefusedError
+		switch {
+		case errors.As(err, &refused):
+			a.say(a.T("triagem: %s: o pacote foi recusado: %s", "triagem: %s: the bundle is refused: %s", out, a.T(refused.Motivo, refused.Reason)))
+			return nil, exitCodeOnly(exitRefused)
+		case err != nil:
+			return nil, &exitError{exitInput, a.fileError(out, bundleFile, err)}
+		}
+		m, problems := evidence.VerifyWith(rl.Redaction, data, evidence.VerifyOptions{})
+		if len(problems) > 0 {
+			a.say(a.T("triagem: %s: o pacote do incidente %s que está lá não passa na verificação; nada foi gravado:", "triagem: %s: incident %s's bundle there fails verification; nothing was written:", out, inc.ID))
+			for _, p := range problems {
+				a.say("  - " + p.Text(string(a.language())))
+			}
+			return nil, exitCodeOnly(exitRefused)
+		}
+		if m.Incident == nil || m.Incident.ID != inc.ID {
+			return nil, inputError("%s", a.T("--out %s: é o pacote de %s, não o do incidente %s, a que o chamado %s pertence: informe o pacote do incidente ou um arquivo novo",
+				"--out %s: holds the bundle of %s, not that of incident %s, which ticket %s belongs to: give the incident's bundle or a new file", out, m.Holds(), inc.ID, in.Verdict.Ticket))
+		}
+		prev = data
+	}
+	linked := append([]string{}, inc.Tickets...)
+	if !slices.Contains(linked, in.Verdict.Ticket) {
+		linked = append(linked, in.Verdict.Ticket)
+	}
+	b, err := evidence.BuildIncident(evidence.IncidentInput{
+		Incident: evidence.IncidentManifest{ID: inc.ID, Environment: inc.Environment, Route: inc.Route, ErrorClass: inc.ErrorClass,
+			OpenedAt: inc.OpenedAt.In(rl.Location()).Format(time.RFC3339), Linked: linked},
+		Previous: prev, Add: in,
+	})
+	var full *evidence.IncidentFullError
+	if errors.As(err, &full) {
+		a.say(a.T("triagem: o pacote do incidente %s (%s) já tem %d chamados, o bastante para o time de Code: %s não foi adicionado e nada foi gravado (veja triagem incident show %s)",
+			"triagem: incident %s's bundle (%s) holds %d tickets already, enough for the Code team: %s was not added and nothing was written (see triagem incident show %s)",
+			inc.ID, out, evidence.MaxIncidentTickets, in.Verdict.Ticket, inc.ID))
+		return nil, exitCodeOnly(exitRefused)
+	}
+	return b, err
 }
 
 // printBundle says what was written; signedBy is the signing key's id, "" when unsigned.
@@ -193,8 +286,12 @@ func (a *app) printBundle(path, sum string, size int, m *evidence.Manifest, sign
 		verdict = a.T("veredito: %s (seção %s), forçado: %s", "verdict: %s (section %s), forced: %s", m.Verdict.Category, m.Verdict.Section, m.Verdict.Reason)
 	}
 	b.WriteString(render.WrapText(verdict, a.screenWidth()) + "\n")
+	width := 15
 	for _, f := range m.Files {
-		fmt.Fprintf(&b, "  %-15s %7d  %s\n", f.Name, f.Size, shortRev(f.SHA256))
+		width = max(width, len(f.Name)) // an incident's bundle names its files by folder
+	}
+	for _, f := range m.Files {
+		fmt.Fprintf(&b, "  %-*s %7d  %s\n", width, f.Name, f.Size, shortRev(f.SHA256))
 	}
 	if signedBy != "" {
 		b.WriteString(a.T("  %s: manifesto assinado pela chave %s\n", "  %s: manifest signed by key %s\n", evidence.SignatureFile, signedBy))
@@ -293,13 +390,17 @@ func (a *app) newEscalateSendCommand() *cobra.Command {
 		Long: a.T(`Confere o pacote (recusando o que verify recusa) e o envia ao webhook de entrada da equipe:
 metadados em JSON e o zip, em multipart, com um token de acesso lido de uma variável de
 ambiente (nunca de uma flag) e um Idempotency-Key igual ao SHA-256 do pacote, para que um
-reenvio nunca abra dois chamados. Erros de transporte, 429 e 5xx são tentados de novo com
-espera exponencial; saída 3 quando o destino continua inacessível.`,
+reenvio nunca abra dois chamados (o pacote de um incidente vai sempre com a chave do
+incidente: a entrada abre um só chamado para ele). Erros de transporte, 429 e 5xx são
+tentados de novo com espera exponencial; saída 3 quando o destino continua inacessível. Cada
+envio, entregue ou não, entra no diário de chamados, a menos que --no-journal.`,
 			`Verify the bundle (refusing what verify refuses) and post it to the team's intake webhook:
 JSON metadata plus the zip, as multipart, with a bearer token read from an environment
 variable (never from a flag) and an Idempotency-Key equal to the bundle's SHA-256, so that a
-retried send never opens two tickets. Transport errors, 429 and 5xx are retried with
-exponential backoff; exit 3 when the target stays unreachable.`),
+retried send never opens two tickets (an incident's bundle always goes under the incident's
+key: the intake opens one ticket for it). Transport errors, 429 and 5xx are retried with
+exponential backoff; exit 3 when the target stays unreachable. Each send, delivered or not,
+goes into the ticket journal unless --no-journal.`),
 		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runSend(cmd.Context(), opts, args[0])
@@ -339,21 +440,55 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 		"tool": m.Tool, "bundle": filepath.Base(path), "size": len(data),
 	}
 	so := evidence.SendOptions{URL: opts.to, Token: a.getenv(opts.tokenEnv), Timeout: opts.timeout, Attempts: opts.attempts, BaseBackoff: opts.backoff, UserAgent: "github.com/crefazon/triagem/" + version()}
+	if m.Incident != nil {
+		// Every send of an incident's bundle goes under the incident's key: the intake opens
+		// one ticket for the incident, not one per update of its bundle.
+		so.IdempotencyKey = evidence.IncidentKey(m.Incident)
+		meta["incident"] = m.Incident.ID
+		tickets := make([]string, len(m.Incident.Tickets))
+		for i, t := range m.Incident.Tickets {
+			tickets[i] = t.Ticket
+		}
+		meta["tickets"] = tickets
+	}
 	if opts.dryRun {
 		fmt.Fprint(a.stdout, evidence.DryRun(so, filepath.Base(path), data, meta))
 		return nil
 	}
 	res, err := evidence.Send(ctx, so, filepath.Base(path), data, meta)
 	var rejected *evidence.RejectedError
+	var failed error
 	switch {
 	case errors.As(err, &rejected) && (rejected.Status == 401 || rejected.Status == 403):
-		return &exitError{exitInput, fmt.Errorf("%s", a.T("%v (confira o token em $%s)", "%v (check the token in $%s)", err, opts.tokenEnv))}
+		failed = &exitError{exitInput, fmt.Errorf("%s", a.T("%v (confira o token em $%s)", "%v (check the token in $%s)", err, opts.tokenEnv))}
 	case err != nil:
 		// Unreachable after every attempt, rejected by the intake, or interrupted.
-		return &exitError{exitDependency, err}
+		failed = &exitError{exitDependency, err}
+	}
+	rl, rerr := a.loadRules()
+	if rerr != nil {
+		return rerr
+	}
+	if failed != nil {
+		// The send's failure is what the user must see; the journal's, if any, beside it.
+		if jerr := a.recordSend(ctx, rl, data, m, res, err); jerr != nil {
+			a.say("triagem: " + jerr.Error())
+		}
+		return failed
 	}
 	l := diagnose.Lang(a.lang)
 	fmt.Fprintf(a.stdout, l.T("enviado: %s -> %s: HTTP %d após %d tentativa(s) (Idempotency-Key %s)\n", "sent: %s -> %s: HTTP %d after %d attempt(s) (Idempotency-Key %s)\n"),
 		path, u.Scheme+"://"+u.Host+u.Path, res.Status, len(res.Attempts), res.IdempotencyKey)
-	return nil
+	if m.Incident != nil {
+		if id := intakeTicket(res.Body); id != "" {
+			a.say(a.T("triagem: %s é o pacote do incidente %s (chamados %s): foi enviado com a chave do incidente, a mesma de todo envio dele, e a entrada não abre outro chamado: o do incidente é %s.",
+				"triagem: %s is incident %s's bundle (tickets %s): it was sent under the incident's key, the same for every send of it, and the intake opens no other ticket: the incident's is %s.",
+				path, m.Incident.ID, incidentTickets(m), id))
+		} else {
+			a.say(a.T("triagem: %s é o pacote do incidente %s (chamados %s): foi enviado com a chave do incidente, a mesma de todo envio dele, e a entrada não abre outro chamado.",
+				"triagem: %s is incident %s's bundle (tickets %s): it was sent under the incident's key, the same for every send of it, and the intake opens no other ticket.",
+				path, m.Incident.ID, incidentTickets(m)))
+		}
+	}
+	return a.recordSend(ctx, rl, data, m, res, nil)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -333,5 +334,79 @@ func TestEscalateSendUnreachableExits3(t *testing.T) {
 	code, _, stderr = runApp(t, nil, "escalate", "send", out, "--to", "http://"+addr+"/x", "--attempts", "2", "--timeout", "1s", "--backoff", "10ms")
 	if code != exitDependency {
 		t.Fatalf("closed port: exit %d, want 3\n%s", code, stderr)
+	}
+}
+
+// incidentDirectory is a directory of four homologação partners' made-up keys (by SHA-256).
+const incidentDirectory = `keys:
+  - {sha256: 254097ef3e1c11bf8713fe55eff466228b2ef20906a61fe6d49b817376350f6e, partner: Corban Alfa, environment: homologacao, active: true, users: [alfa.maria]}
+  - {sha256: 164df208ca22c622b8a288fdb9df83b52b677b526871d8e5f4243dbfa009a15c, partner: Corban Beta, environment: homologacao, active: true, users: [beta.carlos]}
+  - {sha256: f81ad9789459caeae1890f979544ffeb2d9f9adb13075f77fc793b7ce3d64d5a, partner: Corban Teta, environment: homologacao, active: true, users: [teta.luis]}
+  - {sha256: 2dc03cadd5e1a9b0e36c30615ac6f629c55b52fdbae6ccddd46dbff788e85438, partner: Corban Iota, environment: homologacao, active: true, users: [iota.rosa]}
+users:
+  - {login: alfa.maria, partner: Corban Alfa, active: true}
+  - {login: beta.carlos, partner: Corban Beta, active: true}
+  - {login: teta.luis, partner: Corban Teta, active: true}
+  - {login: iota.rosa, partner: Corban Iota, active: true}
+`
+
+// TestIncidentBundleHoldsNothingPlanted: three other partners' diagnoses open an incident of
+// the planted case's failure; the planted case's escalation then goes into the incident's
+// bundle, under its ticket's folder, and no planted secret or personal datum is in any file.
+// With --no-journal there is no incident to know of: the same escalation is a ticket's own.
+func TestIncidentBundleHoldsNothingPlanted(t *testing.T) {
+	dir := t.TempDir()
+	dirFile := filepath.Join(dir, "dir.yaml")
+	os.WriteFile(dirFile, []byte(incidentDirectory), 0o600)
+	src, err := os.ReadFile("../../testdata/cases/sem-causa-aparente.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TRIAGEM_JOURNAL": filepath.Join(dir, "j.db"), "TRIAGEM_NOW": "2026-11-18T15:00:00-03:00"}
+	for i, p := range [][3]string{{"Beta", "hml-beta-07d5f3a9c2e1b846", "beta.carlos"}, {"Teta", "hml-teta-5a0c91e3b7d24f68", "teta.luis"}, {"Iota", "hml-iota-e29d4b70c1a8f356", "iota.rosa"}} {
+		c := strings.NewReplacer("ticket: SUP-4830", fmt.Sprintf("ticket: SUP-%d", 6001+i), "partner: Corban Alfa", "partner: Corban "+p[0],
+			"api_key: hml-alfa-4b9e2c7a1d83f605", "api_key: "+p[1], "user: alfa.maria", "user: "+p[2]).Replace(string(src))
+		path := filepath.Join(dir, p[0]+".yaml")
+		os.WriteFile(path, []byte(c), 0o600)
+		if code, _, stderr := runApp(t, env, "diagnose", path, "--directory", dirFile); code != 0 {
+			t.Fatalf("diagnose %s: exit %d\n%s", p[0], code, stderr)
+		}
+	}
+	casePath := filepath.Join(dir, "planted.yaml")
+	os.WriteFile(casePath, []byte(plantedCase), 0o600)
+	out := filepath.Join(dir, "INC-1.zip")
+	code, stdout, stderr := runApp(t, env, "escalate", casePath, "--directory", dirFile, "--out", out)
+	if code != 0 || !strings.Contains(stderr, "SUP-5000 foi adicionado ao pacote do incidente INC-1") {
+		t.Fatalf("escalate: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	files := readZip(t, out)
+	exportForScan(t, "incident", files)
+	for _, name := range []string{"manifest.json", "SUP-5000/verdict.json", "SUP-5000/case.yaml", "SUP-5000/summary.md", "SUP-5000/redaction.json", "SUP-5000/token.json"} {
+		if _, ok := files[name]; !ok {
+			t.Errorf("the incident's bundle lacks %s", name)
+		}
+	}
+	if !bytes.Contains(files["SUP-5000/verdict.json"], []byte(`"incident": {`)) {
+		t.Errorf("the ticket's verdict does not name its incident:\n%s", files["SUP-5000/verdict.json"])
+	}
+	if len(files) != 6 {
+		t.Errorf("the incident's bundle holds %d files, want 6", len(files))
+	}
+	for name, b := range files {
+		for _, s := range secretsInClear() {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s holds %q in clear", name, s)
+			}
+		}
+	}
+	if code, _, stderr := runApp(t, env, "escalate", "verify", out); code != 0 {
+		t.Errorf("verify: exit %d\n%s", code, stderr)
+	}
+	own := filepath.Join(dir, "own.zip")
+	if code, _, stderr := runApp(t, env, "--no-journal", "escalate", casePath, "--directory", dirFile, "--out", own); code != 0 || strings.Contains(stderr, "incidente") {
+		t.Fatalf("--no-journal: exit %d\n%s", code, stderr)
+	}
+	if _, ok := readZip(t, own)["case.yaml"]; !ok {
+		t.Errorf("with --no-journal the bundle is not a ticket's own")
 	}
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/user"
@@ -19,6 +22,7 @@ import (
 	"github.com/crefazon/triagem/diagnose"
 	"github.com/crefazon/triagem/evidence"
 	"github.com/crefazon/triagem/journal"
+	"github.com/crefazon/triagem/live"
 	"github.com/crefazon/triagem/render"
 	"github.com/crefazon/triagem/rules"
 )
@@ -136,17 +140,10 @@ func caseEvent(rl *rules.Rules, kind string, c *diagnose.Case, v *diagnose.Verdi
 	if err != nil {
 		return nil, err
 	}
-	doc, _, err := rd.Case(c)
-	if err != nil {
-		return nil, err
-	}
-	y, err := yaml.Marshal(doc)
-	if err != nil {
-		return nil, err
-	}
-	// The bundle's redaction, then the output's: what it learnt from the case goes too.
 	out := caseRedactor(rl, c)
-	ev.CaseYAML = out.Output(string(y))
+	if ev.CaseYAML, err = redactedCase(rd, out, c); err != nil {
+		return nil, err
+	}
 	// As in the bundle, the key is named by its fingerprint: a full SHA-256 next to the word
 	// "key" reads as a leaked secret to every scanner, and no one needs more.
 	vv := *v
@@ -166,6 +163,20 @@ func caseEvent(rl *rules.Rules, kind string, c *diagnose.Case, v *diagnose.Verdi
 	return &ev, nil
 }
 
+// redactedCase is the case as a bundle holds it: the bundle's redaction (rd), then the
+// output's (out), which knows what it learnt from the case.
+func redactedCase(rd, out *evidence.Redactor, c *diagnose.Case) (string, error) {
+	doc, _, err := rd.Case(c)
+	if err != nil {
+		return "", err
+	}
+	y, err := yaml.Marshal(doc)
+	if err != nil {
+		return "", err
+	}
+	return out.Output(string(y)), nil
+}
+
 // errorClass is the class of a case's failure, for incidents: the verdict's category, and
 // the HTTP status class of the partner's response when the case gives one
 // ("no-apparent-cause/5xx"). A verdict missing evidence names no failure: "" (never counted).
@@ -182,9 +193,10 @@ func errorClass(c *diagnose.Case, v *diagnose.Verdict) string {
 // recordCase appends a judged case to the journal; a failure is returned for the caller to
 // report. A diagnosis linked to an incident gains the incident in its verdict, and its reply
 // becomes the rules' incident notice: the caller renders the verdict after this.
-func (a *app) recordCase(ctx context.Context, j *journal.Journal, rl *rules.Rules, kind string, c *diagnose.Case, v *diagnose.Verdict) error {
+func (a *app) recordCase(ctx context.Context, j *journal.Journal, rl *rules.Rules, kind string, c *diagnose.Case, v *diagnose.Verdict, incident string) error {
 	ev, err := caseEvent(rl, kind, c, v)
 	if err == nil {
+		ev.Incident = incident // an escalation added to this incident's bundle
 		ev.At, err = a.now()
 	}
 	if err == nil {
@@ -232,7 +244,7 @@ func (b *batch) record(ctx context.Context, c *diagnose.Case, v *diagnose.Verdic
 	if b.journal == nil || c == nil || (v.Ticket == "" && !b.a.journal.explicit) {
 		return
 	}
-	if err := b.a.recordCase(ctx, b.journal, b.chain.Rules, journal.KindDiagnose, c, v); err != nil {
+	if err := b.a.recordCase(ctx, b.journal, b.chain.Rules, journal.KindDiagnose, c, v, ""); err != nil {
 		b.jerr.mu.Lock()
 		defer b.jerr.mu.Unlock()
 		if b.jerr.first == nil {
@@ -252,17 +264,254 @@ func (b *batch) journalErr() error {
 	return b.jerr.first
 }
 
-// recordEscalation appends an escalation whose bundle was written; a journal that fails then
-// is a dependency failing (exit 3), the bundle being already on disk.
-func (a *app) recordEscalation(ctx context.Context, rl *rules.Rules, c *diagnose.Case, v *diagnose.Verdict) error {
+// recordEscalation appends an escalation whose bundle was written, added to incident's bundle
+// when incident is not ""; a journal that fails then is a dependency failing (exit 3), the
+// bundle being already on disk.
+func (a *app) recordEscalation(ctx context.Context, rl *rules.Rules, c *diagnose.Case, v *diagnose.Verdict, incident string) error {
 	j, err := a.openJournal(ctx, false)
 	if err != nil || j == nil {
 		return err
 	}
 	defer j.Close()
 	caseRedactor(rl, c).Verdict(v)
-	if err := a.recordCase(ctx, j, rl, journal.KindEscalate, c, v); err != nil {
+	if err := a.recordCase(ctx, j, rl, journal.KindEscalate, c, v, incident); err != nil {
 		return &exitError{exitDependency, err}
 	}
 	return nil
+}
+
+// recordSend appends a send of a bundle, delivered (send) or not (send-failed), to the journal
+// chosen as for diagnose and escalate. The event keeps the bundle's own case and verdict (both
+// redacted when it was built, and verified since) and what the intake answered; never the
+// intake's token. A delivered bundle's ticket becomes escalado; a failed one stays as it was.
+// A journal that fails is a dependency failing (exit 3); the caller reports a failed send's
+// own error first.
+func (a *app) recordSend(ctx context.Context, rl *rules.Rules, data []byte, m *evidence.Manifest, res *evidence.SendResult, sendErr error) error {
+	j, err := a.openJournal(ctx, false)
+	if err != nil || j == nil {
+		return err
+	}
+	defer j.Close()
+	at, err := a.now()
+	if err != nil {
+		return err
+	}
+	out, err := evidence.NewOutputRedactor(rl.Redaction)
+	if err != nil {
+		return &exitError{exitInput, err}
+	}
+	// A ticket's bundle is one event; an incident's, one event per ticket it holds, each with
+	// that ticket's own case and verdict.
+	type part struct{ ticket, folder, category string }
+	parts := []part{{m.Ticket, "", m.Verdict.Category}}
+	incident := ""
+	if m.Incident != nil {
+		incident, parts = m.Incident.ID, nil
+		for _, t := range m.Incident.Tickets {
+			parts = append(parts, part{t.Ticket, t.Folder + "/", t.Verdict.Category})
+		}
+	}
+	var names []string
+	for _, p := range parts {
+		names = append(names, p.folder+evidence.CaseFile, p.folder+evidence.VerdictFile)
+	}
+	files := bundleTexts(data, names...)
+	note := out.Output(sendNote(res, sendErr))
+	if incident != "" {
+		note = incident + " · " + note
+	}
+	for _, p := range parts {
+		ev := journalMeta(rl)
+		ev.Kind, ev.Ticket, ev.Category, ev.At, ev.Incident, ev.Note = journal.KindSend, p.ticket, p.category, at, incident, note
+		if sendErr != nil {
+			ev.Kind = journal.KindSendFailed
+		}
+		ev.CaseYAML, ev.VerdictJSON = out.Output(files[p.folder+evidence.CaseFile]), out.Output(files[p.folder+evidence.VerdictFile])
+		var v struct {
+			Request diagnose.Summary `json:"request"`
+		}
+		if json.Unmarshal([]byte(files[p.folder+evidence.VerdictFile]), &v) == nil {
+			ev.Partner, ev.Environment, ev.Route = out.Output(v.Request.Partner), v.Request.Environment, v.Request.Route
+		}
+		if _, err := j.Record(ctx, &ev); err != nil {
+			return &exitError{exitDependency, fmt.Errorf("%s", a.T("registrando o envio de %s no diário de chamados (%s): %v", "recording the send of %s in the ticket journal (%s): %v", p.ticket, j.Where(), err))}
+		}
+	}
+	return nil
+}
+
+// bundleTexts reads some files of a bundle that verify has accepted (its sizes are capped).
+func bundleTexts(data []byte, names ...string) map[string]string {
+	out := map[string]string{}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return out
+	}
+	for _, name := range names {
+		f, err := zr.Open(name)
+		if err != nil {
+			continue
+		}
+		b, err := io.ReadAll(f)
+		f.Close()
+		if err == nil {
+			out[name] = string(b)
+		}
+	}
+	return out
+}
+
+// sendNote is what a send's event says, the same in every language (statuses and names):
+// "HTTP 201 · CODE-17 · Idempotency-Key 3f2a…" or, failed, each attempt's status ("—" when no
+// answer came).
+func sendNote(res *evidence.SendResult, err error) string {
+	var attempts []evidence.Attempt
+	var rejected *evidence.RejectedError
+	var unreachable *evidence.UnreachableError
+	switch {
+	case errors.As(err, &rejected):
+		attempts = rejected.Attempts
+	case errors.As(err, &unreachable):
+		attempts = unreachable.Attempts
+	case res != nil:
+		attempts = res.Attempts
+	}
+	parts := []string{}
+	if err == nil && res != nil {
+		parts = append(parts, fmt.Sprintf("HTTP %d", res.Status))
+		if id := intakeTicket(res.Body); id != "" {
+			parts = append(parts, id)
+		}
+	} else {
+		st := make([]string, len(attempts))
+		for i, at := range attempts {
+			st[i] = "—"
+			if at.Status != 0 {
+				st[i] = fmt.Sprint(at.Status)
+			}
+		}
+		if len(st) == 0 {
+			st = []string{"—"}
+		}
+		parts = append(parts, "✗ HTTP "+strings.Join(st, ", "))
+	}
+	if res != nil && len(res.IdempotencyKey) >= 12 {
+		parts = append(parts, "Idempotency-Key "+res.IdempotencyKey[:12]+"…")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// intakeTicket is the ticket the intake says it opened, when its answer is a JSON object
+// with a short plain "ticket" or "id" (the intake's format is its own: anything else is
+// left out rather than echoed).
+func intakeTicket(body string) string {
+	var v map[string]any
+	if json.Unmarshal([]byte(body), &v) != nil {
+		return ""
+	}
+	for _, k := range []string{"ticket", "id"} {
+		s, ok := v[k].(string)
+		if ok && len(s) > 0 && len(s) <= 64 && strings.IndexFunc(s, func(r rune) bool {
+			return !(r == '-' || r == '_' || r == '.' || r == '+' || r == '#' || r == '/' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'))
+		}) < 0 {
+			return s
+		}
+	}
+	return ""
+}
+
+// recordReplayEvent appends a replay to the journal chosen as for diagnose: the case with the
+// answer (redacted as a bundle redacts it), the answer's status and time, and which token
+// went ("header token": the request's own Authorization; "credentials token": the case's
+// credentials.token; "login token": a fresh one from --login; "no token"), never a token.
+// A ticket not yet in the journal enters it; a new one goes em-analise, others stay put.
+func (a *app) recordReplayEvent(ctx context.Context, rl *rules.Rules, c *diagnose.Case, res *live.Replayed, tokenSource string) error {
+	j, err := a.openJournal(ctx, false)
+	if err != nil || j == nil {
+		return err
+	}
+	defer j.Close()
+	ev := journalMeta(rl)
+	ev.Kind, ev.Ticket = journal.KindReplay, c.Ticket
+	if ev.At, err = a.now(); err != nil {
+		return err
+	}
+	rd, err := evidence.NewRedactor(rl.Redaction)
+	if err != nil {
+		return &exitError{exitInput, err}
+	}
+	out := caseRedactor(rl, c)
+	if ev.CaseYAML, err = redactedCase(rd, out, c); err != nil {
+		return &exitError{exitDependency, err}
+	}
+	ev.Partner, ev.Environment = out.Output(strings.TrimSpace(c.Partner)), res.Env
+	if u, err := url.Parse(c.Request.URL); err == nil {
+		ev.Route = strings.TrimSpace(c.Request.Method + " " + u.Path)
+	}
+	ev.Note = out.Output(replayNote(res, tokenSource))
+	if _, err := j.Record(ctx, &ev); err != nil {
+		return &exitError{exitDependency, fmt.Errorf("%s", a.T("registrando o replay de %s no diário de chamados (%s): %v", "recording the replay of %s in the ticket journal (%s): %v", c.Source, j.Where(), err))}
+	}
+	return nil
+}
+
+// replayNote is what a replay's event says, the same in every language: each request's
+// status, time and where its token came from ("HTTP 401 · 85ms · header token; HTTP 202 ·
+// 92ms · login token"). The source comes before the word: "token" followed by a word reads as
+// a credential to the output's redactor, which would mask it.
+func replayNote(res *live.Replayed, tokenSource string) string {
+	one := func(r *live.Replayed, src string) string {
+		st := "HTTP —"
+		if r.Status != 0 {
+			st = fmt.Sprintf("HTTP %d", r.Status)
+		}
+		if src == "none" {
+			return fmt.Sprintf("%s · %s · no token", st, r.Took.Round(time.Millisecond))
+		}
+		return fmt.Sprintf("%s · %s · %s token", st, r.Took.Round(time.Millisecond), src)
+	}
+	if res.Original != nil {
+		return one(res.Original, tokenSource) + "; " + one(res, "login")
+	}
+	return one(res, tokenSource)
+}
+
+// tokenSource says which token a replay of c sends, by where it comes from (see
+// recordReplayEvent); the token itself is never looked at beyond being there.
+func tokenSource(c *diagnose.Case) string {
+	for k, v := range c.Request.Headers {
+		if strings.EqualFold(strings.TrimSpace(k), "Authorization") && strings.TrimSpace(v) != "" {
+			return "header"
+		}
+	}
+	if c.Credentials.Token != "" {
+		return "credentials"
+	}
+	return "none"
+}
+
+// escalationIncident is the open incident an escalation of c joins instead of opening its own:
+// the one its ticket is linked to, or else the open one of its failure. nil when there is
+// none, when the case has no ticket (a bundle's folder is the ticket's), or when journaling is
+// off (--no-journal; no journal can be opened): the escalation is then a ticket's own.
+func (a *app) escalationIncident(ctx context.Context, c *diagnose.Case, v *diagnose.Verdict) (*journal.Incident, error) {
+	if v.Ticket == "" {
+		return nil, nil
+	}
+	j, err := a.openJournal(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	if j == nil {
+		// Off, or the default one cannot be opened (said once already): the escalation's
+		// record will not try again.
+		a.journal.off = true
+		return nil, nil
+	}
+	defer j.Close()
+	inc, err := j.IncidentFor(ctx, v.Ticket, v.Request.Environment, v.Request.Route, errorClass(c, v))
+	if err != nil {
+		return nil, &exitError{exitDependency, fmt.Errorf("%s", a.T("diário de chamados (%s): %v", "ticket journal (%s): %v", j.Where(), err))}
+	}
+	return inc, nil
 }

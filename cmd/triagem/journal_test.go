@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -165,5 +166,80 @@ func TestJournalWhenAsked(t *testing.T) {
 	code, _, stderr := runApp(t, env, "--journal", filepath.Join(dir, "arquivo", "x", "j.db"), "diagnose", filepath.Join(cases, "sem-evidencias.yaml"))
 	if code != 3 {
 		t.Errorf("a journal that cannot be created: exit %d, want 3 (%s)", code, stderr)
+	}
+}
+
+// TestSendAndReplayAreJournaled: a delivered send escalates the ticket and names the
+// intake's ticket; a failed one is recorded without moving it; a replay records the answer's
+// status and which token went. The journal comes from TRIAGEM_JOURNAL as for diagnose, and
+// --no-journal records none of it. Neither the intake's token nor the case's is written.
+func TestSendAndReplayAreJournaled(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "journal.db")
+	bundle := buildPlantedBundle(t) // no journal: the bundle was built elsewhere
+	ok := httptest.NewServer(&intakeServer{tickets: map[string]int{}})
+	defer ok.Close()
+	down := httptest.NewServer(&intakeServer{always: true, tickets: map[string]int{}})
+	defer down.Close()
+	env := map[string]string{"TRIAGEM_JOURNAL": db, "TRIAGEM_ESCALATION_TOKEN": "intake-token-xyz", "TRIAGEM_NOW": "2026-11-23T10:00:00-03:00"}
+
+	code, _, stderr := runApp(t, env, "escalate", "send", bundle, "--to", down.URL, "--attempts", "2", "--backoff", "1ms", "--timeout", "2s")
+	if code != exitDependency {
+		t.Fatalf("send to an intake that is down: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runApp(t, env, "escalate", "send", bundle, "--to", ok.URL, "--backoff", "1ms")
+	if code != 0 {
+		t.Fatalf("send: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runApp(t, env, "--no-journal", "escalate", "send", bundle, "--to", ok.URL)
+	if code != 0 {
+		t.Fatalf("send --no-journal: exit %d\n%s", code, stderr)
+	}
+
+	srv, _ := fakePartnerAPI(t)
+	caseFile := filepath.Join(dir, "case.yaml")
+	os.WriteFile(caseFile, []byte(plantedCase), 0o600)
+	code, _, stderr = runApp(t, env, "replay", caseFile, "--rules", loopbackRules(t), "--url", srv.URL+"/api/v2/propostas/pre-analise")
+	if code != 0 {
+		t.Fatalf("replay: exit %d\n%s", code, stderr)
+	}
+
+	j, err := journal.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	evs, err := j.Events(context.Background(), "SUP-5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, e := range evs {
+		kinds = append(kinds, e.Kind+"→"+e.Status)
+	}
+	want := "[open→novo send-failed→novo send→escalado replay→escalado]"
+	if fmt.Sprint(kinds) != want {
+		t.Fatalf("events %v, want %s", kinds, want)
+	}
+	if n := evs[1].Note; !strings.Contains(n, "✗ HTTP 503, 503") {
+		t.Errorf("the failed send's note: %q", n)
+	}
+	if n := evs[2].Note; !strings.Contains(n, "HTTP 201 · CODE-1 · Idempotency-Key ") {
+		t.Errorf("the send's note: %q", n)
+	}
+	if evs[2].Category != "no-apparent-cause" || !strings.Contains(evs[2].CaseYAML, "pre-analise") || !strings.Contains(evs[2].VerdictJSON, "no-apparent-cause") {
+		t.Errorf("the send's event lacks the bundle's case or verdict: %+v", evs[2])
+	}
+	if n := evs[3].Note; !strings.Contains(n, "HTTP 202") || !strings.Contains(n, "header token") {
+		t.Errorf("the replay's note: %q", n)
+	}
+	if !strings.Contains(evs[3].CaseYAML, "c0ffee-42") {
+		t.Errorf("the replay's event lacks the answer:\n%s", evs[3].CaseYAML)
+	}
+	raw := journalBytes(t, db)
+	for _, s := range append(secretsInClear(), "intake-token-xyz", "segredo-de-sessao") {
+		if strings.Contains(raw, s) {
+			t.Errorf("the journal holds %q in clear", s)
+		}
 	}
 }

@@ -45,7 +45,8 @@ Nunca envia a um host de produção sem --allow-production (confirmado num termi
 segue um redirecionamento para outro host, e desiste após 30 s. Com --login, primeiro obtém um
 token novo pela rota de login (a senha de TRIAGEM_PASSWORD, o usuário e a API Key do caso),
 reenvia a requisição como foi e com o token novo, e diz se o problema é o token ou a
-requisição.`,
+requisição. Cada replay entra no diário de chamados (o status e o tempo da resposta e de onde
+veio o token, nunca o token), como diagnose, a menos que --no-journal.`,
 			`Re-send the case's request (method, URL, headers, body) to the partner API environment
 it targets and record the answer as evidence: status, headers with secrets masked, body
 (capped) and timing, in the case file itself or in --out (- for standard output).
@@ -54,7 +55,9 @@ It never sends to a production host without --allow-production (confirmed on a t
 never follows a redirect to another host, and times out at 30 s. With --login it first gets
 a fresh token through the login route (the password from TRIAGEM_PASSWORD, the user and API
 key from the case), replays the request as sent and with the fresh token, and says whether
-the token or the request is the problem.`),
+the token or the request is the problem. Each replay goes into the ticket journal (the
+answer's status and time and where the token came from, never the token), as diagnose does,
+unless --no-journal.`),
 		Args: a.exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o, err := cf.overrides(cmd.Flags())
@@ -113,6 +116,7 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 		}
 		ro.Login = &live.LoginOptions{User: c.Credentials.User, Password: pw, APIKey: c.Credentials.APIKey}
 	}
+	tokenFrom := tokenSource(c)
 	res, err := live.Replay(ctx, ro, c, rl)
 	var refused *live.RefusedError
 	var loginErr *live.LoginError
@@ -130,6 +134,10 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	case err != nil && res == nil:
 		return &exitError{exitInput, a.liveError(err)}
 	case err != nil:
+		// Sent, and no answer came: a replay all the same, for the ticket's history.
+		if jerr := a.recordReplayEvent(ctx, rl, c, res, tokenFrom); jerr != nil {
+			a.say("triagem: " + jerr.Error())
+		}
 		return &exitError{exitDependency, a.liveError(err)}
 	}
 	// The case keeps what the analyst's copy carried; what the answer adds is masked (the API
@@ -155,7 +163,7 @@ func (a *app) runReplay(ctx context.Context, opts *replayOptions, path string, o
 	if v := res.VerdictIn(string(a.language())); v != "" {
 		a.say("triagem: " + v)
 	}
-	return nil
+	return a.recordReplayEvent(ctx, rl, c, res, tokenFrom)
 }
 
 // recordReplay writes the case with the answer into the case file or --out; on standard

@@ -1,17 +1,24 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/crefazon/triagem/rules"
 )
 
 func TestMain(m *testing.M) {
@@ -31,7 +38,9 @@ func TestScripts(t *testing.T) {
 		Dir:           filepath.Join(testdata, "script"),
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") == "1",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"maxwidth": cmdMaxWidth,
+			"maxwidth":   cmdMaxWidth,
+			"intake":     cmdIntake,
+			"partnerapi": cmdPartnerAPI,
 		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("TESTDATA", testdata)
@@ -86,4 +95,56 @@ func isLoneURL(line string) bool {
 		}
 	}
 	return urls == 1
+}
+
+// cmdIntake is the script command "intake VAR [down]": a Code team intake webhook for the
+// script's length, its URL in $VAR. It opens CODE-1, CODE-2... (201, {"ticket": "CODE-n"}),
+// the same ticket again for an Idempotency-Key it has seen; "down" answers 503 to everything.
+func cmdIntake(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 || (len(args) == 2 && args[1] != "down") {
+		ts.Fatalf("usage: intake VAR [down]")
+	}
+	down := len(args) == 2
+	seen := map[string]string{}
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if down {
+			http.Error(w, "indisponível", http.StatusServiceUnavailable)
+			return
+		}
+		mu.Lock()
+		key := r.Header.Get("Idempotency-Key")
+		id, ok := seen[key]
+		if !ok {
+			id = fmt.Sprintf("CODE-%d", len(seen)+1)
+			seen[key] = id
+		}
+		mu.Unlock()
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprintf(w, `{"ticket": %q}`, id)
+	}))
+	ts.Defer(srv.Close)
+	ts.Setenv(args[0], srv.URL)
+}
+
+// cmdPartnerAPI is the script command "partnerapi VAR RULES": a partner API on 127.0.0.1 that
+// answers every request with a 503 and an error envelope, its base URL in $VAR, and in RULES
+// the default rules with homologação's host moved to 127.0.0.1, so that replay may reach it.
+func cmdPartnerAPI(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: partnerapi VAR RULES")
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, `{"success":false,"data":null,"errors":["Servico temporariamente indisponivel"]}`)
+	}))
+	ts.Defer(srv.Close)
+	ts.Setenv(args[0], srv.URL)
+	y := bytes.ReplaceAll(rules.DefaultYAML(), []byte("api-externo-stag.crefazon.com.br"), []byte("127.0.0.1"))
+	if err := os.WriteFile(ts.MkAbs(args[1]), y, 0o600); err != nil {
+		ts.Fatalf("partnerapi: %v", err)
+	}
 }

@@ -109,8 +109,8 @@ func (a *app) newTicketCommand() *cobra.Command {
 		Long: a.T(`Acompanha a vida de cada chamado no diário de chamados (--journal, TRIAGEM_JOURNAL, ou
 triagem/journal.db na pasta de dados do usuário).
 
-Cada diagnose de um caso com chamado, cada escalate e cada comando de chamado registra um
-evento. Os status andam sozinhos: um veredito que pede evidências ou uma correção deixa o
+Cada diagnose de um caso com chamado, cada escalate, escalate send e replay e cada comando
+de chamado registra um evento. Os status andam sozinhos: um veredito que pede evidências ou uma correção deixa o
 chamado aguardando-parceiro; um sem causa aparente o deixa em-analise; escalate o escala.
 Um chamado resolvido fecha sozinho depois dos dias úteis das regras; um diagnóstico novo
 reabre um chamado resolvido e abre um chamado de continuação (ID+1) para um fechado.
@@ -121,8 +121,8 @@ aguarda o parceiro.`,
 			`Follow each ticket's life in the ticket journal (--journal, TRIAGEM_JOURNAL, or
 triagem/journal.db in the user's data folder).
 
-Every diagnose of a case with a ticket, every escalate and every ticket command records an
-event. Statuses move on their own: a verdict asking for evidence or a fix leaves the ticket
+Every diagnose of a case with a ticket, every escalate, escalate send and replay, and every
+ticket command records an event. Statuses move on their own: a verdict asking for evidence or a fix leaves the ticket
 aguardando-parceiro (waiting for the partner); one with no apparent cause leaves it
 em-analise (under analysis); escalate escalates it. A resolved ticket closes on its own after
 the rules' business days; a new diagnosis reopens a resolved ticket and opens a follow-up
