@@ -203,7 +203,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 			"triagem: ticket %s was added to incident %s's bundle (%s) instead of opening another escalation; the bundle now holds %d ticket(s): %s.",
 			v.Ticket, inc.ID, opts.out, len(b.Manifest.Incident.Tickets), incidentTickets(b.Manifest)))
 	}
-	return a.recordEscalation(ctx, rl, c, v, incID)
+	return a.recordEscalation(ctx, rl, c, v, incID, b)
 }
 
 // incidentTickets lists the tickets an incident's bundle holds, in the order they were added.

@@ -267,15 +267,53 @@ func (b *batch) journalErr() error {
 // recordEscalation appends an escalation whose bundle was written, added to incident's bundle
 // when incident is not ""; a journal that fails then is a dependency failing (exit 3), the
 // bundle being already on disk.
-func (a *app) recordEscalation(ctx context.Context, rl *rules.Rules, c *diagnose.Case, v *diagnose.Verdict, incident string) error {
+func (a *app) recordEscalation(ctx context.Context, rl *rules.Rules, c *diagnose.Case, v *diagnose.Verdict, incident string, b *evidence.Bundle) error {
 	j, err := a.openJournal(ctx, false)
 	if err != nil || j == nil {
 		return err
 	}
 	defer j.Close()
-	caseRedactor(rl, c).Verdict(v)
-	if err := a.recordCase(ctx, j, rl, journal.KindEscalate, c, v, incident); err != nil {
-		return &exitError{exitDependency, err}
+	// The event keeps the bundle's own case.yaml and verdict.json: redacted when it was built
+	// and scanned for leaks on the very bytes written. Redacting the case again for the
+	// journal was two fifths of escalating a large payload.
+	folder := ""
+	if m := b.Manifest; m.Incident != nil {
+		for _, t := range m.Incident.Tickets {
+			if t.Ticket == v.Ticket {
+				folder = t.Folder + "/"
+			}
+		}
+	}
+	files := bundleTexts(b.Zip, folder+evidence.CaseFile, folder+evidence.VerdictFile)
+	caseYAML, okCase := files[folder+evidence.CaseFile]
+	verdictJSON, okVerdict := files[folder+evidence.VerdictFile]
+	if !okCase || !okVerdict {
+		return &exitError{exitInternal, fmt.Errorf("the bundle built for %s lacks %s or %s", v.Ticket, folder+evidence.CaseFile, folder+evidence.VerdictFile)}
+	}
+	out, err := evidence.NewOutputRedactor(rl.Redaction)
+	if err != nil {
+		return &exitError{exitInput, err}
+	}
+	ev := journalMeta(rl)
+	ev.Kind, ev.Ticket, ev.Category, ev.Incident = journal.KindEscalate, v.Ticket, v.Category, incident
+	ev.Environment, ev.Route = v.Request.Environment, v.Request.Route
+	var bv struct { // the partner as the bundle's verdict names it: redacted with the case's secrets
+		Request diagnose.Summary `json:"request"`
+	}
+	if json.Unmarshal([]byte(verdictJSON), &bv) == nil {
+		ev.Partner = out.Output(bv.Request.Partner)
+	}
+	ev.ErrorClass = errorClass(c, v)
+	ev.CaseYAML, ev.VerdictJSON = caseYAML, verdictJSON
+	var compact bytes.Buffer // one line, as the other events keep a verdict
+	if json.Compact(&compact, []byte(verdictJSON)) == nil {
+		ev.VerdictJSON = compact.String()
+	}
+	if ev.At, err = a.now(); err == nil {
+		_, err = j.Record(ctx, &ev)
+	}
+	if err != nil {
+		return &exitError{exitDependency, fmt.Errorf("%s", a.T("registrando %s no diário de chamados (%s): %v", "recording %s in the ticket journal (%s): %v", c.Source, j.Where(), err))}
 	}
 	return nil
 }

@@ -73,7 +73,7 @@ func TestJournalHoldsNoPlantedSecret(t *testing.T) {
 	var kinds []string
 	for _, e := range evs {
 		kinds = append(kinds, e.Kind+"→"+e.Status)
-		if e.Kind == journal.KindDiagnose {
+		if e.Kind == journal.KindDiagnose || e.Kind == journal.KindEscalate {
 			if !strings.Contains(e.CaseYAML, "pre-analise") || !strings.Contains(e.VerdictJSON, `"category":"no-apparent-cause"`) {
 				t.Errorf("the diagnosis event lacks the case or the verdict:\n%s\n%s", e.CaseYAML, e.VerdictJSON)
 			}
