@@ -181,7 +181,7 @@ func TestDiskCacheBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, _, ok := mustOpen(t, base, opts).cache.get(kindUser, "barra/login"); ok {
+	if _, ok := mustOpen(t, base, opts).cache.get(kindUser, "barra/login"); ok {
 		t.Error("written before the batch ended")
 	}
 	end()
@@ -215,10 +215,12 @@ func TestDiskCacheCorrupt(t *testing.T) {
 	for i, bad := range []string{
 		"",
 		"{not json",
-		entry(2, `{"fetched":"`+fresh+`","found":true,"answer":{"login":"someone.else"}}`), // not what was asked
-		entry(2, `{"fetched":"`+fresh+`","found":true}`),                                   // found, no answer
-		entry(99, `{"fetched":"`+fresh+`","found":false}`),                                 // unknown version
-		entry(2, `{"found":false}`),                                                        // no time
+		entry(2, `{"fetched":"`+fresh+`","found":true,"user":{"login":"someone.else"}}`),        // not what was asked
+		entry(2, `{"fetched":"`+fresh+`","found":true}`),                                        // found, no answer
+		entry(2, `{"fetched":"`+fresh+`","found":true,"key":{"sha256":"`+srvSHA("key-a")+`"}}`), // another kind's answer
+		entry(2, `{"fetched":"`+fresh+`","found":"yes"}`),                                       // not the shape
+		entry(99, `{"fetched":"`+fresh+`","found":false}`),                                      // unknown version
+		entry(2, `{"found":false}`),                                                             // no time
 		entry(2, `[1,2,3]`),
 		`[1,2,3]`,
 	} {
@@ -234,7 +236,7 @@ func TestDiskCacheCorrupt(t *testing.T) {
 			t.Errorf("corrupt entry %d: %d requests, want 1", i, n)
 		}
 		// Replaced by a good entry.
-		if found, _, ok := (&diskCache{dir: dir, base: base, ttl: time.Hour, now: time.Now}).get(kindUser, "alfa.maria"); !ok || !found {
+		if a, ok := (&diskCache{dir: dir, base: base, ttl: time.Hour, now: time.Now}).get(kindUser, "alfa.maria"); !ok || !a.found {
 			t.Errorf("corrupt entry %d was not replaced", i)
 		}
 	}

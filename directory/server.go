@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // NewServer serves the REST contract of the directory service (see http.go) from a
@@ -162,7 +165,17 @@ func (s *server) serveBulk(w http.ResponseWriter, r *http.Request) {
 		}
 		ans.Partners[p] = keys
 	}
-	writeJSON(w, http.StatusOK, ans)
+	// encoding/json/v2 (go-json-experiment): several times faster than encoding/json on
+	// answers of hundreds of items; nil slices stay null, as on the other endpoints.
+	data, err := jsonv2.Marshal(ans, jsontext.AllowInvalidUTF8(true), jsonv2.FormatNilSliceAsNull(true))
+	if err != nil {
+		writeJSONError(w, http.StatusInternalServerError, "cannot encode the answer")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	w.Write(append(data, '\n'))
 }
 
 func (s *server) authorized(r *http.Request) bool {

@@ -67,13 +67,14 @@ type batch struct {
 
 func (a *app) newBatch(chain *diagnose.Chain, o diagnose.Overrides, total int64) *batch {
 	w := runtime.GOMAXPROCS(0)
+	b := &batch{a: a, chain: chain, overrides: o, workers: w, window: w * 64, screen: a.screen()}
 	if _, ok := chain.Dir.(*directory.Remote); ok {
 		// The directory service's look-ups wait on the network: with many cases in flight,
 		// those waiting go out together in bulk requests (directory.Remote) while the others
-		// use the CPU.
-		w = max(w, remoteWorkers)
+		// use the CPU. The window stays what the CPUs need, so memory does too.
+		b.workers = max(w, remoteWorkers)
+		b.window = max(b.window, b.workers)
 	}
-	b := &batch{a: a, chain: chain, overrides: o, workers: w, window: w * 64, screen: a.screen()}
 	// Progress only on a terminal, on stderr, and only when there is enough to wait for.
 	if a.stderrTTY && a.getenv("NO_PROGRESS") == "" {
 		switch {

@@ -2,16 +2,19 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"net/url"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/crefazon/triagem/directory"
 	"github.com/crefazon/triagem/internal/gen"
@@ -186,5 +189,52 @@ func TestDirectoryServiceBatchSameVerdicts(t *testing.T) {
 	}
 	if r := oc.repeats(); r != 0 || oc.items.Load() < int64(len(distinct)) {
 		t.Errorf("without bulk: %d items asked, %d of them more than once; want each of at least %d once", oc.items.Load(), r, len(distinct))
+	}
+}
+
+// BenchmarkDirectoryService runs the same batch of 10,000 varied cases (nearly every key
+// and user distinct) against a 10k+10k snapshot twice per round: read as a file, and served
+// by the reference server (an httptest server in this process, sharing its CPU) with an
+// empty disk cache. It reports both, wall and CPU (the server's included: same process),
+// and their ratios; issue 12 asks for a service batch within 1.2x the file's.
+//
+//	go test -run x -bench DirectoryService -benchtime 5x ./cmd/triagem/
+func BenchmarkDirectoryService(b *testing.B) {
+	const n = 10_000
+	cases, snap := writeVaried(b, n, n)
+	s, err := directory.Open(snap)
+	if err != nil {
+		b.Fatal(err)
+	}
+	idx, err := s.Index()
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(directory.NewServer(idx, ""))
+	defer srv.Close()
+	batch := func(dir string) {
+		b.Setenv("XDG_CACHE_HOME", b.TempDir()) // the service's answers not cached yet
+		var stderr bytes.Buffer
+		a := &app{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr,
+			getenv: func(string) string { return "" }}
+		if code := a.main(context.Background(), []string{"diagnose", "--jsonl", cases, "--directory", dir, "-o", "json"}); code > 1 {
+			b.Fatalf("%s: exit %d: %s", dir, code, stderr.String())
+		}
+	}
+	var fileWall, fileCPU, svcWall, svcCPU time.Duration
+	for b.Loop() {
+		t0, c0 := time.Now(), selfCPU()
+		batch(snap)
+		t1, c1 := time.Now(), selfCPU()
+		batch(srv.URL)
+		fileWall, fileCPU = fileWall+t1.Sub(t0), fileCPU+c1-c0
+		svcWall, svcCPU = svcWall+time.Since(t1), svcCPU+selfCPU()-c1
+	}
+	rounds := float64(b.N)
+	b.ReportMetric(fileWall.Seconds()*1e3/rounds, "file-ms")
+	b.ReportMetric(svcWall.Seconds()*1e3/rounds, "service-ms")
+	b.ReportMetric(svcWall.Seconds()/fileWall.Seconds(), "wall-x")
+	if fileCPU > 0 {
+		b.ReportMetric(svcCPU.Seconds()/fileCPU.Seconds(), "cpu-x")
 	}
 }
