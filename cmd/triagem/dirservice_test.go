@@ -163,6 +163,7 @@ func TestDirectoryServiceBatchSameVerdicts(t *testing.T) {
 		asked := c.requests.Load() - before
 		switch run {
 		case "bulk":
+			t.Logf("%d cases: %d requests for %d items", n, asked, c.items.Load())
 			// Each key, login and partner asked once, in a few bulk requests: far fewer
 			// requests than distinct keys and users.
 			if r := c.repeats(); r != 0 {
