@@ -50,7 +50,7 @@ func TestDiskCacheReuseAndTTL(t *testing.T) {
 	}
 	first := ask(mustOpen(t, base, opts))
 	if n := c.n.Load(); n != 5 {
-		t.Fatalf("first run: %d requests, want 5", n)
+		t.Fatalf("first run: %d items asked, want 5", n)
 	}
 	if first[0].Key == nil || first[0].User == nil || first[1].Key != nil || first[1].User != nil || len(first[2].PartnerKeys) != 2 {
 		t.Fatalf("first run answers: %+v", first)
@@ -59,7 +59,7 @@ func TestDiskCacheReuseAndTTL(t *testing.T) {
 	now = t0.Add(59 * time.Minute)
 	second := ask(mustOpen(t, base, opts))
 	if n := c.n.Load(); n != 5 {
-		t.Errorf("second run within TTL: %d requests in all, want still 5", n)
+		t.Errorf("second run within TTL: %d items asked in all, want still 5", n)
 	}
 	for i := range first {
 		if !sameResult(first[i], second[i]) {
@@ -70,27 +70,27 @@ func TestDiskCacheReuseAndTTL(t *testing.T) {
 	now = t0.Add(61 * time.Minute)
 	ask(mustOpen(t, base, opts))
 	if n := c.n.Load(); n != 10 {
-		t.Errorf("run after TTL: %d requests in all, want 10", n)
+		t.Errorf("run after TTL: %d items asked in all, want 10", n)
 	}
 	// The refetch renewed the entries.
 	now = t0.Add(61*time.Minute + 59*time.Minute)
 	ask(mustOpen(t, base, opts))
 	if n := c.n.Load(); n != 10 {
-		t.Errorf("run within the renewed TTL: %d requests in all, want 10", n)
+		t.Errorf("run within the renewed TTL: %d items asked in all, want 10", n)
 	}
 
 	// An entry from the future (clock set back) is not trusted.
 	now = t0
 	ask(mustOpen(t, base, opts))
 	if n := c.n.Load(); n != 15 {
-		t.Errorf("run with the clock set back: %d requests in all, want 15", n)
+		t.Errorf("run with the clock set back: %d items asked in all, want 15", n)
 	}
 
 	// Another service does not see these entries.
 	c2, base2 := cacheServer(t)
 	ask(mustOpen(t, base2, opts))
 	if n := c2.n.Load(); n != 5 {
-		t.Errorf("other base URL: %d requests, want 5", n)
+		t.Errorf("other base URL: %d items asked, want 5", n)
 	}
 }
 
@@ -233,7 +233,7 @@ func TestDiskCacheCorrupt(t *testing.T) {
 			t.Fatalf("corrupt entry %d: %+v, %v", i, res, err)
 		}
 		if n := c.n.Load() - before; n != 1 {
-			t.Errorf("corrupt entry %d: %d requests, want 1", i, n)
+			t.Errorf("corrupt entry %d: %d items asked, want 1", i, n)
 		}
 		// Replaced by a good entry.
 		if a, ok := (&diskCache{dir: dir, base: base, ttl: time.Hour, now: time.Now}).get(kindUser, "alfa.maria"); !ok || !a.found {

@@ -534,17 +534,15 @@ func (r *Remote) sendBulk(group []*call) {
 			body.Partners = append(body.Partners, c.id)
 		}
 	}
-	data, err := json.Marshal(body)
-	if err != nil {
-		for _, c := range group {
-			r.finish(c, answer{}, err)
-		}
-		return
-	}
 	fail := func(err error) {
 		for _, c := range group {
 			r.finish(c, answer{}, err)
 		}
+	}
+	data, err := json.Marshal(body) // strings only: it cannot fail
+	if err != nil {
+		fail(err)
+		return
 	}
 	resp, err := r.request(ctx, kindBulk, data)
 	if err != nil {

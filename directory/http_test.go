@@ -497,7 +497,7 @@ func TestRemoteMemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	if n := c.n.Load(); n != 40 {
-		t.Errorf("%d requests, want 40 (one per distinct key and login)", n)
+		t.Errorf("%d items asked, want 40 (each distinct key and login once)", n)
 	}
 	for p, n := range c.paths {
 		if n != 1 {
@@ -516,7 +516,7 @@ func TestRemoteMemo(t *testing.T) {
 		}
 	}
 	if n := c.n.Load(); n != 40 {
-		t.Errorf("after asking again: %d requests, want still 40", n)
+		t.Errorf("after asking again: %d items asked, want still 40", n)
 	}
 }
 
