@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func TestDiskCacheReuseAndTTL(t *testing.T) {
 	}
 	first := ask(mustOpen(t, base, opts))
 	if n := c.n.Load(); n != 5 {
-		t.Fatalf("first run: %d requests, want 5", n)
+		t.Fatalf("first run: %d items asked, want 5", n)
 	}
 	if first[0].Key == nil || first[0].User == nil || first[1].Key != nil || first[1].User != nil || len(first[2].PartnerKeys) != 2 {
 		t.Fatalf("first run answers: %+v", first)
@@ -58,7 +59,7 @@ func TestDiskCacheReuseAndTTL(t *testing.T) {
 	now = t0.Add(59 * time.Minute)
 	second := ask(mustOpen(t, base, opts))
 	if n := c.n.Load(); n != 5 {
-		t.Errorf("second run within TTL: %d requests in all, want still 5", n)
+		t.Errorf("second run within TTL: %d items asked in all, want still 5", n)
 	}
 	for i := range first {
 		if !sameResult(first[i], second[i]) {
@@ -69,27 +70,27 @@ func TestDiskCacheReuseAndTTL(t *testing.T) {
 	now = t0.Add(61 * time.Minute)
 	ask(mustOpen(t, base, opts))
 	if n := c.n.Load(); n != 10 {
-		t.Errorf("run after TTL: %d requests in all, want 10", n)
+		t.Errorf("run after TTL: %d items asked in all, want 10", n)
 	}
 	// The refetch renewed the entries.
 	now = t0.Add(61*time.Minute + 59*time.Minute)
 	ask(mustOpen(t, base, opts))
 	if n := c.n.Load(); n != 10 {
-		t.Errorf("run within the renewed TTL: %d requests in all, want 10", n)
+		t.Errorf("run within the renewed TTL: %d items asked in all, want 10", n)
 	}
 
 	// An entry from the future (clock set back) is not trusted.
 	now = t0
 	ask(mustOpen(t, base, opts))
 	if n := c.n.Load(); n != 15 {
-		t.Errorf("run with the clock set back: %d requests in all, want 15", n)
+		t.Errorf("run with the clock set back: %d items asked in all, want 15", n)
 	}
 
 	// Another service does not see these entries.
 	c2, base2 := cacheServer(t)
 	ask(mustOpen(t, base2, opts))
 	if n := c2.n.Load(); n != 5 {
-		t.Errorf("other base URL: %d requests, want 5", n)
+		t.Errorf("other base URL: %d items asked, want 5", n)
 	}
 }
 
@@ -107,18 +108,18 @@ func TestDiskCacheFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 5 {
-		t.Errorf("%d files, want 5", len(entries))
+	// Five answers, in as many shard files as their names fall in.
+	want := map[string]bool{}
+	for _, a := range [][2]string{{kindKey, srvSHA("key-a")}, {kindKey, srvSHA("unknown")}, {kindUser, "barra/login"}, {kindUser, "segredo.login"}, {kindPartner, "Corban Alfa"}} {
+		want[cacheFileName(base, shardOf(cacheID(a[0], a[1])))] = true
 	}
-	name := regexp.MustCompile(`^[0-9a-f]{64}\.json$`)
+	if len(entries) != len(want) {
+		t.Errorf("%d files, want %d", len(entries), len(want))
+	}
+	name := regexp.MustCompile(`^[0-9a-f]{64}-[0-9a-f]\.json$`)
 	for _, e := range entries {
-		if !name.MatchString(e.Name()) {
+		if !name.MatchString(e.Name()) || !want[e.Name()] {
 			t.Errorf("file name %q", e.Name())
-		}
-		for _, secret := range []string{"segredo", "barra", "Corban"} {
-			if strings.Contains(e.Name(), secret) {
-				t.Errorf("file name %q shows %q", e.Name(), secret)
-			}
 		}
 		if runtime.GOOS != "windows" {
 			info, err := e.Info()
@@ -127,6 +128,17 @@ func TestDiskCacheFiles(t *testing.T) {
 			}
 			if m := info.Mode().Perm(); m != 0o600 {
 				t.Errorf("%s: mode %v, want 0600", e.Name(), m)
+			}
+		}
+		// Names inside the files are hashes too.
+		data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+		var f cacheFile
+		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatalf("%s: %v", e.Name(), err)
+		}
+		for cid := range f.Entries {
+			if len(cid) != 64 || strings.Trim(cid, "0123456789abcdef") != "" {
+				t.Errorf("%s: entry named %q", e.Name(), cid)
 			}
 		}
 	}
@@ -140,13 +152,48 @@ func TestDiskCacheFiles(t *testing.T) {
 		}
 	}
 	// A "not found" entry says so.
-	data, err := os.ReadFile(filepath.Join(dir, cacheFileName(r.Source(), kindUser, "segredo.login")))
+	cid := cacheID(kindUser, "segredo.login")
+	data, err := os.ReadFile(filepath.Join(dir, cacheFileName(r.Source(), shardOf(cid))))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var e cacheEntry
-	if err := json.Unmarshal(data, &e); err != nil || e.Found || e.Version != cacheVersion || e.Fetched.IsZero() {
-		t.Errorf("not-found entry %s: %v", data, err)
+	var f cacheFile
+	if err := json.Unmarshal(data, &f); err != nil || f.Version != cacheVersion || f.Entries[cid] == nil || f.Entries[cid].Found || f.Entries[cid].Fetched.IsZero() {
+		t.Errorf("not-found entry in %s: %v", data, err)
+	}
+}
+
+// TestDiskCacheBatch: in a batch, answers reach the disk once the batch ends, and the next
+// run finds them there, beside what the file held already.
+func TestDiskCacheBatch(t *testing.T) {
+	c, base := cacheServer(t)
+	dir := t.TempDir()
+	opts := HTTPOptions{CacheDir: dir}
+	ctx := lookupCtx(t)
+	r := mustOpen(t, base, opts)
+	if _, err := r.Lookup(ctx, Query{Login: "alfa.maria"}); err != nil {
+		t.Fatal(err)
+	}
+	r2 := mustOpen(t, base, opts)
+	end := r2.StartBatch()
+	for _, q := range cacheQueries {
+		if _, err := r2.Lookup(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok := mustOpen(t, base, opts).cache.get(kindUser, "barra/login"); ok {
+		t.Error("written before the batch ended")
+	}
+	end()
+	before := c.n.Load()
+	r3 := mustOpen(t, base, opts)
+	for _, q := range append(cacheQueries, Query{Login: "alfa.maria"}) {
+		if _, err := r3.Lookup(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := c.n.Load() - before; n != 0 {
+		t.Errorf("after the batch: %d items asked again, want 0", n)
 	}
 }
 
@@ -159,15 +206,22 @@ func TestDiskCacheCorrupt(t *testing.T) {
 	if _, err := mustOpen(t, base, opts).Lookup(ctx, q); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(dir, cacheFileName(base, kindUser, "alfa.maria"))
+	cid := cacheID(kindUser, "alfa.maria")
+	file := filepath.Join(dir, cacheFileName(base, shardOf(cid)))
 	fresh := time.Now().UTC().Format(time.RFC3339Nano)
+	entry := func(version int, e string) string {
+		return `{"version":` + strconv.Itoa(version) + `,"entries":{"` + cid + `":` + e + `}}`
+	}
 	for i, bad := range []string{
 		"",
 		"{not json",
-		`{"version":1,"fetched":"` + fresh + `","found":true,"answer":{"login":"someone.else"}}`, // not what was asked
-		`{"version":1,"fetched":"` + fresh + `","found":true}`,                                   // found, no answer
-		`{"version":99,"fetched":"` + fresh + `","found":false}`,                                 // unknown version
-		`{"version":1,"found":false}`,                                                            // no time
+		entry(2, `{"fetched":"`+fresh+`","found":true,"user":{"login":"someone.else"}}`),        // not what was asked
+		entry(2, `{"fetched":"`+fresh+`","found":true}`),                                        // found, no answer
+		entry(2, `{"fetched":"`+fresh+`","found":true,"key":{"sha256":"`+srvSHA("key-a")+`"}}`), // another kind's answer
+		entry(2, `{"fetched":"`+fresh+`","found":"yes"}`),                                       // not the shape
+		entry(99, `{"fetched":"`+fresh+`","found":false}`),                                      // unknown version
+		entry(2, `{"found":false}`),                                                             // no time
+		entry(2, `[1,2,3]`),
 		`[1,2,3]`,
 	} {
 		if err := os.WriteFile(file, []byte(bad), 0o600); err != nil {
@@ -179,10 +233,10 @@ func TestDiskCacheCorrupt(t *testing.T) {
 			t.Fatalf("corrupt entry %d: %+v, %v", i, res, err)
 		}
 		if n := c.n.Load() - before; n != 1 {
-			t.Errorf("corrupt entry %d: %d requests, want 1", i, n)
+			t.Errorf("corrupt entry %d: %d items asked, want 1", i, n)
 		}
 		// Replaced by a good entry.
-		if found, _, ok := (&diskCache{dir: dir, base: base, ttl: time.Hour, now: time.Now}).get(kindUser, "alfa.maria"); !ok || !found {
+		if a, ok := (&diskCache{dir: dir, base: base, ttl: time.Hour, now: time.Now}).get(kindUser, "alfa.maria"); !ok || !a.found {
 			t.Errorf("corrupt entry %d was not replaced", i)
 		}
 	}

@@ -12,6 +12,13 @@ package directory
 //	    404: no such login
 //	GET {base}/partners/{partner}/keys    (partner path-escaped)
 //	    200 application/json: a JSON array of Key, every key of the partner, possibly empty ([])
+//	POST {base}/lookup                    (the bulk look-up; optional: a server may lack it)
+//	    body application/json: {"keys": ["{sha256}", ...], "users": ["{login}", ...], "partners": ["{partner}", ...]}
+//	    (each list optional; at most BulkMaxItems items in all and BulkMaxBody bytes, 413 beyond)
+//	    200 application/json: every item asked, by what was asked; null when not found
+//	        {"keys": {"{sha256}": Key or null}, "users": {"{login}": User or null}, "partners": {"{partner}": [Key...]}}
+//	    400: a key that is not a lower-case hex SHA-256, an empty login or partner, a body
+//	    that is not such an object
 //
 // When a token is configured, every request carries "Authorization: Bearer {token}"; a
 // server with a token answers 401 to a request without it. Any other status (including
@@ -32,11 +39,34 @@ import (
 	"sync"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/go-resty/resty/v2"
 
 	"github.com/crefazon/triagem/internal/cleartext"
 	"github.com/crefazon/triagem/internal/quiet"
 )
+
+// Limits of the bulk look-up (POST /lookup) of the reference server.
+const (
+	BulkMaxItems = 1000    // keys, users and partners of one request, in all
+	BulkMaxBody  = 1 << 20 // bytes of one request's body
+	bulkPath     = "/lookup"
+)
+
+// bulkRequest is the body of POST /lookup.
+type bulkRequest struct {
+	Keys     []string `json:"keys,omitempty"`
+	Users    []string `json:"users,omitempty"`
+	Partners []string `json:"partners,omitempty"`
+}
+
+// bulkAnswer is the answer of the reference server to POST /lookup.
+type bulkAnswer struct {
+	Keys     map[string]*Key  `json:"keys"`
+	Users    map[string]*User `json:"users"`
+	Partners map[string][]Key `json:"partners"`
+}
 
 // Defaults of HTTPOptions.
 const (
@@ -97,6 +127,13 @@ func (e *UnreachableError) Text(lang string) string {
 // batch asks the service once per distinct key, login and partner; concurrent lookups of
 // the same thing share one request. It is safe for concurrent use. Errors are not kept:
 // the next lookup asks again.
+//
+// What is not known yet goes out in bulk (POST /lookup): lookups that arrive while a bulk
+// request is on its way wait for the next one, which carries them all (at most
+// maxBulkInFlight requests at once, bulkChunk items each). A batch with many lookups in
+// flight thus asks a few hundred requests where it asked one per key and login. A
+// service without the bulk endpoint (404, 405, 413 or 501 to it) is asked one item per
+// request from then on, at most maxSingleInFlight at once.
 type Remote struct {
 	base    string // scheme://host/path, no trailing slash, no credentials nor query
 	host    string
@@ -104,13 +141,25 @@ type Remote struct {
 	retries int
 	client  *resty.Client
 	cache   *diskCache // nil without CacheDir
+	singles chan struct{}
 
-	mu    sync.Mutex
-	memo  map[string]answer
-	calls map[string]*call
+	mu       sync.Mutex
+	memo     map[string]answer
+	calls    map[string]*call
+	queue    []*call // waiting for a bulk request
+	senders  int     // goroutines sending bulk requests
+	noBulk   bool    // the service has no bulk endpoint
+	batching int     // batches running (StartBatch): cache writes wait for their end
 }
 
 var _ Directory = (*Remote)(nil)
+
+// Bounds of the requests in flight.
+const (
+	maxBulkInFlight   = 2
+	bulkChunk         = 500 // items per bulk request, under the reference server's BulkMaxItems
+	maxSingleInFlight = 32
+)
 
 // answer is what the service said about one key, login or partner.
 type answer struct {
@@ -122,11 +171,13 @@ type answer struct {
 
 // call is one fetch in flight, shared by every lookup that waits for it.
 type call struct {
-	done    chan struct{}
-	val     answer
-	err     error
-	waiters int
-	cancel  context.CancelFunc
+	kind, id string
+	done     chan struct{}
+	val      answer
+	err      error
+	waiters  int
+	ctx      context.Context // ended when every waiter gave up
+	cancel   context.CancelFunc
 }
 
 // Kinds of answer; also the path element of the endpoint.
@@ -134,6 +185,7 @@ const (
 	kindKey     = "keys"
 	kindUser    = "users"
 	kindPartner = "partners"
+	kindBulk    = "lookup"
 )
 
 // OpenHTTP prepares a Remote for the service at base (http or https, no credentials, no
@@ -186,6 +238,7 @@ func OpenHTTP(base string, opts HTTPOptions) (*Remote, error) {
 		retries: opts.Retries,
 		memo:    make(map[string]answer),
 		calls:   make(map[string]*call),
+		singles: make(chan struct{}, maxSingleInFlight),
 	}
 	if opts.CacheDir != "" {
 		r.cache = &diskCache{dir: opts.CacheDir, base: r.base, ttl: opts.CacheTTL, now: opts.Now}
@@ -197,7 +250,7 @@ func OpenHTTP(base string, opts HTTPOptions) (*Remote, error) {
 		hc = &c
 	} else {
 		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.MaxIdleConnsPerHost = 32 // batch runs ask from many workers at once
+		t.MaxIdleConnsPerHost = maxSingleInFlight // batch runs ask from many workers at once
 		hc = &http.Client{Transport: t}
 	}
 	r.client = resty.NewWithClient(hc).
@@ -260,6 +313,7 @@ func (r *Remote) Lookup(ctx context.Context, q Query) (Result, error) {
 		}
 		wg.Wait()
 	}
+	r.flushUnlessBatching()
 	var res Result
 	for _, j := range jobs {
 		if j.err != nil {
@@ -286,6 +340,37 @@ func (r *Remote) Lookup(ctx context.Context, q Query) (Result, error) {
 	return res, nil
 }
 
+// StartBatch prepares the Remote for the many lookups of a batch: the answers it fetches
+// are written to the disk cache once, when the returned function is called (at the end of
+// the batch), instead of after each lookup.
+func (r *Remote) StartBatch() (end func()) {
+	r.mu.Lock()
+	r.batching++
+	r.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			r.mu.Lock()
+			r.batching--
+			r.mu.Unlock()
+			r.flushUnlessBatching()
+		})
+	}
+}
+
+// flushUnlessBatching writes the new answers to the disk cache, unless a batch runs.
+func (r *Remote) flushUnlessBatching() {
+	if r.cache == nil {
+		return
+	}
+	r.mu.Lock()
+	batching := r.batching > 0
+	r.mu.Unlock()
+	if !batching {
+		r.cache.flush() // a cache that cannot be written is only slower
+	}
+}
+
 // get returns the memoised answer, or waits for the fetch in flight, or starts one. The
 // fetch does not depend on ctx: a caller that gives up leaves it running for the others,
 // and the last one to give up cancels it.
@@ -298,10 +383,33 @@ func (r *Remote) get(ctx context.Context, kind, id string) (answer, error) {
 	}
 	c, ok := r.calls[k]
 	if !ok {
+		r.mu.Unlock()
+		a, cached := r.fromCache(kind, id)
+		r.mu.Lock()
+		if cached {
+			r.memo[k] = a
+			r.mu.Unlock()
+			return a, nil
+		}
+		if a, ok := r.memo[k]; ok {
+			r.mu.Unlock()
+			return a, nil
+		}
+		c, ok = r.calls[k]
+	}
+	if !ok {
 		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		c = &call{done: make(chan struct{}), cancel: cancel}
+		c = &call{kind: kind, id: id, done: make(chan struct{}), ctx: fctx, cancel: cancel}
 		r.calls[k] = c
-		go r.run(fctx, k, kind, id, c)
+		if r.noBulk {
+			go r.run(c)
+		} else {
+			r.queue = append(r.queue, c)
+			if r.senders < maxBulkInFlight {
+				r.senders++
+				go r.sendBulks()
+			}
+		}
 	}
 	c.waiters++
 	r.mu.Unlock()
@@ -323,11 +431,27 @@ func (r *Remote) get(ctx context.Context, kind, id string) (answer, error) {
 	}
 }
 
-func (r *Remote) run(ctx context.Context, k, kind, id string, c *call) {
-	defer c.cancel()
-	val, err := r.fetch(ctx, kind, id)
+// fromCache answers from the disk cache, when it holds a fresh answer it can use.
+func (r *Remote) fromCache(kind, id string) (answer, bool) {
+	if r.cache == nil {
+		return answer{}, false
+	}
+	a, ok := r.cache.get(kind, id)
+	if !ok {
+		return answer{}, false
+	}
+	a, err := checkAnswer(kind, id, a)
+	if err != nil {
+		return answer{}, false // not what we can use: ask again, and the new answer replaces it
+	}
+	return a, true
+}
+
+// finish gives a call its answer, and keeps the answer for the next lookups.
+func (r *Remote) finish(c *call, val answer, err error) {
 	r.mu.Lock()
 	c.val, c.err = val, err
+	k := c.kind + "\x00" + c.id
 	if r.calls[k] == c {
 		delete(r.calls, k)
 	}
@@ -336,23 +460,157 @@ func (r *Remote) run(ctx context.Context, k, kind, id string, c *call) {
 	}
 	r.mu.Unlock()
 	close(c.done)
+	c.cancel()
 }
 
-// fetch answers from the disk cache, or asks the service (and fills the cache).
-func (r *Remote) fetch(ctx context.Context, kind, id string) (answer, error) {
-	if r.cache != nil {
-		if found, body, ok := r.cache.get(kind, id); ok {
-			if a, err := decodeAnswer(kind, id, found, body); err == nil {
-				return a, nil
+// run fetches one item alone, once one of the maxSingleInFlight places is free.
+func (r *Remote) run(c *call) {
+	select {
+	case r.singles <- struct{}{}:
+	case <-c.ctx.Done():
+		r.finish(c, answer{}, fmt.Errorf("%s: %w", r.base, c.ctx.Err()))
+		return
+	}
+	val, err := r.fetch(c.ctx, c.kind, c.id)
+	<-r.singles
+	r.finish(c, val, err)
+}
+
+// sendBulks sends the queue in bulk requests until it is empty.
+func (r *Remote) sendBulks() {
+	for {
+		r.mu.Lock()
+		var group []*call
+		for len(r.queue) > 0 && len(group) < bulkChunk {
+			c := r.queue[0]
+			r.queue[0] = nil
+			r.queue = r.queue[1:]
+			if c.ctx.Err() == nil { // else every waiter gave up: nobody needs it
+				group = append(group, c)
 			}
-			// Not what we can use: ask again, and the new answer replaces it.
+		}
+		if len(group) == 0 {
+			r.senders--
+			r.queue = nil // let the backing array go
+			r.mu.Unlock()
+			return
+		}
+		noBulk := r.noBulk
+		r.mu.Unlock()
+		if noBulk {
+			for _, c := range group {
+				go r.run(c)
+			}
+			continue
+		}
+		r.sendBulk(group)
+	}
+}
+
+// sendBulk asks the service for a group of items in one POST /lookup, and answers each.
+// A service without the endpoint gets them one by one, from now on.
+func (r *Remote) sendBulk(group []*call) {
+	// The request ends when every item's waiters gave up (or it is answered).
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		for _, c := range group {
+			select {
+			case <-c.ctx.Done():
+			case <-ctx.Done():
+				return
+			}
+		}
+		cancel()
+	}()
+	var body bulkRequest
+	for _, c := range group {
+		switch c.kind {
+		case kindKey:
+			body.Keys = append(body.Keys, c.id)
+		case kindUser:
+			body.Users = append(body.Users, c.id)
+		case kindPartner:
+			body.Partners = append(body.Partners, c.id)
 		}
 	}
-
-	path := r.base + "/" + kind + "/" + escapeSegment(id)
-	if kind == kindPartner {
-		path += "/keys"
+	fail := func(err error) {
+		for _, c := range group {
+			r.finish(c, answer{}, err)
+		}
 	}
+	data, err := json.Marshal(body) // strings only: it cannot fail
+	if err != nil {
+		fail(err)
+		return
+	}
+	resp, err := r.request(ctx, kindBulk, data)
+	if err != nil {
+		fail(err)
+		return
+	}
+	status := resp.StatusCode()
+	switch status {
+	case http.StatusOK:
+	case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusRequestEntityTooLarge, http.StatusNotImplemented:
+		r.mu.Lock()
+		r.noBulk = true
+		r.mu.Unlock()
+		for _, c := range group {
+			go r.run(c)
+		}
+		return
+	default:
+		fail(r.statusError(status, kindBulk))
+		return
+	}
+	// One pass of encoding/json/v2 (go-json-experiment): about half of what two passes of
+	// encoding/json (the answer, then each item) cost, on a batch's tens of thousands.
+	var ans struct {
+		Keys     map[string]*Key   `json:"keys"`
+		Users    map[string]*User  `json:"users"`
+		Partners map[string]*[]Key `json:"partners"`
+	}
+	if err := jsonv2.Unmarshal(resp.Body(), &ans, jsontext.AllowInvalidUTF8(true)); err != nil {
+		fail(r.answerError(kindBulk, errors.New("not a look-up answer: "+jsonProblem(err))))
+		return
+	}
+	for _, c := range group {
+		var a answer
+		var present bool
+		switch c.kind {
+		case kindKey:
+			a.key, present = ans.Keys[c.id]
+			a.found = a.key != nil
+		case kindUser:
+			a.user, present = ans.Users[c.id]
+			a.found = a.user != nil
+		case kindPartner:
+			var ks *[]Key
+			ks, present = ans.Partners[c.id]
+			if ks != nil {
+				a.found, a.keys = true, *ks
+			}
+		}
+		if !present {
+			r.finish(c, answer{}, r.answerError(kindBulk, fmt.Errorf("the answer lacks one of the %s asked", c.kind)))
+			continue
+		}
+		a, err := checkAnswer(c.kind, c.id, a)
+		if err != nil {
+			r.finish(c, answer{}, r.answerError(kindBulk, err))
+			continue
+		}
+		if r.cache != nil {
+			r.cache.put(c.kind, c.id, a)
+		}
+		r.finish(c, a, nil)
+	}
+}
+
+// request sends one request (GET of an item, or POST of a bulk look-up), retrying on
+// transport errors and 5xx. It returns a response only with a status under 500.
+func (r *Remote) request(ctx context.Context, kind string, body []byte) (*resty.Response, error) {
 	req := r.client.R().
 		SetContext(ctx).
 		SetHeader("Accept", "application/json").
@@ -360,7 +618,13 @@ func (r *Remote) fetch(ctx context.Context, kind, id string) (answer, error) {
 	if r.token != "" {
 		req.SetAuthToken(r.token)
 	}
-	resp, err := req.Get(path)
+	var resp *resty.Response
+	var err error
+	if kind == kindBulk {
+		resp, err = req.SetHeader("Content-Type", "application/json").SetBody(body).Post(r.base + bulkPath)
+	} else {
+		resp, err = req.Get(string(body))
+	}
 	attempts := 1
 	if resp != nil && resp.Request != nil && resp.Request.Attempt > 0 {
 		attempts = resp.Request.Attempt
@@ -368,22 +632,53 @@ func (r *Remote) fetch(ctx context.Context, kind, id string) (answer, error) {
 		attempts = req.Attempt
 	}
 	if ctx.Err() != nil {
-		return answer{}, fmt.Errorf("%s: %w", r.base, ctx.Err())
+		return nil, fmt.Errorf("%s: %w", r.base, ctx.Err())
 	}
 	if err != nil {
 		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
-			return answer{}, errL("serviço do diretório %s: a resposta a %s passa de %d bytes", "directory service %s: the answer to %s is larger than %d bytes", r.host, endpoint(kind), httpMaxResponseBody)
+			return nil, errL("serviço do diretório %s: a resposta a %s passa de %d bytes", "directory service %s: the answer to %s is larger than %d bytes", r.host, endpoint(kind), httpMaxResponseBody)
 		}
-		return answer{}, &UnreachableError{Host: r.host, Attempts: attempts, Err: r.errText(err, kind)}
+		return nil, &UnreachableError{Host: r.host, Attempts: attempts, Err: r.errText(err, kind)}
+	}
+	if status := resp.StatusCode(); status >= 500 && (kind != kindBulk || status != http.StatusNotImplemented) {
+		return nil, &UnreachableError{Host: r.host, Attempts: attempts, Err: fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))}
+	}
+	return resp, nil
+}
+
+func (r *Remote) statusError(status int, kind string) error {
+	method := "GET"
+	if kind == kindBulk {
+		method = "POST"
+	}
+	return errL("o serviço do diretório %[1]s respondeu HTTP %[2]d a %[5]s %[4]s", "directory service %[1]s answered HTTP %[2]d %[3]s to %[5]s %[4]s", r.host, status, http.StatusText(status), endpoint(kind), method)
+}
+
+func (r *Remote) answerError(kind string, err error) error {
+	method := "GET"
+	if kind == kindBulk {
+		method = "POST"
+	}
+	return &textError{en: fmt.Sprintf("directory service %s: %s %s: %v", r.host, method, endpoint(kind), err),
+		pt: fmt.Sprintf("o serviço do diretório %s deu uma resposta inválida a %s %s (o detalhe aparece com --lang en)", r.host, method, endpoint(kind))}
+}
+
+// fetch asks the service for one item (and fills the cache).
+func (r *Remote) fetch(ctx context.Context, kind, id string) (answer, error) {
+	path := r.base + "/" + kind + "/" + escapeSegment(id)
+	if kind == kindPartner {
+		path += "/keys"
+	}
+	resp, err := r.request(ctx, kind, []byte(path))
+	if err != nil {
+		return answer{}, err
 	}
 	status := resp.StatusCode()
 	switch {
-	case status >= 500:
-		return answer{}, &UnreachableError{Host: r.host, Attempts: attempts, Err: fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))}
 	case status == http.StatusOK:
 	case status == http.StatusNotFound && kind != kindPartner:
 	default:
-		return answer{}, errL("o serviço do diretório %[1]s respondeu HTTP %[2]d a GET %[4]s", "directory service %[1]s answered HTTP %[2]d %[3]s to GET %[4]s", r.host, status, http.StatusText(status), endpoint(kind))
+		return answer{}, r.statusError(status, kind)
 	}
 	found := status == http.StatusOK
 	var body []byte
@@ -392,11 +687,10 @@ func (r *Remote) fetch(ctx context.Context, kind, id string) (answer, error) {
 	}
 	a, err := decodeAnswer(kind, id, found, body)
 	if err != nil {
-		return answer{}, &textError{en: fmt.Sprintf("directory service %s: GET %s: %v", r.host, endpoint(kind), err),
-			pt: fmt.Sprintf("o serviço do diretório %s deu uma resposta inválida a GET %s (o detalhe aparece com --lang en)", r.host, endpoint(kind))}
+		return answer{}, r.answerError(kind, err)
 	}
 	if r.cache != nil {
-		r.cache.put(kind, id, found, body) // a cache that cannot be written is only slower
+		r.cache.put(kind, id, a)
 	}
 	return a, nil
 }
@@ -405,10 +699,7 @@ func (r *Remote) fetch(ctx context.Context, kind, id string) (answer, error) {
 // what was asked.
 func decodeAnswer(kind, id string, found bool, body []byte) (answer, error) {
 	if !found {
-		if kind == kindPartner {
-			return answer{}, errors.New("a partner is never \"not found\"")
-		}
-		return answer{}, nil
+		return checkAnswer(kind, id, answer{})
 	}
 	a := answer{found: true}
 	switch kind {
@@ -417,17 +708,11 @@ func decodeAnswer(kind, id string, found bool, body []byte) (answer, error) {
 		if err := json.Unmarshal(body, &k); err != nil {
 			return answer{}, fmt.Errorf("not a key: %v", jsonProblem(err))
 		}
-		if k.SHA256 != id {
-			return answer{}, errors.New("the answer is another key than the one asked")
-		}
 		a.key = &k
 	case kindUser:
 		var u User
 		if err := json.Unmarshal(body, &u); err != nil {
 			return answer{}, fmt.Errorf("not a user: %v", jsonProblem(err))
-		}
-		if u.Login != id {
-			return answer{}, errors.New("the answer is another login than the one asked")
 		}
 		a.user = &u
 	case kindPartner:
@@ -435,7 +720,33 @@ func decodeAnswer(kind, id string, found bool, body []byte) (answer, error) {
 		if err := json.Unmarshal(body, &ks); err != nil {
 			return answer{}, fmt.Errorf("not a list of keys: %v", jsonProblem(err))
 		}
-		for i, k := range ks {
+		a.keys = ks
+	default:
+		return answer{}, fmt.Errorf("unknown kind %q", kind)
+	}
+	return checkAnswer(kind, id, a)
+}
+
+// checkAnswer checks that an answer, however it came (a GET, a bulk look-up, the disk
+// cache), answers what was asked.
+func checkAnswer(kind, id string, a answer) (answer, error) {
+	if !a.found {
+		if kind == kindPartner {
+			return answer{}, errors.New("a partner is never \"not found\"")
+		}
+		return answer{}, nil
+	}
+	switch kind {
+	case kindKey:
+		if a.key == nil || a.key.SHA256 != id {
+			return answer{}, errors.New("the answer is another key than the one asked")
+		}
+	case kindUser:
+		if a.user == nil || a.user.Login != id {
+			return answer{}, errors.New("the answer is another login than the one asked")
+		}
+	case kindPartner:
+		for i, k := range a.keys {
 			if problem := sha256Problem(k.SHA256); problem != "" {
 				return answer{}, fmt.Errorf("keys[%d]: sha256 is not a lower-case hex SHA-256: %s", i, problem)
 			}
@@ -443,10 +754,9 @@ func decodeAnswer(kind, id string, found bool, body []byte) (answer, error) {
 				return answer{}, fmt.Errorf("keys[%d] belongs to another partner than the one asked", i)
 			}
 		}
-		if len(ks) == 0 {
-			ks = nil
+		if len(a.keys) == 0 {
+			a.keys = nil
 		}
-		a.keys = ks
 	default:
 		return answer{}, fmt.Errorf("unknown kind %q", kind)
 	}
@@ -457,11 +767,18 @@ func decodeAnswer(kind, id string, found bool, body []byte) (answer, error) {
 func jsonProblem(err error) string {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
+	var se2 *jsontext.SyntacticError
+	var te2 *jsonv2.SemanticError
 	switch {
 	case errors.As(err, &se):
 		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
 	case errors.As(err, &te):
 		return fmt.Sprintf("field %q: want %s, found JSON %s", te.Field, te.Type, te.Value)
+	case errors.As(err, &se2):
+		return fmt.Sprintf("invalid JSON at byte %d", se2.ByteOffset)
+	case errors.As(err, &te2) && te2.GoType != nil:
+		// Only the field's own name: the pointer's other tokens are the logins asked.
+		return fmt.Sprintf("field %q: want %s, found JSON %s", te2.JSONPointer.LastToken(), te2.GoType, te2.JSONKind)
 	}
 	return "invalid JSON"
 }
@@ -496,6 +813,8 @@ func endpoint(kind string) string {
 		return "/users/{login}"
 	case kindPartner:
 		return "/partners/{partner}/keys"
+	case kindBulk:
+		return bulkPath
 	}
 	return "/" + kind
 }

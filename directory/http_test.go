@@ -1,9 +1,12 @@
 package directory
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -15,21 +18,43 @@ import (
 	"time"
 )
 
-// counting wraps a handler and counts the requests, in all and per escaped path.
+// counting wraps a handler and counts the items asked (n), in all and per item (paths:
+// the escaped path of its GET endpoint, for bulk look-ups too), and the requests (reqs).
 type counting struct {
 	h     http.Handler
 	n     atomic.Int64
+	reqs  atomic.Int64
 	mu    sync.Mutex
 	paths map[string]int
 }
 
 func (c *counting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c.n.Add(1)
+	c.reqs.Add(1)
+	asked := []string{r.URL.EscapedPath()}
+	if r.Method == http.MethodPost && r.URL.Path == bulkPath {
+		data, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(data))
+		var req bulkRequest
+		json.Unmarshal(data, &req)
+		asked = nil
+		for _, k := range req.Keys {
+			asked = append(asked, "/keys/"+escapeSegment(k))
+		}
+		for _, u := range req.Users {
+			asked = append(asked, "/users/"+escapeSegment(u))
+		}
+		for _, p := range req.Partners {
+			asked = append(asked, "/partners/"+escapeSegment(p)+"/keys")
+		}
+	}
+	c.n.Add(int64(len(asked)))
 	c.mu.Lock()
 	if c.paths == nil {
 		c.paths = map[string]int{}
 	}
-	c.paths[r.URL.EscapedPath()]++
+	for _, p := range asked {
+		c.paths[p]++
+	}
 	c.mu.Unlock()
 	c.h.ServeHTTP(w, r)
 }
@@ -369,12 +394,46 @@ func TestRemoteBadAnswers(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPost {
+					http.NotFound(w, r) // no bulk endpoint: the key is asked alone
+					return
+				}
 				fmt.Fprint(w, tt.body)
 			}))
 			defer ts.Close()
 			r := mustOpen(t, ts.URL, HTTPOptions{})
 			_, err := r.Lookup(lookupCtx(t), Query{KeySHA256: srvSHA("key-a")})
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "GET /keys/{sha256}") {
+				t.Errorf("err %v, want %q", err, tt.want)
+			}
+		})
+	}
+	// The same through the bulk endpoint, and what only a bulk answer can get wrong.
+	key := srvSHA("key-a")
+	for _, tt := range []struct {
+		name string
+		q    Query
+		body string
+		want string
+	}{
+		{"not JSON", Query{KeySHA256: key}, "<html>", "invalid JSON"},
+		{"another key", Query{KeySHA256: key}, `{"keys":{"` + key + `":{"sha256":"` + srvSHA("other") + `"}}}`, "another key"},
+		{"wrong type", Query{KeySHA256: key}, `{"keys":{"` + key + `":{"sha256":1}}}`, "field"},
+		{"item missing", Query{KeySHA256: key, Login: "alfa.maria"}, `{"keys":{"` + key + `":null},"users":{}}`, "lacks one of the users"},
+		{"partner not found", Query{Partner: "P"}, `{"partners":{"P":null}}`, "never"},
+		{"partner's keys of another", Query{Partner: "P"}, `{"partners":{"P":[{"sha256":"` + key + `","partner":"Q"}]}}`, "another partner"},
+	} {
+		t.Run("bulk "+tt.name, func(t *testing.T) {
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method != http.MethodPost {
+					t.Errorf("%s %s: the bulk endpoint answered, nothing else should be asked", r.Method, r.URL.Path)
+				}
+				fmt.Fprint(w, tt.body)
+			}))
+			defer ts.Close()
+			r := mustOpen(t, ts.URL, HTTPOptions{})
+			_, err := r.Lookup(lookupCtx(t), tt.q)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "POST /lookup") {
 				t.Errorf("err %v, want %q", err, tt.want)
 			}
 		})
@@ -438,7 +497,7 @@ func TestRemoteMemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	if n := c.n.Load(); n != 40 {
-		t.Errorf("%d requests, want 40 (one per distinct key and login)", n)
+		t.Errorf("%d items asked, want 40 (each distinct key and login once)", n)
 	}
 	for p, n := range c.paths {
 		if n != 1 {
@@ -457,7 +516,7 @@ func TestRemoteMemo(t *testing.T) {
 		}
 	}
 	if n := c.n.Load(); n != 40 {
-		t.Errorf("after asking again: %d requests, want still 40", n)
+		t.Errorf("after asking again: %d items asked, want still 40", n)
 	}
 }
 
@@ -506,6 +565,8 @@ func TestRemoteCallerGivesUp(t *testing.T) {
 	gate2 := make(chan struct{})
 	gone := make(chan struct{})
 	ts2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A server notices the client leaving only once it has read the request's body.
+		io.ReadAll(r.Body)
 		select {
 		case <-gate2:
 		case <-r.Context().Done():
@@ -524,5 +585,115 @@ func TestRemoteCallerGivesUp(t *testing.T) {
 	case <-gone:
 	case <-time.After(5 * time.Second):
 		t.Error("the request went on after its only caller left")
+	}
+}
+
+// manyQueries is n queries with distinct keys and logins, a few of them known to srvIndex.
+func manyQueries(n int) []Query {
+	known := []string{"alfa.maria", "barra/login", "..", "espaço e ?#%"}
+	var qs []Query
+	for i := range n {
+		q := Query{KeySHA256: srvSHA(fmt.Sprint("key-", i)), Login: fmt.Sprint("nobody", i)}
+		if i < 3 {
+			q.KeySHA256 = srvSHA("key-" + string(rune('a'+i)))
+		}
+		if i < len(known) {
+			q.Login = known[i]
+		}
+		if i%7 == 0 {
+			q.Partner = []string{"Corban Alfa", "Promotora Sé", "Nobody"}[i%3]
+		}
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+// askAll looks qs up from as many goroutines, each query twice, and checks every answer
+// against the index.
+func askAll(t *testing.T, r *Remote, idx *Index, qs []Query) {
+	t.Helper()
+	ctx := lookupCtx(t)
+	var wg sync.WaitGroup
+	for w := range 2 * len(qs) {
+		wg.Go(func() {
+			q := qs[w%len(qs)]
+			res, err := r.Lookup(ctx, q)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if want, _ := idx.Lookup(ctx, q); !sameResult(res, want) {
+				t.Errorf("%+v: %s, want %s", q, showResult(res), showResult(want))
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestRemoteBulk: lookups in flight together go out in a few bulk requests, each item
+// asked once.
+func TestRemoteBulk(t *testing.T) {
+	idx := srvIndex(t)
+	c := &counting{h: NewServer(idx, "tok")}
+	ts := httptest.NewServer(c)
+	defer ts.Close()
+	r := mustOpen(t, ts.URL, HTTPOptions{Token: "tok"})
+	qs := manyQueries(300)
+	askAll(t, r, idx, qs)
+	items := 600 + 3 // distinct keys and logins, and three partners
+	if n := c.n.Load(); n != int64(items) {
+		t.Errorf("%d items asked, want %d", n, items)
+	}
+	for p, n := range c.paths {
+		if n != 1 {
+			t.Errorf("%s asked %d times", p, n)
+		}
+	}
+	if n := c.reqs.Load(); n > 60 {
+		t.Errorf("%d requests for %d items: the lookups were not asked in bulk", n, items)
+	}
+	// Known answers are not asked again.
+	askAll(t, r, idx, qs)
+	if n := c.n.Load(); n != int64(items) {
+		t.Errorf("asking again: %d items asked in all, want still %d", n, items)
+	}
+}
+
+// TestRemoteWithoutBulk: a service without the bulk endpoint is asked one item per
+// request, each once, at most maxSingleInFlight at a time.
+func TestRemoteWithoutBulk(t *testing.T) {
+	for _, status := range []int{http.StatusNotFound, http.StatusMethodNotAllowed} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			idx := srvIndex(t)
+			var inFlight, most atomic.Int64
+			var bulks atomic.Int64
+			c := &counting{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPost {
+					bulks.Add(1)
+					http.Error(w, "no", status)
+					return
+				}
+				n := inFlight.Add(1)
+				defer inFlight.Add(-1)
+				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+				}
+				time.Sleep(2 * time.Millisecond) // long enough for the lookups to pile up
+				NewServer(idx, "").ServeHTTP(w, r)
+			})}
+			ts := httptest.NewServer(c)
+			defer ts.Close()
+			r := mustOpen(t, ts.URL, HTTPOptions{})
+			qs := manyQueries(200)
+			askAll(t, r, idx, qs)
+			if n := c.reqs.Load() - bulks.Load(); n != 403 {
+				t.Errorf("%d single requests, want 403 (one per key, login and partner)", n)
+			}
+			if n := bulks.Load(); n > maxBulkInFlight {
+				t.Errorf("%d bulk requests, want at most %d before giving up on them", n, maxBulkInFlight)
+			}
+			if m := most.Load(); m > maxSingleInFlight || m < 4 {
+				t.Errorf("%d requests at once at most, want between 4 and %d", m, maxSingleInFlight)
+			}
+		})
 	}
 }

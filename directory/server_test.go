@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -176,5 +177,104 @@ func TestServerBearer(t *testing.T) {
 	// 401 comes before 405 and 404: nothing is told without the token.
 	if status, _, _ := srvGet(t, "POST", ts.URL+"/nothing", ""); status != 401 {
 		t.Errorf("POST without token: %d, want 401", status)
+	}
+}
+
+func srvPost(t *testing.T, url, token, body string) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest("POST", url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+func TestServerBulk(t *testing.T) {
+	const token = "s3cr3t-token"
+	ts := httptest.NewServer(NewServer(srvIndex(t), token))
+	defer ts.Close()
+	url := ts.URL + "/lookup"
+
+	// Every item answered, found or null, under what was asked.
+	status, h, body := srvPost(t, url, token, `{"keys":["`+srvSHA("key-a")+`","`+srvSHA("nope")+`"],"users":["barra/login","ninguém"],"partners":["Promotora Sé","Nobody"]}`)
+	if status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "application/json") {
+		t.Fatalf("bulk: %d %s", status, body)
+	}
+	var ans struct {
+		Keys     map[string]*Key  `json:"keys"`
+		Users    map[string]*User `json:"users"`
+		Partners map[string][]Key `json:"partners"`
+	}
+	if err := json.Unmarshal([]byte(body), &ans); err != nil {
+		t.Fatalf("bulk answer %s: %v", body, err)
+	}
+	if k := ans.Keys[srvSHA("key-a")]; k == nil || k.Partner != "Corban Alfa" || len(k.Users) != 2 {
+		t.Errorf("found key: %+v", k)
+	}
+	if k, ok := ans.Keys[srvSHA("nope")]; !ok || k != nil {
+		t.Errorf("unknown key: %v %+v, want null", ok, k)
+	}
+	if u := ans.Users["barra/login"]; u == nil || u.Active {
+		t.Errorf("found user: %+v", u)
+	}
+	if u, ok := ans.Users["ninguém"]; !ok || u != nil {
+		t.Errorf("unknown user: %v %+v, want null", ok, u)
+	}
+	if ks := ans.Partners["Promotora Sé"]; len(ks) != 1 || ks[0].SHA256 != srvSHA("key-c") {
+		t.Errorf("partner's keys: %+v", ks)
+	}
+	if ks, ok := ans.Partners["Nobody"]; !ok || ks == nil || len(ks) != 0 {
+		t.Errorf("partner without keys: %v %+v, want []", ok, ks)
+	}
+	if !strings.Contains(body, `"Nobody":[]`) {
+		t.Errorf("partner without keys is not []: %s", body)
+	}
+
+	many := make([]string, BulkMaxItems+1)
+	for i := range many {
+		many[i] = `"u` + strconv.Itoa(i) + `"`
+	}
+	for _, tt := range []struct {
+		name, token, body string
+		status            int
+		want              string
+	}{
+		{"no token", "", `{"users":["alfa.maria"]}`, 401, "token"},
+		{"empty", token, `{}`, 200, `{"keys":{},"users":{},"partners":{}}`},
+		{"key not a SHA-256", token, `{"keys":["ABC"]}`, 400, "keys[0]"},
+		{"empty login", token, `{"users":["a",""]}`, 400, "users[1]"},
+		{"empty partner", token, `{"partners":[""]}`, 400, "partners[0]"},
+		{"unknown field", token, `{"logins":["a"]}`, 400, "not a look-up"},
+		{"not an object", token, `["a"]`, 400, "not a look-up"},
+		{"two values", token, `{} {}`, 400, "more than one"},
+		{"too many items", token, `{"users":[` + strings.Join(many, ",") + `]}`, 413, "at most 1000"},
+		{"body too large", token, `{"users":["` + strings.Repeat("x", BulkMaxBody) + `"]}`, 413, "larger than"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, _, body := srvPost(t, url, tt.token, tt.body)
+			if status != tt.status || !strings.Contains(body, tt.want) {
+				t.Errorf("%d %s, want %d and %q", status, body, tt.status, tt.want)
+			}
+			if strings.Contains(body, token) {
+				t.Error("the answer echoes the token")
+			}
+		})
+	}
+	// /lookup is POST only; the other endpoints stay GET only.
+	if status, h, _ := srvGet(t, "GET", url, token); status != 405 || h.Get("Allow") != "POST" {
+		t.Errorf("GET /lookup: %d, Allow %q", status, h.Get("Allow"))
+	}
+	if status, h, _ := srvPost(t, ts.URL+"/users/alfa.maria", token, `{}`); status != 405 || h.Get("Allow") != "GET" {
+		t.Errorf("POST /users/...: %d, Allow %q", status, h.Get("Allow"))
 	}
 }

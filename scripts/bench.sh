@@ -7,9 +7,10 @@
 #   CASES=20000 ROUNDS=3 scripts/bench.sh batch
 #   scripts/bench.sh startup directory
 #   BUNDLE_MB="1 10" BUNDLE_ROUNDS=5 scripts/bench.sh bundle
+#   DIRCASES=10000 scripts/bench.sh dirservice
 #
-# Sections: startup, batch, directory, bundle (all by default). Needs Go; jq for the batch's
-# baseline, gzip for the bundle's.
+# Sections: startup, batch, directory, dirservice, bundle (all by default). Needs Go; jq for
+# the batch's baseline, gzip for the bundle's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -17,7 +18,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cases=${CASES:-100000}
 rounds=${ROUNDS:-1}
-sections=${*:-startup batch directory bundle}
+sections=${*:-startup batch directory dirservice bundle}
 
 # triagem is built as a release is (.goreleaser.yaml): without cgo, so a static binary that
 # starts without the system's dynamic loader, as the hello-world baseline does.
@@ -139,8 +140,47 @@ GO
       echo
     done
     ;;
+  dirservice)
+    n=${DIRCASES:-10000}
+    "$work/gen" -testdata testdata -n "$n" -keys "$n" -users "$n" -seed 2 \
+      -cases "$work/svc-cases.jsonl" -snapshot "$work/svc-dir.json"
+    # The reference server on a free port of this machine (port 0: the system picks one,
+    # the server says which), stopped at the end of the section or on exit.
+    "$t" directory serve --snapshot "$work/svc-dir.json" --addr 127.0.0.1:0 2>"$work/serve.log" &
+    server=$!
+    trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+    url=
+    for _ in $(seq 100); do
+      url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.log" 2>/dev/null || true)
+      [ -n "$url" ] && break
+      sleep 0.1
+    done
+    if [ -z "$url" ]; then
+      echo "bench.sh: the reference server did not start:" >&2
+      cat "$work/serve.log" >&2
+      exit 1
+    fi
+    echo "== dirservice: $n varied cases (every key and user its own), the ${n}+${n} snapshot as a file"
+    echo "   beside the same snapshot served by 'triagem directory serve' (empty disk cache each run;"
+    echo "   --no-cache: none at all). The server runs on the same machine and shares its CPUs."
+    printf 'rm -rf "%s/svc-cache"\nXDG_CACHE_HOME="%s/svc-cache" exec %s diagnose --jsonl %s --directory %s -o json\n' \
+      "$work" "$work" "$t" "$work/svc-cases.jsonl" "$url" >"$work/svc.sh"
+    env XDG_CACHE_HOME="$work/file-cache" $t diagnose --jsonl "$work/svc-cases.jsonl" --directory "$work/svc-dir.json" -o json >"$work/svc-file.out" 2>/dev/null || true
+    sh "$work/svc.sh" >"$work/svc-http.out" 2>/dev/null || true
+    if cmp -s "$work/svc-file.out" "$work/svc-http.out"; then
+      echo "   verdicts: the same, byte for byte"
+    else
+      echo "   verdicts: DIFFERENT between the file and the service" >&2
+    fi
+    run -n "$rounds" \
+      "env XDG_CACHE_HOME=$work/file-cache $t diagnose --jsonl $work/svc-cases.jsonl --directory $work/svc-dir.json -o json" \
+      "sh $work/svc.sh" \
+      "$t diagnose --jsonl $work/svc-cases.jsonl --directory $url -o json --no-cache"
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    ;;
   *)
-    echo "bench.sh: unknown section $s (startup, batch, directory, bundle)" >&2
+    echo "bench.sh: unknown section $s (startup, batch, directory, dirservice, bundle)" >&2
     exit 2
     ;;
   esac

@@ -17,11 +17,15 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/crefazon/triagem/diagnose"
+	"github.com/crefazon/triagem/directory"
 	"github.com/crefazon/triagem/intake"
 	"github.com/crefazon/triagem/internal/casebuild"
 	"github.com/crefazon/triagem/journal"
 	"github.com/crefazon/triagem/render"
 )
+
+// remoteWorkers is how many cases a batch diagnoses at once against the directory service.
+const remoteWorkers = 128
 
 // maxJSONLLine bounds one case of a JSON Lines input; a longer line is an error of its own.
 const maxJSONLLine = 64 << 20
@@ -64,6 +68,13 @@ type batch struct {
 func (a *app) newBatch(chain *diagnose.Chain, o diagnose.Overrides, total int64) *batch {
 	w := runtime.GOMAXPROCS(0)
 	b := &batch{a: a, chain: chain, overrides: o, workers: w, window: w * 64, screen: a.screen()}
+	if _, ok := chain.Dir.(*directory.Remote); ok {
+		// The directory service's look-ups wait on the network: with many cases in flight,
+		// those waiting go out together in bulk requests (directory.Remote) while the others
+		// use the CPU. The window stays what the CPUs need, so memory does too.
+		b.workers = max(w, remoteWorkers)
+		b.window = max(b.window, b.workers)
+	}
 	// Progress only on a terminal, on stderr, and only when there is enough to wait for.
 	if a.stderrTTY && a.getenv("NO_PROGRESS") == "" {
 		switch {
@@ -91,6 +102,9 @@ func newProgress(a *app, total int64) *progressbar.ProgressBar {
 
 // run diagnoses what produce sends and returns the tally and the highest exit code.
 func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit func(caseInput) error) error) (*render.Tally, int, error) {
+	if rd, ok := b.chain.Dir.(*directory.Remote); ok {
+		defer rd.StartBatch()() // its disk cache written once, at the end
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan job, b.window)

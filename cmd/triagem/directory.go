@@ -28,12 +28,14 @@ func (a *app) newDirectoryCommand() *cobra.Command {
 			"Serve a snapshot over the directory service's REST contract (a reference server)"),
 		Long: a.T(`Serve um snapshot do diretório pelo contrato REST que --directory https://... consulta:
 GET /keys/{sha256}, GET /users/{login}, GET /partners/{partner}/keys (JSON nos formatos do
-snapshot, 404 quando desconhecido). Com TRIAGEM_DIRECTORY_TOKEN definido, as requisições
+snapshot, 404 quando desconhecido) e POST /lookup, que responde muitas chaves e usuários de
+uma vez (o que um lote pede). Com TRIAGEM_DIRECTORY_TOKEN definido, as requisições
 precisam desse token de acesso. Uma equipe pode subi-lo a partir da sua exportação; ele escuta
 só na interface local, a menos que se diga outra coisa.`,
 			`Serve a directory snapshot over the REST contract that --directory https://... asks:
 GET /keys/{sha256}, GET /users/{login}, GET /partners/{partner}/keys (JSON in the snapshot's
-shapes, 404 when unknown). With TRIAGEM_DIRECTORY_TOKEN set, requests need that bearer token.
+shapes, 404 when unknown), and POST /lookup, which answers many keys and users at once (what a
+batch asks). With TRIAGEM_DIRECTORY_TOKEN set, requests need that bearer token.
 A team can stand it up from its export; it listens on loopback unless told otherwise.`),
 		Args: a.noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
