@@ -16,6 +16,9 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# A diagnosis of a case with a ticket, and every escalation, is journaled: into a throwaway
+# journal, never the user's own (and what is timed includes journaling, as a user sees it).
+export TRIAGEM_JOURNAL="$work/journal.db"
 cases=${CASES:-100000}
 rounds=${ROUNDS:-1}
 sections=${*:-startup batch directory dirservice bundle}
