@@ -415,3 +415,48 @@ VALUES (?, ?, ?, ?, ?, ?, ?, 'analista', '1.0.0', 'crefazon-default', '2026.11.1
 	_, err = j.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	return err
 }
+
+// TestWeeksAcrossAClockChange: in a time zone that changes its offset within the period
+// (New York leaves summer time on Sunday 1 November 2026), every verdict still falls in its
+// local ISO week; with one offset for the whole period, the Sunday night would fall into the
+// next week.
+func TestWeeksAcrossAClockChange(t *testing.T) {
+	rl, err := rules.Load("regras.yaml", []byte(strings.Replace(string(rules.DefaultYAML()), "timezone: America/Sao_Paulo", "timezone: America/New_York", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := rl.Location()
+	ny := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if _, ok := steadyOffset(loc, ny("2026-10-26 00:00"), ny("2026-11-09 00:00")); ok {
+		t.Fatal("New York's offset changes on 1 November: not steady")
+	}
+	if _, ok := steadyOffset(loc, ny("2026-11-02 00:00"), ny("2026-11-30 00:00")); !ok {
+		t.Error("New York's offset does not change in November after the 1st: steady")
+	}
+	for name, j := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			for _, at := range []string{"2026-10-31 23:50", "2026-11-01 23:30", "2026-11-02 00:15"} {
+				if _, err := j.Record(context.Background(), &Event{Kind: KindDiagnose, At: ny(at), Category: "token-expired"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r, err := j.Report(context.Background(), rl, ny("2026-10-26 00:00"), ny("2026-11-09 00:00"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range r.Weeks {
+				got = append(got, fmt.Sprintf("%s=%d", w.Week, w.Total))
+			}
+			if want := []string{"2026-W44=2", "2026-W45=1"}; !reflect.DeepEqual(got, want) {
+				t.Errorf("weeks %v, want %v", got, want)
+			}
+		})
+	}
+}
