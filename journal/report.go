@@ -112,26 +112,23 @@ func (j *Journal) Report(ctx context.Context, rl *rules.Rules, since, until time
 		return nil, fmt.Errorf("the period's end %s is not after its start %s", until.Format(time.RFC3339), since.Format(time.RFC3339))
 	}
 	r := &Report{Since: since, Until: until, Repeats: []Repeat{}, FailingChecks: []CheckFailures{}, Incidents: []*Incident{}}
-	// The four readings are independent: each runs on its own connection (SQLite's WAL lets
+	// The three readings are independent: each runs on its own connection (SQLite's WAL lets
 	// readers work side by side), the tickets' clocks being the longest.
 	var wg sync.WaitGroup
-	errs := make([]error, 4)
+	errs := make([]error, 3)
 	var buckets map[int64]map[string]int
 	var bucket func(int64) time.Time
 	var combos map[string]int
 	wg.Go(func() {
 		errs[0] = j.reading(ctx, func(db querier) (err error) {
-			buckets, bucket, err = j.verdictsByBucket(ctx, db, rl.Location(), since, until)
+			buckets, combos, bucket, err = j.verdictsByBucket(ctx, db, rl.Location(), since, until)
 			return
 		})
 	})
 	wg.Go(func() {
-		errs[1] = j.reading(ctx, func(db querier) (err error) { combos, err = j.failedCombos(ctx, db, since, until); return })
+		errs[1] = j.reading(ctx, func(db querier) error { return j.ticketFigures(ctx, db, rl, since, until, r) })
 	})
-	wg.Go(func() {
-		errs[2] = j.reading(ctx, func(db querier) error { return j.ticketFigures(ctx, db, rl, since, until, r) })
-	})
-	wg.Go(func() { r.Incidents, errs[3] = j.incidentsDuring(ctx, since, until) })
+	wg.Go(func() { r.Incidents, errs[2] = j.incidentsDuring(ctx, since, until) })
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
@@ -179,12 +176,13 @@ func (j *Journal) reading(ctx context.Context, fn func(querier) error) error {
 	return fn(conn)
 }
 
-// verdictsByBucket counts the period's verdicts by bucket and category: local days when the
-// rules' time zone keeps one offset over the whole period (as São Paulo has since 2019),
-// otherwise quarter hours, which lie within one local day in every time zone (offsets are
-// whole quarters). Either way the SQL needs no time-zone arithmetic, which SQLite does not
-// have. bucket turns a bucket's number back into a time within it.
-func (j *Journal) verdictsByBucket(ctx context.Context, db querier, loc *time.Location, since, until time.Time) (map[int64]map[string]int, func(int64) time.Time, error) {
+// verdictsByBucket counts the period's verdicts in one reading of the index that holds them:
+// by bucket and category, and by the set of checks they failed. The buckets are local days
+// when the rules' time zone keeps one offset over the whole period (as São Paulo has since
+// 2019), otherwise quarter hours, which lie within one local day in every time zone (offsets
+// are whole quarters). Either way the SQL needs no time-zone arithmetic, which SQLite does
+// not have. bucket turns a bucket's number back into a time within it.
+func (j *Journal) verdictsByBucket(ctx context.Context, db querier, loc *time.Location, since, until time.Time) (map[int64]map[string]int, map[string]int, func(int64) time.Time, error) {
 	size, shift := quarter.Microseconds(), int64(0)
 	if off, ok := steadyOffset(loc, since, until); ok {
 		size, shift = (24 * time.Hour).Microseconds(), off
@@ -193,26 +191,29 @@ func (j *Journal) verdictsByBucket(ctx context.Context, db querier, loc *time.Lo
 	// The numbers are written into the statement: PostgreSQL groups by an expression only
 	// when it is the very one selected, and two parameters are two expressions to it.
 	expr := fmt.Sprintf(`(at + %d) / %d`, shift, size)
-	q := `SELECT ` + expr + `, category, COUNT(*) FROM events WHERE kind = ? AND at >= ? AND at < ? GROUP BY ` + expr + `, category`
+	q := `SELECT ` + expr + `, category, failed_checks, COUNT(*) FROM events WHERE kind = ? AND at >= ? AND at < ? GROUP BY ` + expr + `, category, failed_checks`
 	rows, err := db.QueryContext(ctx, j.q(q), KindDiagnose, since.UnixMicro(), until.UnixMicro())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer rows.Close()
-	out := map[int64]map[string]int{}
+	out, combos := map[int64]map[string]int{}, map[string]int{}
 	for rows.Next() {
 		var b int64
-		var category string
+		var category, failed string
 		var n int
-		if err := rows.Scan(&b, &category, &n); err != nil {
-			return nil, nil, err
+		if err := rows.Scan(&b, &category, &failed, &n); err != nil {
+			return nil, nil, nil, err
 		}
 		if out[b] == nil {
 			out[b] = map[string]int{}
 		}
 		out[b][category] += n
+		if failed != "" {
+			combos[failed] += n
+		}
 	}
-	return out, bucket, rows.Err()
+	return out, combos, bucket, rows.Err()
 }
 
 // steadyOffset is the zone's UTC offset in microseconds when it is the same all through the
@@ -267,26 +268,6 @@ func weeks(loc *time.Location, since, until time.Time, buckets map[int64]map[str
 	return out
 }
 
-// failedCombos counts the period's verdicts by the set of checks they failed.
-func (j *Journal) failedCombos(ctx context.Context, db querier, since, until time.Time) (map[string]int, error) {
-	rows, err := db.QueryContext(ctx, j.q(`SELECT failed_checks, COUNT(*) FROM events WHERE kind = ? AND at >= ? AND at < ? AND failed_checks <> '' GROUP BY failed_checks`),
-		KindDiagnose, since.UnixMicro(), until.UnixMicro())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var combo string
-		var n int
-		if err := rows.Scan(&combo, &n); err != nil {
-			return nil, err
-		}
-		out[combo] += n
-	}
-	return out, rows.Err()
-}
-
 // topChecks ranks the checks by the verdicts that failed them.
 func topChecks(combos map[string]int, diagnoses int) []CheckFailures {
 	counts := map[string]int{}
@@ -331,121 +312,162 @@ type ticketState struct {
 // one row per ticket instead of one per event is most of what makes a review of a million
 // events fast, the rows being what costs in Go's database/sql.
 func (j *Journal) ticketFigures(ctx context.Context, db querier, rl *rules.Rules, since, until time.Time, r *Report) error {
-	partners := map[string]string{}
-	opened := map[string]int64{}
-	trows, err := db.QueryContext(ctx, j.q(`SELECT id, partner, opened_at FROM tickets WHERE opened_at >= ? AND opened_at < ?`), since.UnixMicro(), until.UnixMicro())
+	// The tickets of the period and their events both come in the order of the tickets' ids
+	// (byte order: COLLATE "C" on PostgreSQL, SQLite's own), and are matched by walking both
+	// lists: no map of a hundred thousand tickets to build and look up.
+	order := `ORDER BY id`
+	if j.engine == Postgres {
+		order = `ORDER BY id COLLATE "C"`
+	}
+	trows, err := db.QueryContext(ctx, j.q(`SELECT id, partner, opened_at FROM tickets WHERE opened_at >= ? AND opened_at < ? `+order), since.UnixMicro(), until.UnixMicro())
 	if err != nil {
 		return err
 	}
+	var tickets []Ticket
 	for trows.Next() {
-		var id, partner string
+		var t Ticket
 		var at int64
-		if err := trows.Scan(&id, &partner, &at); err != nil {
+		if err := trows.Scan(&t.ID, &t.Partner, &at); err != nil {
 			trows.Close()
 			return err
 		}
-		partners[id], opened[id] = partner, at
+		t.OpenedAt = time.UnixMicro(at).UTC()
+		tickets = append(tickets, t)
 	}
 	trows.Close()
 	if err := trows.Err(); err != nil {
 		return err
 	}
-	r.Tickets = len(partners)
+	r.Tickets = len(tickets)
 	r.Accuracy.Categories = []CategoryAccuracy{}
-	if len(partners) == 0 {
+	if len(tickets) == 0 {
 		return nil
 	}
-	// SQLite reads events_clock in its order (ticket, id), and so concatenates each ticket's
-	// events in order without being asked (asking costs a sort per ticket): the ids come
-	// along, and a ticket whose events would come out of order is put in order here.
-	item := `e.id || ' ' || e.kind || ' ' || e.at || ' ' || e.status || ' ' || e.category`
-	stmt := `SELECT e.ticket, group_concat(` + item + `, ',') FROM events e INDEXED BY events_clock
-WHERE e.ticket <> '' AND e.at >= ? AND e.at < ? GROUP BY e.ticket`
+	// Each column of a ticket's events comes as one list (ids, kinds, times, statuses,
+	// categories): aggregating the columns apart builds no string per event. SQLite reads
+	// events_clock in its order (ticket, id), and so lists each ticket's events in order
+	// without being asked (asking costs a sort per ticket): the ids come along, and a ticket
+	// whose events would come out of order is put in order here.
+	stmt := `SELECT e.ticket, group_concat(e.id), group_concat(e.kind), group_concat(e.at), group_concat(e.status), group_concat(e.category)
+FROM events e INDEXED BY events_clock WHERE e.ticket <> '' AND e.at >= ? AND e.at < ? GROUP BY e.ticket ORDER BY e.ticket`
 	if j.engine == Postgres {
-		stmt = `SELECT e.ticket, string_agg(` + item + `, ',' ORDER BY e.id) FROM events e
-WHERE e.ticket <> '' AND e.at >= ? AND e.at < ? GROUP BY e.ticket`
+		stmt = `SELECT e.ticket, string_agg(e.id::text, ',' ORDER BY e.id), string_agg(e.kind, ',' ORDER BY e.id), string_agg(e.at::text, ',' ORDER BY e.id),
+	string_agg(e.status, ',' ORDER BY e.id), string_agg(e.category, ',' ORDER BY e.id)
+FROM events e WHERE e.ticket <> '' AND e.at >= ? AND e.at < ? GROUP BY e.ticket ORDER BY e.ticket COLLATE "C"`
 	}
 	rows, err := db.QueryContext(ctx, j.q(stmt), since.UnixMicro(), until.UnixMicro())
 	if err != nil {
 		return err
 	}
-	type ticketRow struct{ id, events string }
-	var all []ticketRow
-	for rows.Next() {
-		var t ticketRow
-		if err := rows.Scan(&t.id, &t.events); err != nil {
-			rows.Close()
-			return err
-		}
-		if _, ok := partners[t.id]; ok { // opened in the period
-			all = append(all, t)
-		}
+	type ticketRow struct {
+		t                                     *Ticket
+		ids, kinds, ats, statuses, categories string
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-
-	// The clocks are business-calendar arithmetic: shared out between the cores.
+	// The clocks are business-calendar arithmetic: shared out between the cores, which take
+	// the tickets in batches while the database is still reading the next ones.
 	type part struct {
 		first, resolution Attainment
 		firsts, resols    []time.Duration
 		states            []*ticketState
 		err               error
+		evs               []Event // one ticket's events, the buffers reused
+		ptrs              []*Event
 	}
-	workers := min(max(runtime.GOMAXPROCS(0), 1), 4, len(all))
+	clock := func(p *part, row ticketRow) error {
+		s := &ticketState{t: *row.t}
+		evs, ptrs := p.evs[:0], p.ptrs[:0]
+		ids, kinds, ats := strings.Split(row.ids, ","), strings.Split(row.kinds, ","), strings.Split(row.ats, ",")
+		statuses, categories := strings.Split(row.statuses, ","), strings.Split(row.categories, ",")
+		n := len(ids)
+		if len(kinds) != n || len(ats) != n || len(statuses) != n || len(categories) != n {
+			return fmt.Errorf("ticket %s: its events' columns do not line up", row.t.ID)
+		}
+		sorted := true
+		for k := range n {
+			id, err := strconv.ParseInt(ids[k], 10, 64)
+			var at int64
+			if err == nil {
+				at, err = strconv.ParseInt(ats[k], 10, 64)
+			}
+			if err != nil {
+				return fmt.Errorf("ticket %s: an event reads %q at %q", row.t.ID, ids[k], ats[k])
+			}
+			if m := len(evs); m > 0 && evs[m-1].ID > id {
+				sorted = false
+			}
+			evs = append(evs, Event{ID: id, Ticket: row.t.ID, Kind: kinds[k], At: time.UnixMicro(at).UTC(), Status: statuses[k], Category: categories[k]})
+		}
+		if !sorted {
+			slices.SortFunc(evs, func(a, b Event) int { return cmp.Compare(a.ID, b.ID) })
+		}
+		for k := range evs {
+			s.see(&evs[k])
+			ptrs = append(ptrs, &evs[k])
+		}
+		p.evs, p.ptrs = evs, ptrs
+		t := s.t
+		t.Category, t.FinalCategory = s.verdict, s.final
+		c := ClockOf(rl, &t, ptrs, until)
+		// A ticket resolved without a reply was answered by its solution: its first-reply
+		// time is the time to resolution, which ClockOf counts in FirstReply until then.
+		tally(&p.first, c.Replied || c.Resolved, c.FirstReply, c.FirstReplyTarget, &p.firsts)
+		tally(&p.resolution, c.Resolved, c.Resolution, c.ResolutionTarget, &p.resols)
+		p.states = append(p.states, s)
+		return nil
+	}
+	workers := min(max(runtime.GOMAXPROCS(0), 1), 4)
 	parts := make([]part, workers)
+	work := make(chan []ticketRow, 2*workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			p := &parts[w]
-			var evs []Event
-			var ptrs []*Event
-			for i := w; i < len(all); i += workers {
-				row := all[i]
-				s := &ticketState{t: Ticket{ID: row.id, Partner: partners[row.id], OpenedAt: time.UnixMicro(opened[row.id]).UTC()}}
-				evs, ptrs = evs[:0], ptrs[:0]
-				sorted := true
-				for _, it := range strings.Split(row.events, ",") {
-					f := strings.Split(it, " ")
-					var id, at int64
-					var err error
-					if len(f) == 5 {
-						if id, err = strconv.ParseInt(f[0], 10, 64); err == nil {
-							at, err = strconv.ParseInt(f[2], 10, 64)
-						}
+			for batch := range work {
+				for _, row := range batch {
+					if p.err == nil {
+						p.err = clock(p, row)
 					}
-					if len(f) != 5 || err != nil {
-						p.err = fmt.Errorf("ticket %s: an event reads %q", row.id, it)
-						return
-					}
-					if n := len(evs); n > 0 && evs[n-1].ID > id {
-						sorted = false
-					}
-					evs = append(evs, Event{ID: id, Ticket: row.id, Kind: f[1], At: time.UnixMicro(at).UTC(), Status: f[3], Category: f[4]})
 				}
-				if !sorted {
-					slices.SortFunc(evs, func(a, b Event) int { return cmp.Compare(a.ID, b.ID) })
-				}
-				for k := range evs {
-					s.see(&evs[k])
-				}
-				for k := range evs {
-					ptrs = append(ptrs, &evs[k])
-				}
-				t := s.t
-				t.Category, t.FinalCategory = s.verdict, s.final
-				c := ClockOf(rl, &t, ptrs, until)
-				// A ticket resolved without a reply was answered by its solution: its
-				// first-reply time is the time to resolution, which ClockOf counts in
-				// FirstReply until then.
-				tally(&p.first, c.Replied || c.Resolved, c.FirstReply, c.FirstReplyTarget, &p.firsts)
-				tally(&p.resolution, c.Resolved, c.Resolution, c.ResolutionTarget, &p.resols)
-				p.states = append(p.states, s)
 			}
 		})
 	}
+	const batchSize = 256
+	batch := make([]ticketRow, 0, batchSize)
+	matched := 0
+	next := 0 // the first ticket of the period not matched yet
+	var scanErr error
+	for rows.Next() {
+		var id string
+		var t ticketRow
+		if scanErr = rows.Scan(&id, &t.ids, &t.kinds, &t.ats, &t.statuses, &t.categories); scanErr != nil {
+			break
+		}
+		if next < len(tickets) && tickets[next].ID == id { // opened in the period
+			t.t = &tickets[next]
+			next++
+			matched++
+			if batch = append(batch, t); len(batch) == batchSize {
+				work <- batch
+				batch = make([]ticketRow, 0, batchSize)
+			}
+		}
+	}
+	if len(batch) > 0 {
+		work <- batch
+	}
+	close(work)
+	rows.Close()
 	wg.Wait()
+	if scanErr == nil {
+		scanErr = rows.Err()
+	}
+	if scanErr != nil {
+		return scanErr
+	}
+	// A ticket's opening event is at its opening, inside the period: every ticket has a row.
+	if matched != len(tickets) {
+		return fmt.Errorf("the events of %d tickets of the period were found, not of all %d: the engine did not sort the two lists alike", matched, len(tickets))
+	}
 	var states []*ticketState
 	var firsts, resols []time.Duration
 	for _, p := range parts {

@@ -132,7 +132,7 @@ func (a *app) period(rl *rules.Rules, opts *reportOptions, now time.Time) (since
 		}
 		return time.Time{}, inputError("%s", a.T("%s: %q não é uma data (2026-09-01), nem dias ou semanas atrás (90d, 13w)", "%s: %q is not a date (2026-09-01), nor days or weeks back (90d, 13w)", flag, v))
 	}
-	until = now
+	until = now.Truncate(time.Second)
 	if v := strings.TrimSpace(opts.until); v != "" {
 		if until, err = date("--until", v); err != nil {
 			return
