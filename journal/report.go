@@ -349,15 +349,11 @@ func (j *Journal) ticketFigures(ctx context.Context, db querier, rl *rules.Rules
 	// without being asked (asking costs a sort per ticket): the ids come along, and a ticket
 	// whose events would come out of order is put in order here.
 	stmt := `SELECT e.ticket, group_concat(e.id), group_concat(e.kind), group_concat(e.at), group_concat(e.status), group_concat(e.category)
-FROM events e INDEXED BY events_clock WHERE e.ticket <> '' AND e.at >= ? AND e.at < ? GROUP BY e.ticket ORDER BY e.ticket`
+FROM events e INDEXED BY events_clock WHERE e.ticket BETWEEN ? AND ? AND e.at >= ? AND e.at < ? GROUP BY e.ticket ORDER BY e.ticket`
 	if j.engine == Postgres {
 		stmt = `SELECT e.ticket, string_agg(e.id::text, ',' ORDER BY e.id), string_agg(e.kind, ',' ORDER BY e.id), string_agg(e.at::text, ',' ORDER BY e.id),
 	string_agg(e.status, ',' ORDER BY e.id), string_agg(e.category, ',' ORDER BY e.id)
-FROM events e WHERE e.ticket <> '' AND e.at >= ? AND e.at < ? GROUP BY e.ticket ORDER BY e.ticket COLLATE "C"`
-	}
-	rows, err := db.QueryContext(ctx, j.q(stmt), since.UnixMicro(), until.UnixMicro())
-	if err != nil {
-		return err
+FROM events e WHERE e.ticket COLLATE "C" BETWEEN ? AND ? AND e.at >= ? AND e.at < ? GROUP BY e.ticket ORDER BY e.ticket COLLATE "C"`
 	}
 	type ticketRow struct {
 		t                                     *Ticket
@@ -431,42 +427,61 @@ FROM events e WHERE e.ticket <> '' AND e.at >= ? AND e.at < ? GROUP BY e.ticket 
 			}
 		})
 	}
+	// The tickets' events are read in two halves of the tickets' ids at once, on two
+	// connections: reading them is the longest part of a review.
 	const batchSize = 256
-	batch := make([]ticketRow, 0, batchSize)
-	matched := 0
-	next := 0 // the first ticket of the period not matched yet
-	var scanErr error
-	for rows.Next() {
-		var id string
-		var t ticketRow
-		if scanErr = rows.Scan(&id, &t.ids, &t.kinds, &t.ats, &t.statuses, &t.categories); scanErr != nil {
-			break
+	scan := func(db querier, part []Ticket) (matched int, err error) {
+		rows, err := db.QueryContext(ctx, j.q(stmt), part[0].ID, part[len(part)-1].ID, since.UnixMicro(), until.UnixMicro())
+		if err != nil {
+			return 0, err
 		}
-		if next < len(tickets) && tickets[next].ID == id { // opened in the period
-			t.t = &tickets[next]
-			next++
-			matched++
-			if batch = append(batch, t); len(batch) == batchSize {
-				work <- batch
-				batch = make([]ticketRow, 0, batchSize)
+		defer rows.Close()
+		batch := make([]ticketRow, 0, batchSize)
+		next := 0 // the first ticket of the part not matched yet
+		for rows.Next() {
+			var id string
+			var t ticketRow
+			if err := rows.Scan(&id, &t.ids, &t.kinds, &t.ats, &t.statuses, &t.categories); err != nil {
+				return matched, err
+			}
+			if next < len(part) && part[next].ID == id { // opened in the period
+				t.t = &part[next]
+				next++
+				matched++
+				if batch = append(batch, t); len(batch) == batchSize {
+					work <- batch
+					batch = make([]ticketRow, 0, batchSize)
+				}
 			}
 		}
+		if len(batch) > 0 {
+			work <- batch
+		}
+		return matched, rows.Err()
 	}
-	if len(batch) > 0 {
-		work <- batch
+	half := len(tickets) / 2
+	var matched [2]int
+	var scanErrs [2]error
+	var readers sync.WaitGroup
+	if half > 0 {
+		readers.Go(func() {
+			scanErrs[1] = j.reading(ctx, func(db querier) (err error) { matched[1], err = scan(db, tickets[half:]); return })
+		})
+	} else {
+		half = len(tickets)
 	}
+	matched[0], scanErrs[0] = scan(db, tickets[:half])
+	readers.Wait()
 	close(work)
-	rows.Close()
 	wg.Wait()
-	if scanErr == nil {
-		scanErr = rows.Err()
-	}
-	if scanErr != nil {
-		return scanErr
+	for _, err := range scanErrs {
+		if err != nil {
+			return err
+		}
 	}
 	// A ticket's opening event is at its opening, inside the period: every ticket has a row.
-	if matched != len(tickets) {
-		return fmt.Errorf("the events of %d tickets of the period were found, not of all %d: the engine did not sort the two lists alike", matched, len(tickets))
+	if n := matched[0] + matched[1]; n != len(tickets) {
+		return fmt.Errorf("the events of %d tickets of the period were found, not of all %d: the engine did not sort the two lists alike", n, len(tickets))
 	}
 	var states []*ticketState
 	var firsts, resols []time.Duration
