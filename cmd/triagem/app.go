@@ -268,6 +268,7 @@ func (a *app) newRootCommand() *cobra.Command {
 	root.AddCommand(a.newConfigCommand())
 	root.AddCommand(a.newTicketCommand())
 	root.AddCommand(a.newIncidentCommand())
+	root.AddCommand(a.newReportCommand())
 	a.localizeCobra(root)
 	return root
 }
