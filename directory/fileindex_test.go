@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"hash/fnv"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -83,7 +82,7 @@ func TestIndexedAnswersAsTheScanner(t *testing.T) {
 	dir, cache := t.TempDir(), t.TempDir()
 	path := writeGenerated(t, dir, 3000)
 	first := openIndexed(t, path, cache)
-	if first.mem == nil {
+	if !first.built {
 		t.Fatal("the first open should read the snapshot and build the index")
 	}
 	sameAnswers(t, path, first, indexQueries(3000))
@@ -95,7 +94,7 @@ func TestIndexedAnswersAsTheScanner(t *testing.T) {
 		t.Errorf("index file mode %v, want 0600", st.Mode().Perm())
 	}
 	later := openIndexed(t, path, cache)
-	if later.mem != nil {
+	if later.built {
 		t.Fatal("the second open should answer from the index file")
 	}
 	sameAnswers(t, path, later, indexQueries(3000))
@@ -126,11 +125,12 @@ func TestIndexedDuplicatesEscapesAndOrder(t *testing.T) {
 	sameAnswers(t, path, openIndexed(t, path, cache), qs)
 }
 
-func TestIndexedYAMLAndBrokenJSONAreNotIndexed(t *testing.T) {
+func TestBrokenOrUnusualSnapshotsAreNotIndexed(t *testing.T) {
 	dir, cache := t.TempDir(), t.TempDir()
 	for name, doc := range map[string]string{
-		"d.yaml": "keys: []\nusers:\n  - login: ana\n    partner: Alfa\n    active: true\n",
-		"d.json": `{"keys": [], "users": [{"login": "ana", "partner": "Alfa", "active": tru}]}`,
+		"d.json":       `{"keys": [], "users": [{"login": "ana", "partner": "Alfa", "active": tru}]}`,
+		"anchors.yaml": "keys: []\nusers:\n  - &a {login: ana, partner: Alfa, active: true}\n",
+		"bad.yaml":     "keys: []\nusers:\n  - login: ana\n    partner: Alfa\n    active: yes\n",
 	} {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
@@ -138,7 +138,13 @@ func TestIndexedYAMLAndBrokenJSONAreNotIndexed(t *testing.T) {
 		}
 		d, err := OpenIndexed(path, cache)
 		if err != nil {
-			t.Fatal(err)
+			if name != "bad.yaml" {
+				t.Fatal(err)
+			}
+			if _, perr := Open(path); perr == nil || perr.Error() != err.Error() {
+				t.Errorf("%s: %v, the plain open says %v", name, err, perr)
+			}
+			continue
 		}
 		if _, ok := d.(*Snapshot); !ok {
 			t.Errorf("%s: got %T, want the plain snapshot", name, d)
@@ -150,71 +156,88 @@ func TestIndexedYAMLAndBrokenJSONAreNotIndexed(t *testing.T) {
 	}
 }
 
-// TestIndexNeverAnswersStale changes the snapshot so that exactly one of the guards can
-// see it, and checks the answers follow the file.
+// TestIndexNeverAnswersStale changes the snapshot (JSON and YAML) so that exactly one of the
+// guards can see it, and checks the answers follow the file.
 func TestIndexNeverAnswersStale(t *testing.T) {
 	const n = 3000
 	login := benchLogin(n / 2) // an entry in the middle, away from the hashed head and tail
-	changes := map[string]func(t *testing.T, path string, data []byte, mtime time.Time){
-		"same size, same time, different head": func(t *testing.T, path string, data []byte, mtime time.Time) {
+	type form struct {
+		write       func(testing.TB, string, int) string
+		loginPrefix string // how a user entry starts, up to the login
+		headChange  func(data []byte) []byte
+	}
+	forms := map[string]form{
+		"json": {writeGenerated, `{"login": "`, func(data []byte) []byte {
 			i := bytes.Index(data, []byte(`"active": true`))
 			copy(data[i:], `"active":false`)
-			writeInPlace(t, path, data, mtime)
-		},
-		"same size, middle changed, time touched": func(t *testing.T, path string, data []byte, mtime time.Time) {
-			writeInPlace(t, path, renameLogin(t, data, login), mtime.Add(time.Second))
-		},
-		"replaced by another file of the same size and time": func(t *testing.T, path string, data []byte, mtime time.Time) {
-			tmp := path + ".new"
-			if err := os.WriteFile(tmp, renameLogin(t, data, login), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chtimes(tmp, mtime, mtime); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Rename(tmp, path); err != nil {
-				t.Fatal(err)
-			}
-		},
+			return data
+		}},
+		"yaml": {writeGeneratedYAML, `{login: `, func(data []byte) []byte {
+			i := bytes.Index(data, []byte("partner: ")) + len("partner: ")
+			data[i] ^= 0x20 // the first key's partner changes case
+			return data
+		}},
 	}
-	for name, change := range changes {
-		t.Run(name, func(t *testing.T) {
-			dir, cache := t.TempDir(), t.TempDir()
-			path := writeGenerated(t, dir, n)
-			openIndexed(t, path, cache).Close()
-			if openIndexed(t, path, cache).mem != nil {
-				t.Fatal("the index was not used before the change")
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			st, err := os.Stat(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			change(t, path, data, st.ModTime())
-			x := openIndexed(t, path, cache)
-			if x.mem == nil {
-				t.Fatal("the changed snapshot was answered from the old index")
-			}
-			qs := append(indexQueries(n), Query{Login: login}, Query{Login: "X" + login[1:]})
-			sameAnswers(t, path, x, qs)
-			sameAnswers(t, path, openIndexed(t, path, cache), qs)
-		})
+	for fname, fm := range forms {
+		changes := map[string]func(t *testing.T, path string, data []byte, mtime time.Time){
+			"same size, same time, different head": func(t *testing.T, path string, data []byte, mtime time.Time) {
+				writeInPlace(t, path, fm.headChange(data), mtime)
+			},
+			"same size, middle changed, time touched": func(t *testing.T, path string, data []byte, mtime time.Time) {
+				writeInPlace(t, path, renameLogin(t, data, fm.loginPrefix, login), mtime.Add(time.Second))
+			},
+			"replaced by another file of the same size and time": func(t *testing.T, path string, data []byte, mtime time.Time) {
+				tmp := path + ".new"
+				if err := os.WriteFile(tmp, renameLogin(t, data, fm.loginPrefix, login), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chtimes(tmp, mtime, mtime); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Rename(tmp, path); err != nil {
+					t.Fatal(err)
+				}
+			},
+		}
+		for name, change := range changes {
+			t.Run(fname+"/"+name, func(t *testing.T) {
+				dir, cache := t.TempDir(), t.TempDir()
+				path := fm.write(t, dir, n)
+				openIndexed(t, path, cache).Close()
+				if openIndexed(t, path, cache).built {
+					t.Fatal("the index was not used before the change")
+				}
+				data, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, err := os.Stat(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				change(t, path, data, st.ModTime())
+				x := openIndexed(t, path, cache)
+				if !x.built {
+					t.Fatal("the changed snapshot was answered from the old index")
+				}
+				qs := append(indexQueries(n), Query{Login: login}, Query{Login: "X" + login[1:]})
+				sameAnswers(t, path, x, qs)
+				sameAnswers(t, path, openIndexed(t, path, cache), qs)
+			})
+		}
 	}
 }
 
 // renameLogin changes the first letter of user login's entry (not the logins keys list),
 // keeping the file's size.
-func renameLogin(t *testing.T, data []byte, login string) []byte {
+func renameLogin(t *testing.T, data []byte, prefix, login string) []byte {
 	t.Helper()
-	i := bytes.Index(data, []byte(`{"login": "`+login+`"`))
+	i := bytes.Index(data, []byte(prefix+login))
 	if i < 0 {
 		t.Fatal("login not found in the generated snapshot")
 	}
 	data = bytes.Clone(data)
-	data[i+len(`{"login": "`)] = 'X'
+	data[i+len(prefix)] = 'X'
 	return data
 }
 
@@ -244,30 +267,34 @@ func TestCorruptOrForeignIndexIsRebuilt(t *testing.T) {
 		"not an index":   func([]byte) []byte { return []byte("{\"keys\": []}\n") },
 		"header flipped": func(b []byte) []byte { b[50] ^= 0xff; return b },
 		"counts changed": func(b []byte) []byte { b[72]++; return b },
+		"format changed": func(b []byte) []byte { b[96] ^= 'j' ^ 'y'; return b },
+		"grown":          func(b []byte) []byte { return append(b, 0, 0, 0, 0, 0, 0, 0, 0) },
 	}
 	for name, corrupt := range corruptions {
-		t.Run(name, func(t *testing.T) {
-			dir, cache := t.TempDir(), t.TempDir()
-			path := writeGenerated(t, dir, n)
-			openIndexed(t, path, cache).Close()
-			ipath := IndexPath(cache, path)
-			good, err := os.ReadFile(ipath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(ipath, corrupt(bytes.Clone(good)), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			d, err := OpenIndexed(path, cache)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sameAnswers(t, path, d, indexQueries(n))
-			d.(*Indexed).Close()
-			if again, _ := os.ReadFile(ipath); !bytes.Equal(again, good) {
-				t.Error("the index was not rebuilt")
-			}
-		})
+		for form, write := range map[string]func(testing.TB, string, int) string{"json": writeGenerated, "yaml": writeGeneratedYAML} {
+			t.Run(form+"/"+name, func(t *testing.T) {
+				dir, cache := t.TempDir(), t.TempDir()
+				path := write(t, dir, n)
+				openIndexed(t, path, cache).Close()
+				ipath := IndexPath(cache, path)
+				good, err := os.ReadFile(ipath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(ipath, corrupt(bytes.Clone(good)), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				d, err := OpenIndexed(path, cache)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameAnswers(t, path, d, indexQueries(n))
+				d.(*Indexed).Close()
+				if again, _ := os.ReadFile(ipath); !bytes.Equal(again, good) {
+					t.Error("the index was not rebuilt")
+				}
+			})
+		}
 	}
 }
 
@@ -329,29 +356,37 @@ func BenchmarkIndexed1M(b *testing.B) {
 	})
 }
 
-func TestTextHashIsFNV1a(t *testing.T) {
-	for _, s := range []string{"", "a", "alfa.maria", strings.Repeat("ab", 32)} {
-		h := fnv.New64a()
-		h.Write([]byte(s))
-		if got, want := textHash([]byte(s)), h.Sum64(); got != want {
-			t.Errorf("%q: %x, want %x (index files written before would no longer be found)", s, got, want)
+func TestTextHashSpreadsTexts(t *testing.T) {
+	// the index keeps the top 24 bits: texts that differ in one character, or only in
+	// length, must land apart there, or every lookup would read many entries
+	seen := map[uint64]string{}
+	for i := range 20000 {
+		for _, s := range []string{benchLogin(i), benchKeySHA(i), strings.Repeat("a", i%100)} {
+			top := textHash([]byte(s)) >> offsetBits
+			if other, dup := seen[top]; dup && other != s && i < 100 {
+				t.Errorf("%q and %q share the top 24 bits", s, other)
+			}
+			seen[top] = s
 		}
+	}
+	if len(seen) < 39000 { // 40,100 distinct texts in 16.7M buckets: a handful of collisions at most
+		t.Errorf("only %d distinct top bits for about 40,100 texts", len(seen))
 	}
 }
 
 func TestRadixSortIsAStableSortByHash(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, n := range []int{0, 1, 2, 1000, 70000} {
-		recs := make([]indexRec, n)
+		recs := make([]uint64, n)
 		for i := range recs {
-			h := rng.Uint64()
+			h := rng.Uint64() >> offsetBits
 			if i > 0 && rng.IntN(4) == 0 {
-				h = recs[rng.IntN(i)].hash // repeated hashes must keep file order
+				h = recs[rng.IntN(i)] >> offsetBits // repeated hashes must keep file order
 			}
-			recs[i] = indexRec{hash: h, pos: uint64(i)}
+			recs[i] = h<<offsetBits | uint64(i)
 		}
 		want := slices.Clone(recs)
-		slices.SortStableFunc(want, func(a, b indexRec) int { return cmp.Compare(a.hash, b.hash) })
+		slices.SortStableFunc(want, func(a, b uint64) int { return cmp.Compare(a>>offsetBits, b>>offsetBits) })
 		radixSort(recs, nil)
 		if !slices.Equal(recs, want) {
 			t.Fatalf("%d records: not sorted stably by hash", n)
