@@ -300,60 +300,69 @@ func TestCorruptOrForeignIndexIsRebuilt(t *testing.T) {
 
 // BenchmarkIndexed1M compares, on a 1M+1M snapshot (BENCH_SNAPSHOT_N to change it), one
 // diagnosis's directory work: reading the file once (the baseline), the plain scan, the
-// first indexed open (index built and written) and a later one (from the index).
+// first indexed open (index built and written) and a later one (from the index); then the
+// same snapshot as YAML (BENCH_YAML=0 to skip it).
 func BenchmarkIndexed1M(b *testing.B) {
 	n := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("BENCH_SNAPSHOT_N")); err == nil && v > 0 {
 		n = v
 	}
-	path := writeGenerated(b, b.TempDir(), n)
+	dir := b.TempDir()
+	paths := []string{writeGenerated(b, dir, n)}
+	if os.Getenv("BENCH_YAML") != "0" {
+		paths = append(paths, writeGeneratedYAML(b, dir, n))
+	}
 	q := Query{KeySHA256: benchKeySHA(n - 1), Login: benchLogin(n - 1)}
 	ctx := context.Background()
-	b.Run("readfile", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := os.ReadFile(path); err != nil {
-				b.Fatal(err)
+	for _, path := range paths {
+		form := strings.TrimPrefix(filepath.Ext(path), ".")
+		b.Run(form+"/readfile", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := os.ReadFile(path); err != nil {
+					b.Fatal(err)
+				}
 			}
+		})
+		b.Run(form+"/scan", func(b *testing.B) {
+			for b.Loop() {
+				s, err := Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Lookup(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(form+"/first", func(b *testing.B) {
+			for b.Loop() {
+				d, err := OpenIndexed(path, b.TempDir())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if r, err := d.Lookup(ctx, q); err != nil || r.Key == nil || r.User == nil {
+					b.Fatal(r, err)
+				}
+				d.(*Indexed).Close()
+			}
+		})
+		cache := b.TempDir()
+		if _, err := OpenIndexed(path, cache); err != nil {
+			b.Fatal(err)
 		}
-	})
-	b.Run("scan", func(b *testing.B) {
-		for b.Loop() {
-			s, err := Open(path)
-			if err != nil {
-				b.Fatal(err)
+		b.Run(form+"/later", func(b *testing.B) {
+			for b.Loop() {
+				d, err := OpenIndexed(path, cache)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if r, err := d.Lookup(ctx, q); err != nil || r.Key == nil || r.User == nil {
+					b.Fatal(r, err)
+				}
+				d.(*Indexed).Close()
 			}
-			if _, err := s.Lookup(ctx, q); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("first", func(b *testing.B) {
-		for b.Loop() {
-			d, err := OpenIndexed(path, b.TempDir())
-			if err != nil {
-				b.Fatal(err)
-			}
-			if r, err := d.Lookup(ctx, q); err != nil || r.Key == nil || r.User == nil {
-				b.Fatal(r, err)
-			}
-		}
-	})
-	cache := b.TempDir()
-	if _, err := OpenIndexed(path, cache); err != nil {
-		b.Fatal(err)
+		})
 	}
-	b.Run("later", func(b *testing.B) {
-		for b.Loop() {
-			d, err := OpenIndexed(path, cache)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if r, err := d.Lookup(ctx, q); err != nil || r.Key == nil || r.User == nil {
-				b.Fatal(r, err)
-			}
-			d.(*Indexed).Close()
-		}
-	})
 }
 
 func TestTextHashSpreadsTexts(t *testing.T) {

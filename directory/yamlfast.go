@@ -394,24 +394,41 @@ func quoted(b []byte, i int) (int, bool) {
 // not empty, not a null, no indicator first, no ": " or ending ':' (a mapping), and, in
 // a flow list or mapping, none of the flow indicators nor '#' nor ':'.
 func plainScalar(v []byte, flow bool) bool {
-	if len(v) == 0 {
-		return false
-	}
-	switch v[0] {
-	case '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' ':
+	if len(v) == 0 || yamlFirst[v[0]] {
 		return false
 	}
 	switch string(v) {
 	case "~", "null", "Null", "NULL":
 		return false
 	}
-	if v[len(v)-1] == ':' || bytes.Contains(v, []byte(": ")) {
+	if v[len(v)-1] == ':' {
 		return false
 	}
-	if flow && bytes.ContainsAny(v, ",[]{}#:") {
-		return false
+	if flow {
+		for _, c := range v {
+			if yamlFlow[c] {
+				return false
+			}
+		}
+		return true
 	}
-	return true
+	return !bytes.Contains(v, []byte(": "))
+}
+
+var (
+	// yamlFirst: the bytes a plain scalar may not start with (YAML's indicators, and a space)
+	yamlFirst [256]bool
+	// yamlFlow: the bytes a plain scalar inside a flow list or mapping may not hold here
+	yamlFlow [256]bool
+)
+
+func init() {
+	for _, c := range []byte("-?:,[]{}#&*!|>'\"%@` ") {
+		yamlFirst[c] = true
+	}
+	for _, c := range []byte(",[]{}#:") {
+		yamlFlow[c] = true
+	}
 }
 
 // flowScalar reads a scalar inside a flow list or mapping at b[i], up to the ',' or the
@@ -419,7 +436,10 @@ func plainScalar(v []byte, flow bool) bool {
 func flowScalar(b []byte, i int) (v []byte, end int, ok bool) {
 	if i < len(b) && (b[i] == '"' || b[i] == '\'') {
 		end, ok := quoted(b, i)
-		return b[i+1 : end-1], end, ok
+		if !ok {
+			return nil, 0, false
+		}
+		return b[i+1 : end-1], end, true
 	}
 	j := i
 	for j < len(b) && b[j] != ',' && b[j] != ']' && b[j] != '}' {

@@ -3,6 +3,7 @@ package directory
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -126,6 +127,8 @@ var outOfShape = map[string]string{
 	"not a list":          "users: ana\n",
 	"trailing comma, map": "users:\n  - {login: ana, active: true, }\n",
 	"CR alone":            "users:\n  - login: ana\r    partner: Alfa\n",
+	"open quote, flow":    "users:\n  - {login: \"ana}\n",
+	"open quote, block":   "users:\n  - login: 'ana\n",
 }
 
 func TestYAMLFastReadsAsTheLibrary(t *testing.T) {
@@ -232,4 +235,42 @@ func TestYAMLLongEntriesAndWindows(t *testing.T) {
 	qs := []Query{{KeySHA256: strings.Repeat("ab", 32), Partner: "Longa"}, {Login: "u0"}, {Login: "u39999"}, {Login: "u20000"}}
 	sameAnswers(t, path, x, qs)
 	sameAnswers(t, path, openIndexed(t, path, cache), qs)
+}
+
+// TestYAMLFastAgreesWithTheLibraryOnMutations mutates in-shape snapshots a byte at a time
+// (deleted, doubled, or replaced by a byte YAML gives meaning to): whatever the fast reader
+// accepts must read exactly as the library reads it.
+func TestYAMLFastAgreesWithTheLibraryOnMutations(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	special := []byte(" -:#,[]{}'\"\n\r\t&*!|>~0aZ")
+	accepted := 0
+	for name, doc := range inShape {
+		for range 400 {
+			b := []byte(doc)
+			i := rng.IntN(len(b))
+			switch rng.IntN(3) {
+			case 0:
+				b = append(b[:i:i], b[i+1:]...)
+			case 1:
+				b = append(b[:i+1:i+1], b[i:]...)
+			default:
+				b[i] = special[rng.IntN(len(special))]
+			}
+			got, ok := parseYAMLFast("d.yaml", b)
+			if !ok {
+				continue
+			}
+			accepted++
+			want, err := parseYAMLLib("d.yaml", b)
+			if err != nil {
+				t.Fatalf("%s mutated to %q: the fast reader took what the library refuses: %v", name, b, err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s mutated to %q:\nfast reader %+v\nlibrary     %+v", name, b, got, want)
+			}
+		}
+	}
+	if accepted < 500 {
+		t.Errorf("only %d mutations were in shape: the test says little", accepted)
+	}
 }

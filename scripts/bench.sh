@@ -47,14 +47,22 @@ for s in $sections; do
   directory)
     n=${SNAPSHOT:-1000000}
     "$work/gen" -testdata testdata -n 13 -keys "$n" -users "$n" \
-      -cases "$work/few.jsonl" -snapshot "$work/big.json"
+      -cases "$work/few.jsonl" -snapshot "$work/big.json" -yaml "$work/big.yaml"
     head -1 "$work/few.jsonl" >"$work/case.json"
-    echo "== directory: one diagnosis against a ${n}+${n} JSON snapshot, beside reading the file once"
-    echo "   (--no-cache: the whole file scanned; first: the index built; later: from the index)"
-    d="diagnose $work/case.json --directory $work/big.json -o json"
-    printf 'rm -rf "%s/cache"\nXDG_CACHE_HOME="%s/cache" exec %s %s\n' "$work" "$work" "$t" "$d" >"$work/first.sh"
-    env XDG_CACHE_HOME="$work/cache" $t $d >/dev/null || true # builds the index; exit 1 is a verdict
-    run -n 5 "cat $work/big.json" "$t $d --no-cache" "sh $work/first.sh" "env XDG_CACHE_HOME=$work/cache $t $d"
+    echo "== directory: one diagnosis against a ${n}+${n} snapshot, JSON and YAML, beside reading the file once"
+    echo "   (--no-cache: the whole file read and scanned; first: the index built; later: from the index)"
+    rows=("cat big.json")
+    for f in json yaml; do # one small script a row, so that runcmp's labels say which
+      d="diagnose $work/case.json --directory $work/big.$f -o json"
+      printf 'exec %s %s --no-cache\n' "$t" "$d" >"$work/$f-no-cache.sh"
+      printf 'rm -rf "%s/cache-%s"\nXDG_CACHE_HOME="%s/cache-%s" exec %s %s\n' "$work" "$f" "$work" "$f" "$t" "$d" >"$work/$f-first.sh"
+      printf 'XDG_CACHE_HOME="%s/cache-%s" exec %s %s\n' "$work" "$f" "$t" "$d" >"$work/$f-later.sh"
+      sh "$work/$f-first.sh" >/dev/null || true # builds the index; exit 1 is a verdict
+      rows+=("sh $f-no-cache.sh" "sh $f-first.sh" "sh $f-later.sh")
+    done
+    ls -l "$work/big.json" "$work/big.yaml" | awk '{print "   " $5 " bytes  " $NF}'
+    (cd "$work" && "$work/runcmp" -n 5 "${rows[@]}")
+    echo
     ;;
   *)
     echo "bench.sh: unknown section $s (startup, batch, directory)" >&2
