@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 )
 
 // Environments a key can belong to.
@@ -19,7 +20,7 @@ const (
 // structure and decoding only the entries that match. Syntax errors therefore surface
 // at the first Lookup (Parse only looks at the first byte; Validate checks without a
 // query), and a corrupt file fails every non-empty Lookup whatever it asks. A YAML
-// snapshot is decoded at Parse and answered from maps.
+// snapshot is decoded at Parse; a Lookup walks the decoded entries, and Index builds maps.
 //
 // When a sha256 or a login appears in more than one entry, the first one in the file
 // wins for Lookup (Validate reports the others). PartnerKeys lists every key entry of
@@ -27,7 +28,10 @@ const (
 type Snapshot struct {
 	name string
 	json []byte // the document, for a JSON snapshot
-	yaml *Index // the decoded document, for a YAML snapshot; entries not yet checked
+	yaml *contents // the decoded document, for a YAML snapshot; entries not yet checked
+
+	yamlIndexOnce sync.Once
+	yamlIndex     *Index // its maps, built by the first Index call
 }
 
 var _ Directory = (*Snapshot)(nil)
@@ -60,7 +64,7 @@ func Parse(name string, data []byte) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Snapshot{name: name, yaml: newIndex(name, c)}, nil
+	return &Snapshot{name: name, yaml: c}, nil
 }
 
 // Source is the name the snapshot was opened with.
@@ -76,9 +80,54 @@ func (s *Snapshot) Lookup(ctx context.Context, q Query) (Result, error) {
 		return Result{}, nil
 	}
 	if s.yaml != nil {
-		return s.yaml.lookup(ctx, q)
+		return s.lookupYAML(ctx, q)
 	}
 	return s.lookupJSON(ctx, q)
+}
+
+// lookupYAML answers q from the decoded entries, as Index would from its maps (first entry
+// wins for a sha256 or a login; every key of the partner, in file order). One CLI run asks
+// one question: walking two lists of structs is a few milliseconds even for millions of
+// entries, where building the maps costs seconds and hundreds of megabytes.
+func (s *Snapshot) lookupYAML(ctx context.Context, q Query) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("%s: %w", s.name, err)
+	}
+	x := &Index{source: s.name, contents: *s.yaml}
+	var r Result
+	if q.KeySHA256 != "" {
+		for i := range x.keys {
+			if x.keys[i].SHA256 == q.KeySHA256 {
+				k, err := x.key(i)
+				if err != nil {
+					return Result{}, err
+				}
+				r.Key = &k
+				break
+			}
+		}
+	}
+	if q.Login != "" {
+		for i := range x.users {
+			if x.users[i].Login == q.Login {
+				u := x.users[i]
+				r.User = &u
+				break
+			}
+		}
+	}
+	if q.Partner != "" {
+		for i := range x.keys {
+			if x.keys[i].Partner == q.Partner {
+				k, err := x.key(i)
+				if err != nil {
+					return Result{}, err
+				}
+				r.PartnerKeys = append(r.PartnerKeys, k)
+			}
+		}
+	}
+	return r, nil
 }
 
 // Index decodes the whole snapshot into maps, for runs that look up many cases in the
@@ -86,10 +135,11 @@ func (s *Snapshot) Lookup(ctx context.Context, q Query) (Result, error) {
 // all.
 func (s *Snapshot) Index() (*Index, error) {
 	if s.yaml != nil {
-		if err := s.yaml.check(); err != nil {
+		s.yamlIndexOnce.Do(func() { s.yamlIndex = newIndex(s.name, s.yaml) })
+		if err := s.yamlIndex.check(); err != nil {
 			return nil, err
 		}
-		return s.yaml, nil
+		return s.yamlIndex, nil
 	}
 	c, err := s.decodeJSON(context.Background())
 	if err != nil {
@@ -112,7 +162,7 @@ type contents struct {
 
 func (s *Snapshot) contents(ctx context.Context) (*contents, error) {
 	if s.yaml != nil {
-		return &s.yaml.contents, nil
+		return s.yaml, nil
 	}
 	return s.decodeJSON(ctx)
 }

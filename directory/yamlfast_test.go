@@ -183,8 +183,12 @@ func TestYAMLAndJSONAnswerAlike(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	libSnap := &Snapshot{name: ypath, yaml: newIndex(ypath, lib)}
+	libSnap := &Snapshot{name: ypath, yaml: lib}
 	jplain, err := Open(jpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	libIdx, err := (&Snapshot{name: ypath, yaml: lib}).Index()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +206,7 @@ func TestYAMLAndJSONAnswerAlike(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for name, d := range map[string]Directory{"library": libSnap, "first": first, "later": later} {
+		for name, d := range map[string]Directory{"library": libSnap, "library's maps": libIdx, "first": first, "later": later} {
 			got, err := d.Lookup(ctx, q)
 			if err != nil || !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s %+v:\n got %+v, %v\nwant %+v", name, q, got, err, want)
