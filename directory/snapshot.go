@@ -27,7 +27,7 @@ const (
 // the partner, duplicates included, in file order.
 type Snapshot struct {
 	name string
-	json []byte // the document, for a JSON snapshot
+	json []byte    // the document, for a JSON snapshot
 	yaml *contents // the decoded document, for a YAML snapshot; entries not yet checked
 
 	yamlIndexOnce sync.Once
