@@ -26,12 +26,13 @@ const (
 // wins for Lookup (Validate reports the others). PartnerKeys lists every key entry of
 // the partner, duplicates included, in file order.
 type Snapshot struct {
-	name string
-	json []byte    // the document, for a JSON snapshot
-	yaml *contents // the decoded document, for a YAML snapshot; entries not yet checked
+	name  string
+	json  []byte    // the document, for a JSON snapshot
+	yaml  *contents // the decoded document, for a YAML snapshot; entries not yet checked
+	ydata []byte    // or the document, for a YAML snapshot of the shape yamlfast.go reads
 
-	yamlIndexOnce sync.Once
-	yamlIndex     *Index // its maps, built by the first Index call
+	yamlOnce  sync.Once
+	yamlIndex *Index // the maps of a YAML snapshot, built by the first Index call
 }
 
 var _ Directory = (*Snapshot)(nil)
@@ -60,7 +61,14 @@ func Parse(name string, data []byte) (*Snapshot, error) {
 	if trimmed[0] == '{' {
 		return &Snapshot{name: name, json: data}, nil
 	}
-	c, err := parseYAML(name, data)
+	// A YAML snapshot of the usual shape is only checked here (one pass that allocates
+	// nothing) and kept as bytes, like a JSON one: a Lookup walks it again, and only Index
+	// decodes it whole. Any other is decoded by the yaml library now.
+	y := &yscan{data: data, eof: true, line: 1}
+	if y.document(func(listKind, *yentry, int) bool { return true }) {
+		return &Snapshot{name: name, ydata: data}, nil
+	}
+	c, err := parseYAMLLib(name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +86,9 @@ func (s *Snapshot) Lookup(ctx context.Context, q Query) (Result, error) {
 	}
 	if q == (Query{}) {
 		return Result{}, nil
+	}
+	if s.ydata != nil {
+		return s.lookupYAMLScan(ctx, q)
 	}
 	if s.yaml != nil {
 		return s.lookupYAML(ctx, q)
@@ -134,8 +145,11 @@ func (s *Snapshot) lookupYAML(ctx context.Context, q Query) (Result, error) {
 // same snapshot. Unlike Lookup it fails on any malformed entry, since it decodes them
 // all.
 func (s *Snapshot) Index() (*Index, error) {
-	if s.yaml != nil {
-		s.yamlIndexOnce.Do(func() { s.yamlIndex = newIndex(s.name, s.yaml) })
+	if s.yaml != nil || s.ydata != nil {
+		s.yamlOnce.Do(func() {
+			c, _ := s.contents(context.Background())
+			s.yamlIndex = newIndex(s.name, c)
+		})
 		if err := s.yamlIndex.check(); err != nil {
 			return nil, err
 		}
@@ -163,6 +177,10 @@ type contents struct {
 func (s *Snapshot) contents(ctx context.Context) (*contents, error) {
 	if s.yaml != nil {
 		return s.yaml, nil
+	}
+	if s.ydata != nil {
+		c, _ := parseYAMLFast(s.name, s.ydata) // Parse checked that it reads
+		return c, nil
 	}
 	return s.decodeJSON(ctx)
 }

@@ -23,9 +23,12 @@ package directory
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"math/bits"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -644,4 +647,52 @@ func parseYAMLFast(name string, data []byte) (*contents, bool) {
 		return true
 	})
 	return c, ok
+}
+
+// lookupYAMLScan answers q in one pass over a YAML snapshot of the usual shape, decoding
+// only the entries that match, as lookupYAML answers from the decoded entries.
+func (s *Snapshot) lookupYAMLScan(ctx context.Context, q Query) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("%s: %w", s.name, err)
+	}
+	y := &yscan{data: s.ydata, eof: true, line: 1}
+	var r Result
+	var d entryDecoder
+	var err error
+	keys := 0
+	is := func(e *yentry, f field, want string) bool {
+		return want != "" && e.has(f) && string(e.str[f]) == want
+	}
+	y.document(func(l listKind, e *yentry, _ int) bool {
+		if l == listUsers {
+			if r.User == nil && is(e, fieldLogin, q.Login) {
+				u := d.yamlUser(e)
+				r.User = &u
+			}
+			return true
+		}
+		i := keys
+		keys++
+		key, partner := r.Key == nil && is(e, fieldSHA256, q.KeySHA256), is(e, fieldPartner, q.Partner)
+		if !key && !partner {
+			return true
+		}
+		k := d.yamlKey(e)
+		if err = keyProblem(Place{File: s.name, Line: e.line, Col: e.col}, i, k.SHA256); err != nil {
+			return false
+		}
+		if key {
+			k := k
+			k.Users = slices.Clone(k.Users)
+			r.Key = &k
+		}
+		if partner {
+			r.PartnerKeys = append(r.PartnerKeys, k)
+		}
+		return true
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return r, nil
 }
