@@ -35,6 +35,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -114,25 +115,49 @@ func record(text []byte, off int64) uint64 {
 	return textHash(text)>>offsetBits<<offsetBits | uint64(off)
 }
 
-// tables is what an index holds, in memory.
-type tables [3][]uint64
+// tables is what an index holds, in memory, while it is built.
+type tables struct {
+	recs    [3][]uint64
+	sorting sync.WaitGroup
+}
 
-// add records the texts of one entry that starts at off; false when off does not fit.
+// newTables makes room for the tables of a snapshot of size bytes: an entry takes well over
+// 200 bytes of a snapshot, so this is enough room for every table, reserved once rather than
+// grown (and copied) a quarter at a time.
+func newTables(size int64) *tables {
+	t := &tables{}
+	n := min(size/200, 1<<26)
+	for i := range t.recs {
+		t.recs[i] = make([]uint64, 0, n)
+	}
+	return t
+}
+
+// add records the text of an entry that starts at off; false when off does not fit.
 func (t *tables) add(table int, text []byte, off int64) bool {
 	if off > maxOffset {
 		return false
 	}
-	t[table] = append(t[table], record(text, off))
+	t.recs[table] = append(t.recs[table], record(text, off))
 	return true
 }
 
-// sort orders every table by record value. Records were appended in file order, so
-// offsets already increase within a table: sorting by the hash bits alone, stably, sorts
-// by the whole value.
-func (t *tables) sort() {
-	var scratch []uint64
-	for i := range t {
-		scratch = radixSort(t[i], scratch)
+// listDone sorts, on another goroutine, the tables of list l, which is complete: the keys'
+// tables are sorted while the users are still being read. Records were appended in file
+// order, so offsets already increase within a table: sorting by the hash bits alone,
+// stably, sorts by the whole value. Wait on t.sorting before using the tables.
+func (t *tables) listDone(l listKind) {
+	ids := []int{tableLogin}
+	if l == listKeys {
+		ids = []int{tableSHA, tablePartner}
+	}
+	for _, i := range ids {
+		recs := t.recs[i]
+		t.sorting.Add(1)
+		go func() {
+			defer t.sorting.Done()
+			radixSort(recs, nil)
+		}()
 	}
 }
 
@@ -176,7 +201,7 @@ type Indexed struct {
 	data   io.ReaderAt // the snapshot
 	size   int64       // its size when the index was checked
 	index  io.ReaderAt // the tables, from the index header on (an index file)
-	recs   tables      // or the tables in memory, when this run built them
+	recs   [3][]uint64 // or the tables in memory, when this run built them
 	n      [3]int64
 	built  bool // the index was built by this open
 	close  func() error
@@ -223,14 +248,15 @@ func OpenIndexed(path, cacheDir string) (Directory, error) {
 		x.close = func() error { idx(); return f.Close() }
 		return x, nil
 	}
-	var t tables
+	t := newTables(fp.size)
 	format, ok := formatOf(f)
 	switch format {
 	case formatJSON:
-		ok = streamJSON(f, path, &t)
+		ok = streamJSON(f, path, t)
 	case formatYAML:
-		ok = streamYAML(f, path, &t)
+		ok = streamYAML(f, path, t)
 	}
+	t.sorting.Wait()
 	if ok { // the file must not have changed while it was read
 		after, err := fingerprintOf(f)
 		ok = err == nil && after == fp
@@ -239,11 +265,10 @@ func OpenIndexed(path, cacheDir string) (Directory, error) {
 		f.Close()
 		return Open(path)
 	}
-	t.sort()
-	writeIndex(ipath, fp, format, &t) // best effort: the next run tries again
-	x := &Indexed{name: path, path: path, format: format, data: f, size: fp.size, recs: t, built: true, close: f.Close}
-	for i := range t {
-		x.n[i] = int64(len(t[i]))
+	writeIndex(ipath, fp, format, t) // best effort: the next run tries again
+	x := &Indexed{name: path, path: path, format: format, data: f, size: fp.size, recs: t.recs, built: true, close: f.Close}
+	for i := range t.recs {
+		x.n[i] = int64(len(t.recs[i]))
 	}
 	return x, nil
 }
@@ -290,6 +315,7 @@ const staleTemp = 15 * time.Minute
 // before the rename so that after a crash the file is either absent, the old one, or
 // complete: a torn index with the right size would pass the header checks.
 func writeIndex(ipath string, fp fingerprint, format byte, t *tables) error {
+	recs := &t.recs
 	dir := filepath.Dir(ipath)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -310,12 +336,12 @@ func writeIndex(ipath string, fp fingerprint, format byte, t *tables) error {
 		w := bufio.NewWriterSize(f, 256<<10)
 		var hdr [indexHeader]byte
 		var n [3]int64
-		for i := range t {
-			n[i] = int64(len(t[i]))
+		for i := range recs {
+			n[i] = int64(len(recs[i]))
 		}
 		putHeader(hdr[:], fp, format, n)
 		w.Write(hdr[:])
-		for _, table := range t {
+		for _, table := range recs {
 			for _, r := range table {
 				w.Write(binary.LittleEndian.AppendUint64(hdr[:0], r))
 			}

@@ -158,6 +158,7 @@ func streamJSON(r io.Reader, name string, t *tables) bool {
 					space()
 					if c := sc.peek(); c == ']' {
 						sc.pos++
+						t.listDone(l)
 						break
 					} else if c != ',' {
 						return false

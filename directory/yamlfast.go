@@ -540,7 +540,19 @@ func (e *yentry) flowMap(l listKind, b []byte, i int) (int, bool) {
 func streamYAML(r io.Reader, name string, t *tables) bool {
 	w := newWindow(r)
 	y := &yscan{data: w.data, eof: w.eof, line: 1, w: w}
+	list := -1
+	defer func() {
+		if list >= 0 {
+			t.listDone(listKind(list))
+		}
+	}()
 	ok := y.document(func(l listKind, e *yentry, at int) bool {
+		if int(l) != list {
+			if list >= 0 {
+				t.listDone(listKind(list))
+			}
+			list = int(l)
+		}
 		off := w.base + int64(at)
 		if l == listUsers {
 			return !e.has(fieldLogin) || t.add(tableLogin, e.str[fieldLogin], off)
