@@ -119,22 +119,30 @@ func lineEnd(d []byte, i int) (int, bool) {
 }
 
 // plainLine checks a line with bytes outside printable ASCII: only valid UTF-8 without
-// control characters, C1 controls, Unicode line breaks or byte order marks passes.
+// control characters, C1 controls, Unicode line breaks (U+2028, U+2029), byte order marks
+// or U+FFFE and U+FFFF passes. utf8.Valid skips ASCII eight bytes at a time; what is left is
+// a look at the lead bytes of the few sequences refused.
 func plainLine(line []byte) bool {
-	for i := 0; i < len(line); {
-		c := line[i]
-		if c < 0x80 {
-			if c < 0x20 || c == 0x7f {
+	if !utf8.Valid(line) {
+		return false
+	}
+	for i, c := range line {
+		switch {
+		case c < 0x20 || c == 0x7f:
+			return false
+		case c == 0xc2: // U+0080..U+009F
+			if line[i+1] < 0xa0 {
 				return false
 			}
-			i++
-			continue
+		case c == 0xe2: // U+2028, U+2029
+			if line[i+1] == 0x80 && (line[i+2] == 0xa8 || line[i+2] == 0xa9) {
+				return false
+			}
+		case c == 0xef: // U+FEFF, U+FFFE, U+FFFF
+			if line[i+1] == 0xbb && line[i+2] == 0xbf || line[i+1] == 0xbf && line[i+2] >= 0xbe {
+				return false
+			}
 		}
-		r, n := utf8.DecodeRune(line[i:])
-		if r == utf8.RuneError && n == 1 || r < 0xa0 || r == 0x2028 || r == 0x2029 || r == 0xfeff || r >= 0xfffe && r <= 0xffff {
-			return false
-		}
-		i += n
 	}
 	return true
 }
@@ -205,7 +213,7 @@ func (y *yscan) document(visit func(l listKind, e *yentry, at int) bool) bool {
 		}
 		start, startLine := y.pos, y.line
 		for {
-			st := y.item(listKind(list), ind, &e)
+			st := y.item(listKind(list), ind, &e, line, next)
 			if st == entryOK {
 				break
 			}
@@ -215,6 +223,9 @@ func (y *yscan) document(visit func(l listKind, e *yentry, at int) bool) bool {
 			y.pos, y.line = start, startLine
 			y.slide(start, true)
 			start = y.pos
+			if line, next, st = y.lineAt(y.pos); st != entryOK {
+				return false
+			}
 		}
 		if !visit(listKind(list), &e, start) {
 			return false
@@ -248,14 +259,10 @@ func trimComment(b []byte) []byte {
 	return bytes.TrimRight(b, " ")
 }
 
-// item reads the entry whose "- " line starts at y.pos, indented by ind, and leaves y.pos
-// at the first line after it.
-func (y *yscan) item(l listKind, ind int, e *yentry) entryStatus {
+// item reads the entry whose "- " line (line, the next one starting at next) starts at
+// y.pos, indented by ind, and leaves y.pos at the first line after it.
+func (y *yscan) item(l listKind, ind int, e *yentry, line []byte, next int) entryStatus {
 	e.seen, e.active, e.users = 0, false, e.users[:0]
-	line, next, st := y.lineAt(y.pos)
-	if st != entryOK {
-		return st
-	}
 	c := ind + 1
 	for c < len(line) && line[c] == ' ' {
 		c++
@@ -566,12 +573,16 @@ func streamYAML(r io.Reader, name string, t *tables) bool {
 // yamlEntryAt reads the entry of list l whose "- " line w starts with, into k or u.
 func yamlEntryAt(w []byte, atEOF bool, l listKind, k *Key, u *User) entryStatus {
 	y := &yscan{data: w, eof: atEOF, line: 1}
-	ind := indentOf(w)
-	if len(w) < ind+2 || w[ind] != '-' || w[ind+1] != ' ' {
+	line, next, st := y.lineAt(0)
+	if st != entryOK {
+		return st
+	}
+	ind := indentOf(line)
+	if len(line) < ind+2 || line[ind] != '-' || line[ind+1] != ' ' {
 		return entryBad
 	}
 	var e yentry
-	if st := y.item(l, ind, &e); st != entryOK {
+	if st := y.item(l, ind, &e, line, next); st != entryOK {
 		return st
 	}
 	var d entryDecoder
