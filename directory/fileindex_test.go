@@ -427,3 +427,89 @@ func TestIndexedReadsAPipePlainly(t *testing.T) {
 		t.Errorf("a pipe was indexed: %d files in the cache", len(entries))
 	}
 }
+
+// TestIndexedEntriesLongerThanTheWindow: an entry longer than the window the index is built
+// through (a key with 150,000 logins, 1.3 MB) is read whole, in JSON and in YAML, and found
+// again from the index.
+func TestIndexedEntriesLongerThanTheWindow(t *testing.T) {
+	logins := make([]string, 150_000)
+	for i := range logins {
+		logins[i] = "usuario" + strconv.Itoa(i)
+	}
+	sha := strings.Repeat("cd", 32)
+	docs := map[string]string{
+		"long.json": `{"users": [{"login": "ana", "partner": "Longa", "active": true}], "keys": [` +
+			`{"sha256": "` + strings.Repeat("ab", 32) + `", "partner": "Curta", "environment": "producao", "active": true, "users": ["ana"]},` +
+			`{"sha256": "` + sha + `", "partner": "Longa", "environment": "producao", "active": true, "users": ["` + strings.Join(logins, `", "`) + `"]},` +
+			`{"sha256": "` + strings.Repeat("ef", 32) + `", "partner": "Longa", "environment": "homologacao", "active": false, "users": []}]}`,
+		"long.yaml": "users:\n  - {login: ana, partner: Longa, active: true}\nkeys:\n" +
+			"  - {sha256: " + strings.Repeat("ab", 32) + ", partner: Curta, environment: producao, active: true, users: [ana]}\n" +
+			"  - sha256: " + sha + "\n    partner: Longa\n    environment: producao\n    active: true\n    users: [" + strings.Join(logins, ", ") + "]\n" +
+			"  - sha256: " + strings.Repeat("ef", 32) + "\n    partner: Longa\n    environment: homologacao\n    active: false\n    users: []\n",
+	}
+	for name, doc := range docs {
+		t.Run(name, func(t *testing.T) {
+			dir, cache := t.TempDir(), t.TempDir()
+			path := filepath.Join(dir, name)
+			if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			qs := []Query{{KeySHA256: sha, Login: "ana", Partner: "Longa"}, {KeySHA256: strings.Repeat("ef", 32)}, {Partner: "Curta"}}
+			first := openIndexed(t, path, cache)
+			if !first.built {
+				t.Fatal("not indexed")
+			}
+			sameAnswers(t, path, first, qs)
+			later := openIndexed(t, path, cache)
+			sameAnswers(t, path, later, qs)
+			r, err := later.Lookup(context.Background(), Query{KeySHA256: sha})
+			if err != nil || r.Key == nil || len(r.Key.Users) != len(logins) {
+				t.Fatalf("the long key came back as %v, %v", r.Key != nil, err)
+			}
+		})
+	}
+}
+
+// TestIndexWithWrongOffsetsNeverAnswersWrong: an index whose header is right but whose
+// records point elsewhere in the snapshot (damage a header check cannot see) never gives an
+// entry that was not asked for: each one read is checked, and a mismatch answers from the
+// snapshot itself.
+func TestIndexWithWrongOffsetsNeverAnswersWrong(t *testing.T) {
+	const n = 500
+	for form, write := range map[string]func(testing.TB, string, int) string{"json": writeGenerated, "yaml": writeGeneratedYAML} {
+		t.Run(form, func(t *testing.T) {
+			dir, cache := t.TempDir(), t.TempDir()
+			path := write(t, dir, n)
+			openIndexed(t, path, cache).Close()
+			ipath := IndexPath(cache, path)
+			b, err := os.ReadFile(ipath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := indexHeader; i+indexRecord <= len(b); i += indexRecord {
+				b[i] += 7 // every offset moved 7 bytes on, hashes kept
+			}
+			if err := os.WriteFile(ipath, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			x := openIndexed(t, path, cache)
+			if x.built {
+				t.Fatal("the damaged index was not even used")
+			}
+			sameAnswers(t, path, x, indexQueries(n))
+		})
+	}
+}
+
+func TestIndexWriteLeavesNoTemporaryFile(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	path := writeGenerated(t, dir, 200)
+	openIndexed(t, path, cache).Close()
+	entries, err := os.ReadDir(cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Name() != filepath.Base(IndexPath(cache, path)) {
+		t.Errorf("cache holds %v, want the index file alone", entries)
+	}
+}
