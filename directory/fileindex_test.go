@@ -513,3 +513,53 @@ func TestIndexWriteLeavesNoTemporaryFile(t *testing.T) {
 		t.Errorf("cache holds %v, want the index file alone", entries)
 	}
 }
+
+// FuzzStreamJSON: the streaming pass that builds an index accepts only what the plain
+// scanner accepts, and records exactly the entries the plain scanner sees, so that an index
+// never answers for a file that a plain run would refuse.
+func FuzzStreamJSON(f *testing.F) {
+	f.Add([]byte(withSHAs(fixtureJSON)))
+	f.Add([]byte("\uFEFF" + `{"users": [{"login": "a\u00e9", "partner": "S", "active": true}], "keys": null}`))
+	f.Add([]byte(`{"keys": [{"sha256": "ab", "partner": "P", "users": ["x", "y"]}, {}], "users": []}`))
+	f.Add([]byte(`{"keys": [{"partner": [1, {"a": null}]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		streamed := newTables(int64(len(data)))
+		ok := streamJSON(bytes.NewReader(data), "fuzz.json", streamed)
+		streamed.sorting.Wait()
+		if !ok {
+			return
+		}
+		s, err := Parse("fuzz.json", data)
+		if err != nil || s.json == nil {
+			t.Fatalf("streamed what Parse refuses: %v", err)
+		}
+		var want [3][]uint64
+		shift := len(data) - len(s.json)
+		sc := &scanner{file: "fuzz.json", data: s.json}
+		err = sc.walk(context.Background(), func(e *entry) error {
+			off := int64(e.start + shift)
+			if e.list == listUsers {
+				if e.has(fieldLogin) {
+					want[tableLogin] = append(want[tableLogin], record(sc.text(e.str[fieldLogin]), off))
+				}
+				return nil
+			}
+			if e.has(fieldSHA256) {
+				want[tableSHA] = append(want[tableSHA], record(sc.text(e.str[fieldSHA256]), off))
+			}
+			if e.has(fieldPartner) {
+				want[tablePartner] = append(want[tablePartner], record(sc.text(e.str[fieldPartner]), off))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("streamed what the plain scanner refuses: %v", err)
+		}
+		for i := range want {
+			radixSort(want[i], nil)
+			if !slices.Equal(want[i], streamed.recs[i]) && len(want[i])+len(streamed.recs[i]) > 0 {
+				t.Fatalf("table %d: streamed %x, scanned %x", i, streamed.recs[i], want[i])
+			}
+		}
+	})
+}

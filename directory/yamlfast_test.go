@@ -281,3 +281,26 @@ func TestYAMLFastAgreesWithTheLibraryOnMutations(t *testing.T) {
 		t.Errorf("only %d mutations were in shape: the test says little", accepted)
 	}
 }
+
+// FuzzYAMLFast: whatever the fast reader accepts, the yaml library reads the same way.
+func FuzzYAMLFast(f *testing.F) {
+	for _, doc := range inShape {
+		f.Add([]byte(doc))
+	}
+	for _, doc := range outOfShape {
+		f.Add([]byte(doc))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, ok := parseYAMLFast("d.yaml", b)
+		if !ok {
+			return
+		}
+		want, err := parseYAMLLib("d.yaml", b)
+		if err != nil {
+			t.Fatalf("%q: the fast reader took what the library refuses: %v", b, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q:\nfast reader %+v\nlibrary     %+v", b, got, want)
+		}
+	})
+}
