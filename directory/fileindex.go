@@ -22,7 +22,6 @@ package directory
 // snapshots are indexed alike (YAML through the scanner of yamlfast.go).
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -311,7 +310,7 @@ func putHeader(b []byte, fp fingerprint, format byte, n [3]int64) {
 const staleTemp = 15 * time.Minute
 
 // writeIndex writes the index file whole or not at all: a temporary file in the same
-// folder, written through a buffer, synced, then renamed over the old one. The sync comes
+// folder, written a buffer at a time, synced, then renamed over the old one. The sync comes
 // before the rename so that after a crash the file is either absent, the old one, or
 // complete: a torn index with the right size would pass the header checks.
 func writeIndex(ipath string, fp fingerprint, format byte, t *tables) error {
@@ -333,20 +332,25 @@ func writeIndex(ipath string, fp fingerprint, format byte, t *tables) error {
 	}
 	tmp := f.Name()
 	err = func() error {
-		w := bufio.NewWriterSize(f, 256<<10)
-		var hdr [indexHeader]byte
+		// records are encoded into one buffer and written a quarter megabyte at a time
+		buf := make([]byte, indexHeader, 256<<10)
 		var n [3]int64
 		for i := range recs {
 			n[i] = int64(len(recs[i]))
 		}
-		putHeader(hdr[:], fp, format, n)
-		w.Write(hdr[:])
+		putHeader(buf, fp, format, n)
 		for _, table := range recs {
 			for _, r := range table {
-				w.Write(binary.LittleEndian.AppendUint64(hdr[:0], r))
+				if len(buf)+indexRecord > cap(buf) {
+					if _, err := f.Write(buf); err != nil {
+						return err
+					}
+					buf = buf[:0]
+				}
+				buf = binary.LittleEndian.AppendUint64(buf, r)
 			}
 		}
-		if err := w.Flush(); err != nil {
+		if _, err := f.Write(buf); err != nil {
 			return err
 		}
 		if err := f.Sync(); err != nil {
