@@ -3,7 +3,7 @@
 # (scripts/runcmp: medians of wall and CPU time, peak memory). Ratios, not absolute times,
 # are what to compare across machines: a loaded machine slows both sides.
 #
-#   scripts/bench.sh               # start-up, batch of 100,000 varied cases, 1M+1M snapshot
+#   scripts/bench.sh               # start-up, batch of 100,000 varied cases, 1M+1M snapshot (JSON, YAML)
 #   CASES=20000 ROUNDS=3 scripts/bench.sh batch
 #   scripts/bench.sh startup directory
 #
