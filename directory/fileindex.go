@@ -1,18 +1,25 @@
 package directory
 
-// A persistent index of a JSON snapshot, kept in the user's cache folder, so that every
+// A persistent index of a snapshot file, kept in the user's cache folder, so that every
 // diagnosis after the first against a large snapshot reads a few kilobytes instead of the
 // whole file. The format is our own because it is tiny and must be read with a handful of
 // ReadAt calls, which no general-purpose store offers without loading itself whole.
 //
-// An index file is a fixed header followed by three tables of 16-byte records (keys by
-// sha256, keys by partner, users by login). A record is the FNV-1a hash of the decoded
-// text and where its entry lies in the snapshot (offset<<24 | length); each table is
-// sorted by (hash, offset), so equal texts come out in file order. A Lookup binary-searches
-// the tables and decodes the entries from the snapshot itself, keeping only those whose
-// text really equals what was asked (hashes may collide). The header holds the snapshot's
-// size, modification time, device and inode, and a SHA-256 of its first and last 64 KiB:
-// if any differs, or the file is not exactly what the header promises, it is rebuilt.
+// An index file is a fixed header followed by three tables of 8-byte records (keys by
+// sha256, keys by partner, users by login). A record is the top 24 bits of a hash of the
+// decoded text above the 40-bit offset where its entry starts in the snapshot; each table
+// is sorted by record value, so equal hashes come out in file order. A Lookup
+// binary-searches the tables and reads the entries from the snapshot itself (an entry's
+// end is found by scanning it, so no length is stored), keeping only those whose text
+// really equals what was asked: 24 bits collide now and then, and a collision only costs
+// one more entry read. The header holds the snapshot's size, modification time, device and
+// inode, and a SHA-256 of its first and last 64 KiB: if any differs, or the index file is
+// not exactly what its header promises, the index is rebuilt.
+//
+// The index is built in the one streaming pass that a first run makes over the snapshot
+// anyway: the file is read in windows of a megabyte and never held whole, so a first run
+// costs about what the plain scan costs, in a fraction of its memory. JSON and YAML
+// snapshots are indexed alike (YAML through the scanner of yamlfast.go).
 
 import (
 	"bytes"
@@ -27,17 +34,27 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-
-	"github.com/crefazon/triagem/internal/atomicfile"
+	"sync"
+	"time"
 )
 
 const (
-	indexMagic   = "TRGMIDX1"
-	indexHeader  = 96
-	indexRecord  = 16
+	indexMagic   = "TRGMIDX2"
+	indexHeader  = 104
+	indexRecord  = 8
 	headTailSize = 64 << 10
-	maxEntryLen  = 1<<24 - 1
-	maxOffset    = 1<<40 - 1
+	offsetBits   = 40
+	maxOffset    = 1<<offsetBits - 1
+
+	formatJSON = 'j'
+	formatYAML = 'y'
+)
+
+// The three tables, in file order.
+const (
+	tableSHA = iota
+	tablePartner
+	tableLogin
 )
 
 // fingerprint is what must be unchanged in a snapshot for its index to answer.
@@ -70,33 +87,123 @@ func fingerprintOf(f *os.File) (fingerprint, error) {
 	return fp, nil
 }
 
-// indexRec is one record of a table.
-type indexRec struct{ hash, pos uint64 }
-
-// textHash is 64-bit FNV-1a, written out: hash/fnv's interface value costs an
-// allocation per entry, two million of them for a large snapshot.
+// textHash is a 64-bit hash of a decoded text, eight bytes a step. Written here because the
+// standard library's hashes are either byte at a time (hash/fnv: a third of the indexing
+// cost on 64-character sha256 texts) or seeded at random per process (hash/maphash), and an
+// index file outlives the process that wrote it. Changing it needs a new indexMagic.
 func textHash(b []byte) uint64 {
-	h := uint64(14695981039346656037)
-	for _, c := range b {
-		h ^= uint64(c)
-		h *= 1099511628211
+	h := uint64(len(b)) * 0x9e3779b97f4a7c15
+	for ; len(b) >= 8; b = b[8:] {
+		h = (h ^ binary.LittleEndian.Uint64(b)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
 	}
-	return h
+	var t uint64
+	for i, c := range b {
+		t |= uint64(c) << (8 * i)
+	}
+	h = (h ^ t) * 0x94d049bb133111eb
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	return h ^ h>>31
 }
 
-func (r indexRec) span() (off, n int64) { return int64(r.pos >> 24), int64(r.pos & maxEntryLen) }
+// record is one table record for text at file offset off.
+func record(text []byte, off int64) uint64 {
+	return textHash(text)>>offsetBits<<offsetBits | uint64(off)
+}
 
-// Indexed answers lookups on a JSON snapshot through its index. It is safe for
-// concurrent use. It keeps the snapshot open; Close releases it.
+// tables is what an index holds, in memory, while it is built.
+type tables struct {
+	recs    [3][]uint64
+	sorting sync.WaitGroup
+}
+
+// newTables makes room for the tables of a snapshot of size bytes: an entry takes well over
+// 200 bytes of a snapshot, so this is enough room for every table, reserved once rather than
+// grown (and copied) a quarter at a time.
+func newTables(size int64) *tables {
+	t := &tables{}
+	n := min(size/200, 1<<26)
+	for i := range t.recs {
+		t.recs[i] = make([]uint64, 0, n)
+	}
+	return t
+}
+
+// add records the text of an entry that starts at off; false when off does not fit.
+func (t *tables) add(table int, text []byte, off int64) bool {
+	if off > maxOffset {
+		return false
+	}
+	t.recs[table] = append(t.recs[table], record(text, off))
+	return true
+}
+
+// listDone sorts, on another goroutine, the tables of list l, which is complete: the keys'
+// tables are sorted while the users are still being read. Records were appended in file
+// order, so offsets already increase within a table: sorting by the hash bits alone,
+// stably, sorts by the whole value. Wait on t.sorting before using the tables.
+func (t *tables) listDone(l listKind) {
+	ids := []int{tableLogin}
+	if l == listKeys {
+		ids = []int{tableSHA, tablePartner}
+	}
+	for _, i := range ids {
+		recs := t.recs[i]
+		t.sorting.Add(1)
+		go func() {
+			defer t.sorting.Done()
+			radixSort(recs, nil)
+		}()
+	}
+}
+
+// radixSort sorts t by its top 24 bits, stably, using scratch (grown as needed, and
+// returned) as room. Written here because the standard library's sorts compare: for the
+// millions of records of a large snapshot they cost several times the scan itself, and two
+// counting passes of 12 bits do not.
+func radixSort(t, scratch []uint64) []uint64 {
+	if cap(scratch) < len(t) {
+		scratch = make([]uint64, len(t))
+	}
+	src, dst := t, scratch[:len(t)]
+	var count [1 << 12]int
+	for shift := offsetBits; shift < 64; shift += 12 {
+		clear(count[:])
+		for _, r := range src {
+			count[r>>shift&0xfff]++
+		}
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, r := range src {
+			d := r >> shift & 0xfff
+			dst[count[d]] = r
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	// two passes: the sorted records are back in t
+	return scratch
+}
+
+// Indexed answers lookups on a snapshot through its index. It is safe for concurrent
+// use. It keeps the snapshot open; Close releases it.
 type Indexed struct {
-	name  string
-	path  string
-	data  io.ReaderAt // the snapshot
-	index io.ReaderAt // the tables, from the index header on
-	keys  int64
-	users int64
-	mem   []byte // the whole snapshot, when it was just read to build the index
-	close func() error
+	name   string
+	path   string
+	format byte
+	data   io.ReaderAt // the snapshot
+	size   int64       // its size when the index was checked
+	index  io.ReaderAt // the tables, from the index header on (an index file)
+	recs   [3][]uint64 // or the tables in memory, when this run built them
+	n      [3]int64
+	built  bool // the index was built by this open
+	close  func() error
 }
 
 var _ Directory = (*Indexed)(nil)
@@ -113,9 +220,11 @@ func IndexPath(cacheDir, path string) string {
 }
 
 // OpenIndexed opens a snapshot file through its index in cacheDir, building (or
-// rebuilding) the index when it is missing, stale, corrupt or foreign. A YAML snapshot, or
-// a JSON one that does not scan cleanly, is returned as a plain *Snapshot, which answers
-// (and reports errors) as Open's does. Failing to write the index is not an error.
+// rebuilding) the index when it is missing, stale, corrupt or foreign. A snapshot that
+// does not scan cleanly in one streaming pass (a JSON syntax error, a YAML file outside
+// the shape yamlfast.go reads, a file that changed while it was read) is returned as a
+// plain *Snapshot, which answers (and reports errors) as Open's does. Failing to write the
+// index is not an error.
 func OpenIndexed(path, cacheDir string) (Directory, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -133,122 +242,55 @@ func OpenIndexed(path, cacheDir string) (Directory, error) {
 	}
 	ipath := IndexPath(cacheDir, path)
 	if x := openIndexFile(ipath, fp); x != nil {
-		x.name, x.path, x.data = path, path, f
+		x.name, x.path, x.data, x.size = path, path, f, fp.size
 		idx := x.close
 		x.close = func() error { idx(); return f.Close() }
 		return x, nil
 	}
-	data := make([]byte, fp.size)
-	if _, err := io.ReadFull(f, data); err != nil { // changed while read: read it plainly
+	t := newTables(fp.size)
+	format, ok := formatOf(f)
+	switch format {
+	case formatJSON:
+		ok = streamJSON(f, path, t)
+	case formatYAML:
+		ok = streamYAML(f, path, t)
+	}
+	t.sorting.Wait()
+	if ok { // the file must not have changed while it was read
+		after, err := fingerprintOf(f)
+		ok = err == nil && after == fp
+	}
+	if !ok {
 		f.Close()
 		return Open(path)
 	}
-	after, ferr := fingerprintOf(f)
-	f.Close()
-	s, err := Parse(path, data)
-	if err != nil || s.json == nil {
-		return s, err
+	writeIndex(ipath, fp, format, t) // best effort: the next run tries again
+	x := &Indexed{name: path, path: path, format: format, data: f, size: fp.size, recs: t.recs, built: true, close: f.Close}
+	for i := range t.recs {
+		x.n[i] = int64(len(t.recs[i]))
 	}
-	// Parse drops a byte order mark; offsets are taken in the file as it is.
-	tables, keys, users, ok := buildTables(s, data)
-	if !ok {
-		return s, nil
-	}
-	if ferr == nil && after == fp {
-		if err := os.MkdirAll(cacheDir, 0o700); err == nil {
-			var hdr [indexHeader]byte
-			putHeader(hdr[:], fp, keys, users)
-			atomicfile.Write(ipath, append(hdr[:], tables...), 0o600)
-		}
-	}
-	return &Indexed{name: path, path: path, data: bytes.NewReader(data), index: bytes.NewReader(tables),
-		keys: keys, users: users, mem: data, close: func() error { return nil }}, nil
+	return x, nil
 }
 
-// buildTables walks the snapshot once; ok is false when it does not scan cleanly or does
-// not fit the record format.
-func buildTables(s *Snapshot, file []byte) (tables []byte, keys, users int64, ok bool) {
-	shift := len(file) - len(s.json)
-	sc := &scanner{file: s.name, data: s.json}
-	var bySHA, byPartner, byLogin []indexRec
-	fits := true
-	err := sc.walk(context.Background(), func(e *entry) error {
-		off, n := uint64(e.start+shift), uint64(e.end-e.start)
-		if n > maxEntryLen || off > maxOffset {
-			fits = false
-			return nil
-		}
-		pos := off<<24 | n
-		if e.list == listUsers {
-			if e.has(fieldLogin) {
-				byLogin = append(byLogin, indexRec{textHash(sc.text(e.str[fieldLogin])), pos})
-			}
-			return nil
-		}
-		if e.has(fieldSHA256) {
-			bySHA = append(bySHA, indexRec{textHash(sc.text(e.str[fieldSHA256])), pos})
-		}
-		if e.has(fieldPartner) {
-			byPartner = append(byPartner, indexRec{textHash(sc.text(e.str[fieldPartner])), pos})
-		}
-		return nil
-	})
-	if err != nil || !fits {
-		return nil, 0, 0, false
+// formatOf tells a JSON snapshot from a YAML one as Parse does, by the first byte that is
+// neither a byte order mark nor white space; ok is false when the first 64 KiB hold none.
+func formatOf(f *os.File) (format byte, ok bool) {
+	head := make([]byte, 64<<10)
+	n, err := f.ReadAt(head, 0)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return 0, false
 	}
-	// Tables hold only entries that have the field; pad the shorter key table so both
-	// have the header's key count (a padding record has pos 0, which no entry has).
-	for len(bySHA) < len(byPartner) {
-		bySHA = append(bySHA, indexRec{})
+	head = bytes.TrimLeft(bytes.TrimPrefix(head[:n], []byte("\uFEFF")), " \t\r\n")
+	switch {
+	case len(head) == 0:
+		return 0, false
+	case head[0] == '{':
+		return formatJSON, true
 	}
-	for len(byPartner) < len(bySHA) {
-		byPartner = append(byPartner, indexRec{})
-	}
-	tables = make([]byte, 0, indexRecord*(len(bySHA)+len(byPartner)+len(byLogin)))
-	var scratch []indexRec
-	for _, t := range [][]indexRec{bySHA, byPartner, byLogin} {
-		// records were appended in file order; a stable sort by hash keeps them so
-		scratch = radixSort(t, scratch)
-		for _, r := range t {
-			tables = binary.LittleEndian.AppendUint64(tables, r.hash)
-			tables = binary.LittleEndian.AppendUint64(tables, r.pos)
-		}
-	}
-	return tables, int64(len(bySHA)), int64(len(byLogin)), true
+	return formatYAML, true
 }
 
-// radixSort sorts t by hash, stably, using scratch (grown as needed, and returned) as
-// room. Written here because the standard library's sorts compare: for the millions of
-// records of a large snapshot they cost several times the scan itself, and four counting
-// passes of 16 bits do not.
-func radixSort(t, scratch []indexRec) []indexRec {
-	if cap(scratch) < len(t) {
-		scratch = make([]indexRec, len(t))
-	}
-	src, dst := t, scratch[:len(t)]
-	var count [1 << 16]int
-	for shift := 0; shift < 64; shift += 16 {
-		clear(count[:])
-		for _, r := range src {
-			count[r.hash>>shift&0xffff]++
-		}
-		sum := 0
-		for i, c := range count {
-			count[i] = sum
-			sum += c
-		}
-		for _, r := range src {
-			d := r.hash >> shift & 0xffff
-			dst[count[d]] = r
-			count[d]++
-		}
-		src, dst = dst, src
-	}
-	// four passes: the sorted records are back in t
-	return scratch
-}
-
-func putHeader(b []byte, fp fingerprint, keys, users int64) {
+func putHeader(b []byte, fp fingerprint, format byte, n [3]int64) {
 	copy(b, indexMagic)
 	le := binary.LittleEndian
 	le.PutUint64(b[8:], uint64(fp.size))
@@ -256,9 +298,74 @@ func putHeader(b []byte, fp fingerprint, keys, users int64) {
 	le.PutUint64(b[24:], fp.dev)
 	le.PutUint64(b[32:], fp.ino)
 	copy(b[40:72], fp.headTail[:])
-	le.PutUint64(b[72:], uint64(keys))
-	le.PutUint64(b[80:], uint64(users))
-	le.PutUint32(b[88:], crc32.ChecksumIEEE(b[:88]))
+	for i, c := range n {
+		le.PutUint64(b[72+8*i:], uint64(c))
+	}
+	le.PutUint32(b[96:], uint32(format))
+	le.PutUint32(b[100:], crc32.ChecksumIEEE(b[:100]))
+}
+
+// staleTemp is how old a temporary index file is when the next write removes it: one left
+// by a process that was killed while writing.
+const staleTemp = 15 * time.Minute
+
+// writeIndex writes the index file whole or not at all: a temporary file in the same
+// folder, written a buffer at a time, synced, then renamed over the old one. The sync comes
+// before the rename so that after a crash the file is either absent, the old one, or
+// complete: a torn index with the right size would pass the header checks.
+func writeIndex(ipath string, fp fingerprint, format byte, t *tables) error {
+	recs := &t.recs
+	dir := filepath.Dir(ipath)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if old, _ := filepath.Glob(filepath.Join(dir, ".tmp-*.idx")); len(old) > 0 {
+		for _, p := range old {
+			if st, err := os.Lstat(p); err == nil && time.Since(st.ModTime()) > staleTemp {
+				os.Remove(p)
+			}
+		}
+	}
+	f, err := os.CreateTemp(dir, ".tmp-*.idx") // created 0600
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	err = func() error {
+		// records are encoded into one buffer and written a quarter megabyte at a time
+		buf := make([]byte, indexHeader, 256<<10)
+		var n [3]int64
+		for i := range recs {
+			n[i] = int64(len(recs[i]))
+		}
+		putHeader(buf, fp, format, n)
+		for _, table := range recs {
+			for _, r := range table {
+				if len(buf)+indexRecord > cap(buf) {
+					if _, err := f.Write(buf); err != nil {
+						return err
+					}
+					buf = buf[:0]
+				}
+				buf = binary.LittleEndian.AppendUint64(buf, r)
+			}
+		}
+		if _, err := f.Write(buf); err != nil {
+			return err
+		}
+		if err := f.Sync(); err != nil {
+			return err
+		}
+		return f.Close()
+	}()
+	if err == nil {
+		err = os.Rename(tmp, ipath)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // openIndexFile opens the index at ipath if it belongs to a snapshot with fingerprint
@@ -279,18 +386,24 @@ func openIndexFile(ipath string, fp fingerprint) *Indexed {
 		return nil
 	}
 	le := binary.LittleEndian
+	var n [3]int64
+	total := int64(0)
+	for i := range n {
+		n[i] = int64(le.Uint64(hdr[72+8*i:]))
+		if n[i] < 0 || n[i] > fp.size {
+			f.Close()
+			return nil
+		}
+		total += n[i]
+	}
+	format := byte(le.Uint32(hdr[96:]))
 	var want [indexHeader]byte
-	keys, users := int64(le.Uint64(hdr[72:])), int64(le.Uint64(hdr[80:]))
-	if keys < 0 || users < 0 || keys > fp.size || users > fp.size {
+	putHeader(want[:], fp, format, n)
+	if hdr != want || format != formatJSON && format != formatYAML || fi.Size() != indexHeader+indexRecord*total {
 		f.Close()
 		return nil
 	}
-	putHeader(want[:], fp, keys, users)
-	if hdr != want || fi.Size() != indexHeader+indexRecord*(2*keys+users) {
-		f.Close()
-		return nil
-	}
-	return &Indexed{index: io.NewSectionReader(f, indexHeader, fi.Size()-indexHeader), keys: keys, users: users, close: f.Close}
+	return &Indexed{format: format, index: io.NewSectionReader(f, indexHeader, fi.Size()-indexHeader), n: n, close: f.Close}
 }
 
 // Source is the name the snapshot was opened with.
@@ -301,12 +414,7 @@ func (x *Indexed) Close() error { return x.close() }
 
 // Snapshot reads the whole snapshot, for runs that look up many cases (see
 // Snapshot.Index).
-func (x *Indexed) Snapshot() (*Snapshot, error) {
-	if x.mem != nil {
-		return Parse(x.name, x.mem)
-	}
-	return Open(x.path)
-}
+func (x *Indexed) Snapshot() (*Snapshot, error) { return Open(x.path) }
 
 // errIndex says that the index and the snapshot disagree: the lookup is then answered
 // by reading the snapshot whole.
@@ -334,10 +442,10 @@ func (x *Indexed) Lookup(ctx context.Context, q Query) (Result, error) {
 func (x *Indexed) lookup(q Query) (Result, error) {
 	var r Result
 	if q.KeySHA256 != "" {
-		err := x.each(0, x.keys, q.KeySHA256, func(raw []byte) (bool, error) {
-			var k Key
-			if err := strictJSON(raw, &k); err != nil || sha256Problem(k.SHA256) != "" {
-				return false, errIndex
+		err := x.each(tableSHA, q.KeySHA256, func(off int64) (bool, error) {
+			k, err := x.key(off)
+			if err != nil {
+				return false, err
 			}
 			if k.SHA256 != q.KeySHA256 {
 				return true, nil
@@ -350,10 +458,10 @@ func (x *Indexed) lookup(q Query) (Result, error) {
 		}
 	}
 	if q.Login != "" {
-		err := x.each(2*x.keys, x.users, q.Login, func(raw []byte) (bool, error) {
-			var u User
-			if err := strictJSON(raw, &u); err != nil {
-				return false, errIndex
+		err := x.each(tableLogin, q.Login, func(off int64) (bool, error) {
+			u, err := x.user(off)
+			if err != nil {
+				return false, err
 			}
 			if u.Login != q.Login {
 				return true, nil
@@ -366,10 +474,10 @@ func (x *Indexed) lookup(q Query) (Result, error) {
 		}
 	}
 	if q.Partner != "" {
-		err := x.each(x.keys, x.keys, q.Partner, func(raw []byte) (bool, error) {
-			var k Key
-			if err := strictJSON(raw, &k); err != nil || sha256Problem(k.SHA256) != "" {
-				return false, errIndex
+		err := x.each(tablePartner, q.Partner, func(off int64) (bool, error) {
+			k, err := x.key(off)
+			if err != nil {
+				return false, err
 			}
 			if k.Partner == q.Partner {
 				r.PartnerKeys = append(r.PartnerKeys, k)
@@ -383,54 +491,140 @@ func (x *Indexed) lookup(q Query) (Result, error) {
 	return r, nil
 }
 
-// each calls visit with the raw entry of every record of the table (first record first,
-// n records) whose hash is that of text, in file order, while visit asks for more.
-func (x *Indexed) each(first, n int64, text string, visit func(raw []byte) (more bool, err error)) error {
-	h := textHash([]byte(text))
-	var buf [indexRecord]byte
-	rec := func(i int64) (indexRec, error) {
-		if _, err := x.index.ReadAt(buf[:], (first+i)*indexRecord); err != nil {
-			return indexRec{}, errIndex
-		}
-		return indexRec{binary.LittleEndian.Uint64(buf[:]), binary.LittleEndian.Uint64(buf[8:])}, nil
+// rec is record i of table t.
+func (x *Indexed) rec(t int, i int64) (uint64, error) {
+	if x.index == nil {
+		return x.recs[t][i], nil
 	}
-	lo, hi := int64(0), n
+	first := int64(0)
+	for j := range t {
+		first += x.n[j]
+	}
+	var buf [indexRecord]byte
+	if _, err := x.index.ReadAt(buf[:], (first+i)*indexRecord); err != nil {
+		return 0, errIndex
+	}
+	return binary.LittleEndian.Uint64(buf[:]), nil
+}
+
+// each calls visit with the offset of every entry of table t whose record carries the
+// hash of text, in file order, while visit asks for more.
+func (x *Indexed) each(t int, text string, visit func(off int64) (more bool, err error)) error {
+	h := textHash([]byte(text)) >> offsetBits
+	lo, hi := int64(0), x.n[t]
 	for lo < hi {
 		mid := lo + (hi-lo)/2
-		r, err := rec(mid)
+		r, err := x.rec(t, mid)
 		if err != nil {
 			return err
 		}
-		if r.hash < h {
+		if r>>offsetBits < h {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
-	last := uint64(0)
-	for i := lo; i < n; i++ {
-		r, err := rec(i)
+	last := int64(-1)
+	for i := lo; i < x.n[t]; i++ {
+		r, err := x.rec(t, i)
 		if err != nil {
 			return err
 		}
-		if r.hash != h {
+		if r>>offsetBits != h {
 			return nil
 		}
-		if r.pos <= last { // out of order: not an index this package wrote
+		off := int64(r & maxOffset)
+		if off <= last || off >= x.size { // out of order or outside: not an index we wrote
 			return errIndex
 		}
-		last = r.pos
-		off, size := r.span()
-		raw := make([]byte, size)
-		if _, err := x.data.ReadAt(raw, off); err != nil {
-			return errIndex
-		}
-		more, err := visit(raw)
+		last = off
+		more, err := visit(off)
 		if err != nil || !more {
 			return err
 		}
 	}
 	return nil
+}
+
+// readEntry reads the entry that starts at off: parse is given a window of the snapshot
+// from off on and whether the window reaches the end of the file, and reports how the
+// entry came out. The window doubles until the entry fits.
+func (x *Indexed) readEntry(off int64, parse func(w []byte, atEOF bool) entryStatus) error {
+	for n := int64(1024); ; n *= 2 {
+		atEOF := n >= x.size-off
+		if atEOF {
+			n = x.size - off
+		}
+		buf := make([]byte, n)
+		if m, _ := x.data.ReadAt(buf, off); int64(m) < n {
+			return errIndex // the file shrank
+		}
+		switch parse(buf, atEOF) {
+		case entryOK:
+			return nil
+		case entryMore:
+			if !atEOF {
+				continue
+			}
+		}
+		return errIndex
+	}
+}
+
+type entryStatus uint8
+
+const (
+	entryOK entryStatus = iota
+	entryMore
+	entryBad
+)
+
+// key reads the key entry at off, refusing it (errIndex, so that the whole snapshot answers
+// and reports it) when it does not decode or its sha256 is malformed.
+func (x *Indexed) key(off int64) (Key, error) {
+	var k Key
+	err := x.readEntry(off, func(w []byte, atEOF bool) entryStatus {
+		if x.format == formatYAML {
+			return yamlEntryAt(w, atEOF, listKeys, &k, nil)
+		}
+		raw, st := jsonEntryAt(w)
+		if st == entryOK && strictJSON(raw, &k) != nil {
+			return entryBad
+		}
+		return st
+	})
+	if err == nil && sha256Problem(k.SHA256) != "" {
+		err = errIndex
+	}
+	return k, err
+}
+
+// user reads the user entry at off.
+func (x *Indexed) user(off int64) (User, error) {
+	var u User
+	err := x.readEntry(off, func(w []byte, atEOF bool) entryStatus {
+		if x.format == formatYAML {
+			return yamlEntryAt(w, atEOF, listUsers, nil, &u)
+		}
+		raw, st := jsonEntryAt(w)
+		if st == entryOK && strictJSON(raw, &u) != nil {
+			return entryBad
+		}
+		return st
+	})
+	return u, err
+}
+
+// jsonEntryAt finds the object that w starts with.
+func jsonEntryAt(w []byte) ([]byte, entryStatus) {
+	sc := &scanner{data: w}
+	if sc.peek() != '{' {
+		return nil, entryBad
+	}
+	if err := sc.skipObject(1); err != nil {
+		return nil, entryMore
+	}
+	return w[:sc.pos], entryOK
 }
 
 // strictJSON decodes one entry as decodeStrict does.

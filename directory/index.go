@@ -96,9 +96,12 @@ func (x *Index) key(i int) (Key, error) {
 	return k, nil
 }
 
-func (x *Index) keyError(i int) error {
-	if problem := sha256Problem(x.keys[i].SHA256); problem != "" {
-		return errorL(x.keyAt[i], "keys[%[1]d]: o sha256 não é um SHA-256 hexadecimal em minúsculas: %[2]s", "keys[%[1]d]: sha256 is not a lower-case hex SHA-256: %[3]s", i, sha256ProblemPt(x.keys[i].SHA256), problem)
+func (x *Index) keyError(i int) error { return keyProblem(x.keyAt[i], i, x.keys[i].SHA256) }
+
+// keyProblem refuses key entry i, at at, when its sha256 is malformed.
+func keyProblem(at Place, i int, sha string) error {
+	if problem := sha256Problem(sha); problem != "" {
+		return errorL(at, "keys[%[1]d]: o sha256 não é um SHA-256 hexadecimal em minúsculas: %[2]s", "keys[%[1]d]: sha256 is not a lower-case hex SHA-256: %[3]s", i, sha256ProblemPt(sha), problem)
 	}
 	return nil
 }

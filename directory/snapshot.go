@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 )
 
 // Environments a key can belong to.
@@ -19,15 +20,19 @@ const (
 // structure and decoding only the entries that match. Syntax errors therefore surface
 // at the first Lookup (Parse only looks at the first byte; Validate checks without a
 // query), and a corrupt file fails every non-empty Lookup whatever it asks. A YAML
-// snapshot is decoded at Parse and answered from maps.
+// snapshot is decoded at Parse; a Lookup walks the decoded entries, and Index builds maps.
 //
 // When a sha256 or a login appears in more than one entry, the first one in the file
 // wins for Lookup (Validate reports the others). PartnerKeys lists every key entry of
 // the partner, duplicates included, in file order.
 type Snapshot struct {
-	name string
-	json []byte // the document, for a JSON snapshot
-	yaml *Index // the decoded document, for a YAML snapshot; entries not yet checked
+	name  string
+	json  []byte    // the document, for a JSON snapshot
+	yaml  *contents // the decoded document, for a YAML snapshot; entries not yet checked
+	ydata []byte    // or the document, for a YAML snapshot of the shape yamlfast.go reads
+
+	yamlOnce  sync.Once
+	yamlIndex *Index // the maps of a YAML snapshot, built by the first Index call
 }
 
 var _ Directory = (*Snapshot)(nil)
@@ -56,11 +61,18 @@ func Parse(name string, data []byte) (*Snapshot, error) {
 	if trimmed[0] == '{' {
 		return &Snapshot{name: name, json: data}, nil
 	}
-	c, err := parseYAML(name, data)
+	// A YAML snapshot of the usual shape is only checked here (one pass that allocates
+	// nothing) and kept as bytes, like a JSON one: a Lookup walks it again, and only Index
+	// decodes it whole. Any other is decoded by the yaml library now.
+	y := &yscan{data: data, eof: true, line: 1}
+	if y.document(func(listKind, *yentry, int) bool { return true }) {
+		return &Snapshot{name: name, ydata: data}, nil
+	}
+	c, err := parseYAMLLib(name, data)
 	if err != nil {
 		return nil, err
 	}
-	return &Snapshot{name: name, yaml: newIndex(name, c)}, nil
+	return &Snapshot{name: name, yaml: c}, nil
 }
 
 // Source is the name the snapshot was opened with.
@@ -75,21 +87,73 @@ func (s *Snapshot) Lookup(ctx context.Context, q Query) (Result, error) {
 	if q == (Query{}) {
 		return Result{}, nil
 	}
+	if s.ydata != nil {
+		return s.lookupYAMLScan(ctx, q)
+	}
 	if s.yaml != nil {
-		return s.yaml.lookup(ctx, q)
+		return s.lookupYAML(ctx, q)
 	}
 	return s.lookupJSON(ctx, q)
+}
+
+// lookupYAML answers q from the decoded entries, as Index would from its maps (first entry
+// wins for a sha256 or a login; every key of the partner, in file order). One CLI run asks
+// one question: walking two lists of structs is a few milliseconds even for millions of
+// entries, where building the maps costs seconds and hundreds of megabytes.
+func (s *Snapshot) lookupYAML(ctx context.Context, q Query) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("%s: %w", s.name, err)
+	}
+	x := &Index{source: s.name, contents: *s.yaml}
+	var r Result
+	if q.KeySHA256 != "" {
+		for i := range x.keys {
+			if x.keys[i].SHA256 == q.KeySHA256 {
+				k, err := x.key(i)
+				if err != nil {
+					return Result{}, err
+				}
+				r.Key = &k
+				break
+			}
+		}
+	}
+	if q.Login != "" {
+		for i := range x.users {
+			if x.users[i].Login == q.Login {
+				u := x.users[i]
+				r.User = &u
+				break
+			}
+		}
+	}
+	if q.Partner != "" {
+		for i := range x.keys {
+			if x.keys[i].Partner == q.Partner {
+				k, err := x.key(i)
+				if err != nil {
+					return Result{}, err
+				}
+				r.PartnerKeys = append(r.PartnerKeys, k)
+			}
+		}
+	}
+	return r, nil
 }
 
 // Index decodes the whole snapshot into maps, for runs that look up many cases in the
 // same snapshot. Unlike Lookup it fails on any malformed entry, since it decodes them
 // all.
 func (s *Snapshot) Index() (*Index, error) {
-	if s.yaml != nil {
-		if err := s.yaml.check(); err != nil {
+	if s.yaml != nil || s.ydata != nil {
+		s.yamlOnce.Do(func() {
+			c, _ := s.contents(context.Background())
+			s.yamlIndex = newIndex(s.name, c)
+		})
+		if err := s.yamlIndex.check(); err != nil {
 			return nil, err
 		}
-		return s.yaml, nil
+		return s.yamlIndex, nil
 	}
 	c, err := s.decodeJSON(context.Background())
 	if err != nil {
@@ -112,7 +176,11 @@ type contents struct {
 
 func (s *Snapshot) contents(ctx context.Context) (*contents, error) {
 	if s.yaml != nil {
-		return &s.yaml.contents, nil
+		return s.yaml, nil
+	}
+	if s.ydata != nil {
+		c, _ := parseYAMLFast(s.name, s.ydata) // Parse checked that it reads
+		return c, nil
 	}
 	return s.decodeJSON(ctx)
 }

@@ -14,14 +14,22 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// parseYAML decodes a whole YAML snapshot. YAML snapshots are the small, hand-edited
-// kind, so there is no fast path.
+// parseYAML decodes a whole YAML snapshot: with the reader of yamlfast.go when the file
+// has the usual shape, with the yaml library otherwise (and for every error).
 //
 // The document is decoded into yaml.Node first so that every entry keeps its line and
 // column for later messages (a bad sha256, a duplicate). Decoder.KnownFields does not
 // reach through Node.Decode (it makes a fresh, lenient decoder), so unknown and repeated
 // fields are refused here, by checkYAMLFields, before each entry is decoded.
 func parseYAML(name string, data []byte) (*contents, error) {
+	if c, ok := parseYAMLFast(name, data); ok {
+		return c, nil
+	}
+	return parseYAMLLib(name, data)
+}
+
+// parseYAMLLib decodes a whole YAML snapshot with the yaml library.
+func parseYAMLLib(name string, data []byte) (*contents, error) {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, errorL(Place{File: name}, "não é um snapshot do diretório: é um arquivo binário, nem JSON nem YAML", "not a directory snapshot: a binary file, neither JSON nor YAML")
 	}

@@ -3,7 +3,7 @@
 # (scripts/runcmp: medians of wall and CPU time, peak memory). Ratios, not absolute times,
 # are what to compare across machines: a loaded machine slows both sides.
 #
-#   scripts/bench.sh               # start-up, batch of 100,000 varied cases, 1M+1M snapshot
+#   scripts/bench.sh               # start-up, batch of 100,000 varied cases, 1M+1M snapshot (JSON, YAML)
 #   CASES=20000 ROUNDS=3 scripts/bench.sh batch
 #   scripts/bench.sh startup directory
 #   BUNDLE_MB="1 10" BUNDLE_ROUNDS=5 scripts/bench.sh bundle
@@ -55,14 +55,22 @@ for s in $sections; do
   directory)
     n=${SNAPSHOT:-1000000}
     "$work/gen" -testdata testdata -n 13 -keys "$n" -users "$n" \
-      -cases "$work/few.jsonl" -snapshot "$work/big.json"
+      -cases "$work/few.jsonl" -snapshot "$work/big.json" -yaml "$work/big.yaml"
     head -1 "$work/few.jsonl" >"$work/case.json"
-    echo "== directory: one diagnosis against a ${n}+${n} JSON snapshot, beside reading the file once"
-    echo "   (--no-cache: the whole file scanned; first: the index built; later: from the index)"
-    d="diagnose $work/case.json --directory $work/big.json -o json"
-    printf 'rm -rf "%s/cache"\nXDG_CACHE_HOME="%s/cache" exec %s %s\n' "$work" "$work" "$t" "$d" >"$work/first.sh"
-    env XDG_CACHE_HOME="$work/cache" $t $d >/dev/null || true # builds the index; exit 1 is a verdict
-    run -n 5 "cat $work/big.json" "$t $d --no-cache" "sh $work/first.sh" "env XDG_CACHE_HOME=$work/cache $t $d"
+    echo "== directory: one diagnosis against a ${n}+${n} snapshot, JSON and YAML, beside reading the file once"
+    echo "   (--no-cache: the whole file read and scanned; first: the index built; later: from the index)"
+    rows=("cat big.json")
+    for f in json yaml; do # one small script a row, so that runcmp's labels say which
+      d="diagnose $work/case.json --directory $work/big.$f -o json"
+      printf 'exec %s %s --no-cache\n' "$t" "$d" >"$work/$f-no-cache.sh"
+      printf 'rm -rf "%s/cache-%s"\nXDG_CACHE_HOME="%s/cache-%s" exec %s %s\n' "$work" "$f" "$work" "$f" "$t" "$d" >"$work/$f-first.sh"
+      printf 'XDG_CACHE_HOME="%s/cache-%s" exec %s %s\n' "$work" "$f" "$t" "$d" >"$work/$f-later.sh"
+      sh "$work/$f-first.sh" >/dev/null || true # builds the index; exit 1 is a verdict
+      rows+=("sh $f-no-cache.sh" "sh $f-first.sh" "sh $f-later.sh")
+    done
+    ls -l "$work/big.json" "$work/big.yaml" | awk '{print "   " $5 " bytes  " $NF}'
+    (cd "$work" && "$work/runcmp" -n 5 "${rows[@]}")
+    echo
     ;;
   bundle)
     # A case whose payload is a list of proposal records of about 1 MB and 10 MB, each record
