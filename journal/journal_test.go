@@ -408,3 +408,36 @@ func BenchmarkOpen(b *testing.B) {
 		j.Close()
 	}
 }
+
+// A process that leaves an SQLite journal (Leave: no close, no checkpoint) hands the next
+// one a file whose write-ahead log holds its events: they are read, and more are appended.
+func TestLeftJournalIsReadByTheNext(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "journal.db")
+	first, err := Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.Record(ctx, &Event{Ticket: "SUP-1", Kind: KindDiagnose, Category: "token-expired", Partner: "Parceiro A", At: sp(t, "2026-11-19 16:00")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Leave(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { first.Close() }) // what the first process's exit releases
+	if fi, err := os.Stat(db + "-wal"); err != nil || fi.Size() == 0 {
+		t.Fatalf("the write-ahead log was checkpointed away (%v): Leave closed the file", err)
+	}
+	next, err := Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer next.Close()
+	if _, err := next.Record(ctx, &Event{Ticket: "SUP-1", Kind: KindReply, Note: "pedimos um novo token", At: sp(t, "2026-11-19 16:30")}); err != nil {
+		t.Fatalf("the next process cannot add to the ticket the first left: %v", err)
+	}
+	evs, err := next.Events(ctx, "SUP-1")
+	if err != nil || len(evs) < 2 {
+		t.Fatalf("events of SUP-1: %d, %v; want the first process's and the next's", len(evs), err)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/crefazon/triagem/diagnose"
 	"github.com/crefazon/triagem/directory"
 	"github.com/crefazon/triagem/evidence"
+	"github.com/crefazon/triagem/journal"
 	"github.com/crefazon/triagem/render"
 	"github.com/crefazon/triagem/rules"
 )
@@ -53,6 +54,11 @@ func (e exitCodeOnly) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 // app holds what commands reach for: the standard streams, the environment and the global
 // flags. Tests build one in memory.
 type app struct {
+	// exiting: this app is the process's own (run), which ends when the command does: a
+	// journal is left for the exit to release rather than closed (journal.Leave). Tests that
+	// run commands in process keep it false, or collect what was left in leftJournals.
+	exiting         bool
+	leftJournals    []*journal.Journal
 	stdin           io.Reader
 	stdout, stderr  io.Writer
 	stdoutTTY       bool
@@ -92,7 +98,8 @@ type app struct {
 
 func run() int {
 	a := &app{
-		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
+		exiting: true,
+		stdin:   os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
 		noConsoleColour: term.IsTerminal(int(os.Stdout.Fd())) && !consoleColour(os.Stdout),
 		stdoutTTY:       term.IsTerminal(int(os.Stdout.Fd())),
 		stderrTTY:       term.IsTerminal(int(os.Stderr.Fd())),

@@ -244,7 +244,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	if b.journal, err = a.openJournal(ctx, many); err != nil {
 		return err
 	} else if b.journal != nil {
-		defer b.journal.Close()
+		defer a.closeJournal(b.journal)
 		b.journal.SetIncidentRule(journal.IncidentRule{Partners: chain.Rules.IncidentPartners(), Window: chain.Rules.IncidentWindow()})
 	}
 	b.pasted = pasted

@@ -164,12 +164,14 @@ func TestDirectoryServiceBatchSameVerdicts(t *testing.T) {
 		switch run {
 		case "bulk":
 			t.Logf("%d cases: %d requests for %d items", n, asked, c.items.Load())
-			// Each key, login and partner asked once, in a few bulk requests: far fewer
-			// requests than distinct keys and users.
+			// Each key, login and partner asked once, in bulk requests: far fewer requests
+			// than items (one GET each would be as many). How many go together depends on
+			// how many look-ups wait while a request is out, so on the machine's load: here
+			// ~100 to 150 for 3,000 items, and the bound leaves room for a loaded machine.
 			if r := c.repeats(); r != 0 {
 				t.Errorf("%s: %d items asked more than once", run, r)
 			}
-			if c.items.Load() < int64(len(distinct)) || asked == 0 || asked > c.items.Load()/20 {
+			if c.items.Load() < int64(len(distinct)) || asked == 0 || asked > c.items.Load()/5 {
 				t.Errorf("%s: %d requests for %d items (%d distinct keys and users), want a few bulk ones", run, asked, c.items.Load(), len(distinct))
 			}
 		default:

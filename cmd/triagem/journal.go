@@ -96,6 +96,17 @@ func (a *app) openJournalForTickets(ctx context.Context) (*journal.Journal, erro
 	return j, nil
 }
 
+// closeJournal ends a command's use of a journal: closed, or, when the process ends with the
+// command, left for the exit to release (journal.Leave: no checkpoint of SQLite's log).
+func (a *app) closeJournal(j *journal.Journal) {
+	if !a.exiting {
+		j.Close()
+		return
+	}
+	a.leftJournals = append(a.leftJournals, j)
+	j.Leave()
+}
+
 // journalName names a journal in messages, never with a server's password: a PostgreSQL
 // journal by its server and database ("PostgreSQL db.example:5432/triagem"), a file by its path.
 func journalName(dsn string) string {
@@ -272,7 +283,7 @@ func (a *app) recordEscalation(ctx context.Context, rl *rules.Rules, c *diagnose
 	if err != nil || j == nil {
 		return err
 	}
-	defer j.Close()
+	defer a.closeJournal(j)
 	// The event keeps the bundle's own case.yaml and verdict.json: redacted when it was built
 	// and scanned for leaks on the very bytes written. Redacting the case again for the
 	// journal was two fifths of escalating a large payload.
@@ -329,7 +340,7 @@ func (a *app) recordSend(ctx context.Context, rl *rules.Rules, data []byte, m *e
 	if err != nil || j == nil {
 		return err
 	}
-	defer j.Close()
+	defer a.closeJournal(j)
 	at, err := a.now()
 	if err != nil {
 		return err
@@ -468,7 +479,7 @@ func (a *app) recordReplayEvent(ctx context.Context, rl *rules.Rules, c *diagnos
 	if err != nil || j == nil {
 		return err
 	}
-	defer j.Close()
+	defer a.closeJournal(j)
 	ev := journalMeta(rl)
 	ev.Kind, ev.Ticket = journal.KindReplay, c.Ticket
 	if ev.At, err = a.now(); err != nil {
@@ -546,7 +557,7 @@ func (a *app) escalationIncident(ctx context.Context, c *diagnose.Case, v *diagn
 		a.journal.off = true
 		return nil, nil
 	}
-	defer j.Close()
+	defer a.closeJournal(j)
 	inc, err := j.IncidentFor(ctx, v.Ticket, v.Request.Environment, v.Request.Route, errorClass(c, v))
 	if err != nil {
 		return nil, &exitError{exitDependency, fmt.Errorf("%s", a.T("diário de chamados (%s): %v", "ticket journal (%s): %v", j.Where(), err))}

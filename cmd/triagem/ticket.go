@@ -55,7 +55,7 @@ func (a *app) withTickets(ctx context.Context, fn func(*ticketEnv) error) error 
 	if err != nil {
 		return err
 	}
-	defer j.Close()
+	defer a.closeJournal(j)
 	red, err := evidence.NewOutputRedactor(rl.Redaction)
 	if err != nil {
 		return &exitError{exitInput, err}
