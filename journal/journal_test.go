@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -439,5 +440,53 @@ func TestLeftJournalIsReadByTheNext(t *testing.T) {
 	evs, err := next.Events(ctx, "SUP-1")
 	if err != nil || len(evs) < 2 {
 		t.Fatalf("events of SUP-1: %d, %v; want the first process's and the next's", len(evs), err)
+	}
+}
+
+// A journal brought up to date says so in SQLite's user_version (so that the next open skips
+// goose); one that says less (an older triagem's) is migrated by goose and marked again.
+func TestSchemaVersionMark(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "journal.db")
+	sub, err := fs.Sub(migrations, "migrations/sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest, err := latestMigration(sub)
+	if err != nil || latest < 3 {
+		t.Fatalf("latest migration %d, %v", latest, err)
+	}
+	mark := func(j *Journal) (v int64) {
+		t.Helper()
+		if err := j.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	j, err := Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := mark(j); v != latest {
+		t.Errorf("a new journal is marked %d, want %d", v, latest)
+	}
+	// As an older triagem left it: its last migration undone, no mark.
+	for _, stmt := range []string{`PRAGMA user_version = 0`, `DELETE FROM goose_db_version WHERE version_id = 3`,
+		`DROP INDEX events_report`, `DROP INDEX events_clock`, `DROP INDEX tickets_opened`, `DROP TRIGGER events_failed_checks`, `ALTER TABLE events DROP COLUMN failed_checks`} {
+		if _, err := j.db.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(stmt, err)
+		}
+	}
+	j.Close()
+	if j, err = Open(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if v := mark(j); v != latest {
+		t.Errorf("an older journal is marked %d after opening, want %d", v, latest)
+	}
+	var n int
+	if err := j.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'failed_checks'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("the older journal was not migrated: failed_checks column %d, %v", n, err)
 	}
 }

@@ -178,6 +178,10 @@ func TestFailedChecksOfEarlierEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The journal as a triagem before migration 3 left it: no version 3, no user_version.
+	if _, err := j.db.ExecContext(ctx, `PRAGMA user_version = 0`); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := j.db.ExecContext(ctx, `DELETE FROM goose_db_version WHERE version_id = 3`); err != nil {
 		t.Fatal(err)
 	}

@@ -16,20 +16,37 @@ import (
 // "process" ends the journal as the command-line process does (journal.Leave: its exit, not a
 // checkpoint, releases the file); "close" closes it as a long-lived caller must.
 //
-// Each iteration appends one more event of the same failure within the incident window, so
-// later iterations count more events for the incident rule than a real journal would hold.
+// In "process" and "close" each iteration appends one more event of the same failure within
+// the incident window (all are recorded at once), so later iterations count hundreds of
+// events for the incident rule, which no real journal holds in two hours. "process-spread"
+// records each iteration three hours after the last: the window holds one of them, as a
+// real journal holds the failures of its day.
 //
 //	go test -run x -bench JournalOverhead -benchtime 200x ./cmd/triagem/
 func BenchmarkJournalOverhead(b *testing.B) {
-	for _, exiting := range []bool{true, false} {
-		name := map[bool]string{true: "process", false: "close"}[exiting]
-		b.Run(name, func(b *testing.B) {
+	for _, run := range []struct {
+		name            string
+		exiting, spread bool
+	}{{"process", true, false}, {"close", false, false}, {"process-spread", true, true}} {
+		exiting := run.exiting
+		b.Run(run.name, func(b *testing.B) {
 			db := filepath.Join(b.TempDir(), "journal.db")
 			var left []*app
+			at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 			diagnose := func(args ...string) time.Duration {
 				var stdout, stderr bytes.Buffer
+				now := ""
+				if run.spread {
+					at = at.Add(3 * time.Hour)
+					now = at.Format(time.RFC3339)
+				}
 				a := &app{exiting: exiting, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-					getenv: func(string) string { return "" }}
+					getenv: func(k string) string {
+						if k == "TRIAGEM_NOW" {
+							return now
+						}
+						return ""
+					}}
 				args = append(args, "diagnose", "../../testdata/cases/token-expirado.yaml", "--directory", "../../testdata/directory.yaml")
 				start := time.Now()
 				if code := a.main(context.Background(), args); code > 1 {
