@@ -164,11 +164,17 @@ func (j *Journal) Incidents(ctx context.Context, all bool) ([]*Incident, error) 
 		stmt += ` WHERE status = ?`
 		args = append(args, IncidentOpen)
 	}
-	rows, err := j.db.QueryContext(ctx, j.q(stmt+` ORDER BY opened_at DESC, id`), args...)
+	return j.queryIncidents(ctx, stmt+` ORDER BY opened_at DESC, id`, args...)
+}
+
+// queryIncidents runs a query of incidentColumns and returns its incidents with their figures
+// (never nil: an empty list is an empty JSON list).
+func (j *Journal) queryIncidents(ctx context.Context, stmt string, args ...any) ([]*Incident, error) {
+	rows, err := j.db.QueryContext(ctx, j.q(stmt), args...)
 	if err != nil {
 		return nil, err
 	}
-	var out []*Incident
+	out := []*Incident{}
 	for rows.Next() {
 		i, err := scanIncident(rows)
 		if err != nil {

@@ -648,28 +648,6 @@ func summarise(states []*ticketState) (int, Accuracy, []Repeat) {
 // incidentsDuring lists the incidents open at some time in [since, until), the first opened
 // first, with their figures.
 func (j *Journal) incidentsDuring(ctx context.Context, since, until time.Time) ([]*Incident, error) {
-	rows, err := j.db.QueryContext(ctx, j.q(`SELECT `+incidentColumns+` FROM incidents WHERE opened_at < ? AND (closed_at = 0 OR closed_at >= ?) ORDER BY opened_at, id`),
+	return j.queryIncidents(ctx, `SELECT `+incidentColumns+` FROM incidents WHERE opened_at < ? AND (closed_at = 0 OR closed_at >= ?) ORDER BY opened_at, id`,
 		until.UnixMicro(), since.UnixMicro())
-	if err != nil {
-		return nil, err
-	}
-	out := []*Incident{}
-	for rows.Next() {
-		i, err := scanIncident(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, i := range out {
-		if err := j.fill(ctx, i); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
