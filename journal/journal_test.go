@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -490,5 +491,42 @@ func TestSchemaVersionMark(t *testing.T) {
 	var n int
 	if err := j.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'failed_checks'`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("the older journal was not migrated: failed_checks column %d, %v", n, err)
+	}
+}
+
+// Past leaveCheckpoint bytes of write-ahead log, Leave checkpoints it and cuts it to nothing,
+// so that the next process does not read a long log back; the events are in the file.
+func TestLeaveCheckpointsALongLog(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "journal.db")
+	j, err := Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { j.Close() })
+	big := strings.Repeat("request: {body: x}\n", 4<<10) // ~80 KB a case
+	for i := range 20 {
+		if _, err := j.Record(ctx, &Event{Ticket: fmt.Sprintf("SUP-%d", i), Kind: KindDiagnose, Category: "token-expired", CaseYAML: big, At: sp(t, "2026-11-19 16:00")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fi, err := os.Stat(db + "-wal"); err != nil {
+		t.Fatal(err)
+	} else if fi.Size() <= leaveCheckpoint {
+		t.Fatalf("the log is %d bytes: the test needs one past %d", fi.Size(), leaveCheckpoint)
+	}
+	if err := j.Leave(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(db + "-wal"); err == nil && fi.Size() != 0 {
+		t.Errorf("after Leave the log is %d bytes, want it cut to nothing", fi.Size())
+	}
+	next, err := Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer next.Close()
+	if n, err := next.CountEvents(ctx); err != nil || n < 20 {
+		t.Errorf("%d events after the checkpoint (%v), want the 20 recorded", n, err)
 	}
 }
