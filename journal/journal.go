@@ -214,7 +214,20 @@ func (j *Journal) Leave() error {
 		return j.db.Close()
 	}
 	if fi, err := os.Stat(j.where + "-wal"); err == nil && fi.Size() > leaveCheckpoint {
-		if _, err := j.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		// Without waiting: a TRUNCATE checkpoint waits for other processes' readers and
+		// writers (a report reading the journal), and a command must not hang at its end for
+		// that. When busy, the log stays as it is and a later command checkpoints it.
+		ctx := context.Background()
+		conn, err := j.db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+			return err
+		}
+		var busy, frames, done int
+		if err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done); err != nil {
 			return err
 		}
 	}

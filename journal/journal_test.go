@@ -530,3 +530,42 @@ func TestLeaveCheckpointsALongLog(t *testing.T) {
 		t.Errorf("%d events after the checkpoint (%v), want the 20 recorded", n, err)
 	}
 }
+
+// A command must not hang at its end: when another process reads the journal (a report), the
+// checkpoint of a long log is left for later instead of waiting for the reader.
+func TestLeaveDoesNotWaitForAReader(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "journal.db")
+	j, err := Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { j.Close() })
+	big := strings.Repeat("request: {body: x}\n", 4<<10)
+	for i := range 20 {
+		if _, err := j.Record(ctx, &Event{Ticket: fmt.Sprintf("SUP-%d", i), Kind: KindDiagnose, Category: "token-expired", CaseYAML: big, At: sp(t, "2026-11-19 16:00")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reader, err := Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	tx, err := reader.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM events").Scan(&n); err != nil || n < 20 {
+		t.Fatalf("the reader sees %d events (%v)", n, err)
+	}
+	start := time.Now()
+	if err := j.Leave(); err != nil {
+		t.Fatalf("Leave with a reader: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Leave waited %v for the reader (the busy timeout is 10 s)", d)
+	}
+}
