@@ -18,33 +18,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/crefazon/triagem/internal/browsertest"
 
 	// The page's chain, built by Build in a subprocess that go test's cache cannot see:
 	// imported so that a change to the chain reruns this test.
 	_ "github.com/crefazon/triagem/internal/selfcheck"
 )
-
-const chromiumPath = "/usr/bin/chromium"
-
-// browser finds Debian's chromium. In CI (CI set, as .ci/run runs, which installs it) a
-// missing browser fails the test; on a developer's fresh machine, where the README's
-// `go test ./...` must pass with Go alone, the test is skipped saying how to run it.
-func browser(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("TRIAGEM_SKIP_BROWSER") == "1" {
-		t.Skip("TRIAGEM_SKIP_BROWSER=1: the self-check page is not tested in a browser")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		msg := fmt.Sprintf("the self-check page's test needs Debian's chromium at %s (apt-get install -y chromium): %v", chromiumPath, err)
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return chromiumPath
-}
 
 // fixture is one bundled paste, with how the CLI is told to read it.
 type fixture struct {
@@ -213,7 +194,7 @@ func TestMain(m *testing.M) {
 // The page, in a real browser, reaches the CLI's verdict on every bundled paste, shows none
 // of its secrets, and asks the network for nothing but its own files.
 func TestPageInChromium(t *testing.T) {
-	exe := browser(t)
+	tab := browsertest.Open(t, "the self-check page")
 	dir, cli := built(t)
 	if size := compressedSize(t, dir); size > 8<<20 {
 		t.Errorf("the page and module weigh %d bytes compressed: the budget is 8 MiB", size)
@@ -223,40 +204,8 @@ func TestPageInChromium(t *testing.T) {
 	srv := httptest.NewServer(http.FileServer(http.Dir(dir))) // listens on 127.0.0.1
 	defer srv.Close()
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 900),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-
-	var mu sync.Mutex
-	var requests []string
-	// Network events are on in a chromedp tab: every request the page makes is seen here.
-	if err := chromedp.Listen(ctx, func(ev any) {
-		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
-			mu.Lock()
-			requests = append(requests, e.Request.URL)
-			mu.Unlock()
-		}
-	}); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
-	requested := func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), requests...)
-	}
+	ctx := tab.Ctx
+	requested := tab.Requests
 	attr := func(sel, name string) string {
 		r, err := chromedp.Run(ctx, chromedp.AttributeValue(sel, name))
 		if err != nil {

@@ -2,37 +2,16 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/crefazon/triagem/internal/browsertest"
 	"github.com/crefazon/triagem/journal"
 )
-
-// reportChromium finds Debian's chromium, as web/page_test.go does: in CI (CI set) a missing
-// browser fails the test; elsewhere, where `go test ./...` must pass with Go alone, it skips.
-func reportChromium(t *testing.T) string {
-	t.Helper()
-	const path = "/usr/bin/chromium"
-	if os.Getenv("TRIAGEM_SKIP_BROWSER") == "1" {
-		t.Skip("TRIAGEM_SKIP_BROWSER=1: the report's page is not tested in a browser")
-	}
-	if _, err := os.Stat(path); err != nil {
-		msg := fmt.Sprintf("the report page's test needs Debian's chromium at %s (apt-get install -y chromium): %v", path, err)
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return path
-}
 
 // reportFixture records a month: verdicts of several categories over four weeks, two tickets
 // resolved (one as triagem said), one escalated, and an incident. One partner's id holds
@@ -86,7 +65,7 @@ func reportFixture(t *testing.T, path string) {
 // its style applies under its own Content-Security-Policy, markup in the data stays text, and
 // it asks the network for nothing.
 func TestReportPageInChromium(t *testing.T) {
-	exe := reportChromium(t)
+	tab := browsertest.Open(t, "the report's page")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "diario.db")
 	reportFixture(t, db)
@@ -97,25 +76,8 @@ func TestReportPageInChromium(t *testing.T) {
 		t.Fatalf("report: exit %d\n%s%s", code, stdout, stderr)
 	}
 
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1000, 900),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true))
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, time.Minute)
+	ctx, cancelT := context.WithTimeout(tab.Ctx, time.Minute)
 	defer cancelT()
-	var mu sync.Mutex
-	var requests []string
-	if err := chromedp.Listen(ctx, func(ev any) {
-		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
-			mu.Lock()
-			requests = append(requests, e.Request.URL)
-			mu.Unlock()
-		}
-	}); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
 	url := "file://" + filepath.ToSlash(page)
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 		t.Fatal(err)
@@ -164,9 +126,7 @@ func TestReportPageInChromium(t *testing.T) {
 			t.Errorf("the policy %q lacks %s", csp, want)
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	for _, u := range requests {
+	for _, u := range tab.Requests() {
 		if u != url {
 			t.Errorf("the page requested %s: a report asks for nothing", u)
 		}
