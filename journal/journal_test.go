@@ -494,9 +494,10 @@ func TestSchemaVersionMark(t *testing.T) {
 	}
 }
 
-// Past leaveCheckpoint bytes of write-ahead log, Leave checkpoints it and cuts it to nothing,
-// so that the next process does not read a long log back; the events are in the file.
-func TestLeaveCheckpointsALongLog(t *testing.T) {
+// longLog is a journal whose write-ahead log holds 20 events of ~80 KB each, past
+// leaveCheckpoint; it is closed when the test ends.
+func longLog(t *testing.T) (*Journal, string) {
+	t.Helper()
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "journal.db")
 	j, err := Open(ctx, db)
@@ -504,12 +505,20 @@ func TestLeaveCheckpointsALongLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { j.Close() })
-	big := strings.Repeat("request: {body: x}\n", 4<<10) // ~80 KB a case
+	big := strings.Repeat("request: {body: x}\n", 4<<10)
 	for i := range 20 {
 		if _, err := j.Record(ctx, &Event{Ticket: fmt.Sprintf("SUP-%d", i), Kind: KindDiagnose, Category: "token-expired", CaseYAML: big, At: sp(t, "2026-11-19 16:00")}); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return j, db
+}
+
+// Past leaveCheckpoint bytes of write-ahead log, Leave checkpoints it and cuts it to nothing,
+// so that the next process does not read a long log back; the events are in the file.
+func TestLeaveCheckpointsALongLog(t *testing.T) {
+	ctx := context.Background()
+	j, db := longLog(t)
 	if fi, err := os.Stat(db + "-wal"); err != nil {
 		t.Fatal(err)
 	} else if fi.Size() <= leaveCheckpoint {
@@ -535,18 +544,7 @@ func TestLeaveCheckpointsALongLog(t *testing.T) {
 // checkpoint of a long log is left for later instead of waiting for the reader.
 func TestLeaveDoesNotWaitForAReader(t *testing.T) {
 	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "journal.db")
-	j, err := Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { j.Close() })
-	big := strings.Repeat("request: {body: x}\n", 4<<10)
-	for i := range 20 {
-		if _, err := j.Record(ctx, &Event{Ticket: fmt.Sprintf("SUP-%d", i), Kind: KindDiagnose, Category: "token-expired", CaseYAML: big, At: sp(t, "2026-11-19 16:00")}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	j, db := longLog(t)
 	reader, err := Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
