@@ -3,12 +3,10 @@ package evidence
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -202,38 +200,20 @@ func BuildIncident(in IncidentInput) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestSpeed)
-	})
-	modified := in.Add.CreatedAt.UTC()
-	put := func(name string, data []byte) error {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: modified})
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(data)
-		return err
-	}
-	if err := put(ManifestFile, manifestJSON); err != nil {
-		return nil, err
-	}
+	var signature []byte
 	if key != nil {
-		if err := put(SignatureFile, signManifest(*key, manifestJSON)); err != nil {
-			return nil, err
-		}
+		signature = signManifest(*key, manifestJSON)
 	}
+	named := make([]namedFile, 0, len(order))
 	for _, name := range order {
-		if err := put(name, files[name]); err != nil {
-			return nil, err
-		}
+		named = append(named, namedFile{name, files[name]})
 	}
-	if err := zw.Close(); err != nil {
+	zipped, err := writeZip(in.Add.CreatedAt, manifestJSON, signature, named)
+	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	return &Bundle{Zip: buf.Bytes(), Manifest: &m, SHA256: hex.EncodeToString(sum[:])}, nil
+	sum := sha256.Sum256(zipped)
+	return &Bundle{Zip: zipped, Manifest: &m, SHA256: hex.EncodeToString(sum[:])}, nil
 }
 
 // unpack reads a bundle built here or verified already: its manifest and its other files
