@@ -5,7 +5,8 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
-	"sync/atomic"
+
+	"github.com/crefazon/triagem/internal/memo"
 
 	"github.com/crefazon/triagem/internal/sensitive"
 
@@ -70,78 +71,35 @@ func (rd *Redactor) Output(s string) string {
 	if rd.clean == nil {
 		rd.clean = cleanSetOf(rd.pol)
 	}
-	if len(s) <= maxCleanLen && rd.clean.has(s) {
+	if len(s) <= maxCleanLen && rd.knownClean(s) {
 		// Nothing of a pattern's in it (a batch prints the same check messages for every
 		// case): only the secrets this redactor learnt can be.
 		return rd.stageSecrets(w, s, 1)
 	}
 	before := rd.changes
 	out := rd.text(w, s, 1)
-	if rd.changes == before && len(s) <= maxCleanLen && cleanCount.Add(1) <= maxClean {
-		rd.clean.add(s)
+	if rd.changes == before && len(s) <= maxCleanLen {
+		rd.clean.Put(s, struct{}{})
 	}
 	return out
 }
 
-// cleanSet remembers printed texts that nothing but a case's own secrets could touch, for
-// one policy (the rules' redaction section). A batch asks it for every string of every
-// verdict from every worker, so the answers mostly come from a frozen map read without a
-// lock (a read-write lock's shared counter made the workers' cores fight over one cache
-// line); texts added since are in a small map behind a mutex, folded into a new frozen map
-// once they are a quarter of it, so that copying costs O(1) per text over a run.
-type cleanSet struct {
-	frozen atomic.Pointer[map[string]struct{}]
-	mu     sync.Mutex
-	fresh  map[string]struct{}
-}
-
-func (c *cleanSet) has(s string) bool {
-	if m := c.frozen.Load(); m != nil {
-		if _, ok := (*m)[s]; ok {
-			return true
-		}
-	}
-	c.mu.Lock()
-	_, ok := c.fresh[s]
-	c.mu.Unlock()
+func (rd *Redactor) knownClean(s string) bool {
+	_, ok := rd.clean.Get(s)
 	return ok
 }
 
-func (c *cleanSet) add(s string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.fresh[s] = struct{}{}
-	old := c.frozen.Load()
-	n := 0
-	if old != nil {
-		n = len(*old)
-	}
-	if len(c.fresh) < max(64, n/4) {
-		return
-	}
-	m := make(map[string]struct{}, n+len(c.fresh))
-	if old != nil {
-		for k := range *old {
-			m[k] = struct{}{}
-		}
-	}
-	for k := range c.fresh {
-		m[k] = struct{}{}
-	}
-	c.frozen.Store(&m)
-	c.fresh = map[string]struct{}{}
-}
+// The printed texts that nothing but a case's own secrets could touch, per policy (the
+// rules' redaction section): a batch asks for every string of every verdict from every worker.
+type cleanSet = memo.Map[struct{}]
 
-var (
-	cleanSets  sync.Map // *sensitive.Policy -> *cleanSet
-	cleanCount atomic.Int64
-)
+var cleanSets sync.Map // *sensitive.Policy -> *cleanSet
 
 func cleanSetOf(pol *sensitive.Policy) *cleanSet {
 	if c, ok := cleanSets.Load(pol); ok {
 		return c.(*cleanSet)
 	}
-	c, _ := cleanSets.LoadOrStore(pol, &cleanSet{fresh: map[string]struct{}{}})
+	c, _ := cleanSets.LoadOrStore(pol, &cleanSet{Max: maxClean})
 	return c.(*cleanSet)
 }
 

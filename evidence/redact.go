@@ -69,11 +69,11 @@ type Redactor struct {
 	heads    gramSet                      // the first minSecret bytes of each of byLen
 	tokens   map[string]*tokenEntry
 	keys     map[string]*keyFacts
-	entries  []ReportEntry   // the report: one entry per kind and place
-	entryAt  map[string]int  // kind NUL place -> index in entries
-	placeBuf []byte          // where record builds an entry's key, reused
-	personal map[string]bool // a path's keys, NUL-separated -> the rules name it personal
+	entries  []ReportEntry  // the report: one entry per kind and place
+	entryAt  map[string]int // kind NUL place -> index in entries
+	placeBuf []byte         // where record builds an entry's key, reused
 	pathBuf  []byte
+	keysBuf  []string // the keys of the path personalPath asks about, reused
 	lastMask struct { // isMask's last answer
 		s       string
 		is, set bool
@@ -182,18 +182,17 @@ func NewRedactor(r rules.Redaction) (*Redactor, error) {
 		return nil, errors.New("the rules' redaction section names no pattern: a bundle would carry CPFs, e-mails and phones in clear")
 	}
 	rd := &Redactor{
-		headers:  map[string]string{strings.ToLower(authHeader): authHeader},
-		fields:   map[string]string{},
-		masks:    map[string]map[string]string{},
-		next:     map[string]int{},
-		secrets:  map[string]secret{},
-		tokens:   map[string]*tokenEntry{},
-		keys:     map[string]*keyFacts{},
-		memo:     map[string]*memoEntry{},
-		docs:     -1,
-		counts:   map[string]int{},
-		entryAt:  map[string]int{},
-		personal: map[string]bool{},
+		headers: map[string]string{strings.ToLower(authHeader): authHeader},
+		fields:  map[string]string{},
+		masks:   map[string]map[string]string{},
+		next:    map[string]int{},
+		secrets: map[string]secret{},
+		tokens:  map[string]*tokenEntry{},
+		keys:    map[string]*keyFacts{},
+		memo:    map[string]*memoEntry{},
+		docs:    -1,
+		counts:  map[string]int{},
+		entryAt: map[string]int{},
 	}
 	for _, h := range r.Headers {
 		if n := sanitizeName(h); n != "" {

@@ -385,49 +385,25 @@ func (rd *Redactor) personalField(w *walker, key string, v *jval) bool {
 
 // personalPath tells whether the rules name the keys of w's path (indices aside) as personal
 // data. A payload repeats a few dozen paths over and over (every record of a list has the
-// same keys), so the answer is remembered per path, built in a reused buffer.
+// same keys): the policy remembers the answers, asked here with the path joined in a reused
+// buffer.
 func (rd *Redactor) personalPath(w *walker) bool {
-	b := rd.pathBuf[:0]
-	n, forgeable := 0, false
-	for _, sg := range w.segs {
-		if sg.idx < 0 && sg.key != "<key>" {
-			b = append(append(b, sg.key...), 0)
-			n++
-			// A key holding the separator could join like another path (["a\x00b"] and
-			// ["a", "b"]): such a path is answered afresh, never remembered.
-			forgeable = forgeable || strings.IndexByte(sg.key, 0) >= 0
-		}
-	}
-	rd.pathBuf = b
-	if n == 0 {
-		return false
-	}
-	if forgeable {
-		keys := make([]string, 0, n)
-		for _, sg := range w.segs {
-			if sg.idx < 0 && sg.key != "<key>" {
-				keys = append(keys, sg.key)
-			}
-		}
-		return rd.pol.PersonalPath(keys)
-	}
-	if yes, ok := rd.personal[string(b)]; ok {
-		return yes
-	}
-	keys := make([]string, 0, n)
+	keys := rd.keysBuf[:0]
 	for _, sg := range w.segs {
 		if sg.idx < 0 && sg.key != "<key>" {
 			keys = append(keys, sg.key)
 		}
 	}
-	yes := rd.pol.PersonalPath(keys)
-	if rd.personal == nil {
-		rd.personal = map[string]bool{} // a Fresh redactor starts without one
+	rd.keysBuf = keys
+	if len(keys) == 0 {
+		return false
 	}
-	if len(rd.personal) < 4096 {
-		rd.personal[string(b)] = yes
+	joined, ok := sensitive.JoinPath(rd.pathBuf[:0], keys)
+	rd.pathBuf = joined
+	if !ok {
+		return rd.pol.PersonalPath(keys) // a key holding the separator: never remembered
 	}
-	return yes
+	return rd.pol.PersonalJoined(joined)
 }
 
 func (rd *Redactor) isMaskVal(v *jval) bool { return v.kind == jStr && rd.isMask(v.s) }

@@ -18,6 +18,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/crefazon/triagem/internal/memo"
+
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/crefazon/triagem/rules"
@@ -48,8 +50,7 @@ type Config struct {
 type Policy struct {
 	cache    sync.Map // name -> bool: SecretName's answers (names repeat across a batch)
 	cached   atomic.Int64
-	paths    sync.Map // key path joined by pathSep -> bool: PersonalPath's answers
-	pathsN   atomic.Int64
+	paths    memo.Map[bool] // a key path, each key followed by pathSep -> PersonalPath's answer
 	words    map[string]bool
 	prefixes []string
 	safe     map[string]bool
@@ -69,6 +70,7 @@ type Policy struct {
 // New compiles a Config.
 func New(c Config) *Policy {
 	p := &Policy{words: map[string]bool{}, safe: map[string]bool{}, headers: map[string]bool{}, fields: map[string]bool{}}
+	p.paths.Max = maxCached
 	for _, w := range c.SecretWords {
 		w = fold(strings.TrimSpace(w))
 		if w == "" {
@@ -215,47 +217,44 @@ func (p *Policy) PersonalPath(keys []string) bool {
 	if len(keys) == 0 || len(p.personal) == 0 || !p.mayBePersonal(keys) {
 		return false
 	}
-	// A batch walks the same key paths in every case (the API's payload has one shape), and
-	// a glob such as endereco*.* leaves no quick "no": the answers are remembered, bounded
-	// as SecretName's are.
-	joined, ok := joinPath(keys)
+	joined, ok := JoinPath(nil, keys)
 	if !ok {
-		return p.personalPath(keys) // a key holding the separator: not remembered
+		return p.personalPath(keys) // a key holding the separator: never remembered
 	}
-	if v, ok := p.paths.Load(joined); ok {
-		return v.(bool)
+	return p.PersonalJoined(joined)
+}
+
+// PersonalJoined is PersonalPath for a path already joined by JoinPath (a walker keeps it in
+// a buffer as it goes down a tree). A batch walks the same key paths in every case (the API's
+// payload has one shape), and a glob such as endereco*.* leaves no quick "no": the answers
+// are remembered, for every redactor of this policy, bounded as SecretName's are.
+func (p *Policy) PersonalJoined(joined []byte) bool {
+	if v, ok := p.paths.GetBytes(joined); ok {
+		return v
 	}
-	personal := p.personalPath(keys)
-	if p.pathsN.Add(1) <= maxCached {
-		p.paths.Store(joined, personal)
-	}
+	keys := strings.Split(string(joined[:len(joined)-1]), string(pathSep))
+	personal := len(p.personal) > 0 && p.mayBePersonal(keys) && p.personalPath(keys)
+	p.paths.Put(string(joined), personal)
 	return personal
 }
 
-// pathSep joins a key path for PersonalPath's memory. A key that holds it could make two
-// paths join alike (["a\x00b"] and ["a", "b"]), so such a path is never remembered.
+// pathSep ends each key of a joined path. A key that holds it could make two paths join alike
+// (["a\x00b"] and ["a", "b"]): JoinPath refuses such a path, which is then never remembered.
 const pathSep = '\x00'
 
-func joinPath(keys []string) (string, bool) {
-	n := len(keys) - 1
+// JoinPath appends keys to buf, each followed by the separator, for PersonalJoined; false
+// when a key holds the separator.
+func JoinPath(buf []byte, keys []string) ([]byte, bool) {
+	if len(keys) == 0 {
+		return buf, false
+	}
 	for _, k := range keys {
 		if strings.IndexByte(k, pathSep) >= 0 {
-			return "", false
+			return buf, false
 		}
-		n += len(k)
+		buf = append(append(buf, k...), pathSep)
 	}
-	if len(keys) == 1 {
-		return keys[0], true
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteByte(pathSep)
-		}
-		b.WriteString(k)
-	}
-	return b.String(), true
+	return buf, true
 }
 
 func (p *Policy) personalPath(keys []string) bool {
