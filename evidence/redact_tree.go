@@ -6,9 +6,9 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/crefazon/triagem/internal/memo"
 
 	"github.com/crefazon/triagem/internal/brdoc"
 	"github.com/crefazon/triagem/internal/sensitive"
@@ -28,22 +28,15 @@ const (
 func hintOf(key string) hint {
 	// The same keys come back in every case of a batch; splitting each into words again was
 	// a tenth of learning a case. Remembered per key, bounded against hostile key counts.
-	if h, ok := hints.Load(key); ok {
-		return h.(hint)
+	if h, ok := hints.Get(key); ok {
+		return h
 	}
 	h := hintOfKey(key)
-	if hintsN.Add(1) <= maxHints {
-		hints.Store(key, h)
-	}
+	hints.Put(key, h)
 	return h
 }
 
-var (
-	hints  sync.Map // key -> hint
-	hintsN atomic.Int64
-)
-
-const maxHints = 1 << 14
+var hints = memo.Map[hint]{Max: 1 << 14}
 
 func hintOfKey(key string) hint {
 	k := strings.ToLower(key)

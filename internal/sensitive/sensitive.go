@@ -14,7 +14,6 @@ import (
 	"path"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -48,8 +47,7 @@ type Config struct {
 
 // Policy answers questions about names. It is immutable and safe for concurrent use.
 type Policy struct {
-	cache    sync.Map // name -> bool: SecretName's answers (names repeat across a batch)
-	cached   atomic.Int64
+	names    memo.Map[bool] // name -> SecretName's answer (names repeat across a batch)
 	paths    memo.Map[bool] // a key path, each key followed by pathSep -> PersonalPath's answer
 	words    map[string]bool
 	prefixes []string
@@ -70,7 +68,7 @@ type Policy struct {
 // New compiles a Config.
 func New(c Config) *Policy {
 	p := &Policy{words: map[string]bool{}, safe: map[string]bool{}, headers: map[string]bool{}, fields: map[string]bool{}}
-	p.paths.Max = maxCached
+	p.paths.Max, p.names.Max = maxCached, maxCached
 	for _, w := range c.SecretWords {
 		w = fold(strings.TrimSpace(w))
 		if w == "" {
@@ -149,17 +147,15 @@ func (p *Policy) SecretName(name string) bool {
 	if name == "" {
 		return false
 	}
-	if v, ok := p.cache.Load(name); ok {
-		return v.(bool)
+	if v, ok := p.names.Get(name); ok {
+		return v
 	}
 	secret := p.secretName(name)
-	if p.cached.Add(1) <= maxCached { // bounded: hostile input may hold any number of names
-		p.cache.Store(name, secret)
-	}
+	p.names.Put(name, secret) // bounded: hostile input may hold any number of names
 	return secret
 }
 
-// maxCached bounds the names SecretName remembers.
+// maxCached bounds the names SecretName remembers, and the paths PersonalPath does.
 const maxCached = 1 << 14
 
 func (p *Policy) secretName(name string) bool {
