@@ -238,8 +238,9 @@ func (b *batch) diagnose(ctx context.Context, j job) (o outcome) {
 	}
 	v.Intake = casebuild.Intake(b.pastedNotes, b.pasted != nil, c, diagnose.Lang(b.a.lang)) // masked below, per case
 	// Every string of the verdict, masked before it is laid out (a table wraps values).
-	caseRedactor(b.chain.Rules, c).Verdict(v)
-	b.record(ctx, c, v)
+	out := caseRedactor(b.chain.Rules, c)
+	out.Verdict(v)
+	b.record(ctx, out, c, v)
 	var buf bytes.Buffer
 	if j.seq > 0 && b.a.output != "json" {
 		switch b.a.output {

@@ -140,18 +140,18 @@ func journalMeta(rl *rules.Rules) journal.Event {
 	return ev
 }
 
-// caseEvent is the event of a judged case: the case as the bundle redacts it, and the
-// verdict, which the caller has masked already. Neither holds a secret or personal data.
-func caseEvent(rl *rules.Rules, kind string, c *diagnose.Case, v *diagnose.Verdict) (*journal.Event, error) {
+// caseEvent is the event of a diagnosed case: the case as the bundle redacts it, and the
+// verdict, which the caller has masked already with out, the case's output redactor (it has
+// learnt the case). Neither holds a secret or personal data.
+func caseEvent(rl *rules.Rules, out *evidence.Redactor, c *diagnose.Case, v *diagnose.Verdict) (*journal.Event, error) {
 	ev := journalMeta(rl)
-	ev.Kind, ev.Ticket, ev.Category = kind, v.Ticket, v.Category
+	ev.Kind, ev.Ticket, ev.Category = journal.KindDiagnose, v.Ticket, v.Category
 	ev.Partner, ev.Environment, ev.Route = v.Request.Partner, v.Request.Environment, v.Request.Route
 	ev.ErrorClass = errorClass(c, v)
 	rd, err := evidence.NewRedactor(rl.Redaction)
 	if err != nil {
 		return nil, err
 	}
-	out := caseRedactor(rl, c)
 	if ev.CaseYAML, err = redactedCase(rd, out, c); err != nil {
 		return nil, err
 	}
@@ -201,13 +201,13 @@ func errorClass(c *diagnose.Case, v *diagnose.Verdict) string {
 	return v.Category
 }
 
-// recordCase appends a judged case to the journal; a failure is returned for the caller to
-// report. A diagnosis linked to an incident gains the incident in its verdict, and its reply
-// becomes the rules' incident notice: the caller renders the verdict after this.
-func (a *app) recordCase(ctx context.Context, j *journal.Journal, rl *rules.Rules, kind string, c *diagnose.Case, v *diagnose.Verdict, incident string) error {
-	ev, err := caseEvent(rl, kind, c, v)
+// recordCase appends a diagnosed case to the journal; a failure is returned for the caller
+// to report. out is the case's output redactor, which has masked v. A diagnosis linked to an
+// incident gains the incident in its verdict, and its reply becomes the rules' incident
+// notice: the caller renders the verdict after this.
+func (a *app) recordCase(ctx context.Context, j *journal.Journal, rl *rules.Rules, out *evidence.Redactor, c *diagnose.Case, v *diagnose.Verdict) error {
+	ev, err := caseEvent(rl, out, c, v)
 	if err == nil {
-		ev.Incident = incident // an escalation added to this incident's bundle
 		ev.At, err = a.now()
 	}
 	if err == nil {
@@ -251,11 +251,11 @@ type journalErrors struct {
 
 // record appends a judged case of a diagnosis to the batch's journal: a single case only
 // when it has a ticket, a batch's every case (the journal was asked for by --journal).
-func (b *batch) record(ctx context.Context, c *diagnose.Case, v *diagnose.Verdict) {
+func (b *batch) record(ctx context.Context, out *evidence.Redactor, c *diagnose.Case, v *diagnose.Verdict) {
 	if b.journal == nil || c == nil || (v.Ticket == "" && !b.a.journal.explicit) {
 		return
 	}
-	if err := b.a.recordCase(ctx, b.journal, b.chain.Rules, journal.KindDiagnose, c, v, ""); err != nil {
+	if err := b.a.recordCase(ctx, b.journal, b.chain.Rules, out, c, v); err != nil {
 		b.jerr.mu.Lock()
 		defer b.jerr.mu.Unlock()
 		if b.jerr.first == nil {
