@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -81,7 +82,7 @@ func Open(ctx context.Context, dsn string) (*Journal, error) {
 	var dialect goose.Dialect
 	var opts []goose.ProviderOption
 	if IsPostgres(dsn) {
-		j.engine, dialect, j.where = Postgres, goose.DialectPostgres, hidePassword(dsn)
+		j.engine, dialect, j.where = Postgres, goose.DialectPostgres, Name(dsn)
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, err
@@ -181,18 +182,18 @@ func latestMigration(migrations fs.FS) (int64, error) {
 	return latest, nil
 }
 
-// hidePassword drops the password from a postgres URL, for messages.
-func hidePassword(dsn string) string {
-	at := strings.LastIndex(dsn, "@")
-	scheme := strings.Index(dsn, "://")
-	if at < 0 || scheme < 0 || at < scheme {
+// Name names a journal in messages: a file by its path, a PostgreSQL journal by its server
+// and database ("PostgreSQL db.example:5432/triagem"), never with its user or password (the
+// output redactor would mask user information in a URL anyway, leaving a message that names
+// nothing).
+func Name(dsn string) string {
+	if !IsPostgres(dsn) {
 		return dsn
 	}
-	userinfo := dsn[scheme+3 : at]
-	if i := strings.Index(userinfo, ":"); i >= 0 {
-		userinfo = userinfo[:i] + ":***"
+	if u, err := url.Parse(dsn); err == nil && u.Host != "" {
+		return "PostgreSQL " + u.Host + u.EscapedPath()
 	}
-	return dsn[:scheme+3] + userinfo + dsn[at:]
+	return "PostgreSQL"
 }
 
 // Close closes the journal.

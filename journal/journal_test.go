@@ -368,9 +368,15 @@ func TestDefaultPath(t *testing.T) {
 	}
 }
 
-func TestHidePassword(t *testing.T) {
-	if got := hidePassword("postgres://triagem:s3nha@db:5432/j"); got != "postgres://triagem:***@db:5432/j" {
-		t.Error(got)
+func TestName(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"postgres://triagem:s3nha@db:5432/j?sslmode=disable": "PostgreSQL db:5432/j",
+		"postgresql://db/diario":                             "PostgreSQL db/diario",
+		"/home/ana/.local/share/triagem/journal.db":          "/home/ana/.local/share/triagem/journal.db",
+	} {
+		if got := Name(dsn); got != want {
+			t.Errorf("Name(%q) = %q, want %q", dsn, got, want)
+		}
 	}
 }
 

@@ -64,7 +64,7 @@ func (a *app) openJournal(ctx context.Context, batch bool) (*journal.Journal, er
 	}
 	j, err := journal.Open(ctx, dsn)
 	if err != nil {
-		msg := a.T("diário de chamados %s: %v", "ticket journal %s: %v", journalName(dsn), journalOpenText(a.language(), err))
+		msg := a.T("diário de chamados %s: %v", "ticket journal %s: %v", journal.Name(dsn), journalOpenText(a.language(), err))
 		if named {
 			return nil, &exitError{exitDependency, errors.New(msg)}
 		}
@@ -91,7 +91,7 @@ func (a *app) openJournalForTickets(ctx context.Context) (*journal.Journal, erro
 	}
 	j, err := journal.Open(ctx, dsn)
 	if err != nil {
-		return nil, &exitError{exitDependency, fmt.Errorf("%s", a.T("diário de chamados %s: %v", "ticket journal %s: %v", journalName(dsn), journalOpenText(a.language(), err)))}
+		return nil, &exitError{exitDependency, fmt.Errorf("%s", a.T("diário de chamados %s: %v", "ticket journal %s: %v", journal.Name(dsn), journalOpenText(a.language(), err)))}
 	}
 	return j, nil
 }
@@ -105,18 +105,6 @@ func (a *app) closeJournal(j *journal.Journal) {
 	}
 	a.leftJournals = append(a.leftJournals, j)
 	j.Leave()
-}
-
-// journalName names a journal in messages, never with a server's password: a PostgreSQL
-// journal by its server and database ("PostgreSQL db.example:5432/triagem"), a file by its path.
-func journalName(dsn string) string {
-	if journal.IsPostgres(dsn) {
-		if u, err := url.Parse(dsn); err == nil && u.Host != "" {
-			return "PostgreSQL " + u.Host + u.EscapedPath()
-		}
-		return "PostgreSQL"
-	}
-	return dsn
 }
 
 var osUser = sync.OnceValue(func() string {

@@ -19,7 +19,7 @@ import (
 // one can act on gets a whole sentence of its own, in both languages. Only an unrecognised
 // failure keeps the driver's words, and only in English: the Portuguese sentence says where to
 // read them. Nothing here repeats a password: the drivers' messages do not hold one, and the
-// journal is named by journalName.
+// journal is named by journal.Name.
 func journalOpenText(l diagnose.Lang, err error) string {
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
