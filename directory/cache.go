@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +37,7 @@ type diskCache struct {
 
 	mu     sync.Mutex
 	shards [cacheShards]*cacheShard
+	tidied bool // the first format's files were removed (tidyFirstFormat)
 }
 
 // cacheJSON: the shard files are read and written with encoding/json/v2 (go-json-experiment),
@@ -189,7 +191,36 @@ func (c *diskCache) flush() error {
 			first = err
 		}
 	}
+	if first == nil && !c.tidied {
+		c.tidied = true
+		c.tidyFirstFormat()
+	}
 	return first
+}
+
+// tidyFirstFormat removes what the cache's first format left in its folder: one file per
+// answer, named by 64 hex digits and ".json" (the shards' names carry "-" and their number).
+// They were never read again once the format changed, and a batch could leave tens of
+// thousands. Done once per run that writes the cache; a file it cannot remove stays.
+func (c *diskCache) tidyFirstFormat() {
+	des, err := os.ReadDir(c.dir)
+	if err != nil {
+		return
+	}
+	for _, de := range des {
+		if name := de.Name(); de.Type().IsRegular() && firstFormatName(name) {
+			os.Remove(filepath.Join(c.dir, name))
+		}
+	}
+}
+
+func firstFormatName(name string) bool {
+	hexPart, ok := strings.CutSuffix(name, ".json")
+	if !ok || len(hexPart) != 64 {
+		return false
+	}
+	_, err := hex.DecodeString(hexPart)
+	return err == nil && strings.ToLower(hexPart) == hexPart
 }
 
 func (c *diskCache) write(shard int, entries map[string]*cacheEntry) error {

@@ -255,3 +255,38 @@ func TestDiskCacheCorrupt(t *testing.T) {
 		}
 	}
 }
+
+// The cache's first format kept one file per answer; a run that writes the cache removes
+// them, and leaves the shards and anything else in the folder alone.
+func TestDiskCacheRemovesTheFirstFormatsFiles(t *testing.T) {
+	_, base := cacheServer(t)
+	dir := filepath.Join(t.TempDir(), "cache")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	old := []string{strings.Repeat("ab", 32) + ".json", strings.Repeat("0f", 32) + ".json"}
+	kept := []string{"notas.txt", strings.Repeat("AB", 32) + ".json", strings.Repeat("ab", 31) + ".json"}
+	for _, n := range append(append([]string(nil), old...), kept...) {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(`{"found":false}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := mustOpen(t, base, HTTPOptions{CacheDir: dir})
+	if _, err := r.Lookup(lookupCtx(t), cacheQueries[0]); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range old {
+		if _, err := os.Stat(filepath.Join(dir, n)); !os.IsNotExist(err) {
+			t.Errorf("%s: the first format's file is still there (%v)", n, err)
+		}
+	}
+	for _, n := range kept {
+		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+			t.Errorf("%s: removed, but it is not the cache's first format (%v)", n, err)
+		}
+	}
+	shards, _ := filepath.Glob(filepath.Join(dir, "*-*.json"))
+	if len(shards) == 0 {
+		t.Error("no shard written")
+	}
+}
