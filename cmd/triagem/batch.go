@@ -20,7 +20,6 @@ import (
 	"github.com/crefazon/triagem/directory"
 	"github.com/crefazon/triagem/intake"
 	"github.com/crefazon/triagem/internal/casebuild"
-	"github.com/crefazon/triagem/journal"
 	"github.com/crefazon/triagem/render"
 )
 
@@ -61,7 +60,7 @@ type batch struct {
 	progress    *progressbar.ProgressBar
 	lazyBar     bool // total unknown (JSON Lines): show the bar once 100 cases have gone by
 	screen      render.Screen
-	journal     *journal.Journal // nil: nothing recorded
+	journal     *pendingJournal // nil: nothing recorded
 	jerr        journalErrors
 }
 
@@ -145,7 +144,19 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 	pending := map[int]outcome{}
 	next := 0
 	var writeErr error
+	journalChecked := b.journal == nil
 	for o := range outs {
+		if !journalChecked {
+			// Before the first word of output: a journal the user named that does not open
+			// ends the command with nothing printed, as it did when it opened first.
+			journalChecked = true
+			if _, err := b.journal.wait(); err != nil {
+				return tally, exitDependency, err
+			}
+			if b.journal.warning != "" {
+				b.a.say(b.journal.warning)
+			}
+		}
 		pending[o.seq] = o
 		for {
 			o, ok := pending[next]

@@ -176,6 +176,10 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	if err != nil {
 		return err
 	}
+	many := len(refs) > 1 || opts.jsonl != ""
+	// The journal opens while the cases are read and judged (pendingJournal).
+	pj := a.startJournal(ctx, many, journal.IncidentRule{Partners: rl.IncidentPartners(), Window: rl.IncidentWindow()})
+	defer a.endJournal(pj)
 	pasted, err := a.readPaste(&opts.paste, rl)
 	if err != nil {
 		return err
@@ -213,7 +217,6 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 	if err != nil {
 		return err
 	}
-	many := len(refs) > 1 || jsonl != nil
 	if many && a.getenv("GOGC") == "" {
 		// A batch keeps little alive (a bounded window of cases), so collecting less often
 		// buys throughput at a small, bounded cost in memory.
@@ -241,12 +244,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		total = -1 // unknown until read
 	}
 	b := a.newBatch(chain, opts.overrides, total)
-	if b.journal, err = a.openJournal(ctx, many); err != nil {
-		return err
-	} else if b.journal != nil {
-		defer a.closeJournal(b.journal)
-		b.journal.SetIncidentRule(journal.IncidentRule{Partners: chain.Rules.IncidentPartners(), Window: chain.Rules.IncidentWindow()})
-	}
+	b.journal = pj
 	b.pasted = pasted
 	if pasted != nil {
 		b.pastedNotes = pasted.NoteTexts(a.lang)

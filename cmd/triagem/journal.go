@@ -45,12 +45,22 @@ func (a *app) registerJournalFlags(pf *pflag.FlagSet) {
 // opened is an error (exit 3); the default one only earns a warning, since a diagnosis
 // should not fail over a folder the user never chose.
 func (a *app) openJournal(ctx context.Context, batch bool) (*journal.Journal, error) {
+	j, warning, err := a.openJournalQuiet(ctx, batch)
+	if warning != "" {
+		a.say(warning)
+	}
+	return j, err
+}
+
+// openJournalQuiet is openJournal, with the warning about a default journal that cannot be
+// opened returned instead of said (it may run in its own goroutine: see startJournal).
+func (a *app) openJournalQuiet(ctx context.Context, batch bool) (j *journal.Journal, warning string, err error) {
 	if a.journal.off {
-		return nil, nil
+		return nil, "", nil
 	}
 	dsn, named := a.journal.dsn, a.journal.explicit
 	if batch && !named {
-		return nil, nil
+		return nil, "", nil
 	}
 	if dsn == "" {
 		dsn, named = a.getenv("TRIAGEM_JOURNAL"), true
@@ -59,19 +69,62 @@ func (a *app) openJournal(ctx context.Context, batch bool) (*journal.Journal, er
 		named = false
 		var err error
 		if dsn, err = journal.DefaultPath(a.getenv); err != nil {
-			return nil, nil // no data folder at all (a bare service account): nowhere to keep it
+			return nil, "", nil // no data folder at all (a bare service account): nowhere to keep it
 		}
 	}
-	j, err := journal.Open(ctx, dsn)
+	j, err = journal.Open(ctx, dsn)
 	if err != nil {
 		msg := a.T("diário de chamados %s: %v", "ticket journal %s: %v", journal.Name(dsn), journalOpenText(a.language(), err))
 		if named {
-			return nil, &exitError{exitDependency, errors.New(msg)}
+			return nil, "", &exitError{exitDependency, errors.New(msg)}
 		}
-		a.say("triagem: " + msg + a.T(" (nada registrado; use --no-journal para não tentar)", " (nothing recorded; use --no-journal not to try)"))
-		return nil, nil
+		return nil, "triagem: " + msg + a.T(" (nada registrado; use --no-journal para não tentar)", " (nothing recorded; use --no-journal not to try)"), nil
 	}
-	return j, nil
+	return j, "", nil
+}
+
+// pendingJournal is a journal being opened in its own goroutine while the cases are read
+// and judged. Opening an SQLite journal (the library's start, the file, its write-ahead
+// log, the connection's settings) costs a process about as much as the rest of the journal's
+// work together; on a second core it is off the diagnosis's path, which waits only when it
+// has a verdict to record.
+type pendingJournal struct {
+	done    chan struct{}
+	j       *journal.Journal
+	warning string
+	err     error
+}
+
+// startJournal starts opening the journal openJournal would open; rule is the incident
+// rule it applies. The caller must end it with (*app).endJournal.
+func (a *app) startJournal(ctx context.Context, batch bool, rule journal.IncidentRule) *pendingJournal {
+	p := &pendingJournal{done: make(chan struct{})}
+	if a.journal.off || (batch && !a.journal.explicit) {
+		close(p.done) // nothing to open: no goroutine for it
+		return p
+	}
+	go func() {
+		defer close(p.done)
+		p.j, p.warning, p.err = a.openJournalQuiet(ctx, batch)
+		if p.j != nil {
+			p.j.SetIncidentRule(rule)
+		}
+	}()
+	return p
+}
+
+// wait waits for the journal to be open: nil without an error when nothing is recorded.
+func (p *pendingJournal) wait() (*journal.Journal, error) {
+	<-p.done
+	return p.j, p.err
+}
+
+// endJournal waits for a pending journal and ends its use (closeJournal), whether or not
+// the command used it.
+func (a *app) endJournal(p *pendingJournal) {
+	if j, _ := p.wait(); j != nil {
+		a.closeJournal(j)
+	}
 }
 
 // openJournalForTickets opens the journal for the ticket commands, which need one.
@@ -243,7 +296,11 @@ func (b *batch) record(ctx context.Context, out *evidence.Redactor, c *diagnose.
 	if b.journal == nil || c == nil || (v.Ticket == "" && !b.a.journal.explicit) {
 		return
 	}
-	if err := b.a.recordCase(ctx, b.journal, b.chain.Rules, out, c, v); err != nil {
+	j, err := b.journal.wait()
+	if j == nil || err != nil {
+		return // nothing to record in, or a journal that failed to open: run says so
+	}
+	if err := b.a.recordCase(ctx, j, b.chain.Rules, out, c, v); err != nil {
 		b.jerr.mu.Lock()
 		defer b.jerr.mu.Unlock()
 		if b.jerr.first == nil {

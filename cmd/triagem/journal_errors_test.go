@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -79,5 +80,41 @@ func TestJournalThatCannotBeOpened(t *testing.T) {
 	code, _, stderr := runApp(t, nil, "ticket", "list", "--journal", pg, "--lang", "en")
 	if code != exitDependency || !strings.Contains(stderr, "PostgreSQL "+closed+"/triagem") || !strings.Contains(stderr, "refused the connection") {
 		t.Errorf("--lang en: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// The journal opens while the case is judged (pendingJournal): a diagnosis whose named
+// journal does not open still ends with exit 3 and prints no verdict, one case or a batch;
+// a default journal that does not open earns a warning before the verdict, which is printed.
+func TestDiagnoseWhileTheJournalOpens(t *testing.T) {
+	dir := t.TempDir()
+	notdb := filepath.Join(dir, "notas.db")
+	if err := os.WriteFile(notdb, []byte(strings.Repeat("isto não é um banco SQLite\n", 40)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	one := []string{"diagnose", "../../testdata/cases/token-expirado.yaml", "--directory", "../../testdata/directory.yaml"}
+	for _, args := range [][]string{
+		append(one, "--journal", notdb),
+		append(one, "../../testdata/cases/token-expirado.yaml", "--journal", notdb),
+	} {
+		code, stdout, stderr := runApp(t, nil, args...)
+		if code != exitDependency || stdout != "" || !strings.Contains(stderr, "não é um diário do triagem") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 3, no verdict, and why", args, code, stdout, stderr)
+		}
+	}
+	if runtime.GOOS != "linux" {
+		return // the default journal's folder below is Linux's
+	}
+	home := t.TempDir()
+	def := filepath.Join(home, ".local", "share", "triagem", "journal.db")
+	if err := os.MkdirAll(filepath.Dir(def), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(def, []byte(strings.Repeat("nada de SQLite aqui\n", 40)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runApp(t, map[string]string{"HOME": home}, one...)
+	if code == exitDependency || !strings.Contains(stdout, "SUP-") || !strings.Contains(stderr, "nada registrado") {
+		t.Errorf("default journal unreadable: exit %d, stdout %q, stderr %q; want the verdict and a warning", code, stdout, stderr)
 	}
 }
