@@ -64,14 +64,20 @@ func (j *Journal) matchIncident(ctx context.Context, tx *sql.Tx, ev *Event) erro
 	}
 	var id string
 	var opened int64
-	err := tx.QueryRowContext(ctx, j.q(`SELECT id, opened_at FROM incidents WHERE environment = ? AND route = ? AND error_class = ? AND status = ? ORDER BY opened_at DESC LIMIT 1`),
-		ev.Environment, ev.Route, ev.ErrorClass, IncidentOpen).Scan(&id, &opened)
+	sel, err := j.in(ctx, tx, selectOpenIncident)
+	if err != nil {
+		return err
+	}
+	err = sel.QueryRowContext(ctx, ev.Environment, ev.Route, ev.ErrorClass, IncidentOpen).Scan(&id, &opened)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		var n int
 		since := ev.At.Add(-r.Window).UnixMicro()
-		if err := tx.QueryRowContext(ctx, j.q(`SELECT COUNT(DISTINCT partner) FROM events WHERE environment = ? AND route = ? AND error_class = ? AND kind = ? AND at >= ? AND at <= ? AND partner <> '' AND incident = ''`),
-			ev.Environment, ev.Route, ev.ErrorClass, KindDiagnose, since, ev.At.UnixMicro()).Scan(&n); err != nil {
+		partners, err := j.in(ctx, tx, countFailurePartners)
+		if err != nil {
+			return err
+		}
+		if err := partners.QueryRowContext(ctx, ev.Environment, ev.Route, ev.ErrorClass, KindDiagnose, since, ev.At.UnixMicro()).Scan(&n); err != nil {
 			return err
 		}
 		if n < r.Partners {
@@ -96,7 +102,11 @@ func (j *Journal) matchIncident(ctx context.Context, tx *sql.Tx, ev *Event) erro
 	case err != nil:
 		return err
 	default:
-		if _, err := tx.ExecContext(ctx, j.q(`UPDATE events SET incident = ? WHERE id = ?`), id, ev.ID); err != nil {
+		link, err := j.in(ctx, tx, linkEvent)
+		if err != nil {
+			return err
+		}
+		if _, err := link.ExecContext(ctx, id, ev.ID); err != nil {
 			return err
 		}
 	}
@@ -108,6 +118,13 @@ func (j *Journal) matchIncident(ctx context.Context, tx *sql.Tx, ev *Event) erro
 	ev.Linked = inc
 	return nil
 }
+
+// The statements matching a diagnosis against incidents runs on every diagnosis (Journal.in).
+const (
+	selectOpenIncident   = `SELECT id, opened_at FROM incidents WHERE environment = ? AND route = ? AND error_class = ? AND status = ? ORDER BY opened_at DESC LIMIT 1`
+	countFailurePartners = `SELECT COUNT(DISTINCT partner) FROM events WHERE environment = ? AND route = ? AND error_class = ? AND kind = ? AND at >= ? AND at <= ? AND partner <> '' AND incident = ''`
+	linkEvent            = `UPDATE events SET incident = ? WHERE id = ?`
+)
 
 const incidentColumns = `id, status, environment, route, error_class, opened_at, closed_at, note`
 

@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 	"github.com/pressly/goose/v3"
@@ -41,6 +42,9 @@ type Journal struct {
 	where  string // the file, or the server without its password, for messages
 	// incidents: when the same failure across partners opens an incident (SetIncidentRule).
 	incidents IncidentRule
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // the statements Record runs, prepared once (in)
 }
 
 // IsPostgres tells whether a --journal value names a PostgreSQL server rather than a file.
@@ -231,6 +235,57 @@ func (j *Journal) Leave() error {
 		if err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// in runs stmt (written with ? placeholders) inside tx from a statement prepared once per
+// journal: the database parses and plans it, triggers included, on its first use only.
+// database/sql keeps what was prepared on each connection, so a transaction on the
+// connection that prepared it runs it as it stands.
+func (j *Journal) in(ctx context.Context, tx *sql.Tx, stmt string) (*sql.Stmt, error) {
+	j.stmtMu.Lock()
+	defer j.stmtMu.Unlock()
+	s, ok := j.stmts[stmt]
+	if !ok {
+		var err error
+		if s, err = j.db.PrepareContext(ctx, j.q(stmt)); err != nil {
+			return nil, err
+		}
+		if j.stmts == nil {
+			j.stmts = map[string]*sql.Stmt{}
+		}
+		j.stmts[stmt] = s
+	}
+	return tx.StmtContext(ctx, s), nil
+}
+
+// Warm prepares what recording a diagnosis runs (Record), so that a caller that opens the
+// journal ahead of need (the command line opens it while the case is judged) takes the
+// statements' parsing, and SQLite's reading of the schema, off the path of its first event.
+// Recording works the same without it.
+func (j *Journal) Warm(ctx context.Context) error {
+	for _, stmt := range recordStatements {
+		j.stmtMu.Lock()
+		_, ok := j.stmts[stmt]
+		j.stmtMu.Unlock()
+		if ok {
+			continue
+		}
+		s, err := j.db.PrepareContext(ctx, j.q(stmt))
+		if err != nil {
+			return err
+		}
+		j.stmtMu.Lock()
+		if j.stmts == nil {
+			j.stmts = map[string]*sql.Stmt{}
+		}
+		if _, ok := j.stmts[stmt]; ok {
+			s.Close()
+		} else {
+			j.stmts[stmt] = s
+		}
+		j.stmtMu.Unlock()
 	}
 	return nil
 }

@@ -263,7 +263,11 @@ func (j *Journal) Record(ctx context.Context, ev *Event) (*Ticket, error) {
 	if ev.Linked != nil {
 		t.Incident = ev.Linked.ID
 	}
-	if _, err := tx.ExecContext(ctx, j.q(`UPDATE tickets SET status = ?, partner = ?, category = ?, final_category = ?, solution = ?, incident = ?, updated_at = ? WHERE id = ?`),
+	update, err := j.in(ctx, tx, updateTicket)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := update.ExecContext(ctx,
 		t.Status, t.Partner, t.Category, t.FinalCategory, t.Solution, t.Incident, t.UpdatedAt.UnixMicro(), t.ID); err != nil {
 		return nil, err
 	}
@@ -285,7 +289,11 @@ func followUpID(id string) string {
 
 // openTicket inserts t with its opening event.
 func (j *Journal) openTicket(ctx context.Context, tx *sql.Tx, t *Ticket, ev *Event, of string) error {
-	if _, err := tx.ExecContext(ctx, j.q(`INSERT INTO tickets (id, status, partner, follow_up_of, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`),
+	insert, err := j.in(ctx, tx, insertTicket)
+	if err != nil {
+		return err
+	}
+	if _, err := insert.ExecContext(ctx,
 		t.ID, t.Status, t.Partner, t.FollowUpOf, t.OpenedAt.UnixMicro(), t.UpdatedAt.UnixMicro()); err != nil {
 		return err
 	}
@@ -299,13 +307,27 @@ func (j *Journal) openTicket(ctx context.Context, tx *sql.Tx, t *Ticket, ev *Eve
 }
 
 func (j *Journal) insertEvent(ctx context.Context, tx *sql.Tx, ev *Event) error {
-	stmt := `INSERT INTO events (ticket, kind, at, status, category, partner, environment, route, error_class, incident, note, os_user, triagem_version, rules_name, rules_version, rules_sha256, case_yaml, verdict_json)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
-	return tx.QueryRowContext(ctx, j.q(stmt), ev.Ticket, ev.Kind, ev.At.UnixMicro(), ev.Status, ev.Category, ev.Partner, ev.Environment, ev.Route, ev.ErrorClass, ev.Incident, ev.Note,
+	insert, err := j.in(ctx, tx, insertEvent)
+	if err != nil {
+		return err
+	}
+	return insert.QueryRowContext(ctx, ev.Ticket, ev.Kind, ev.At.UnixMicro(), ev.Status, ev.Category, ev.Partner, ev.Environment, ev.Route, ev.ErrorClass, ev.Incident, ev.Note,
 		ev.User, ev.TriagemVersion, ev.RulesName, ev.RulesVersion, ev.RulesSHA256, ev.CaseYAML, ev.VerdictJSON).Scan(&ev.ID)
 }
 
 const ticketColumns = `id, status, partner, category, final_category, solution, follow_up_of, followed_by, incident, opened_at, updated_at`
+
+// The statements Record runs for a diagnosis, prepared once per journal (Journal.in, Warm).
+const (
+	selectTicket = `SELECT ` + ticketColumns + ` FROM tickets WHERE id = ?`
+	insertTicket = `INSERT INTO tickets (id, status, partner, follow_up_of, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`
+	updateTicket = `UPDATE tickets SET status = ?, partner = ?, category = ?, final_category = ?, solution = ?, incident = ?, updated_at = ? WHERE id = ?`
+	insertEvent  = `INSERT INTO events (ticket, kind, at, status, category, partner, environment, route, error_class, incident, note, os_user, triagem_version, rules_name, rules_version, rules_sha256, case_yaml, verdict_json)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+)
+
+// recordStatements are what Warm prepares: every diagnosis runs them.
+var recordStatements = []string{selectTicket, insertTicket, updateTicket, insertEvent, selectOpenIncident, countFailurePartners, linkEvent}
 
 func scanTicket(row interface{ Scan(...any) error }) (*Ticket, error) {
 	var t Ticket
@@ -323,8 +345,11 @@ func (j *Journal) lockTicket(ctx context.Context, tx *sql.Tx, id string) (*Ticke
 	if err := j.lockID(ctx, tx, id); err != nil {
 		return nil, err
 	}
-	stmt := `SELECT ` + ticketColumns + ` FROM tickets WHERE id = ?`
-	t, err := scanTicket(tx.QueryRowContext(ctx, j.q(stmt), id))
+	sel, err := j.in(ctx, tx, selectTicket)
+	if err != nil {
+		return nil, err
+	}
+	t, err := scanTicket(sel.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -108,6 +108,11 @@ func (a *app) startJournal(ctx context.Context, batch bool, rule journal.Inciden
 		p.j, p.warning, p.err = a.openJournalQuiet(ctx, batch)
 		if p.j != nil {
 			p.j.SetIncidentRule(rule)
+			// What the first event needs and can have now: its statements parsed, who
+			// records it (the OS user, read from the system once) and triagem's version.
+			_ = p.j.Warm(ctx) // a failure shows again, and is reported, when recording
+			osUser()
+			version()
 		}
 	}()
 	return p
