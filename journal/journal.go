@@ -265,7 +265,7 @@ func (j *Journal) in(ctx context.Context, tx *sql.Tx, stmt string) (*sql.Stmt, e
 // statements' parsing, and SQLite's reading of the schema, off the path of its first event.
 // Recording works the same without it.
 func (j *Journal) Warm(ctx context.Context) error {
-	for _, stmt := range recordStatements {
+	for _, stmt := range append(recordStatements[:len(recordStatements):len(recordStatements)], j.fillEventStmt()) {
 		j.stmtMu.Lock()
 		_, ok := j.stmts[stmt]
 		j.stmtMu.Unlock()

@@ -573,3 +573,57 @@ func TestLeaveDoesNotWaitForAReader(t *testing.T) {
 		t.Errorf("Leave waited %v for the reader (the busy timeout is 10 s)", d)
 	}
 }
+
+// An event recorded in two halves (Start, then Finish with its case and verdict) ends as
+// Record would have left it: its ticket moved, its failed checks derived from the verdict
+// Finish gave; until Finish nothing of it is kept, and Abort drops it.
+func TestStartAndFinish(t *testing.T) {
+	ctx := context.Background()
+	verdict := `{"category":"token-expired","checks":[{"id":"key","status":"ok"},{"id":"token","status":"fail"},{"id":"hours","status":"fail"}]}`
+	for name, j := range engines(t) {
+		t.Run(name, func(t *testing.T) {
+			at := sp(t, "2026-11-18 10:00")
+			whole := &Event{Ticket: "SUP-1", Kind: KindDiagnose, At: at, Category: "token-expired", Partner: "p1", CaseYAML: "ticket: SUP-1\n", VerdictJSON: verdict}
+			if _, err := j.Record(ctx, whole); err != nil {
+				t.Fatal(err)
+			}
+			half := &Event{Ticket: "SUP-2", Kind: KindDiagnose, At: at, Category: "token-expired", Partner: "p2"}
+			r, err := j.Start(ctx, half)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Ticket == nil || r.Ticket.Status != StatusWaiting {
+				t.Fatalf("Start left the ticket %+v; want it waiting for the partner", r.Ticket)
+			}
+			if err := r.Finish(ctx, "ticket: SUP-2\n", verdict); err != nil {
+				t.Fatal(err)
+			}
+			dropped := &Event{Ticket: "SUP-3", Kind: KindDiagnose, At: at, Category: "token-expired", Partner: "p3"}
+			r, err = j.Start(ctx, dropped)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Abort()
+			rows, err := j.db.QueryContext(ctx, `SELECT ticket, case_yaml, verdict_json, failed_checks FROM events WHERE kind = 'diagnose' ORDER BY id`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var got []string
+			for rows.Next() {
+				var ticket, c, v, failed string
+				if err := rows.Scan(&ticket, &c, &v, &failed); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, fmt.Sprintf("%s|%q|%t|%s", ticket, c, v == verdict, failed))
+			}
+			want := []string{`SUP-1|"ticket: SUP-1\n"|true|token hours`, `SUP-2|"ticket: SUP-2\n"|true|token hours`}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if tk, err := j.Ticket(ctx, "SUP-3"); err == nil && tk != nil {
+				t.Errorf("an aborted recording left ticket %+v", tk)
+			}
+		})
+	}
+}

@@ -173,6 +173,29 @@ func followsUp(kind string) bool {
 // opens it; one of a closed ticket opens a follow-up that continues it, and ev goes there.
 // It returns the ticket as ev left it (nil for an event without a ticket).
 func (j *Journal) Record(ctx context.Context, ev *Event) (*Ticket, error) {
+	r, err := j.Start(ctx, ev)
+	if err != nil {
+		return nil, err
+	}
+	return r.Ticket, r.Finish(ctx, "", "")
+}
+
+// A Recording is an event appended in a transaction still open: its ticket has moved and
+// its incident is known (Event.Linked), and the stored case and verdict may still come
+// (Finish). Nothing of it is seen by others, or kept, until Finish commits.
+type Recording struct {
+	j      *Journal
+	tx     *sql.Tx
+	ev     *Event
+	Ticket *Ticket // the ticket as the event left it; nil for an event without a ticket
+}
+
+// Start is the first half of Record: it appends ev as it stands, moves its ticket and
+// matches it against incidents, in a transaction that Finish commits and Abort drops. A
+// caller that writes the stored case and verdict (the slow part of an event: redaction)
+// while the journal does this passes them to Finish instead of ev. SQLite's writers wait
+// for one another between Start and Finish: keep that short.
+func (j *Journal) Start(ctx context.Context, ev *Event) (*Recording, error) {
 	if ev.At.IsZero() {
 		ev.At = time.Now()
 	}
@@ -180,15 +203,56 @@ func (j *Journal) Record(ctx context.Context, ev *Event) (*Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
+	r := &Recording{j: j, tx: tx, ev: ev}
+	if r.Ticket, err = j.appendEvent(ctx, tx, ev); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	return r, nil
+}
+
+// Finish stores the event's case and verdict, when given (the event's own, given to Start,
+// stand otherwise), and commits. The column of failed checks is derived from the verdict
+// by the database, as for an event inserted whole (migration 00003).
+func (r *Recording) Finish(ctx context.Context, caseYAML, verdictJSON string) error {
+	defer r.tx.Rollback() // nothing once committed
+	if caseYAML != "" || verdictJSON != "" {
+		r.ev.CaseYAML, r.ev.VerdictJSON = caseYAML, verdictJSON
+		fill, err := r.j.in(ctx, r.tx, r.j.fillEventStmt())
+		if err != nil {
+			return err
+		}
+		if _, err := fill.ExecContext(ctx, caseYAML, verdictJSON, r.ev.ID); err != nil {
+			return err
+		}
+	}
+	return r.tx.Commit()
+}
+
+// Abort drops what Start appended.
+func (r *Recording) Abort() { r.tx.Rollback() }
+
+// fillEventStmt stores an appended event's case and verdict, and the checks its verdict
+// failed as the insert trigger derives them (migration 00003).
+func (j *Journal) fillEventStmt() string {
+	// An expression in SET reads the row as it was before the update: the failed checks are
+	// derived from the new verdict, the statement's second parameter.
+	if j.engine == Postgres {
+		return `UPDATE events SET case_yaml = $1, verdict_json = $2, failed_checks = triagem_failed_checks($2) WHERE id = $3`
+	}
+	return `UPDATE events SET case_yaml = ?1, verdict_json = ?2, failed_checks = CASE WHEN ?2 <> '' AND json_valid(?2) THEN COALESCE((
+        SELECT group_concat(json_extract(c.value, '$.id'), ' ')
+        FROM json_each(?2, '$.checks') AS c
+        WHERE json_extract(c.value, '$.status') = 'fail'), '') ELSE '' END WHERE id = ?3`
+}
+
+// appendEvent inserts ev and moves its ticket inside tx (Record, Start).
+func (j *Journal) appendEvent(ctx context.Context, tx *sql.Tx, ev *Event) (*Ticket, error) {
 	if ev.Ticket == "" {
 		if err := j.insertEvent(ctx, tx, ev); err != nil {
 			return nil, err
 		}
-		if err := j.matchIncident(ctx, tx, ev); err != nil {
-			return nil, err
-		}
-		return nil, tx.Commit()
+		return nil, j.matchIncident(ctx, tx, ev)
 	}
 	t, err := j.lockTicket(ctx, tx, ev.Ticket)
 	if err != nil {
@@ -271,7 +335,7 @@ func (j *Journal) Record(ctx context.Context, ev *Event) (*Ticket, error) {
 		t.Status, t.Partner, t.Category, t.FinalCategory, t.Solution, t.Incident, t.UpdatedAt.UnixMicro(), t.ID); err != nil {
 		return nil, err
 	}
-	return t, tx.Commit()
+	return t, nil
 }
 
 // followUpID names the follow-up of a closed ticket: SUP-1 is continued by SUP-1+1, which is

@@ -61,6 +61,7 @@ type batch struct {
 	lazyBar     bool // total unknown (JSON Lines): show the bar once 100 cases have gone by
 	screen      render.Screen
 	journal     *pendingJournal // nil: nothing recorded
+	alone       bool            // one diagnosis, not a batch
 	jerr        journalErrors
 }
 

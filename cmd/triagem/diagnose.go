@@ -244,7 +244,7 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		total = -1 // unknown until read
 	}
 	b := a.newBatch(chain, opts.overrides, total)
-	b.journal = pj
+	b.journal, b.alone = pj, !many
 	b.pasted = pasted
 	if pasted != nil {
 		b.pastedNotes = pasted.NoteTexts(a.lang)

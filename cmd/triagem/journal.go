@@ -186,20 +186,26 @@ func journalMeta(rl *rules.Rules) journal.Event {
 	return ev
 }
 
-// caseEvent is the event of a diagnosed case: the case as the bundle redacts it, and the
-// verdict, which the caller has masked already with out, the case's output redactor (it has
-// learnt the case). Neither holds a secret or personal data.
-func caseEvent(rl *rules.Rules, out *evidence.Redactor, c *diagnose.Case, v *diagnose.Verdict) (*journal.Event, error) {
+// caseEvent is the event of a diagnosed case, without the stored case and verdict
+// (caseEventBody writes them). v was masked by the caller with out, the case's output
+// redactor (it has learnt the case).
+func caseEvent(rl *rules.Rules, out *evidence.Redactor, c *diagnose.Case, v *diagnose.Verdict) *journal.Event {
 	ev := journalMeta(rl)
 	ev.Kind, ev.Ticket, ev.Category = journal.KindDiagnose, v.Ticket, v.Category
-	ev.Partner, ev.Environment, ev.Route = v.Request.Partner, v.Request.Environment, v.Request.Route
+	ev.Partner, ev.Environment, ev.Route = out.Output(v.Request.Partner), v.Request.Environment, v.Request.Route
 	ev.ErrorClass = errorClass(c, v)
+	return &ev
+}
+
+// caseEventBody is what a diagnosis's event stores: the case as the bundle redacts it, and
+// the verdict (masked by the caller with out); neither holds a secret or personal data.
+func caseEventBody(rl *rules.Rules, out *evidence.Redactor, c *diagnose.Case, v *diagnose.Verdict) (caseYAML, verdictJSON string, err error) {
 	rd, err := evidence.NewRedactor(rl.Redaction)
 	if err != nil {
-		return nil, err
+		return "", "", err
 	}
-	if ev.CaseYAML, err = redactedCase(rd, out, c); err != nil {
-		return nil, err
+	if caseYAML, err = redactedCase(rd, out, c); err != nil {
+		return "", "", err
 	}
 	// As in the bundle, the key is named by its fingerprint: a full SHA-256 next to the word
 	// "key" reads as a leaked secret to every scanner, and no one needs more.
@@ -209,15 +215,13 @@ func caseEvent(rl *rules.Rules, out *evidence.Redactor, c *diagnose.Case, v *dia
 	}
 	var buf bytes.Buffer
 	if err := render.Verdict(&buf, "json", &vv, render.Screen{Width: render.DefaultWidth}); err != nil {
-		return nil, err
+		return "", "", err
 	}
 	vj, err := rd.JSON("verdict.json", bytes.TrimSpace(buf.Bytes()))
 	if err != nil {
-		return nil, err
+		return "", "", err
 	}
-	ev.VerdictJSON = out.Output(string(vj))
-	ev.Partner = out.Output(ev.Partner)
-	return &ev, nil
+	return caseYAML, out.Output(string(vj)), nil
 }
 
 // redactedCase is the case as a bundle holds it: the bundle's redaction (rd), then the
@@ -251,21 +255,62 @@ func errorClass(c *diagnose.Case, v *diagnose.Verdict) string {
 // to report. out is the case's output redactor, which has masked v. A diagnosis linked to an
 // incident gains the incident in its verdict, and its reply becomes the rules' incident
 // notice: the caller renders the verdict after this.
-func (a *app) recordCase(ctx context.Context, j *journal.Journal, rl *rules.Rules, out *evidence.Redactor, c *diagnose.Case, v *diagnose.Verdict) error {
-	ev, err := caseEvent(rl, out, c, v)
-	if err == nil {
-		ev.At, err = a.now()
+//
+// With alone (one diagnosis, not a batch), the journal appends the event, moves its ticket
+// and matches incidents (journal.Start) in its own goroutine while this one writes what the
+// event stores (redacting the case: the longer part), and Finish adds that: the two halves
+// of the journal's work overlap on two cores. A batch's workers do them one after the other:
+// SQLite's writers wait for one another between Start and Finish.
+func (a *app) recordCase(ctx context.Context, j *journal.Journal, rl *rules.Rules, out *evidence.Redactor, c *diagnose.Case, v *diagnose.Verdict, alone bool) error {
+	ev := caseEvent(rl, out, c, v)
+	var err error
+	if ev.At, err = a.now(); err != nil {
+		return a.recordError(j, c, err)
 	}
-	if err == nil {
-		_, err = j.Record(ctx, ev)
+	var caseYAML, verdictJSON string
+	var rec *journal.Recording
+	if alone {
+		type started struct {
+			r   *journal.Recording
+			err error
+		}
+		ch := make(chan started, 1)
+		go func() {
+			r, err := j.Start(ctx, ev)
+			ch <- started{r, err}
+		}()
+		caseYAML, verdictJSON, err = caseEventBody(rl, out, c, v)
+		st := <-ch
+		if st.err != nil {
+			return a.recordError(j, c, st.err)
+		}
+		rec = st.r
+		if err != nil {
+			rec.Abort()
+			return a.recordError(j, c, err)
+		}
+	} else {
+		if caseYAML, verdictJSON, err = caseEventBody(rl, out, c, v); err != nil {
+			return a.recordError(j, c, err)
+		}
+		if rec, err = j.Start(ctx, ev); err != nil {
+			return a.recordError(j, c, err)
+		}
 	}
-	if err == nil && ev.Linked != nil {
-		err = linkIncident(rl, v, ev.Linked)
+	if err := rec.Finish(ctx, caseYAML, verdictJSON); err != nil {
+		return a.recordError(j, c, err)
 	}
-	if err != nil {
-		return fmt.Errorf("%s", a.T("registrando %s no diário de chamados (%s): %v", "recording %s in the ticket journal (%s): %v", c.Source, j.Where(), err))
+	if ev.Linked != nil {
+		if err := linkIncident(rl, v, ev.Linked); err != nil {
+			return a.recordError(j, c, err)
+		}
 	}
 	return nil
+}
+
+// recordError says that recording a case failed, and why.
+func (a *app) recordError(j *journal.Journal, c *diagnose.Case, err error) error {
+	return fmt.Errorf("%s", a.T("registrando %s no diário de chamados (%s): %v", "recording %s in the ticket journal (%s): %v", c.Source, j.Where(), err))
 }
 
 // linkIncident puts the incident into the verdict and makes its reply the rules' notice, in
@@ -305,7 +350,7 @@ func (b *batch) record(ctx context.Context, out *evidence.Redactor, c *diagnose.
 	if j == nil || err != nil {
 		return // nothing to record in, or a journal that failed to open: run says so
 	}
-	if err := b.a.recordCase(ctx, j, b.chain.Rules, out, c, v); err != nil {
+	if err := b.a.recordCase(ctx, j, b.chain.Rules, out, c, v, b.alone); err != nil {
 		b.jerr.mu.Lock()
 		defer b.jerr.mu.Unlock()
 		if b.jerr.first == nil {
