@@ -106,12 +106,14 @@ func Open(ctx context.Context, dsn string) (*Journal, error) {
 				return nil, err
 			}
 		}
-		// WAL lets readers work while one process writes; busy_timeout makes a writer wait
-		// for another instead of failing; immediate transactions take the write lock at
-		// BEGIN, so that two writers never deadlock upgrading a read lock.
-		// journal_size_limit: the write-ahead log outlives a process that leaves (see Leave);
-		// past a checkpoint it is cut back to 4 MiB rather than kept at its largest.
-		q := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=journal_size_limit(4194304)&_txlock=immediate"
+		// busy_timeout makes a writer wait for another instead of failing; synchronous NORMAL
+		// syncs the write-ahead log at checkpoints, not at every commit; immediate
+		// transactions take the write lock at BEGIN, so that two writers never deadlock
+		// upgrading a read lock. Each setting is a statement SQLite parses for every
+		// connection: only these are given here. The file's journal mode, WAL (readers work
+		// while one process writes), is kept in the file itself: it is set below, when the
+		// schema is brought up to date. The log's size is bounded by Leave.
+		q := "?_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(dsn)+q)
 		if err != nil {
 			return nil, err
@@ -142,6 +144,14 @@ func Open(ctx context.Context, dsn string) (*Journal, error) {
 		var uv int64
 		if err := j.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&uv); err == nil && uv == latest {
 			return j, nil
+		}
+	}
+	if j.engine == SQLite {
+		// Once per file in practice: WAL stays set in the file for every later connection.
+		var mode string
+		if err := j.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+			j.db.Close()
+			return nil, err
 		}
 	}
 	p, err := goose.NewProvider(dialect, j.db, sub, opts...)

@@ -477,11 +477,11 @@ func TestSchemaVersionMark(t *testing.T) {
 	if v := mark(j); v != latest {
 		t.Errorf("a new journal is marked %d, want %d", v, latest)
 	}
-	// As an older triagem left it: migrations 3 and 4 undone, no mark.
+	// As an older triagem left it: migrations 3 to 5 undone, no mark.
 	for _, stmt := range []string{`PRAGMA user_version = 0`, `DELETE FROM goose_db_version WHERE version_id >= 3`,
 		`DROP INDEX events_report`, `DROP INDEX events_clock`, `DROP INDEX tickets_opened`, `DROP TRIGGER events_failed_checks`, `ALTER TABLE events DROP COLUMN failed_checks`,
 		`DROP INDEX events_failure`, `CREATE INDEX events_failure ON events (environment, route, error_class, at)`,
-		`DROP INDEX events_incident`, `CREATE INDEX events_incident ON events (incident)`} {
+		`DROP INDEX events_incident`, `CREATE INDEX events_incident ON events (incident)`, `CREATE INDEX events_ticket ON events (ticket, id)`} {
 		if _, err := j.db.ExecContext(ctx, stmt); err != nil {
 			t.Fatal(stmt, err)
 		}
@@ -625,5 +625,23 @@ func TestStartAndFinish(t *testing.T) {
 				t.Errorf("an aborted recording left ticket %+v", tk)
 			}
 		})
+	}
+}
+
+// A journal file is in WAL mode (readers work while one process writes): set when the file is
+// made, and kept by the file for the connections that open it later without saying so.
+func TestJournalFileIsWAL(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "journal.db")
+	for i := range 2 {
+		j, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mode string
+		if err := j.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+			t.Errorf("open %d: journal_mode %q, %v; want wal", i+1, mode, err)
+		}
+		j.Close()
 	}
 }

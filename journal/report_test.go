@@ -178,7 +178,7 @@ func TestFailedChecksOfEarlierEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The journal as a triagem before migration 3 left it: no version 3 or 4, no user_version.
+	// The journal as a triagem before migration 3 left it: no version 3 to 5, no user_version.
 	if _, err := j.db.ExecContext(ctx, `PRAGMA user_version = 0`); err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestFailedChecksOfEarlierEvents(t *testing.T) {
 	}
 	for _, stmt := range []string{`DROP INDEX events_report`, `DROP INDEX events_clock`, `DROP INDEX tickets_opened`, `DROP TRIGGER events_failed_checks`, `ALTER TABLE events DROP COLUMN failed_checks`,
 		`DROP INDEX events_failure`, `CREATE INDEX events_failure ON events (environment, route, error_class, at)`,
-		`DROP INDEX events_incident`, `CREATE INDEX events_incident ON events (incident)`} {
+		`DROP INDEX events_incident`, `CREATE INDEX events_incident ON events (incident)`, `CREATE INDEX events_ticket ON events (ticket, id)`} {
 		if _, err := j.db.ExecContext(ctx, stmt); err != nil {
 			t.Fatal(stmt, err)
 		}
