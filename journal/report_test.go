@@ -187,7 +187,7 @@ func TestFailedChecksOfEarlierEvents(t *testing.T) {
 	}
 	for _, stmt := range []string{`DROP INDEX events_report`, `DROP INDEX events_clock`, `DROP INDEX tickets_opened`, `DROP TRIGGER events_failed_checks`, `ALTER TABLE events DROP COLUMN failed_checks`,
 		`DROP INDEX events_failure`, `CREATE INDEX events_failure ON events (environment, route, error_class, at)`,
-		`DROP INDEX events_incident`, `CREATE INDEX events_incident ON events (incident)`, `CREATE INDEX events_ticket ON events (ticket, id)`} {
+		`DROP INDEX events_incident`, `CREATE INDEX events_incident ON events (incident)`, `CREATE INDEX events_ticket ON events (ticket, id)`, `CREATE INDEX events_at ON events (at)`} {
 		if _, err := j.db.ExecContext(ctx, stmt); err != nil {
 			t.Fatal(stmt, err)
 		}
