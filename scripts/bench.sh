@@ -8,8 +8,9 @@
 #   scripts/bench.sh startup directory
 #   BUNDLE_MB="1 10" BUNDLE_ROUNDS=5 scripts/bench.sh bundle
 #   DIRCASES=10000 scripts/bench.sh dirservice
+#   JOURNAL_EVENTS=3000 JOURNAL_ROUNDS=200 scripts/bench.sh journal
 #
-# Sections: startup, batch, directory, dirservice, bundle (all by default). Needs Go; jq for
+# Sections: startup, batch, directory, dirservice, bundle, journal (all by default). Needs Go; jq for
 # the batch's baseline, gzip for the bundle's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ trap 'rm -rf "$work"' EXIT
 export TRIAGEM_JOURNAL="$work/journal.db"
 cases=${CASES:-100000}
 rounds=${ROUNDS:-1}
-sections=${*:-startup batch directory dirservice bundle}
+sections=${*:-startup batch directory dirservice bundle journal}
 
 # triagem is built as a release is (.goreleaser.yaml): without cgo, so a static binary that
 # starts without the system's dynamic loader, as the hello-world baseline does.
@@ -190,8 +191,30 @@ GO
     kill "$server" 2>/dev/null || true
     wait "$server" 2>/dev/null || true
     ;;
+  journal)
+    # One diagnosis with and without the journal, as whole processes, into a journal that
+    # already holds JOURNAL_EVENTS varied events. Each run is dated a moment of its own
+    # (TRIAGEM_NOW), as a team's diagnoses are spread over days: the incident rule then counts
+    # what a window of a real journal holds, not hundreds of the same failure at one instant.
+    ev=${JOURNAL_EVENTS:-3000}
+    "$work/gen" -testdata testdata -n "$ev" -keys 500 -users 500 \
+      -cases "$work/jcases.jsonl" -snapshot "$work/jdir.json"
+    "$t" diagnose --jsonl "$work/jcases.jsonl" --directory "$work/jdir.json" \
+      --journal "$work/history.db" -o json >/dev/null 2>&1 || true
+    for m in no-journal journal; do
+      flag="--no-journal"
+      if [[ $m == journal ]]; then flag="--journal $work/history.db"; fi
+      cat >"$work/$m.sh" <<EOS
+n=\$(( \$(date +%s%N) / 1000 % 100000000 ))
+TRIAGEM_NOW=\$(date -u -d "@\$(( 1700000000 + n ))" +%Y-%m-%dT%H:%M:%SZ) exec $t diagnose $repo/testdata/cases/token-expirado.yaml --directory $repo/testdata/directory.yaml $flag
+EOS
+    done
+    echo "== journal: one diagnosis without and with the journal ($ev events already in it)"
+    (cd "$work" && "$work/runcmp" -n "${JOURNAL_ROUNDS:-200}" "sh no-journal.sh" "sh journal.sh")
+    echo
+    ;;
   *)
-    echo "bench.sh: unknown section $s (startup, batch, directory, dirservice, bundle)" >&2
+    echo "bench.sh: unknown section $s (startup, batch, directory, dirservice, bundle, journal)" >&2
     exit 2
     ;;
   esac
