@@ -279,8 +279,19 @@ func (a *app) recordCase(ctx context.Context, j *journal.Journal, rl *rules.Rule
 			r, err := j.Start(ctx, ev)
 			ch <- started{r, err}
 		}()
+		received := false
+		defer func() {
+			// A panic while redacting (reported as the case's internal error) must not leave
+			// the transaction open, holding SQLite's write lock until the process ends.
+			if !received {
+				if st := <-ch; st.r != nil {
+					st.r.Abort()
+				}
+			}
+		}()
 		caseYAML, verdictJSON, err = caseEventBody(rl, out, c, v)
 		st := <-ch
+		received = true
 		if st.err != nil {
 			return a.recordError(j, c, st.err)
 		}
