@@ -292,6 +292,28 @@ func (a *app) reportHTML(w io.Writer, v *reportView) error {
 	return reportPage.Execute(w, p)
 }
 
+// axisTicks marks a chart's vertical axis for values up to most: evenly, at a step of 1, 2
+// or 5 times a power of ten giving two to five steps, from 0 to the first mark at or above
+// most, which is the axis's top (3 is marked 0, 1, 2, 3; 7 is 0, 2, 4, 6, 8; 130 is 0, 50,
+// 100, 150).
+func axisTicks(most int) (top int, ticks []int) {
+	most = max(most, 1)
+	step := 1
+	for p := 1; step == 1 && most > 5; p *= 10 {
+		for _, m := range []int{1, 2, 5} {
+			if most <= 5*m*p { // at most five steps of m·p
+				step = m * p
+				break
+			}
+		}
+	}
+	top = (most + step - 1) / step * step
+	for g := 0; g <= top; g += step {
+		ticks = append(ticks, g)
+	}
+	return top, ticks
+}
+
 // weeksChart draws the verdicts per week as bars stacked by category, with the legend of the
 // categories present.
 func (a *app) weeksChart(weeks []journal.Week) (*svgChart, []legendItem) {
@@ -321,11 +343,9 @@ func (a *app) weeksChart(weeks []journal.Week) (*svgChart, []legendItem) {
 	order = append(order, rest...)
 
 	plotH := H - top - bottom
-	y := func(n float64) float64 { return top + plotH - plotH*n/float64(most) }
-	for _, g := range []int{0, most / 2, most} {
-		if g == most/2 && (g == 0 || g == most) {
-			continue
-		}
+	axisTop, ticks := axisTicks(most)
+	y := func(n float64) float64 { return top + plotH - plotH*n/float64(axisTop) }
+	for _, g := range ticks {
 		c.Lines = append(c.Lines, svgLine{left, y(float64(g)), W - right, y(float64(g))})
 		c.Texts = append(c.Texts, svgText{left - 6, y(float64(g)) + 4, "axis", "end", strconv.Itoa(g)})
 	}

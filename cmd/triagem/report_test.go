@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -97,7 +98,9 @@ func TestReportPageInChromium(t *testing.T) {
 		// Weeks of 2 Nov to 23 Nov: no-apparent-cause; token-expired twice; request-syntax;
 		// no-apparent-cause (the incident's three): four segments, one per week.
 		{"bars of the weeks", count(`#weeks-chart rect.bar`), "4"},
-		{"weeks on the axis", count(`#weeks-chart text.axis`), "7"}, // 4 weeks, 3 grid values
+		{"weeks on the axis", count(`#weeks-chart text.axis`), "8"}, // 4 weeks, 4 grid values
+		// The busiest week holds 3 verdicts: the axis is marked at every one, not 0, 1, 3.
+		{"grid values", eval(`[...document.querySelectorAll('#weeks-chart text.axis[text-anchor="end"]')].map(t => t.textContent).join(" ")`), "0 1 2 3"},
 		{"a drawn bar's height > 0", eval(`String(document.querySelector('#weeks-chart rect.bar').getBBox().height > 0)`), "true"},
 		// token-expired matched (a bar); token-invalid did not (its track alone).
 		{"accuracy bars", count(`#accuracy-chart rect.bar`), "1"},
@@ -129,6 +132,33 @@ func TestReportPageInChromium(t *testing.T) {
 	for _, u := range tab.Requests() {
 		if u != url {
 			t.Errorf("the page requested %s: a report asks for nothing", u)
+		}
+	}
+}
+
+// The weekly chart's axis is marked evenly up to a round top at or above the busiest week.
+func TestAxisTicks(t *testing.T) {
+	for _, tc := range []struct {
+		most int
+		top  int
+		want string
+	}{
+		{0, 1, "0 1"},
+		{1, 1, "0 1"},
+		{3, 3, "0 1 2 3"},
+		{5, 5, "0 1 2 3 4 5"},
+		{6, 6, "0 2 4 6"},
+		{7, 8, "0 2 4 6 8"},
+		{10, 10, "0 2 4 6 8 10"},
+		{11, 15, "0 5 10 15"},
+		{26, 30, "0 10 20 30"},
+		{130, 150, "0 50 100 150"},
+		{999, 1000, "0 200 400 600 800 1000"},
+	} {
+		top, ticks := axisTicks(tc.most)
+		got := strings.Trim(fmt.Sprint(ticks), "[]")
+		if top != tc.top || got != tc.want {
+			t.Errorf("axisTicks(%d) = %d, [%s]; want %d, [%s]", tc.most, top, got, tc.top, tc.want)
 		}
 	}
 }
