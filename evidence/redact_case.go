@@ -232,13 +232,13 @@ func (rd *Redactor) body(w *walker, b diagnose.Body) (jval, bool) {
 		if len(rd.memo) == 0 && len(t) > 1<<16 { // a batch: one value in 40 bytes, say
 			rd.memo = make(map[string]*memoEntry, min(len(t)/40, memoMaxEntries))
 		}
-		if v, err := parseJSON(string(t), 1); err == nil {
-			rd.walk(w, &v, 0)
-			size := jsonSize(&v, 2, 0)
-			out := appendJSON(make([]byte, 0, size+size/16), &v, "  ", 0)
-			// The bytes become the string without a copy (a body is megabytes): nothing
-			// else holds out, and nothing writes to it again (as strings.Builder does).
-			return jval{kind: jStr, s: unsafe.String(unsafe.SliceData(out), len(out)), done: true}, true
+		if oneJSONValue(t) {
+			out, err := rd.streamJSON(w, t, 1, true, "  ", make([]byte, 0, len(t)+len(t)/2))
+			if err == nil {
+				// The bytes become the string without a copy (a body is megabytes): nothing
+				// else holds out, and nothing writes to it again (as strings.Builder does).
+				return jval{kind: jStr, s: unsafe.String(unsafe.SliceData(out), len(out)), done: true}, true
+			}
 		}
 	}
 	return jval{kind: jStr, s: rd.text(w, string(b.Raw), 1), done: true}, true

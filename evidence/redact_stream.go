@@ -1,0 +1,208 @@
+package evidence
+
+// A JSON text redacted as it is read: token by token, with the key path kept on the walker,
+// each value masked by the tree's own rules (walk, member) and written out at once. A body
+// of megabytes no longer becomes a tree of its values (about 64 bytes each) and a string per
+// value before a byte is written: only a member that the rules mask whole (a secret field, a
+// personal path), which is small, is read as a tree, so that it is masked by the very code
+// that masks it in a tree. TestStreamIsTree holds both ways to the same output, report and
+// findings.
+
+import (
+	"bytes"
+	"io"
+	"unsafe"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// jstream is one JSON text being redacted (or scanned) as it is read.
+type jstream struct {
+	rd     *Redactor
+	dec    *jsontext.Decoder
+	d      []byte // the text, read only
+	line   int    // the line at off
+	off    int64  // how far lines were counted
+	write  bool   // false: only walked (Scan, or a redaction that may keep its input)
+	indent string
+	out    []byte
+}
+
+// decoderOf reads d as parseJSON does, straight from d (a bytes.Buffer is read in place,
+// without a copy, and never written to).
+func decoderOf(d []byte) *jsontext.Decoder {
+	return jsontext.NewDecoder(bytes.NewBuffer(d), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+}
+
+// oneJSONValue tells whether d is exactly one JSON value as parseJSON reads them. Streaming
+// masks as it goes, and a text that turns out not to be JSON halfway would leave masks
+// counted for values that are then masked again as text: the text is checked whole first,
+// which costs a fraction of masking it.
+func oneJSONValue(d []byte) bool {
+	dec := decoderOf(d)
+	if dec.SkipValue() != nil {
+		return false
+	}
+	_, err := dec.ReadToken()
+	return err == io.EOF
+}
+
+// streamJSON redacts the JSON text d (one value, checked by oneJSONValue) at w, the text
+// starting on line; with write, it appends the result to out, written as appendJSON writes
+// the redacted tree with indent.
+func (rd *Redactor) streamJSON(w *walker, d []byte, line int, write bool, indent string, out []byte) ([]byte, error) {
+	s := &jstream{rd: rd, dec: decoderOf(d), d: d, line: line, write: write, indent: indent, out: out}
+	if err := s.value(w, 0, 0, -1); err != nil {
+		return nil, err
+	}
+	return s.out, nil
+}
+
+// lineAt counts lines up to off; offsets only grow, so the text is counted once.
+func (s *jstream) lineAt(off int64) int {
+	if off > s.off && off <= int64(len(s.d)) {
+		s.line += bytes.Count(s.d[s.off:off], []byte{'\n'})
+		s.off = off
+	}
+	return s.line
+}
+
+// valueStart is where the value after the name just read starts: past blanks and the colon.
+func (s *jstream) valueStart() int64 {
+	i := s.dec.InputOffset()
+	for i < int64(len(s.d)) {
+		switch s.d[i] {
+		case ' ', '\t', '\r', '\n', ':':
+			i++
+			continue
+		}
+		break
+	}
+	return i
+}
+
+// value redacts the next value at w with hint h, depth deep; line is where it starts, -1
+// when the decoder has not told yet (a value that is no object's member).
+func (s *jstream) value(w *walker, h hint, depth, line int) error {
+	rd := s.rd
+	switch s.dec.PeekKind() {
+	case '{', '[':
+		tok, err := s.dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		obj := tok.Kind() == '{'
+		closing := jsontext.Kind(']')
+		if obj {
+			closing = '}'
+		}
+		s.put(byte(tok.Kind()))
+		n := 0
+		for s.dec.PeekKind() != closing {
+			if n > 0 {
+				s.put(',')
+			}
+			s.newline(depth + 1)
+			if !obj {
+				w.pushIdx(n)
+				err = s.value(w, h, depth+1, -1)
+				w.pop()
+			} else {
+				err = s.member(w, h, depth+1)
+			}
+			if err != nil {
+				return err
+			}
+			n++
+		}
+		if _, err := s.dec.ReadToken(); err != nil {
+			return err
+		}
+		if n > 0 {
+			s.newline(depth)
+		}
+		s.put(byte(closing))
+		return nil
+	}
+	raw, err := s.dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	if line < 0 {
+		line = s.lineAt(s.dec.InputOffset() - int64(len(raw)))
+	}
+	v := leafOf(raw, line)
+	rd.walk(w, &v, h)
+	s.putValue(&v, depth)
+	return nil
+}
+
+// member redacts an object's next name and value, as walk does an object's kid.
+func (s *jstream) member(w *walker, h hint, depth int) error {
+	rd := s.rd
+	name, err := s.dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	start := s.valueStart()
+	line := s.lineAt(start)
+	k, ki := rd.memberKey(w, name.String(), line)
+	w.push(k)
+	defer w.pop()
+	if s.write {
+		s.out = appendJSONString(s.out, k)
+		s.out = append(s.out, ':')
+		if s.indent != "" {
+			s.out = append(s.out, ' ')
+		}
+	}
+	if ki.secret || rd.personalPath(w) {
+		// Masked whole, or looked at whole: a tree, masked by the tree's own code.
+		raw, err := s.dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		kid, err := parseJSON(string(raw), line)
+		if err != nil {
+			return err
+		}
+		kid.key = k
+		rd.member(w, k, ki, &kid, h)
+		s.putValue(&kid, depth)
+		return nil
+	}
+	return s.value(w, memberHint(k, ki, h), depth, line)
+}
+
+// leafOf is a string, number, true, false or null as parseJSON reads it.
+func leafOf(raw jsontext.Value, line int) jval {
+	v := jval{line: int32(line)}
+	switch raw.Kind() {
+	case '"':
+		b, _ := jsontext.AppendUnquote(nil, raw) // invalid UTF-8 becomes U+FFFD, as in parseJSON
+		v.kind, v.s = jStr, unsafe.String(unsafe.SliceData(b), len(b))
+	case '0':
+		v.kind, v.s = jNum, string(raw)
+	case 't', 'f':
+		v.kind, v.s = jBool, string(raw)
+	}
+	return v
+}
+
+func (s *jstream) put(c byte) {
+	if s.write {
+		s.out = append(s.out, c)
+	}
+}
+
+func (s *jstream) newline(depth int) {
+	if s.write {
+		s.out = newline(s.out, s.indent, depth)
+	}
+}
+
+func (s *jstream) putValue(v *jval, depth int) {
+	if s.write {
+		s.out = appendJSON(s.out, v, s.indent, depth)
+	}
+}
