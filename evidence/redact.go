@@ -92,6 +92,10 @@ type Redactor struct {
 	memo    map[string]*memoEntry
 	capture []memoRec
 	memoOn  bool
+	// cleanOnly: only clean texts are remembered, while a large body is masked. Its masked
+	// values are mostly distinct (the documents, e-mails and phones of many records): their
+	// entries held about as many bytes as the payload, for answers that masks gives again.
+	cleanOnly bool
 
 	clean *cleanSet // the printed texts known clean under pol (Output), shared by all redactors
 }

@@ -233,7 +233,9 @@ func (rd *Redactor) body(w *walker, b diagnose.Body) (jval, bool) {
 			rd.memo = make(map[string]*memoEntry, min(len(t)/40, memoMaxEntries))
 		}
 		if oneJSONValue(t) {
+			rd.cleanOnly = len(t) > 1<<16
 			out, err := rd.streamJSON(w, t, 1, true, "  ", make([]byte, 0, len(t)+len(t)/2))
+			rd.cleanOnly = false
 			if err == nil {
 				// The bytes become the string without a copy (a body is megabytes): nothing
 				// else holds out, and nothing writes to it again (as strings.Builder does).

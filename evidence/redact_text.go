@@ -59,7 +59,7 @@ func (rd *Redactor) text(w *walker, s string, line int) string {
 	if len(rd.byLen) == secrets && len(rd.memo) < memoMaxEntries {
 		if len(rd.capture) == 0 {
 			rd.memo[s] = cleanText
-		} else {
+		} else if !rd.cleanOnly {
 			rd.memo[s] = &memoEntry{out, append([]memoRec(nil), rd.capture...)}
 		}
 	}

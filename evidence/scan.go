@@ -35,13 +35,15 @@ func Scan(r rules.Redaction, name string, data []byte) ([]Finding, error) {
 	return rd.scan.findings, nil
 }
 
-// scanSpliced is Scan of a case.yaml that encodeCaseYAMLParts spliced (data), in its parts:
-// the document yaml.v3 wrote is parsed, and each body is scanned where its placeholder
-// stands, with the lines it has in data, so that the findings are Scan's over data
-// (TestScanSplicedIsScan) without the bodies' megabytes going through a YAML parser.
-func scanSpliced(r rules.Redaction, name string, data []byte, sp *splice) ([]Finding, error) {
+// scanSpliced is Scan of a case.yaml as encodeCase made it, in its parts when it was
+// spliced: the document yaml.v3 wrote is parsed, and each body is scanned where its
+// placeholder stands, with the lines it has in the whole, so that the findings are Scan's
+// over the whole text (TestScanSplicedIsScan) without the bodies' megabytes going through a
+// YAML parser, nor the whole being put together.
+func scanSpliced(r rules.Redaction, name string, c *caseYAML) ([]Finding, error) {
+	sp := c.sp
 	if sp == nil {
-		return Scan(r, name, data)
+		return Scan(r, name, c.whole)
 	}
 	rd, err := NewRedactor(r)
 	if err != nil {
@@ -52,7 +54,7 @@ func scanSpliced(r rules.Redaction, name string, data []byte, sp *splice) ([]Fin
 		ph := placeholderOf(i)
 		at := bytes.Index(sp.head, []byte(strings.TrimSuffix(ph, "end")))
 		if at < 0 {
-			return Scan(r, name, data)
+			return Scan(r, name, c.bytes())
 		}
 		end := bytes.Count(sp.head[:at], []byte("\n")) + 2 // the placeholder's second line
 		st.splice[ph] = b
@@ -60,7 +62,7 @@ func scanSpliced(r rules.Redaction, name string, data []byte, sp *splice) ([]Fin
 	}
 	rd.scan = st
 	if !rd.scanYAML(name, string(sp.head), 1) {
-		return Scan(r, name, data)
+		return Scan(r, name, c.bytes())
 	}
 	sort.SliceStable(st.findings, func(i, j int) bool { return st.findings[i].Line < st.findings[j].Line })
 	return st.findings, nil
