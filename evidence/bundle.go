@@ -102,6 +102,7 @@ func Build(in BundleInput) (*Bundle, error) {
 	if err != nil {
 		return nil, &RulesError{Source: in.Rules.Source(), Err: err}
 	}
+	rd.prescan = &prescanner{red: in.Rules.Redaction}
 	caseDoc, token, err := rd.Case(in.Case)
 	if err != nil {
 		return nil, fmt.Errorf("redacting the case: %w", err)
@@ -110,6 +111,7 @@ func Build(in BundleInput) (*Bundle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("writing case.yaml: %w", err)
 	}
+	caseText.scanned = rd.prescan.scans
 	// The bundle names the key by its fingerprint, as the directory does: a full SHA-256 next
 	// to the word "key" reads as a leaked secret to every scanner, and the Code team needs no more.
 	v := *in.Verdict

@@ -40,6 +40,9 @@ type caseYAML struct {
 	whole []byte  // the text, when nothing was spliced
 	sp    *splice // else its parts
 	size  int
+	// scanned: its bodies' scans, made as they were written (prescan.go); scanSpliced takes
+	// them where they are what it would find.
+	scanned []*prescan
 }
 
 // splice is how case.yaml is put together: the document yaml.v3 wrote, with each body's

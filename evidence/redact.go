@@ -96,6 +96,8 @@ type Redactor struct {
 	// values are mostly distinct (the documents, e-mails and phones of many records): their
 	// entries held about as many bytes as the payload, for answers that masks gives again.
 	cleanOnly bool
+	// prescan, set by Build: a large body is scanned as it is written (prescan.go).
+	prescan *prescanner
 
 	clean *cleanSet // the printed texts known clean under pol (Output), shared by all redactors
 }
@@ -146,6 +148,8 @@ type scanState struct {
 	// lines each body adds to those after it.
 	splice map[string]string
 	shifts []lineShift
+	// The scans of large bodies made as they were written (prescan.go).
+	prescans []*prescan
 }
 
 type lineShift struct{ after, by int }

@@ -234,9 +234,17 @@ func (rd *Redactor) body(w *walker, b diagnose.Body) (jval, bool) {
 		}
 		if oneJSONValue(t) {
 			rd.cleanOnly = len(t) > 1<<16
-			out, err := rd.streamJSON(w, t, 1, true, "  ", make([]byte, 0, len(t)+len(t)/2))
+			var scan *prescan
+			var pipe chan<- []byte
+			if rd.prescan != nil && len(t) >= spliceMin {
+				scan, pipe = rd.prescan.start(w)
+			}
+			out, err := rd.streamJSONTo(w, t, 1, true, "  ", make([]byte, 0, len(t)+len(t)/2), pipe)
 			rd.cleanOnly = false
 			if err == nil {
+				if scan != nil {
+					scan.text = unsafe.String(unsafe.SliceData(out), len(out))
+				}
 				// The bytes become the string without a copy (a body is megabytes): nothing
 				// else holds out, and nothing writes to it again (as strings.Builder does).
 				return jval{kind: jStr, s: unsafe.String(unsafe.SliceData(out), len(out)), done: true}, true

@@ -26,6 +26,8 @@ type jstream struct {
 	write  bool   // false: only walked (Scan, or a redaction that may keep its input)
 	indent string
 	out    []byte
+	pipe   chan<- []byte // when set, what is written is handed on (prescan.go)
+	sent   int
 }
 
 // decoderOf reads d as parseJSON does, straight from d (a bytes.Buffer is read in place,
@@ -51,11 +53,31 @@ func oneJSONValue(d []byte) bool {
 // starting on line; with write, it appends the result to out, written as appendJSON writes
 // the redacted tree with indent.
 func (rd *Redactor) streamJSON(w *walker, d []byte, line int, write bool, indent string, out []byte) ([]byte, error) {
-	s := &jstream{rd: rd, dec: decoderOf(d), d: d, line: line, write: write, indent: indent, out: out}
-	if err := s.value(w, 0, 0, -1); err != nil {
+	return rd.streamJSONTo(w, d, line, write, indent, out, nil)
+}
+
+// streamJSONTo is streamJSON, handing what it writes on to pipe as it goes, and closing it.
+func (rd *Redactor) streamJSONTo(w *walker, d []byte, line int, write bool, indent string, out []byte, pipe chan<- []byte) ([]byte, error) {
+	s := &jstream{rd: rd, dec: decoderOf(d), d: d, line: line, write: write, indent: indent, out: out, pipe: pipe}
+	err := s.value(w, 0, 0, -1)
+	if pipe != nil {
+		if err == nil {
+			pipe <- s.out[:len(s.out):len(s.out)]
+		}
+		close(pipe)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return s.out, nil
+}
+
+// handOn hands what was written on to the pipe, a chunk at a time.
+func (s *jstream) handOn() {
+	if s.pipe != nil && len(s.out)-s.sent >= pipeChunk {
+		s.pipe <- s.out[:len(s.out):len(s.out)]
+		s.sent = len(s.out)
+	}
 }
 
 // lineAt counts lines up to off; offsets only grow, so the text is counted once.
@@ -113,6 +135,7 @@ func (s *jstream) value(w *walker, h hint, depth, line int) error {
 			if err != nil {
 				return err
 			}
+			s.handOn()
 			n++
 		}
 		if _, err := s.dec.ReadToken(); err != nil {

@@ -154,9 +154,18 @@ func (rd *Redactor) jsonInString(w *walker, v *jval) bool {
 		return false
 	}
 	lead := v.s[:strings.Index(v.s, t)]
+	line := int(v.line) + strings.Count(lead, "\n")
+	if rd.scan != nil {
+		if p := rd.scan.prescanned(rd, w, t); p != nil {
+			for _, f := range p.findings {
+				rd.record(w, f.Line+line-1, f.Kind, 0, "")
+			}
+			return true
+		}
+	}
 	before := rd.changes
 	write := rd.scan == nil
-	out, err := rd.streamJSON(w, d, int(v.line)+strings.Count(lead, "\n"), write, indentOf(d), nil)
+	out, err := rd.streamJSON(w, d, line, write, indentOf(d), nil)
 	if err == nil && rd.changes != before && write {
 		v.s = unsafe.String(unsafe.SliceData(out), len(out))
 	}

@@ -49,7 +49,7 @@ func scanSpliced(r rules.Redaction, name string, c *caseYAML) ([]Finding, error)
 	if err != nil {
 		return nil, err
 	}
-	st := &scanState{file: name, findings: []Finding{}, splice: make(map[string]string, len(sp.bodies))}
+	st := &scanState{file: name, findings: []Finding{}, splice: make(map[string]string, len(sp.bodies)), prescans: c.scanned}
 	for i, b := range sp.bodies {
 		ph := placeholderOf(i)
 		at := bytes.Index(sp.head, []byte(strings.TrimSuffix(ph, "end")))
