@@ -11,6 +11,7 @@ package evidence
 import (
 	"bytes"
 	"io"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -28,6 +29,7 @@ type jstream struct {
 	out    []byte
 	pipe   chan<- []byte // when set, what is written is handed on (prescan.go)
 	sent   int
+	names  map[string]string
 }
 
 // decoderOf reads d as parseJSON does, straight from d (a bytes.Buffer is read in place,
@@ -163,13 +165,13 @@ func (s *jstream) value(w *walker, h hint, depth, line int) error {
 // member redacts an object's next name and value, as walk does an object's kid.
 func (s *jstream) member(w *walker, h hint, depth int) error {
 	rd := s.rd
-	name, err := s.dec.ReadToken()
+	name, err := s.dec.ReadValue()
 	if err != nil {
 		return err
 	}
 	start := s.valueStart()
 	line := s.lineAt(start)
-	k, ki := rd.memberKey(w, name.String(), line)
+	k, ki := rd.memberKey(w, s.name(name), line)
 	w.push(k)
 	defer w.pop()
 	if s.write {
@@ -197,11 +199,36 @@ func (s *jstream) member(w *walker, h hint, depth int) error {
 	return s.value(w, memberHint(k, ki, h), depth, line)
 }
 
+// name is an object's name (raw, as read) as a string: the same few names come back in every
+// record of a list, and are made once.
+func (s *jstream) name(raw jsontext.Value) string {
+	q := raw[1 : len(raw)-1]
+	if bytes.IndexByte(q, '\\') >= 0 || !utf8.Valid(q) {
+		b, _ := jsontext.AppendUnquote(nil, raw)
+		return string(b)
+	}
+	if k, ok := s.names[string(q)]; ok { // looked up without making the string
+		return k
+	}
+	k := string(q)
+	if s.names == nil {
+		s.names = map[string]string{}
+	}
+	if len(s.names) < 4096 {
+		s.names[k] = k
+	}
+	return k
+}
+
 // leafOf is a string, number, true, false or null as parseJSON reads it.
 func leafOf(raw jsontext.Value, line int) jval {
 	v := jval{line: int32(line)}
 	switch raw.Kind() {
 	case '"':
+		if q := raw[1 : len(raw)-1]; bytes.IndexByte(q, '\\') < 0 && utf8.Valid(q) {
+			v.kind, v.s = jStr, string(q) // nothing to unquote
+			break
+		}
 		b, _ := jsontext.AppendUnquote(nil, raw) // invalid UTF-8 becomes U+FFFD, as in parseJSON
 		v.kind, v.s = jStr, unsafe.String(unsafe.SliceData(b), len(b))
 	case '0':

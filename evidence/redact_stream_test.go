@@ -29,7 +29,9 @@ func streamLeaf(t *rapid.T) string {
 		"[cpf#1 …25]", "[email#2 …@example.com.br]", "Rua das Flores, 10", "1985-03-12", "Maria da Silva",
 		`{"cpf": "` + cpfABare + `", "n": ` + cpfB + `}`, "[1, 2, \"" + emailB + "\"]", `{"x": `, "senha=" + plantedSenha,
 		"https://u:" + plantedSenha + "@h.example/x?cpf=" + cpfABare, "tab\there \"quoted\" \\ back", "\u2028 sep"}
-	switch rapid.IntRange(0, 9).Draw(t, "leaf") {
+	switch rapid.IntRange(0, 10).Draw(t, "leaf") {
+	case 10:
+		return "\"a\xffb " + cpfA + "\"" // invalid UTF-8, as partners send it
 	case 0:
 		return "null"
 	case 1:
@@ -59,6 +61,9 @@ func streamValue(t *rapid.T, depth int) string {
 		}
 		if obj {
 			k, _ := json.Marshal(rapid.SampledFrom(streamKeys).Draw(t, "key"))
+			if rapid.IntRange(0, 20).Draw(t, "raw key") == 0 {
+				k = []byte("\"cpf\xff\"")
+			}
 			b.Write(k)
 			b.WriteString(":" + sep)
 		}

@@ -119,6 +119,12 @@ func (rd *Redactor) apply(w *walker, s string, rs []repl, line int) string {
 	if len(rs) == 0 {
 		return s
 	}
+	if len(rs) == 1 && rs[0].start == 0 && rs[0].end == len(s) {
+		// The whole text is one value (a document, an e-mail): its mask, as it is.
+		rd.record(w, line, rs[0].kind, rs[0].chars, rs[0].mask)
+		rd.whole = true
+		return rs[0].mask
+	}
 	n := len(s)
 	for _, r := range rs {
 		n += len(r.mask) - (r.end - r.start)
