@@ -126,10 +126,11 @@ type pattern struct {
 	re         *regexp.Regexp
 	keepLast   int
 	keepDomain bool
-	phone      bool   // normalised by digits, without the country code
-	minDigits  int    // every match has at least this many digits: a cheap pre-filter
-	must       string // every match holds each of these bytes
-	lineLocal  bool   // no match crosses a line, nor depends on where the text starts or ends
+	phone      bool     // normalised by digits, without the country code
+	minDigits  int      // every match has at least this many digits: a cheap pre-filter
+	must       string   // every match holds each of these bytes
+	anyOf      []string // every match holds one of these texts (nil: no such list)
+	lineLocal  bool     // no match crosses a line, nor depends on where the text starts or ends
 	finder     func(string) []span
 }
 
@@ -268,6 +269,7 @@ func compiledPatterns(rp []rules.RedactionPattern) ([]pattern, error) {
 			if st, err := syntax.Parse(p.Regex, syntax.Perl); err == nil {
 				cp.minDigits = minDigits(st.Simplify())
 				cp.must = string(mustBytes(st.Simplify()))
+				cp.anyOf = anyOf(st.Simplify())
 				cp.lineLocal = lineLocal(st)
 			}
 		default:

@@ -195,7 +195,15 @@ func (p *pattern) mayMatch(s string) bool {
 			return false
 		}
 	}
-	return true
+	if p.anyOf == nil {
+		return true
+	}
+	for _, t := range p.anyOf {
+		if strings.Contains(s, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // isMask tells whether s is exactly one mask. The last answer is remembered: a value is
@@ -324,7 +332,9 @@ func (rd *Redactor) replaceSpans(w *walker, s string, line int, c []span, maskOf
 		return s
 	}
 	// A value found after "senha=" can run over a "token=" found on its own: the first wins.
-	sort.SliceStable(c, func(i, j int) bool { return c[i].start < c[j].start })
+	if len(c) > 1 {
+		slices.SortStableFunc(c, func(a, b span) int { return a.start - b.start })
+	}
 	disjoint, end := c[:0], -1
 	for _, x := range c {
 		if x.start >= end {

@@ -270,6 +270,54 @@ func minDigits(re *syntax.Regexp) int {
 	return 0
 }
 
+// anyOf are texts of which every match of re holds at least one (nil: none known). An e-mail
+// pattern's matches hold "@", "%40" or "%2540": a mask without any (a CPF's, a phone's) is
+// not looked at by it.
+func anyOf(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return anyOf(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min > 0 {
+			return anyOf(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		// Each part is in every match: the one whose texts are the rarest (the longest
+		// shortest text, then the fewest) says the most.
+		var best []string
+		for _, s := range re.Sub {
+			if l := anyOf(s); l != nil && (best == nil || shortest(l) > shortest(best) || shortest(l) == shortest(best) && len(l) < len(best)) {
+				best = l
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, s := range re.Sub {
+			l := anyOf(s)
+			if l == nil {
+				return nil
+			}
+			all = append(all, l...)
+		}
+		return all
+	}
+	return nil
+}
+
+func shortest(l []string) int {
+	n := len(l[0])
+	for _, s := range l[1:] {
+		n = min(n, len(s))
+	}
+	return n
+}
+
 // mustBytes are the ASCII bytes every match of re holds.
 func mustBytes(re *syntax.Regexp) []byte {
 	switch re.Op {
