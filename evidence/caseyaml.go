@@ -171,14 +171,22 @@ func (c *caseYAML) chunks(emit func([]byte) error) error {
 		if err := emit(sp.head[p.from:p.to]); err != nil {
 			return err
 		}
-		for line := range strings.SplitSeq(sp.bodies[i], "\n") {
+		for body, more := sp.bodies[i], true; more; {
+			line := body
+			if j := strings.IndexByte(body, '\n'); j >= 0 {
+				line, body = body[:j], body[j+1:]
+			} else {
+				more = false
+			}
 			if len(buf)+len(p.indent)+len(line)+1 > cap(buf) && len(buf) > 0 {
 				if err := emit(buf); err != nil {
 					return err
 				}
 				buf = buf[:0]
 			}
-			buf = append(append(append(buf, p.indent...), line...), '\n')
+			buf = append(buf, p.indent...)
+			buf = append(buf, line...)
+			buf = append(buf, '\n')
 		}
 		if len(buf) > 0 {
 			if err := emit(buf); err != nil {

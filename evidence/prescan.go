@@ -80,7 +80,7 @@ func (ps *prescanner) start(w *walker) (*prescan, chan<- []byte) {
 		rd.scan = &scanState{file: CaseFile, findings: []Finding{}}
 		s := &jstream{rd: rd, dec: jsontext.NewDecoder(pipe, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)), line: 1}
 		pipe.onData = func(full []byte) { s.d = full }
-		if err := s.value(&walker{file: CaseFile, segs: slices.Clone(p.segs)}, 0, 0, -1); err != nil {
+		if err := s.value(&walker{file: CaseFile, segs: slices.Clone(p.segs)}, 0, 0, -1, &pathNode{}); err != nil {
 			return
 		}
 		if _, err := s.dec.ReadToken(); err != io.EOF {

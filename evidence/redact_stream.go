@@ -61,7 +61,7 @@ func (rd *Redactor) streamJSON(w *walker, d []byte, line int, write bool, indent
 // streamJSONTo is streamJSON, handing what it writes on to pipe as it goes, and closing it.
 func (rd *Redactor) streamJSONTo(w *walker, d []byte, line int, write bool, indent string, out []byte, pipe chan<- []byte) ([]byte, error) {
 	s := &jstream{rd: rd, dec: decoderOf(d), d: d, line: line, write: write, indent: indent, out: out, pipe: pipe}
-	err := s.value(w, 0, 0, -1)
+	err := s.value(w, 0, 0, -1, &pathNode{})
 	if pipe != nil {
 		if err == nil {
 			pipe <- s.out[:len(s.out):len(s.out)]
@@ -107,7 +107,7 @@ func (s *jstream) valueStart() int64 {
 
 // value redacts the next value at w with hint h, depth deep; line is where it starts, -1
 // when the decoder has not told yet (a value that is no object's member).
-func (s *jstream) value(w *walker, h hint, depth, line int) error {
+func (s *jstream) value(w *walker, h hint, depth, line int, node *pathNode) error {
 	rd := s.rd
 	switch s.dec.PeekKind() {
 	case '{', '[':
@@ -129,10 +129,10 @@ func (s *jstream) value(w *walker, h hint, depth, line int) error {
 			s.newline(depth + 1)
 			if !obj {
 				w.pushIdx(n)
-				err = s.value(w, h, depth+1, -1)
+				err = s.value(w, h, depth+1, -1, node) // indices are no part of a key path
 				w.pop()
 			} else {
-				err = s.member(w, h, depth+1)
+				err = s.member(w, h, depth+1, node)
 			}
 			if err != nil {
 				return err
@@ -163,7 +163,7 @@ func (s *jstream) value(w *walker, h hint, depth, line int) error {
 }
 
 // member redacts an object's next name and value, as walk does an object's kid.
-func (s *jstream) member(w *walker, h hint, depth int) error {
+func (s *jstream) member(w *walker, h hint, depth int, node *pathNode) error {
 	rd := s.rd
 	name, err := s.dec.ReadValue()
 	if err != nil {
@@ -171,8 +171,30 @@ func (s *jstream) member(w *walker, h hint, depth int) error {
 	}
 	start := s.valueStart()
 	line := s.lineAt(start)
-	k, ki := rd.memberKey(w, s.name(name), line)
-	w.push(k)
+	key := s.name(name)
+	var k string
+	var ki *keyFacts
+	var personal bool
+	var under *pathNode
+	if pk, ok := node.kids[key]; ok {
+		k, ki, personal, under = key, pk.ki, pk.personal, &pk.node
+		w.push(k)
+	} else {
+		k, ki = rd.memberKey(w, key, line)
+		w.push(k)
+		personal = rd.personalPath(w)
+		under = &pathNode{}
+		if ki.clean && k == key && rd.keys[key] == ki && len(node.kids) < 256 {
+			// A clean key the redactor remembers is clean wherever it recurs (memberKey
+			// would not look at it again), and the same keys above it make the same path.
+			if node.kids == nil {
+				node.kids = map[string]*pathKid{}
+			}
+			pk := &pathKid{ki: ki, personal: personal}
+			node.kids[key] = pk
+			under = &pk.node
+		}
+	}
 	defer w.pop()
 	if s.write {
 		s.out = appendJSONString(s.out, k)
@@ -181,7 +203,7 @@ func (s *jstream) member(w *walker, h hint, depth int) error {
 			s.out = append(s.out, ' ')
 		}
 	}
-	if ki.secret || rd.personalPath(w) {
+	if ki.secret || personal {
 		// Masked whole, or looked at whole: a tree, masked by the tree's own code.
 		raw, err := s.dec.ReadValue()
 		if err != nil {
@@ -196,7 +218,7 @@ func (s *jstream) member(w *walker, h hint, depth int) error {
 		s.putValue(&kid, depth)
 		return nil
 	}
-	return s.value(w, memberHint(k, ki, h), depth, line)
+	return s.value(w, memberHint(k, ki, h), depth, line, under)
 }
 
 // name is an object's name (raw, as read) as a string: the same few names come back in every
@@ -218,6 +240,19 @@ func (s *jstream) name(raw jsontext.Value) string {
 		s.names[k] = k
 	}
 	return k
+}
+
+// pathNode is what a stream knows of one key path (a list's indices aside): for each clean
+// key met under it, what the key says and whether the rules name that path as personal data,
+// asked once per path instead of once per record.
+type pathNode struct {
+	kids map[string]*pathKid
+}
+
+type pathKid struct {
+	ki       *keyFacts
+	personal bool
+	node     pathNode // the path one key deeper
 }
 
 // leafOf is a string, number, true, false or null as parseJSON reads it.

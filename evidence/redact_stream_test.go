@@ -158,3 +158,25 @@ func TestOneJSONValueIsParseJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestScanFindsEveryKeyLeak: a key that holds personal data is found wherever it recurs, each
+// time on its own line, however often the clean keys beside it are passed over.
+func TestScanFindsEveryKeyLeak(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range 5 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n{\"id\": 1, \"cliente " + cpfA + "\": 2, \"obs\": \"ok\"}")
+	}
+	b.WriteString("\n]")
+	fs, err := Scan(defaultRedaction(t), "x.json", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Finding{{"x.json", 2, "cpf"}, {"x.json", 3, "cpf"}, {"x.json", 4, "cpf"}, {"x.json", 5, "cpf"}, {"x.json", 6, "cpf"}}
+	if !reflect.DeepEqual(fs, want) {
+		t.Fatalf("findings %v, want %v", fs, want)
+	}
+}
