@@ -130,6 +130,7 @@ type pattern struct {
 	minDigits  int      // every match has at least this many digits: a cheap pre-filter
 	must       string   // every match holds each of these bytes
 	anyOf      []string // every match holds one of these texts (nil: no such list)
+	lead       *leadCheck
 	lineLocal  bool     // no match crosses a line, nor depends on where the text starts or ends
 	finder     func(string) []span
 }
@@ -270,6 +271,7 @@ func compiledPatterns(rp []rules.RedactionPattern) ([]pattern, error) {
 				cp.minDigits = minDigits(st.Simplify())
 				cp.must = string(mustBytes(st.Simplify()))
 				cp.anyOf = anyOf(st.Simplify())
+				cp.lead = leadOf(st.Simplify())
 				cp.lineLocal = lineLocal(st)
 			}
 		default:

@@ -195,6 +195,9 @@ func (p *pattern) mayMatch(s string) bool {
 			return false
 		}
 	}
+	if p.lead != nil && !p.lead.holds(s) {
+		return false
+	}
 	if p.anyOf == nil {
 		return true
 	}

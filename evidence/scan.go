@@ -310,6 +310,95 @@ func anyOf(re *syntax.Regexp) []string {
 	return nil
 }
 
+// leadCheck: every match holds one of lits right after a rune of class. An e-mail pattern
+// starts [\p{L}\p{N}._%+-]+ then "@" or "%...": the e-mail mask's one "@" follows "…", which no
+// e-mail's name holds, and the pattern need not look at the mask.
+type leadCheck struct {
+	lits  []string
+	class []rune // ranges, lo and hi in pairs, sorted (as syntax.Regexp keeps them)
+}
+
+// leadOf finds, in a sequence, a run of one or more of a class followed by a part every match
+// of which starts with one of some texts.
+func leadOf(re *syntax.Regexp) *leadCheck {
+	switch re.Op {
+	case syntax.OpCapture:
+		return leadOf(re.Sub[0])
+	case syntax.OpConcat:
+		for i := 1; i < len(re.Sub); i++ {
+			prev := re.Sub[i-1]
+			if !(prev.Op == syntax.OpPlus || prev.Op == syntax.OpRepeat && prev.Min >= 1) {
+				continue
+			}
+			if c := prev.Sub[0]; c.Op == syntax.OpCharClass && c.Flags&syntax.FoldCase == 0 && len(c.Rune) > 0 {
+				if lits := startsWith(re.Sub[i]); lits != nil {
+					return &leadCheck{lits: lits, class: c.Rune}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// startsWith are texts one of which every match of re starts with (nil: none known).
+func startsWith(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return startsWith(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min > 0 {
+			return startsWith(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		if len(re.Sub) > 0 {
+			return startsWith(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		var all []string
+		for _, s := range re.Sub {
+			l := startsWith(s)
+			if l == nil {
+				return nil
+			}
+			all = append(all, l...)
+		}
+		return all
+	}
+	return nil
+}
+
+// holds tells whether s holds one of the texts right after a rune of the class.
+func (c *leadCheck) holds(s string) bool {
+	for _, lit := range c.lits {
+		for from := 0; ; {
+			i := strings.Index(s[from:], lit)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			if at > 0 {
+				r, _ := utf8.DecodeLastRuneInString(s[:at])
+				if inClass(c.class, r) {
+					return true
+				}
+			}
+			from = at + 1
+		}
+	}
+	return false
+}
+
+func inClass(ranges []rune, r rune) bool {
+	n := len(ranges) / 2
+	i := sort.Search(n, func(i int) bool { return ranges[2*i+1] >= r })
+	return i < n && ranges[2*i] <= r
+}
+
 func shortest(l []string) int {
 	n := len(l[0])
 	for _, s := range l[1:] {
