@@ -131,7 +131,7 @@ type pattern struct {
 	must       string   // every match holds each of these bytes
 	anyOf      []string // every match holds one of these texts (nil: no such list)
 	lead       *leadCheck
-	lineLocal  bool     // no match crosses a line, nor depends on where the text starts or ends
+	lineLocal  bool // no match crosses a line, nor depends on where the text starts or ends
 	finder     func(string) []span
 }
 
