@@ -92,7 +92,8 @@ type Redactor struct {
 	memo    map[string]*memoEntry
 	capture []memoRec
 	memoOn  bool
-	// cleanOnly: only clean texts are remembered, while a large body is masked. Its masked
+	// cleanOnly: only clean texts are remembered (memoBodyEntries at most), while a large
+	// body is masked. Its masked
 	// values are mostly distinct (the documents, e-mails and phones of many records): their
 	// entries held about as many bytes as the payload, for answers that masks gives again.
 	cleanOnly bool
@@ -118,6 +119,10 @@ type memoRec struct {
 const (
 	memoMaxLen     = 256
 	memoMaxEntries = 1 << 16
+	// memoBodyEntries bounds the memo while a large body is masked: the texts that recur in
+	// a list of records (a status, a product) are among its first few thousand, and the rest,
+	// each its own (a note, a date), would only be held.
+	memoBodyEntries = 1 << 13
 )
 
 type pattern struct {

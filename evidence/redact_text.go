@@ -56,7 +56,7 @@ func (rd *Redactor) text(w *walker, s string, line int) string {
 	rd.capture, rd.memoOn = rd.capture[:0], true
 	out := rd.stable(w, s, line)
 	rd.memoOn = false
-	if len(rd.byLen) == secrets && len(rd.memo) < memoMaxEntries {
+	if len(rd.byLen) == secrets && len(rd.memo) < memoMaxEntries && !(rd.cleanOnly && len(rd.memo) >= memoBodyEntries) {
 		if len(rd.capture) == 0 {
 			rd.memo[s] = cleanText
 		} else if !rd.cleanOnly {
