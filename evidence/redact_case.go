@@ -44,10 +44,10 @@ const caseWhere = "case.yaml"
 // in the contract's order: ticket, partner, environment, product, error, request, response,
 // credentials; empty fields left out) with secrets and personal data masked, and the view of
 // the token that was judged (the Authorization header's, else credentials.token; nil without
-// one). A body that is a JSON object or array stays JSON: it is masked on its parsed tree and
-// written as indented JSON text (a YAML literal block), with its keys in their order and its
-// numbers as written, so that the Code team can read it and replay it as the partner sent it;
-// any other body stays a string, masked as text.
+// one). A body that is a JSON object or array stays JSON: it is masked as it is read, token
+// by token (redact_stream.go), and written as indented JSON text (a YAML literal block), with
+// its keys in their order and its numbers as written, so that the Code team can read it and
+// replay it as the partner sent it; any other body stays a string, masked as text.
 func (rd *Redactor) Case(c *diagnose.Case) (doc any, token *TokenView, err error) {
 	if c == nil {
 		return nil, nil, errors.New("no case")
@@ -221,9 +221,10 @@ func timestampText(ts diagnose.Timestamp) string {
 	return s
 }
 
-// body redacts a request's or response's body, at w: JSON (an object or an array) on its
-// parsed tree, written back as indented JSON text with its keys in their order and its
-// numbers as written; anything else as text.
+// body redacts a request's or response's body, at w: JSON (an object or an array) as it is
+// read, written as indented JSON text with its keys in their order and its numbers as
+// written (a large one scanned as it is written, when Build asks: prescan.go); anything else
+// as text.
 func (rd *Redactor) body(w *walker, b diagnose.Body) (jval, bool) {
 	if !b.Present {
 		return jval{}, false
