@@ -78,7 +78,8 @@ func (ps *prescanner) start(w *walker) (*prescan, chan<- []byte) {
 			return
 		}
 		rd.scan = &scanState{file: CaseFile, findings: []Finding{}}
-		s := &jstream{rd: rd, dec: jsontext.NewDecoder(pipe, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)), line: 1}
+		// The text handed on is never written to again: its strings are read in place.
+		s := &jstream{rd: rd, dec: jsontext.NewDecoder(pipe, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)), line: 1, alias: true}
 		pipe.onData = func(full []byte) { s.d = full }
 		if err := s.value(&walker{file: CaseFile, segs: slices.Clone(p.segs)}, 0, 0, -1, &pathNode{}); err != nil {
 			return

@@ -240,7 +240,9 @@ func (rd *Redactor) body(w *walker, b diagnose.Body) (jval, bool) {
 			if rd.prescan != nil && len(t) >= spliceMin {
 				scan, pipe = rd.prescan.start(w)
 			}
-			out, err := rd.streamJSONTo(w, t, 1, true, "  ", make([]byte, 0, len(t)+len(t)/2), pipe)
+			// In Build (prescan set) the case's body is read in place: nothing the redactor
+			// keeps outlives Build, and Build does not change the case.
+			out, err := rd.streamJSONTo(w, t, 1, true, "  ", make([]byte, 0, len(t)+len(t)/2), rd.prescan != nil, pipe)
 			rd.cleanOnly = false
 			if err == nil {
 				if scan != nil {

@@ -27,6 +27,7 @@ type jstream struct {
 	write  bool   // false: only walked (Scan, or a redaction that may keep its input)
 	indent string
 	out    []byte
+	alias  bool          // d never changes while the redactor lives: strings may point into it
 	pipe   chan<- []byte // when set, what is written is handed on (prescan.go)
 	sent   int
 	names  map[string]string
@@ -55,12 +56,14 @@ func oneJSONValue(d []byte) bool {
 // starting on line; with write, it appends the result to out, written as appendJSON writes
 // the redacted tree with indent.
 func (rd *Redactor) streamJSON(w *walker, d []byte, line int, write bool, indent string, out []byte) ([]byte, error) {
-	return rd.streamJSONTo(w, d, line, write, indent, out, nil)
+	return rd.streamJSONTo(w, d, line, write, indent, out, false, nil)
 }
 
 // streamJSONTo is streamJSON, handing what it writes on to pipe as it goes, and closing it.
-func (rd *Redactor) streamJSONTo(w *walker, d []byte, line int, write bool, indent string, out []byte, pipe chan<- []byte) ([]byte, error) {
-	s := &jstream{rd: rd, dec: decoderOf(d), d: d, line: line, write: write, indent: indent, out: out, pipe: pipe}
+// With alias, d does not change while the redactor lives (it is a string's, or a case's body
+// while Build uses it), and its strings are read in place rather than copied.
+func (rd *Redactor) streamJSONTo(w *walker, d []byte, line int, write bool, indent string, out []byte, alias bool, pipe chan<- []byte) ([]byte, error) {
+	s := &jstream{rd: rd, dec: decoderOf(d), d: d, line: line, write: write, indent: indent, out: out, alias: alias, pipe: pipe}
 	err := s.value(w, 0, 0, -1, &pathNode{})
 	if pipe != nil {
 		if err == nil {
@@ -153,10 +156,11 @@ func (s *jstream) value(w *walker, h hint, depth, line int, node *pathNode) erro
 	if err != nil {
 		return err
 	}
+	end := s.dec.InputOffset()
 	if line < 0 {
-		line = s.lineAt(s.dec.InputOffset() - int64(len(raw)))
+		line = s.lineAt(end - int64(len(raw)))
 	}
-	v := leafOf(raw, line)
+	v := s.leaf(raw, end, line)
 	rd.walk(w, &v, h)
 	s.putValue(&v, depth)
 	return nil
@@ -253,6 +257,20 @@ type pathKid struct {
 	ki       *keyFacts
 	personal bool
 	node     pathNode // the path one key deeper
+}
+
+// leaf is leafOf(raw), a plain string read in place in d when the stream may (alias): raw
+// ends at end in d (raw itself is the decoder's, and only good until its next read).
+func (s *jstream) leaf(raw jsontext.Value, end int64, line int) jval {
+	if s.alias && raw.Kind() == '"' {
+		if start := end - int64(len(raw)); start >= 0 && end <= int64(len(s.d)) {
+			q := s.d[start+1 : end-1]
+			if bytes.IndexByte(q, '\\') < 0 && utf8.Valid(q) {
+				return jval{kind: jStr, s: unsafe.String(unsafe.SliceData(q), len(q)), line: int32(line)}
+			}
+		}
+	}
+	return leafOf(raw, line)
 }
 
 // leafOf is a string, number, true, false or null as parseJSON reads it.

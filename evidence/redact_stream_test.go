@@ -109,7 +109,8 @@ func TestStreamIsTree(t *testing.T) {
 		if !oneJSONValue([]byte(d)) {
 			t.Fatalf("oneJSONValue refuses what parseJSON reads:\n%s", d)
 		}
-		out, err := stream.streamJSON(w, []byte(d), 1, true, indent, nil)
+		alias := rapid.Bool().Draw(t, "alias") // strings read in place, or copied
+		out, err := stream.streamJSONTo(w, []byte(d), 1, true, indent, nil, alias, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +133,7 @@ func TestStreamIsTree(t *testing.T) {
 			rd.scan = &scanState{file: "x.json", findings: []Finding{}}
 			w := &walker{file: "x.json"}
 			if streamed {
-				if _, err := rd.streamJSON(w, []byte(d), 3, false, "", nil); err != nil {
+				if _, err := rd.streamJSONTo(w, []byte(d), 3, false, "", nil, true, nil); err != nil {
 					t.Fatal(err)
 				}
 			} else {

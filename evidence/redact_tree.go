@@ -167,7 +167,7 @@ func (rd *Redactor) jsonInString(w *walker, v *jval) bool {
 	}
 	before := rd.changes
 	write := rd.scan == nil
-	out, err := rd.streamJSON(w, d, line, write, indentOf(d), nil)
+	out, err := rd.streamJSONTo(w, d, line, write, indentOf(d), nil, true, nil) // d is a string's
 	if err == nil && rd.changes != before && write {
 		v.s = unsafe.String(unsafe.SliceData(out), len(out))
 	}
