@@ -62,11 +62,11 @@ type Redactor struct {
 	cnpj     *pattern
 	phone    *pattern // the first phone pattern, for values under a key that names a phone
 
-	masks    map[string]map[string]string // kind -> normalised value -> mask
-	next     map[string]int               // kind -> last #n given
-	secrets  map[string]secret            // literal values masked wherever they appear
-	byLen    []string                     // secrets' values, longest first
-	heads    gramSet                      // the first minSecret bytes of each of byLen
+	masks    map[string]*kindMasks // kind -> its values' numbers
+	apiKeys  map[string]string     // an API key's full SHA-256 -> its mask
+	secrets  map[string]secret     // literal values masked wherever they appear
+	byLen    []string              // secrets' values, longest first
+	heads    gramSet               // the first minSecret bytes of each of byLen
 	tokens   map[string]*tokenEntry
 	keys     map[string]*keyFacts
 	entries  []ReportEntry  // the report: one entry per kind and place
@@ -199,8 +199,7 @@ func NewRedactor(r rules.Redaction) (*Redactor, error) {
 	rd := &Redactor{
 		headers: map[string]string{strings.ToLower(authHeader): authHeader},
 		fields:  map[string]string{},
-		masks:   map[string]map[string]string{},
-		next:    map[string]int{},
+		masks:   map[string]*kindMasks{},
 		secrets: map[string]secret{},
 		tokens:  map[string]*tokenEntry{},
 		keys:    map[string]*keyFacts{},
