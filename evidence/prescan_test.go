@@ -96,6 +96,7 @@ func TestPrescanIsScan(t *testing.T) {
 			}
 			// Were they taken? A finding planted in them shows.
 			for _, p := range ps.scans {
+				<-p.done // a scan that was not taken may not have ended yet
 				p.findings = append(p.findings, Finding{File: "case.yaml", Line: 1, Kind: "planted"})
 			}
 			tampered, _ := scanSpliced(red, "case.yaml", c)
