@@ -19,7 +19,7 @@ import (
 // valueMask is the mask of a pattern's match: [kind#n …kept].
 func (rd *Redactor) valueMask(p *pattern, v string) string {
 	norm := ""
-	sp := maskSpec{last: int32(min(p.keepLast, 1<<30))}
+	sp := maskSpec{last: keepOf(p)}
 	switch {
 	case p.doc == brdoc.CPF:
 		if norm, _ = brdoc.NormalizeCPF(v); norm == "" {
@@ -67,6 +67,27 @@ type maskSpec struct {
 	mistyped bool
 }
 
+// keepOf is how many characters p's masks keep, in a maskSpec (none, below 0; a billion at
+// most, more than any value holds).
+func keepOf(p *pattern) int32 { return int32(max(0, min(p.keepLast, 1<<30-1))) }
+
+// pack is sp in a word: #n in the low 32 bits, last in the next 30, then domain and mistyped.
+// A map of words takes three quarters of the room a map of specs does.
+func (sp maskSpec) pack() uint64 {
+	w := uint64(uint32(sp.n)) | uint64(sp.last)<<32
+	if sp.domain {
+		w |= 1 << 62
+	}
+	if sp.mistyped {
+		w |= 1 << 63
+	}
+	return w
+}
+
+func unpackSpec(w uint64) maskSpec {
+	return maskSpec{n: int32(uint32(w)), last: int32(w >> 32 & (1<<30 - 1)), domain: w&(1<<62) != 0, mistyped: w&(1<<63) != 0}
+}
+
 // maskText writes the mask of value norm of a kind: [kind#n …kept, note].
 func maskText(kind, norm string, sp maskSpec) string {
 	keep, note := "", ""
@@ -95,8 +116,8 @@ func maskText(kind, norm string, sp maskSpec) string {
 
 // kindMasks numbers one kind's values: the same value, the same mask.
 type kindMasks struct {
-	specs map[string]maskSpec // normalised value -> how its mask is written
-	last  int32               // the last #n given
+	specs map[string]uint64 // normalised value -> how its mask is written (maskSpec.pack)
+	last  int32             // the last #n given
 }
 
 // numbered gives the value's mask, the same one every time: [kind#n …keep, note], as sp says
@@ -104,15 +125,15 @@ type kindMasks struct {
 func (rd *Redactor) numbered(kind, norm string, sp maskSpec) string {
 	km := rd.masks[kind]
 	if km == nil {
-		km = &kindMasks{specs: map[string]maskSpec{}}
+		km = &kindMasks{specs: map[string]uint64{}}
 		rd.masks[kind] = km
 	}
 	if got, ok := km.specs[norm]; ok {
-		return maskText(kind, norm, got)
+		return maskText(kind, norm, unpackSpec(got))
 	}
 	km.last++
 	sp.n = km.last
-	km.specs[norm] = sp
+	km.specs[norm] = sp.pack()
 	return maskText(kind, norm, sp)
 }
 

@@ -311,7 +311,7 @@ func (rd *Redactor) mistypedDoc(w *walker, s string, line int, h hint) string {
 	if (p.doc == brdoc.CPF && brdoc.ValidCPF(d)) || (p.doc == brdoc.CNPJ && brdoc.ValidCNPJ(d)) {
 		mask = rd.valueMask(p, d)
 	} else {
-		mask = rd.numbered(p.name, "?"+d, maskSpec{last: int32(min(p.keepLast, 1<<30)), mistyped: true})
+		mask = rd.numbered(p.name, "?"+d, maskSpec{last: keepOf(p), mistyped: true})
 	}
 	rd.record(w, line, p.name, utf8.RuneCountInString(s), mask)
 	return mask
