@@ -4,7 +4,9 @@ package evidence
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -23,24 +25,58 @@ var spliceMin = 64 << 10
 // yaml.v3 gave them. Only a text that yaml.v3 writes as that same literal block takes this
 // way (literalPlain); TestCaseYAMLSpliceIsYAMLv3s checks the bytes are the same.
 func encodeCaseYAML(doc any) ([]byte, error) {
-	data, _, err := encodeCaseYAMLParts(doc)
-	return data, err
+	c, err := encodeCase(doc)
+	if err != nil {
+		return nil, err
+	}
+	return c.bytes(), nil
 }
 
-// splice is how case.yaml was put together: the document yaml.v3 wrote, with each body's
-// placeholder (placeholderOf) where the body's lines went. Build scans it in those parts
+// caseYAML is case.yaml as Build holds it: whole, or the document yaml.v3 wrote with the
+// bodies whose lines go where their placeholders stand, put together only as it is written
+// out (into the zip, into its checksum) and never gathered in memory: a 10 MB body made a
+// 17 MB case.yaml beside the body's own text.
+type caseYAML struct {
+	whole []byte  // the text, when nothing was spliced
+	sp    *splice // else its parts
+	size  int
+	// scanned: its bodies' scans, made as they were written (prescan.go); scanSpliced takes
+	// them where they are what it would find.
+	scanned []*prescan
+}
+
+// splice is how case.yaml is put together: the document yaml.v3 wrote, with each body's
+// placeholder (placeholderOf) where the body's lines go. Build scans it in those parts
 // (scanSpliced), without reading the bodies' megabytes back through a YAML parser.
 type splice struct {
 	head   []byte
 	bodies []string
+	parts  []splicePart // in the order of head
+	tail   int          // head[tail:] follows the last body
+}
+
+// splicePart: head[from:to] is written, then each line of body i after indent (the
+// placeholder's two lines, which follow in head, are not).
+type splicePart struct {
+	from, to int
+	indent   []byte
 }
 
 func placeholderOf(i int) string { return fmt.Sprintf("triagem-splice-%d-7c1e\nend", i) }
 
 // encodeCaseYAMLParts is encodeCaseYAML, and the splice it made (nil when it made none).
-// A document that holds a placeholder's text of its own (someone typed it) is written by
-// yaml.v3 whole, as is one whose placeholders do not come out as expected.
 func encodeCaseYAMLParts(doc any) ([]byte, *splice, error) {
+	c, err := encodeCase(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c.bytes(), c.sp, nil
+}
+
+// encodeCase is case.yaml, spliced when a body is large. A document that holds a
+// placeholder's text of its own (someone typed it) is written by yaml.v3 whole, as is one
+// whose placeholders do not come out as expected.
+func encodeCase(doc any) (*caseYAML, error) {
 	root, ok := doc.(*yaml.Node)
 	if !ok {
 		return yamlWhole(doc)
@@ -65,64 +101,135 @@ func encodeCaseYAMLParts(doc any) ([]byte, *splice, error) {
 	for i, n := range nodes {
 		bodies[i], n.Value = n.Value, placeholderOf(i)
 	}
-	head, _, err := yamlWhole(doc)
+	head, err := yamlWhole(doc)
 	for i, n := range nodes { // the document is the caller's: as it was
 		n.Value = bodies[i]
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if out, ok := spliceBodies(head, bodies); ok {
-		return out, &splice{head: head, bodies: bodies}, nil
+	if sp, size, ok := planSplice(head.whole, bodies); ok {
+		return &caseYAML{sp: sp, size: size}, nil
 	}
 	return yamlWhole(doc)
 }
 
 // yamlWhole is the document as yaml.v3 writes it, two spaces of indentation.
-func yamlWhole(doc any) ([]byte, *splice, error) {
+func yamlWhole(doc any) (*caseYAML, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2) // as the contract writes cases
 	if err := enc.Encode(doc); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := enc.Close(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return buf.Bytes(), nil, nil
+	return &caseYAML{whole: buf.Bytes(), size: buf.Len()}, nil
 }
 
-// spliceBodies puts each body's lines where its placeholder's two lines are in head, with
-// their indentation; false when a placeholder is not there once, as a block's two lines.
-func spliceBodies(head []byte, bodies []string) ([]byte, bool) {
-	size := len(head)
-	for _, s := range bodies {
-		size += len(s) + (strings.Count(s, "\n")+1)*16
-	}
-	out := make([]byte, 0, size)
+// planSplice finds where each body's lines go in head: in place of its placeholder's two
+// lines, with their indentation; false when a placeholder is not there once, as a block's
+// two lines. It tells the size of the whole.
+func planSplice(head []byte, bodies []string) (*splice, int, bool) {
+	sp := &splice{head: head, bodies: bodies, parts: make([]splicePart, len(bodies))}
+	pos, size := 0, 0
 	for i, s := range bodies {
 		first := []byte(strings.TrimSuffix(placeholderOf(i), "end"))
-		at := bytes.Index(head, first)
-		if at < 0 || bytes.Count(head, first) != 1 {
-			return nil, false
+		rest := head[pos:]
+		at := bytes.Index(rest, first)
+		if at < 0 || bytes.Count(rest, first) != 1 {
+			return nil, 0, false
 		}
-		lineStart := bytes.LastIndexByte(head[:at], '\n') + 1
-		indent := head[lineStart:at]
+		lineStart := bytes.LastIndexByte(rest[:at], '\n') + 1
+		indent := rest[lineStart:at]
 		if strings.Trim(string(indent), " ") != "" {
-			return nil, false
+			return nil, 0, false
 		}
 		second := append(append([]byte{}, indent...), "end\n"...)
-		rest := head[at+len(first):]
-		if !bytes.HasPrefix(rest, second) {
-			return nil, false
+		if !bytes.HasPrefix(rest[at+len(first):], second) {
+			return nil, 0, false
 		}
-		out = append(out, head[:lineStart]...)
-		for line := range strings.SplitSeq(s, "\n") {
-			out = append(append(append(out, indent...), line...), '\n')
-		}
-		head = rest[len(second):]
+		sp.parts[i] = splicePart{from: pos, to: pos + lineStart, indent: indent}
+		lines := strings.Count(s, "\n") + 1
+		size += lineStart + len(s) + 1 + lines*len(indent)
+		pos += at + len(first) + len(second)
 	}
-	return append(out, head...), true
+	sp.tail = pos
+	return sp, size + len(head) - pos, true
+}
+
+// chunks hands the text to emit in pieces (of head, or of up to 64 KiB of body lines),
+// stopping at emit's first error.
+func (c *caseYAML) chunks(emit func([]byte) error) error {
+	if c.sp == nil {
+		return emit(c.whole)
+	}
+	sp := c.sp
+	buf := make([]byte, 0, 64<<10)
+	for i, p := range sp.parts {
+		if err := emit(sp.head[p.from:p.to]); err != nil {
+			return err
+		}
+		for body, more := sp.bodies[i], true; more; {
+			line := body
+			if j := strings.IndexByte(body, '\n'); j >= 0 {
+				line, body = body[:j], body[j+1:]
+			} else {
+				more = false
+			}
+			if len(buf)+len(p.indent)+len(line)+1 > cap(buf) && len(buf) > 0 {
+				if err := emit(buf); err != nil {
+					return err
+				}
+				buf = buf[:0]
+			}
+			buf = append(buf, p.indent...)
+			buf = append(buf, line...)
+			buf = append(buf, '\n')
+		}
+		if len(buf) > 0 {
+			if err := emit(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	return emit(sp.head[sp.tail:])
+}
+
+// writeTo writes the text to w.
+func (c *caseYAML) writeTo(w io.Writer) error {
+	return c.chunks(func(b []byte) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+var errEnough = errors.New("enough")
+
+// prefix is the text's first n bytes (all of it when it is shorter).
+func (c *caseYAML) prefix(n int) []byte {
+	if c.sp == nil {
+		return c.whole[:min(n, len(c.whole))]
+	}
+	out := make([]byte, 0, min(n, c.size))
+	c.chunks(func(b []byte) error {
+		out = append(out, b[:min(len(b), n-len(out))]...)
+		if len(out) == n {
+			return errEnough
+		}
+		return nil
+	})
+	return out
+}
+
+// bytes is the whole text, put together when it was spliced.
+func (c *caseYAML) bytes() []byte {
+	if c.sp == nil {
+		return c.whole
+	}
+	return c.prefix(c.size)
 }
 
 // literalPlain tells whether yaml.v3 writes s as a literal block line for line, without an

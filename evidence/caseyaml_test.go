@@ -117,6 +117,9 @@ func TestCaseYAMLSpliceProperty(t *testing.T) {
 		if err == nil && !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("body %q (plain: %v)\nspliced:\n%s\nyaml.v3:\n%s", body, literalPlain(body), got, want.Bytes())
 		}
+		if err == nil {
+			sameText(t, doc(), want.Bytes(), rapid.IntRange(0, want.Len()+2).Draw(t, "prefix"))
+		}
 	})
 }
 
@@ -165,23 +168,23 @@ func TestScanSplicedIsScan(t *testing.T) {
 				root.kids = append(root.kids, resp)
 			}
 			root.kids = append(root.kids, jval{kind: jStr, key: "fim", s: tt.after})
-			data, sp, err := encodeCaseYAMLParts(yamlNode(&root))
+			c, err := encodeCase(yamlNode(&root))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if sp == nil || len(sp.bodies) != len(tt.bodies) {
-				t.Fatalf("not spliced: %+v", sp)
+			if c.sp == nil || len(c.sp.bodies) != len(tt.bodies) {
+				t.Fatalf("not spliced: %+v", c.sp)
 			}
-			want, err := Scan(red, "case.yaml", data)
+			want, err := Scan(red, "case.yaml", c.bytes())
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := scanSpliced(red, "case.yaml", data, sp)
+			got, err := scanSpliced(red, "case.yaml", c)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, want) {
-				t.Errorf("in parts: %v\nwhole: %v\n%s", got, want, data)
+				t.Errorf("in parts: %v\nwhole: %v\n%s", got, want, c.bytes())
 			}
 			if len(want) < 2 {
 				t.Errorf("the whole file's scan finds only %v: the test compares too little", want)
@@ -202,5 +205,67 @@ func TestScanSplicedIsScan(t *testing.T) {
 	enc.Close()
 	if !bytes.Equal(data, want.Bytes()) {
 		t.Errorf("not yaml.v3's bytes:\n%s", data)
+	}
+}
+
+// sameText: case.yaml as Build holds it (encodeCase) is want, whole, written out, by its size,
+// and cut at n for the summary's preview.
+func sameText(t interface {
+	Helper()
+	Fatal(...any)
+	Fatalf(string, ...any)
+}, doc *yaml.Node, want []byte, n int) {
+	t.Helper()
+	c, err := encodeCase(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w bytes.Buffer
+	if err := c.writeTo(&w); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(w.Bytes(), want) || !bytes.Equal(c.bytes(), want) || c.size != len(want) {
+		t.Fatalf("written %d bytes, put together %d, size %d; want %d (spliced: %v)", w.Len(), len(c.bytes()), c.size, len(want), c.sp != nil)
+	}
+	if got := c.prefix(n); !bytes.Equal(got, want[:min(n, len(want))]) {
+		t.Fatalf("prefix(%d) is %d bytes, not the text's first", n, len(got))
+	}
+}
+
+// A body of many 64 KiB chunks, with lines longer than a chunk, written out and cut anywhere.
+func TestCaseYAMLLargeSplice(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range 3000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n  \"" + strings.Repeat(string(rune('a'+i%26)), i%97) + "\"")
+		if i%1000 == 999 {
+			b.WriteString(",\n  \"" + strings.Repeat("x", 70<<10) + "\"")
+		}
+	}
+	b.WriteString("\n]")
+	doc := func() *yaml.Node {
+		root := jval{kind: jObj}
+		req := jval{kind: jObj, key: "request"}
+		req.kids = append(req.kids, jval{kind: jStr, key: "body", s: b.String()})
+		resp := jval{kind: jObj, key: "response"}
+		resp.kids = append(resp.kids, jval{kind: jStr, key: "body", s: b.String()})
+		root.kids = append(root.kids, req, resp, jval{kind: jStr, key: "fim", s: "x"})
+		return yamlNode(&root)
+	}
+	var want bytes.Buffer
+	enc := yaml.NewEncoder(&want)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc()); err != nil {
+		t.Fatal(err)
+	}
+	enc.Close()
+	if c, _ := encodeCase(doc()); c.sp == nil || len(c.sp.bodies) != 2 {
+		t.Fatal("not spliced: the test compares too little")
+	}
+	for _, n := range []int{0, 1, 100, 64 << 10, 64<<10 + 1, 200 << 10, want.Len() - 1, want.Len(), want.Len() + 1} {
+		sameText(t, doc(), want.Bytes(), n)
 	}
 }

@@ -206,7 +206,7 @@ func BuildIncident(in IncidentInput) (*Bundle, error) {
 	}
 	named := make([]namedFile, 0, len(order))
 	for _, name := range order {
-		named = append(named, namedFile{name, files[name]})
+		named = append(named, namedFile{name: name, data: files[name]})
 	}
 	zipped, err := writeZip(in.Add.CreatedAt, manifestJSON, signature, named)
 	if err != nil {

@@ -165,22 +165,6 @@ func appendJSON(b []byte, v *jval, indent string, depth int) []byte {
 	return append(b, end)
 }
 
-// jsonSize is about what appendJSON writes for v (escapes aside), so that its buffer is
-// allocated once: an indented 1 MB payload grows by half.
-func jsonSize(v *jval, indent, depth int) int {
-	n := len(v.s) + 2
-	if v.kind == jNull {
-		n = 4
-	}
-	for i := range v.kids {
-		n += 2 + indent*(depth+1) + jsonSize(&v.kids[i], indent, depth+1)
-		if v.kind == jObj {
-			n += len(v.kids[i].key) + 4
-		}
-	}
-	return n + 1 + indent*depth
-}
-
 func newline(b []byte, indent string, depth int) []byte {
 	if indent == "" {
 		return b

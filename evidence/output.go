@@ -40,8 +40,7 @@ func (rd *Redactor) Fresh() *Redactor {
 		pol: rd.pol, headers: rd.headers, fields: rd.fields,
 		patterns: rd.patterns, docs: rd.docs, cpf: rd.cpf, cnpj: rd.cnpj, phone: rd.phone,
 		output: rd.output, quiet: rd.quiet, printing: rd.printing, clean: rd.clean,
-		masks:   map[string]map[string]string{},
-		next:    map[string]int{},
+		masks:   map[string]*kindMasks{},
 		secrets: map[string]secret{},
 		tokens:  map[string]*tokenEntry{},
 		keys:    map[string]*keyFacts{},
@@ -189,7 +188,7 @@ func (rd *Redactor) LearnText(s string) {
 	rd.output, rd.quiet, rd.learning = output, quiet, false
 }
 
-// Answer masks what a live answer adds to a case (replay): its body (JSON on its tree, with
+// Answer masks what a live answer adds to a case (replay): its body (JSON as it is read, with
 // key order and numbers kept; anything else as text) and its headers' values. Learn the case
 // first, so that an answer that echoes a credential is masked too.
 func (rd *Redactor) Answer(body []byte, headers map[string]string) ([]byte, map[string]string) {

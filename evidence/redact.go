@@ -62,11 +62,11 @@ type Redactor struct {
 	cnpj     *pattern
 	phone    *pattern // the first phone pattern, for values under a key that names a phone
 
-	masks    map[string]map[string]string // kind -> normalised value -> mask
-	next     map[string]int               // kind -> last #n given
-	secrets  map[string]secret            // literal values masked wherever they appear
-	byLen    []string                     // secrets' values, longest first
-	heads    gramSet                      // the first minSecret bytes of each of byLen
+	masks    map[string]*kindMasks // kind -> its values' numbers
+	apiKeys  map[string]string     // an API key's full SHA-256 -> its mask
+	secrets  map[string]secret     // literal values masked wherever they appear
+	byLen    []string              // secrets' values, longest first
+	heads    gramSet               // the first minSecret bytes of each of byLen
 	tokens   map[string]*tokenEntry
 	keys     map[string]*keyFacts
 	entries  []ReportEntry  // the report: one entry per kind and place
@@ -92,6 +92,13 @@ type Redactor struct {
 	memo    map[string]*memoEntry
 	capture []memoRec
 	memoOn  bool
+	// cleanOnly: only clean texts are remembered (memoBodyEntries at most), while a large
+	// body is masked. Its masked
+	// values are mostly distinct (the documents, e-mails and phones of many records): their
+	// entries held about as many bytes as the payload, for answers that masks gives again.
+	cleanOnly bool
+	// prescan, set by Build: a large body is scanned as it is written (prescan.go).
+	prescan *prescanner
 
 	clean *cleanSet // the printed texts known clean under pol (Output), shared by all redactors
 }
@@ -112,6 +119,10 @@ type memoRec struct {
 const (
 	memoMaxLen     = 256
 	memoMaxEntries = 1 << 16
+	// memoBodyEntries bounds the memo while a large body is masked: the texts that recur in
+	// a list of records (a status, a product) are among its first few thousand, and the rest,
+	// each its own (a note, a date), would only be held.
+	memoBodyEntries = 1 << 13
 )
 
 type pattern struct {
@@ -120,10 +131,12 @@ type pattern struct {
 	re         *regexp.Regexp
 	keepLast   int
 	keepDomain bool
-	phone      bool   // normalised by digits, without the country code
-	minDigits  int    // every match has at least this many digits: a cheap pre-filter
-	must       string // every match holds each of these bytes
-	lineLocal  bool   // no match crosses a line, nor depends on where the text starts or ends
+	phone      bool     // normalised by digits, without the country code
+	minDigits  int      // every match has at least this many digits: a cheap pre-filter
+	must       string   // every match holds each of these bytes
+	anyOf      []string // every match holds one of these texts (nil: no such list)
+	lead       *leadCheck
+	lineLocal  bool // no match crosses a line, nor depends on where the text starts or ends
 	finder     func(string) []span
 }
 
@@ -142,6 +155,8 @@ type scanState struct {
 	// lines each body adds to those after it.
 	splice map[string]string
 	shifts []lineShift
+	// The scans of large bodies made as they were written (prescan.go).
+	prescans []*prescan
 }
 
 type lineShift struct{ after, by int }
@@ -184,8 +199,7 @@ func NewRedactor(r rules.Redaction) (*Redactor, error) {
 	rd := &Redactor{
 		headers: map[string]string{strings.ToLower(authHeader): authHeader},
 		fields:  map[string]string{},
-		masks:   map[string]map[string]string{},
-		next:    map[string]int{},
+		masks:   map[string]*kindMasks{},
 		secrets: map[string]secret{},
 		tokens:  map[string]*tokenEntry{},
 		keys:    map[string]*keyFacts{},
@@ -260,6 +274,8 @@ func compiledPatterns(rp []rules.RedactionPattern) ([]pattern, error) {
 			if st, err := syntax.Parse(p.Regex, syntax.Perl); err == nil {
 				cp.minDigits = minDigits(st.Simplify())
 				cp.must = string(mustBytes(st.Simplify()))
+				cp.anyOf = anyOf(st.Simplify())
+				cp.lead = leadOf(st.Simplify())
 				cp.lineLocal = lineLocal(st)
 			}
 		default:

@@ -44,10 +44,10 @@ const caseWhere = "case.yaml"
 // in the contract's order: ticket, partner, environment, product, error, request, response,
 // credentials; empty fields left out) with secrets and personal data masked, and the view of
 // the token that was judged (the Authorization header's, else credentials.token; nil without
-// one). A body that is a JSON object or array stays JSON: it is masked on its parsed tree and
-// written as indented JSON text (a YAML literal block), with its keys in their order and its
-// numbers as written, so that the Code team can read it and replay it as the partner sent it;
-// any other body stays a string, masked as text.
+// one). A body that is a JSON object or array stays JSON: it is masked as it is read, token
+// by token (redact_stream.go), and written as indented JSON text (a YAML literal block), with
+// its keys in their order and its numbers as written, so that the Code team can read it and
+// replay it as the partner sent it; any other body stays a string, masked as text.
 func (rd *Redactor) Case(c *diagnose.Case) (doc any, token *TokenView, err error) {
 	if c == nil {
 		return nil, nil, errors.New("no case")
@@ -221,9 +221,10 @@ func timestampText(ts diagnose.Timestamp) string {
 	return s
 }
 
-// body redacts a request's or response's body, at w: JSON (an object or an array) on its
-// parsed tree, written back as indented JSON text with its keys in their order and its
-// numbers as written; anything else as text.
+// body redacts a request's or response's body, at w: JSON (an object or an array) as it is
+// read, written as indented JSON text with its keys in their order and its numbers as
+// written (a large one scanned as it is written, when Build asks: prescan.go); anything else
+// as text.
 func (rd *Redactor) body(w *walker, b diagnose.Body) (jval, bool) {
 	if !b.Present {
 		return jval{}, false
@@ -232,13 +233,25 @@ func (rd *Redactor) body(w *walker, b diagnose.Body) (jval, bool) {
 		if len(rd.memo) == 0 && len(t) > 1<<16 { // a batch: one value in 40 bytes, say
 			rd.memo = make(map[string]*memoEntry, min(len(t)/40, memoMaxEntries))
 		}
-		if v, err := parseJSON(string(t), 1); err == nil {
-			rd.walk(w, &v, 0)
-			size := jsonSize(&v, 2, 0)
-			out := appendJSON(make([]byte, 0, size+size/16), &v, "  ", 0)
-			// The bytes become the string without a copy (a body is megabytes): nothing
-			// else holds out, and nothing writes to it again (as strings.Builder does).
-			return jval{kind: jStr, s: unsafe.String(unsafe.SliceData(out), len(out)), done: true}, true
+		if oneJSONValue(t) {
+			rd.cleanOnly = len(t) > 1<<16
+			var scan *prescan
+			var pipe chan<- []byte
+			if rd.prescan != nil && len(t) >= spliceMin {
+				scan, pipe = rd.prescan.start(w)
+			}
+			// In Build (prescan set) the case's body is read in place: nothing the redactor
+			// keeps outlives Build, and Build does not change the case.
+			out, err := rd.streamJSONTo(w, t, 1, true, "  ", make([]byte, 0, len(t)+len(t)/2), rd.prescan != nil, pipe)
+			rd.cleanOnly = false
+			if err == nil {
+				if scan != nil {
+					scan.text = unsafe.String(unsafe.SliceData(out), len(out))
+				}
+				// The bytes become the string without a copy (a body is megabytes): nothing
+				// else holds out, and nothing writes to it again (as strings.Builder does).
+				return jval{kind: jStr, s: unsafe.String(unsafe.SliceData(out), len(out)), done: true}, true
+			}
 		}
 	}
 	return jval{kind: jStr, s: rd.text(w, string(b.Raw), 1), done: true}, true

@@ -18,7 +18,8 @@ import (
 
 // valueMask is the mask of a pattern's match: [kind#n …kept].
 func (rd *Redactor) valueMask(p *pattern, v string) string {
-	norm, keep := "", ""
+	norm := ""
+	sp := maskSpec{last: keepOf(p)}
 	switch {
 	case p.doc == brdoc.CPF:
 		if norm, _ = brdoc.NormalizeCPF(v); norm == "" {
@@ -33,7 +34,7 @@ func (rd *Redactor) valueMask(p *pattern, v string) string {
 		fallthrough
 	case p.keepDomain && strings.Contains(v, "@"):
 		norm = strings.ToLower(v)
-		keep = "@" + safeDomain(norm[strings.LastIndexByte(norm, '@')+1:])
+		sp.domain = true
 	case p.phone:
 		norm = digitsOf(v)
 		if len(norm) >= 12 && strings.HasPrefix(norm, "55") {
@@ -52,38 +53,88 @@ func (rd *Redactor) valueMask(p *pattern, v string) string {
 	if norm == "" {
 		norm = v
 	}
-	if keep == "" {
-		keep = lastAlnum(norm, min(p.keepLast, len(norm)/2))
-	}
-	if keep == "@" {
-		keep = ""
-	}
-	return rd.numbered(p.name, norm, keep, "")
+	return rd.numbered(p.name, norm, sp)
 }
 
-// numbered gives the value's mask, the same one every time: [kind#n …keep, note].
-func (rd *Redactor) numbered(kind, norm, keep, note string) string {
-	byNorm := rd.masks[kind]
-	if m, ok := byNorm[norm]; ok {
-		return m
+// maskSpec is how a value's mask is written, besides its kind and value: its #n, how many
+// characters it keeps, whether it keeps an e-mail's domain instead, whether it is a document
+// whose check digits do not add up (its value then "?" and the digits). A kind's values keep
+// their specs rather than their masks, which are written again when a value recurs: about
+// half the memory for a payload of many distinct documents, e-mails and phones.
+type maskSpec struct {
+	n, last  int32
+	domain   bool
+	mistyped bool
+}
+
+// keepOf is how many characters p's masks keep, in a maskSpec (none, below 0; a billion at
+// most, more than any value holds).
+func keepOf(p *pattern) int32 { return int32(max(0, min(p.keepLast, 1<<30-1))) }
+
+// pack is sp in a word: #n in the low 32 bits, last in the next 30, then domain and mistyped.
+// A map of words takes three quarters of the room a map of specs does.
+func (sp maskSpec) pack() uint64 {
+	w := uint64(uint32(sp.n)) | uint64(sp.last)<<32
+	if sp.domain {
+		w |= 1 << 62
 	}
-	if byNorm == nil {
-		byNorm = map[string]string{}
-		rd.masks[kind] = byNorm
+	if sp.mistyped {
+		w |= 1 << 63
 	}
-	rd.next[kind]++
+	return w
+}
+
+func unpackSpec(w uint64) maskSpec {
+	return maskSpec{n: int32(uint32(w)), last: int32(w >> 32 & (1<<30 - 1)), domain: w&(1<<62) != 0, mistyped: w&(1<<63) != 0}
+}
+
+// maskText writes the mask of value norm of a kind: [kind#n …kept, note].
+func maskText(kind, norm string, sp maskSpec) string {
+	keep, note := "", ""
+	switch {
+	case sp.mistyped:
+		d := norm[1:]
+		keep, note = lastAlnum(d, min(int(sp.last), len(d)/2)), "check digits invalid"
+	case sp.domain:
+		if keep = "@" + safeDomain(norm[strings.LastIndexByte(norm, '@')+1:]); keep == "@" {
+			keep = "" // a domain that holds too many digits is not kept
+		}
+	default:
+		keep = lastAlnum(norm, min(int(sp.last), len(norm)/2))
+	}
 	var buf [96]byte
 	b := append(append(append(buf[:0], '['), kind...), '#')
-	b = strconv.AppendInt(b, int64(rd.next[kind]), 10)
+	b = strconv.AppendInt(b, int64(sp.n), 10)
 	if keep != "" {
 		b = append(append(b, " …"...), keep...)
 	}
 	if note != "" {
 		b = append(append(b, ", "...), note...)
 	}
-	m := string(append(b, ']'))
-	byNorm[norm] = m
-	return m
+	return string(append(b, ']'))
+}
+
+// kindMasks numbers one kind's values: the same value, the same mask.
+type kindMasks struct {
+	specs map[string]uint64 // normalised value -> how its mask is written (maskSpec.pack)
+	last  int32             // the last #n given
+}
+
+// numbered gives the value's mask, the same one every time: [kind#n …keep, note], as sp says
+// the first time the value is met.
+func (rd *Redactor) numbered(kind, norm string, sp maskSpec) string {
+	km := rd.masks[kind]
+	if km == nil {
+		km = &kindMasks{specs: map[string]uint64{}}
+		rd.masks[kind] = km
+	}
+	if got, ok := km.specs[norm]; ok {
+		return maskText(kind, norm, unpackSpec(got))
+	}
+	km.last++
+	sp.n = km.last
+	km.specs[norm] = sp.pack()
+	return maskText(kind, norm, sp)
 }
 
 // safeDomain keeps an e-mail's domain unless it holds digits enough to be something else.
@@ -145,7 +196,7 @@ func lastAlnum(s string, n int) string {
 func (rd *Redactor) apiKeyMask(key string) string {
 	sum := sha256.Sum256([]byte(key))
 	full := hex.EncodeToString(sum[:])
-	if m, ok := rd.masks["api_key"][full]; ok {
+	if m, ok := rd.apiKeys[full]; ok {
 		return m
 	}
 	tail := ""
@@ -155,10 +206,10 @@ func (rd *Redactor) apiKeyMask(key string) string {
 		}
 	}
 	m := "[api_key sha256:" + full[:12] + "…" + tail + "]"
-	if rd.masks["api_key"] == nil {
-		rd.masks["api_key"] = map[string]string{}
+	if rd.apiKeys == nil {
+		rd.apiKeys = map[string]string{}
 	}
-	rd.masks["api_key"][full] = m
+	rd.apiKeys[full] = m
 	rd.addSecret(key, m, "api_key")
 	if t := strings.TrimSpace(key); t != key {
 		rd.addSecret(t, m, "api_key")

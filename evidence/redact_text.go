@@ -56,10 +56,10 @@ func (rd *Redactor) text(w *walker, s string, line int) string {
 	rd.capture, rd.memoOn = rd.capture[:0], true
 	out := rd.stable(w, s, line)
 	rd.memoOn = false
-	if len(rd.byLen) == secrets && len(rd.memo) < memoMaxEntries {
+	if len(rd.byLen) == secrets && len(rd.memo) < memoMaxEntries && !(rd.cleanOnly && len(rd.memo) >= memoBodyEntries) {
 		if len(rd.capture) == 0 {
 			rd.memo[s] = cleanText
-		} else {
+		} else if !rd.cleanOnly {
 			rd.memo[s] = &memoEntry{out, append([]memoRec(nil), rd.capture...)}
 		}
 	}
@@ -118,6 +118,12 @@ type span struct{ start, end, aux int } // aux: the stage's data about the candi
 func (rd *Redactor) apply(w *walker, s string, rs []repl, line int) string {
 	if len(rs) == 0 {
 		return s
+	}
+	if len(rs) == 1 && rs[0].start == 0 && rs[0].end == len(s) {
+		// The whole text is one value (a document, an e-mail): its mask, as it is.
+		rd.record(w, line, rs[0].kind, rs[0].chars, rs[0].mask)
+		rd.whole = true
+		return rs[0].mask
 	}
 	n := len(s)
 	for _, r := range rs {
@@ -189,7 +195,18 @@ func (p *pattern) mayMatch(s string) bool {
 			return false
 		}
 	}
-	return true
+	if p.lead != nil && !p.lead.holds(s) {
+		return false
+	}
+	if p.anyOf == nil {
+		return true
+	}
+	for _, t := range p.anyOf {
+		if strings.Contains(s, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // isMask tells whether s is exactly one mask. The last answer is remembered: a value is
@@ -318,7 +335,9 @@ func (rd *Redactor) replaceSpans(w *walker, s string, line int, c []span, maskOf
 		return s
 	}
 	// A value found after "senha=" can run over a "token=" found on its own: the first wins.
-	sort.SliceStable(c, func(i, j int) bool { return c[i].start < c[j].start })
+	if len(c) > 1 {
+		slices.SortStableFunc(c, func(a, b span) int { return a.start - b.start })
+	}
 	disjoint, end := c[:0], -1
 	for _, x := range c {
 		if x.start >= end {

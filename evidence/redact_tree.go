@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/crefazon/triagem/internal/memo"
 
@@ -91,35 +92,56 @@ func (rd *Redactor) walk(w *walker, v *jval, h hint) {
 	case jObj:
 		for i := range v.kids {
 			kid := &v.kids[i]
-			k := kid.key
-			ki := rd.keyInfo(k)
-			if !ki.clean {
-				w.push("<key>") // the key itself may be what is masked: never in a path
-				before := rd.changes
-				k = rd.text(w, k, int(kid.line))
-				if rd.changes == before && rd.scan == nil {
-					ki.clean = true
-				}
-				if k != kid.key {
-					kid.key, ki = k, rd.keyInfo(k)
-				}
-				w.pop()
-			}
+			k, ki := rd.memberKey(w, kid.key, int(kid.line))
+			kid.key = k
 			w.push(k)
-			switch {
-			case ki.secret && rd.secretField(w, k, kid):
-			case rd.personalField(w, k, kid):
-			default:
-				// A key's hint holds for what lies under it: telefone: {ddd: 11, numero: ...}.
-				kh := ki.hint | h&(hintPhone|hintSecret)
-				if identityName(k) {
-					kh &^= hintSecret
-				}
-				rd.walk(w, kid, kh)
-			}
+			rd.member(w, k, ki, kid, h)
 			w.pop()
 		}
 	}
+}
+
+// memberKey masks an object's key, whose value starts on line, and tells what the key (as
+// masked) says. The key itself may be what is masked: its place is never in a path.
+func (rd *Redactor) memberKey(w *walker, key string, line int) (string, *keyFacts) {
+	ki := rd.keyInfo(key)
+	if ki.clean {
+		return key, ki
+	}
+	w.push("<key>")
+	before := rd.changes
+	k := rd.text(w, key, line)
+	if rd.changes == before {
+		// A key found clean is not looked at again; in a scan too, which learns no secret
+		// (addSecret), so that what it finds in a text is the same every time.
+		ki.clean = true
+	}
+	if k != key {
+		ki = rd.keyInfo(k)
+	}
+	w.pop()
+	return k, ki
+}
+
+// member redacts the value of an object's member under its key k (as memberKey left it),
+// with w at k; h is the object's hint.
+func (rd *Redactor) member(w *walker, k string, ki *keyFacts, kid *jval, h hint) {
+	switch {
+	case ki.secret && rd.secretField(w, k, kid):
+	case rd.personalField(w, k, kid):
+	default:
+		rd.walk(w, kid, memberHint(k, ki, h))
+	}
+}
+
+// memberHint is the hint for what lies under key k in an object with hint h: a key's hint
+// holds for what lies under it (telefone: {ddd: 11, numero: ...}).
+func memberHint(k string, ki *keyFacts, h hint) hint {
+	kh := ki.hint | h&(hintPhone|hintSecret)
+	if identityName(k) {
+		kh &^= hintSecret
+	}
+	return kh
 }
 
 // jsonInString redacts a string that holds a JSON object or array (a body kept as text) as
@@ -129,15 +151,25 @@ func (rd *Redactor) jsonInString(w *walker, v *jval) bool {
 	if len(t) < 2 || t[0] != '{' && t[0] != '[' || rd.isMask(v.s) {
 		return false // a mask opens with '[' and is never JSON: not worth a parser and its error
 	}
-	lead := v.s[:strings.Index(v.s, t)]
-	inner, err := parseJSON(t, int(v.line)+strings.Count(lead, "\n"))
-	if err != nil {
+	d := unsafe.Slice(unsafe.StringData(t), len(t)) // read only
+	if !oneJSONValue(d) {
 		return false
 	}
+	lead := v.s[:strings.Index(v.s, t)]
+	line := int(v.line) + strings.Count(lead, "\n")
+	if rd.scan != nil {
+		if p := rd.scan.prescanned(rd, w, t); p != nil {
+			for _, f := range p.findings {
+				rd.record(w, f.Line+line-1, f.Kind, 0, "")
+			}
+			return true
+		}
+	}
 	before := rd.changes
-	rd.walk(w, &inner, 0)
-	if rd.changes != before && rd.scan == nil {
-		v.s = string(appendJSON(nil, &inner, indentOf([]byte(t)), 0))
+	write := rd.scan == nil
+	out, err := rd.streamJSONTo(w, d, line, write, indentOf(d), nil, true, nil) // d is a string's
+	if err == nil && rd.changes != before && write {
+		v.s = unsafe.String(unsafe.SliceData(out), len(out))
 	}
 	return true
 }
@@ -279,7 +311,7 @@ func (rd *Redactor) mistypedDoc(w *walker, s string, line int, h hint) string {
 	if (p.doc == brdoc.CPF && brdoc.ValidCPF(d)) || (p.doc == brdoc.CNPJ && brdoc.ValidCNPJ(d)) {
 		mask = rd.valueMask(p, d)
 	} else {
-		mask = rd.numbered(p.name, "?"+d, lastAlnum(d, min(p.keepLast, len(d)/2)), "check digits invalid")
+		mask = rd.numbered(p.name, "?"+d, maskSpec{last: keepOf(p), mistyped: true})
 	}
 	rd.record(w, line, p.name, utf8.RuneCountInString(s), mask)
 	return mask

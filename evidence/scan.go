@@ -35,24 +35,26 @@ func Scan(r rules.Redaction, name string, data []byte) ([]Finding, error) {
 	return rd.scan.findings, nil
 }
 
-// scanSpliced is Scan of a case.yaml that encodeCaseYAMLParts spliced (data), in its parts:
-// the document yaml.v3 wrote is parsed, and each body is scanned where its placeholder
-// stands, with the lines it has in data, so that the findings are Scan's over data
-// (TestScanSplicedIsScan) without the bodies' megabytes going through a YAML parser.
-func scanSpliced(r rules.Redaction, name string, data []byte, sp *splice) ([]Finding, error) {
+// scanSpliced is Scan of a case.yaml as encodeCase made it, in its parts when it was
+// spliced: the document yaml.v3 wrote is parsed, and each body is scanned where its
+// placeholder stands, with the lines it has in the whole, so that the findings are Scan's
+// over the whole text (TestScanSplicedIsScan) without the bodies' megabytes going through a
+// YAML parser, nor the whole being put together.
+func scanSpliced(r rules.Redaction, name string, c *caseYAML) ([]Finding, error) {
+	sp := c.sp
 	if sp == nil {
-		return Scan(r, name, data)
+		return Scan(r, name, c.whole)
 	}
 	rd, err := NewRedactor(r)
 	if err != nil {
 		return nil, err
 	}
-	st := &scanState{file: name, findings: []Finding{}, splice: make(map[string]string, len(sp.bodies))}
+	st := &scanState{file: name, findings: []Finding{}, splice: make(map[string]string, len(sp.bodies)), prescans: c.scanned}
 	for i, b := range sp.bodies {
 		ph := placeholderOf(i)
 		at := bytes.Index(sp.head, []byte(strings.TrimSuffix(ph, "end")))
 		if at < 0 {
-			return Scan(r, name, data)
+			return Scan(r, name, c.bytes())
 		}
 		end := bytes.Count(sp.head[:at], []byte("\n")) + 2 // the placeholder's second line
 		st.splice[ph] = b
@@ -60,7 +62,7 @@ func scanSpliced(r rules.Redaction, name string, data []byte, sp *splice) ([]Fin
 	}
 	rd.scan = st
 	if !rd.scanYAML(name, string(sp.head), 1) {
-		return Scan(r, name, data)
+		return Scan(r, name, c.bytes())
 	}
 	sort.SliceStable(st.findings, func(i, j int) bool { return st.findings[i].Line < st.findings[j].Line })
 	return st.findings, nil
@@ -266,6 +268,143 @@ func minDigits(re *syntax.Regexp) int {
 		return max(n, 0)
 	}
 	return 0
+}
+
+// anyOf are texts of which every match of re holds at least one (nil: none known). An e-mail
+// pattern's matches hold "@", "%40" or "%2540": a mask without any (a CPF's, a phone's) is
+// not looked at by it.
+func anyOf(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return anyOf(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min > 0 {
+			return anyOf(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		// Each part is in every match: the one whose texts are the rarest (the longest
+		// shortest text, then the fewest) says the most.
+		var best []string
+		for _, s := range re.Sub {
+			if l := anyOf(s); l != nil && (best == nil || shortest(l) > shortest(best) || shortest(l) == shortest(best) && len(l) < len(best)) {
+				best = l
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		var all []string
+		for _, s := range re.Sub {
+			l := anyOf(s)
+			if l == nil {
+				return nil
+			}
+			all = append(all, l...)
+		}
+		return all
+	}
+	return nil
+}
+
+// leadCheck: every match holds one of lits right after a rune of class. An e-mail pattern
+// starts [\p{L}\p{N}._%+-]+ then "@" or "%...": the e-mail mask's one "@" follows "…", which no
+// e-mail's name holds, and the pattern need not look at the mask.
+type leadCheck struct {
+	lits  []string
+	class []rune // ranges, lo and hi in pairs, sorted (as syntax.Regexp keeps them)
+}
+
+// leadOf finds, in a sequence, a run of one or more of a class followed by a part every match
+// of which starts with one of some texts.
+func leadOf(re *syntax.Regexp) *leadCheck {
+	switch re.Op {
+	case syntax.OpCapture:
+		return leadOf(re.Sub[0])
+	case syntax.OpConcat:
+		for i := 1; i < len(re.Sub); i++ {
+			prev := re.Sub[i-1]
+			if !(prev.Op == syntax.OpPlus || prev.Op == syntax.OpRepeat && prev.Min >= 1) {
+				continue
+			}
+			if c := prev.Sub[0]; c.Op == syntax.OpCharClass && c.Flags&syntax.FoldCase == 0 && len(c.Rune) > 0 {
+				if lits := startsWith(re.Sub[i]); lits != nil {
+					return &leadCheck{lits: lits, class: c.Rune}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// startsWith are texts one of which every match of re starts with (nil: none known).
+func startsWith(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return startsWith(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min > 0 {
+			return startsWith(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		if len(re.Sub) > 0 {
+			return startsWith(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		var all []string
+		for _, s := range re.Sub {
+			l := startsWith(s)
+			if l == nil {
+				return nil
+			}
+			all = append(all, l...)
+		}
+		return all
+	}
+	return nil
+}
+
+// holds tells whether s holds one of the texts right after a rune of the class.
+func (c *leadCheck) holds(s string) bool {
+	for _, lit := range c.lits {
+		for from := 0; ; {
+			i := strings.Index(s[from:], lit)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			if at > 0 {
+				r, _ := utf8.DecodeLastRuneInString(s[:at])
+				if inClass(c.class, r) {
+					return true
+				}
+			}
+			from = at + 1
+		}
+	}
+	return false
+}
+
+func inClass(ranges []rune, r rune) bool {
+	n := len(ranges) / 2
+	i := sort.Search(n, func(i int) bool { return ranges[2*i+1] >= r })
+	return i < n && ranges[2*i] <= r
+}
+
+func shortest(l []string) int {
+	n := len(l[0])
+	for _, s := range l[1:] {
+		n = min(n, len(s))
+	}
+	return n
 }
 
 // mustBytes are the ASCII bytes every match of re holds.

@@ -92,3 +92,45 @@ func mustParse(t *testing.T, e string) *syntax.Regexp {
 	}
 	return re
 }
+
+// TestAnyOfHoldsForEveryMatch: whatever a pattern matches holds one of its anyOf texts, so
+// that a text holding none is passed over without being run through the pattern.
+func TestAnyOfHoldsForEveryMatch(t *testing.T) {
+	email := `[\p{L}\p{N}._%+-]+(?:@|%40|%2540)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}`
+	if anyOf(mustParse(t, email).Simplify()) == nil || leadOf(mustParse(t, email).Simplify()) == nil {
+		t.Fatal("the e-mail pattern says no text its matches need: the test compares nothing")
+	}
+	// What it is for: the leak scan passes an e-mail mask over without the pattern.
+	lead := leadOf(mustParse(t, email).Simplify())
+	for s, want := range map[string]bool{"[email#2 …@example.com.br]": false, "[email#2 …%40example.com.br]": false, "x@y.com.br": true, "é%40y.com": true, "[cpf#1 …25]": false} {
+		if lead.holds(s) != want {
+			t.Errorf("the e-mail pattern's lead in %q: %v, want %v", s, !want, want)
+		}
+	}
+	exprs := []string{email, `ab|cd`, `(?i)ab`, `x*`, `a(b|cd)+e`, `(ab){2,}|c`, `[a-c]d`, `a?b`, `(?:%40|%2540)x`, `\bab\b`, `a{0,2}`,
+		`[a-c]+(?:@|%4|x*)d`, `(?:[ab]+)(c|de)`, `[^@]+@x`, `\p{L}{2,}(?:%40|é)`, `x[a-c]{1,3}(?:d|e)+`, `[a-c]+\.?@`}
+	pieces := []string{"a", "b", "c", "d", "e", "x", "@", "%40", "%2540", "%", "40", "25", ".", "com", "br", "é", "1", " ", "…", "\xff", "[cpf#1 …25]", "[email#2 …@example.com.br]"}
+	for _, e := range exprs {
+		re := regexp.MustCompile(e)
+		any := anyOf(mustParse(t, e).Simplify())
+		lead := leadOf(mustParse(t, e).Simplify())
+		rapid.Check(t, func(t *rapid.T) {
+			s := textOf(t, pieces)
+			if !re.MatchString(s) {
+				return
+			}
+			if lead != nil && !lead.holds(s) {
+				t.Fatalf("%s matches %q, which holds none of %q after a rune of its class", e, s, lead.lits)
+			}
+			if any == nil {
+				return
+			}
+			for _, a := range any {
+				if strings.Contains(s, a) {
+					return
+				}
+			}
+			t.Fatalf("%s matches %q, which holds none of %q", e, s, any)
+		})
+	}
+}

@@ -11,7 +11,7 @@ import (
 // summaryMarkdown is the report for the Code team, in Portuguese: what failed, what was ruled
 // out and how, what is still open, and what the partner sent. Every text goes through the
 // redactor, since messages can quote what the partner typed.
-func summaryMarkdown(rd *Redactor, in BundleInput, caseYAML []byte) string {
+func summaryMarkdown(rd *Redactor, in BundleInput, caseText *caseYAML) string {
 	v := in.Verdict
 	txt := func(where, s string) string { return rd.Text(SummaryFile+": "+where, s) }
 	var b strings.Builder
@@ -69,7 +69,7 @@ func summaryMarkdown(rd *Redactor, in BundleInput, caseYAML []byte) string {
 	section("Descartado na análise prévia", diagnose.Pass)
 	section("Pontos de atenção", diagnose.Warn)
 	section("Não verificado", diagnose.Skip)
-	fmt.Fprintf(&b, "## O que o parceiro enviou (dados pessoais e segredos mascarados)\n\n```yaml\n%s```\n", preview(caseYAML))
+	fmt.Fprintf(&b, "## O que o parceiro enviou (dados pessoais e segredos mascarados)\n\n```yaml\n%s```\n", preview(caseText))
 	fmt.Fprintf(&b, "\n<sub>%s · regras %s %s · %s</sub>\n", BundleSchema, in.Rules.Name, in.Rules.Version, in.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	return b.String()
 }
@@ -78,10 +78,11 @@ func summaryMarkdown(rd *Redactor, in BundleInput, caseYAML []byte) string {
 // it whole.
 const previewLimit = 16 << 10
 
-func preview(caseYAML []byte) string {
-	if len(caseYAML) <= previewLimit {
-		return string(caseYAML)
+func preview(c *caseYAML) string {
+	if c.size <= previewLimit {
+		return string(c.bytes())
 	}
-	cut := bytes.LastIndexByte(caseYAML[:previewLimit], '\n') + 1
-	return string(caseYAML[:cut]) + fmt.Sprintf("# … (%d bytes a mais: o caso inteiro está em %s)\n", len(caseYAML)-cut, CaseFile)
+	head := c.prefix(previewLimit)
+	cut := bytes.LastIndexByte(head, '\n') + 1
+	return string(head[:cut]) + fmt.Sprintf("# … (%d bytes a mais: o caso inteiro está em %s)\n", c.size-cut, CaseFile)
 }

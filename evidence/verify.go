@@ -173,7 +173,8 @@ func VerifyWith(red rules.Redaction, data []byte, opts VerifyOptions) (*Manifest
 
 // builtFiles is what Build hands verify of the bundle it wrote: each file's bytes as they
 // went into the zip (manifest.json included), and what Scan found in them, scanned while the
-// zip was being compressed.
+// zip was being compressed. A spliced case.yaml is never put together (caseYAML): its bytes
+// here are nil, and only its scan, made from its parts, is read.
 type builtFiles struct {
 	data  map[string][]byte
 	scans map[string]scanned
