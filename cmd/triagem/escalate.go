@@ -135,6 +135,10 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 	}
 	a.learn(c)
 	casePath := c.Source
+	// The journal, read for the ticket's incident and written with the escalation, opens
+	// once, while the case is judged and the bundle built (pendingJournal).
+	pj := a.startJournal(ctx, false, journal.IncidentRule{Partners: rl.IncidentPartners(), Window: rl.IncidentWindow()})
+	defer a.endJournal(pj)
 	// The bundle is for the Code team: judged in Portuguese, whatever --lang says.
 	chain := &diagnose.Chain{Rules: rl, Lang: diagnose.Lang("pt-BR"), Signature: a.signature}
 	if chain.TokenKey, err = a.loadTokenKey(opts.tokenKey); err != nil {
@@ -154,7 +158,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 		return exitCodeOnly(exitRefused)
 	}
 	// A ticket of an open incident goes into the incident's bundle, not a bundle of its own.
-	inc, err := a.escalationIncident(ctx, c, v)
+	inc, err := a.escalationIncident(ctx, pj, c, v)
 	if err != nil {
 		return err
 	}
@@ -203,7 +207,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 			"triagem: ticket %s was added to incident %s's bundle (%s) instead of opening another escalation; the bundle now holds %d ticket(s): %s.",
 			v.Ticket, inc.ID, opts.out, len(b.Manifest.Incident.Tickets), incidentTickets(b.Manifest)))
 	}
-	return a.recordEscalation(ctx, rl, c, v, incID, b)
+	return a.recordEscalation(ctx, pj, rl, c, v, incID, b)
 }
 
 // incidentTickets lists the tickets an incident's bundle holds, in the order they were added.

@@ -124,6 +124,17 @@ func (p *pendingJournal) wait() (*journal.Journal, error) {
 	return p.j, p.err
 }
 
+// journalOf waits for a pending journal, in a command that runs one step at a time
+// (escalate): a warning about the default journal is said once, at the first use.
+func (a *app) journalOf(p *pendingJournal) (*journal.Journal, error) {
+	j, err := p.wait()
+	if p.warning != "" {
+		a.say(p.warning)
+		p.warning = ""
+	}
+	return j, err
+}
+
 // endJournal waits for a pending journal and ends its use (closeJournal), whether or not
 // the command used it.
 func (a *app) endJournal(p *pendingJournal) {
@@ -384,12 +395,11 @@ func (b *batch) journalErr() error {
 // recordEscalation appends an escalation whose bundle was written, added to incident's bundle
 // when incident is not ""; a journal that fails then is a dependency failing (exit 3), the
 // bundle being already on disk.
-func (a *app) recordEscalation(ctx context.Context, rl *rules.Rules, c *diagnose.Case, v *diagnose.Verdict, incident string, b *evidence.Bundle) error {
-	j, err := a.openJournal(ctx, false)
+func (a *app) recordEscalation(ctx context.Context, pj *pendingJournal, rl *rules.Rules, c *diagnose.Case, v *diagnose.Verdict, incident string, b *evidence.Bundle) error {
+	j, err := a.journalOf(pj)
 	if err != nil || j == nil {
 		return err
 	}
-	defer a.closeJournal(j)
 	// The event keeps the bundle's own case.yaml and verdict.json: redacted when it was built
 	// and scanned for leaks on the very bytes written. Redacting the case again for the
 	// journal was two fifths of escalating a large payload.
@@ -649,21 +659,14 @@ func tokenSource(c *diagnose.Case) string {
 // the one its ticket is linked to, or else the open one of its failure. nil when there is
 // none, when the case has no ticket (a bundle's folder is the ticket's), or when journaling is
 // off (--no-journal; no journal can be opened): the escalation is then a ticket's own.
-func (a *app) escalationIncident(ctx context.Context, c *diagnose.Case, v *diagnose.Verdict) (*journal.Incident, error) {
+func (a *app) escalationIncident(ctx context.Context, pj *pendingJournal, c *diagnose.Case, v *diagnose.Verdict) (*journal.Incident, error) {
 	if v.Ticket == "" {
 		return nil, nil
 	}
-	j, err := a.openJournal(ctx, false)
-	if err != nil {
-		return nil, err
+	j, err := a.journalOf(pj)
+	if err != nil || j == nil {
+		return nil, err // off, or the default one cannot be opened (said once)
 	}
-	if j == nil {
-		// Off, or the default one cannot be opened (said once already): the escalation's
-		// record will not try again.
-		a.journal.off = true
-		return nil, nil
-	}
-	defer a.closeJournal(j)
 	inc, err := j.IncidentFor(ctx, v.Ticket, v.Request.Environment, v.Request.Route, errorClass(c, v))
 	if err != nil {
 		return nil, &exitError{exitDependency, fmt.Errorf("%s", a.T("diário de chamados (%s): %v", "ticket journal (%s): %v", j.Where(), err))}

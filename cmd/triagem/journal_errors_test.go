@@ -118,3 +118,42 @@ func TestDiagnoseWhileTheJournalOpens(t *testing.T) {
 		t.Errorf("default journal unreadable: exit %d, stdout %q, stderr %q; want the verdict and a warning", code, stdout, stderr)
 	}
 }
+
+// escalate reads the journal (the ticket's incident) and writes to it (the escalation) from
+// one opening: a default journal that cannot be opened is said once, and the bundle is still
+// written; a named one that cannot be opened stops the escalation of a ticket before any
+// bundle exists.
+func TestEscalateOpensTheJournalOnce(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the default journal's folder below is Linux's")
+	}
+	dir := t.TempDir()
+	casePath := filepath.Join(dir, "caso.yaml")
+	if err := os.WriteFile(casePath, []byte(plantedCase), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	def := filepath.Join(home, ".local", "share", "triagem", "journal.db")
+	if err := os.MkdirAll(filepath.Dir(def), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(def, []byte(strings.Repeat("nada de SQLite aqui\n", 40)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "pacote.zip")
+	code, _, stderr := runApp(t, map[string]string{"HOME": home}, "escalate", casePath, "--directory", "../../testdata/directory.yaml", "--out", out)
+	if code != exitOK || strings.Count(stderr, "nada registrado") != 1 {
+		t.Errorf("default journal unreadable: exit %d, stderr %q; want the bundle and one warning", code, stderr)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("no bundle written: %v", err)
+	}
+	named := filepath.Join(dir, "pacote2.zip")
+	code, _, stderr = runApp(t, nil, "escalate", casePath, "--directory", "../../testdata/directory.yaml", "--out", named, "--journal", def)
+	if code != exitDependency || !strings.Contains(stderr, "não é um diário do triagem") {
+		t.Errorf("named journal unreadable: exit %d, stderr %q; want exit 3 and why", code, stderr)
+	}
+	if _, err := os.Stat(named); err == nil {
+		t.Errorf("a bundle was written although the ticket's incident could not be read")
+	}
+}
