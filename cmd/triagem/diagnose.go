@@ -388,14 +388,20 @@ func (a *app) indexDirectory(d directory.Directory) (directory.Directory, error)
 // batchRoom is what a batch's heap may hold past the directory's entries: the window of
 // cases in flight and the redactors' bounded caches keep 15-25 MB alive (GODEBUG=gctrace=1
 // on 100,000 varied cases), and the rest is room for garbage, so that the collector runs
-// once per 300-400 cases. Beside 40 and 48 MiB on 20,000 cases against a 100k+100k
-// snapshot, each 4 MiB moved the peak by about 4 MB and the collection work by about a
-// tenth (README, Speed).
+// once per 300-400 cases. Beside 48 MiB, on 20,000 cases against a 100k+100k snapshot: a
+// peak of 87 MB against 95, for about 15 % more collection work (README, Speed).
 const batchRoom = 44 << 20
+
+// batchFloor is the least a batch's soft memory limit is, a little above what a 100k+100k
+// snapshot's entries plus batchRoom come to: a batch against a snapshot up to that size
+// peaks at about 94 MB (the binary's own pages included), and a smaller snapshot leaves its
+// share to the garbage, so that the collector runs less often (20,000 cases, 20k+20k
+// snapshot: 1.02x the CPU of the 256 MiB limit this replaced, against 1.19x without a floor).
+const batchFloor = 84 << 20
 
 // batchMemoryLimit is a batch's soft memory limit: what the runtime needs once the
 // directory's entries are in memory (a collection first, so that the garbage left by
-// reading them is not counted), plus batchRoom.
+// reading them is not counted), plus batchRoom; at least batchFloor.
 func batchMemoryLimit() int64 {
 	runtime.GC()
 	sample := []metrics.Sample{
@@ -415,7 +421,7 @@ func batchMemoryLimit() int64 {
 			held -= int64(s.Value.Uint64())
 		}
 	}
-	return held + batchRoom
+	return max(held+batchRoom, batchFloor)
 }
 
 // caseRef names a case to read: a file, standard input, or the flags alone.
