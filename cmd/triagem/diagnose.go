@@ -353,7 +353,7 @@ func directoryExitCode(d directory.Directory) int {
 
 // indexDirectory reads a snapshot's entries into memory once, for a batch of cases: packed
 // (directory.Packed, a third of the Index's memory), read from the file in one streaming
-// pass when the snapshot is a file, or else from the bytes already read. A snapshot that
+// pass when the snapshot is a regular file, or else (a pipe) from the bytes already read. A snapshot that
 // does not pack (one the Index refuses, a YAML file only the yaml library reads, a file
 // that changed while it was read) takes the Index road, which answers or fails as before.
 func (a *app) indexDirectory(d directory.Directory) (directory.Directory, error) {
@@ -363,7 +363,21 @@ func (a *app) indexDirectory(d directory.Directory) (directory.Directory, error)
 			return p, nil
 		}
 	case *directory.Snapshot:
-		if p, ok := s.Pack(); ok {
+		if st, err := os.Stat(a.directoryPath); err == nil && st.Mode().IsRegular() {
+			// --no-cache: the file was read whole. Its bytes are let go and collected
+			// before it is packed from the file, so that they and the packed entries are
+			// never in memory together (123 MB at the peak for 100,000 cases against a
+			// 100k+100k snapshot when packed from the bytes).
+			d, s = nil, nil
+			runtime.GC()
+			if p, ok := directory.PackFile(a.directoryPath); ok {
+				return p, nil
+			}
+			var err error
+			if d, err = directory.Open(a.directoryPath); err != nil {
+				return nil, &exitError{exitInput, a.fileError(a.directoryPath, directoryFile, err)}
+			}
+		} else if p, ok := s.Pack(); ok {
 			return p, nil
 		}
 	}
