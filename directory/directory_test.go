@@ -86,8 +86,8 @@ var (
 	joao  = User{Login: "alfa.joao", Partner: "Corban Alfa", Active: false}
 )
 
-// directories opens doc as a Snapshot and as the Index of that snapshot, so that every
-// behaviour is checked on both.
+// directories opens doc as a Snapshot, as the Index of that snapshot and as its Packed
+// entries, so that every behaviour is checked on all three.
 func directories(t *testing.T, name string, doc []byte) map[string]Directory {
 	t.Helper()
 	s, err := Parse(name, doc)
@@ -98,7 +98,15 @@ func directories(t *testing.T, name string, doc []byte) map[string]Directory {
 	if err != nil {
 		t.Fatalf("%s: Index: %v", name, err)
 	}
-	return map[string]Directory{name + "/snapshot": s, name + "/index": x}
+	dirs := map[string]Directory{name + "/snapshot": s, name + "/index": x}
+	if s.yaml == nil { // a YAML file only the yaml library reads is not packed
+		p, ok := s.Pack()
+		if !ok {
+			t.Fatalf("%s: Pack refused a snapshot that Index takes", name)
+		}
+		dirs[name+"/packed"] = p
+	}
+	return dirs
 }
 
 func fixtures(t *testing.T) map[string]Directory {

@@ -58,11 +58,23 @@ func (w *window) slide(keep int, grow bool) int {
 // it; an entry longer than that (rare) is retried with a larger window.
 const lowWater = 64 << 10
 
+// entrySink takes the entries of a snapshot read in one streaming pass: the persistent
+// index's tables, or a batch's packed entries (packed.go). Each returns false to stop the
+// pass (the caller then falls back to reading the file whole).
+type entrySink interface {
+	// jsonEntry takes a scanned JSON entry; base is the file offset of the scanner's data.
+	jsonEntry(sc *scanner, e *entry, base int64) bool
+	// yamlEntry takes a YAML entry of list l whose line starts at file offset off.
+	yamlEntry(l listKind, e *yentry, off int64) bool
+	// listDone says that list l is complete.
+	listDone(l listKind)
+}
+
 // streamJSON walks a JSON snapshot from r in one pass and adds every entry to t. It checks
 // what the plain scanner checks, and reports false at the first thing it does not accept:
 // then the caller reads the file whole and lets the plain scanner say what is wrong (and
 // where), so that the index never changes which files are accepted nor a message.
-func streamJSON(r io.Reader, name string, t *tables) bool {
+func streamJSON(r io.Reader, name string, t entrySink) bool {
 	w := newWindow(r)
 	sc := &scanner{file: name, data: w.data}
 	slide := func(keep int, grow bool) {
@@ -152,7 +164,7 @@ func streamJSON(r io.Reader, name string, t *tables) bool {
 						start = sc.pos
 					}
 					e.index = i
-					if !t.addEntry(sc, &e, w.base) {
+					if !t.jsonEntry(sc, &e, w.base) {
 						return false
 					}
 					space()
@@ -184,8 +196,8 @@ func streamJSON(r io.Reader, name string, t *tables) bool {
 	return sc.pos == len(sc.data) && w.eof && w.err == nil
 }
 
-// addEntry records a scanned JSON entry; base is the file offset of the scanner's data.
-func (t *tables) addEntry(sc *scanner, e *entry, base int64) bool {
+// jsonEntry records a scanned JSON entry; base is the file offset of the scanner's data.
+func (t *tables) jsonEntry(sc *scanner, e *entry, base int64) bool {
 	off := base + int64(e.start)
 	if e.list == listUsers {
 		return !e.has(fieldLogin) || t.add(tableLogin, sc.text(e.str[fieldLogin]), off)

@@ -544,7 +544,7 @@ func (e *yentry) flowMap(l listKind, b []byte, i int) (int, bool) {
 
 // streamYAML reads a YAML snapshot from r in one pass and adds every entry to t; false
 // when the file is not of the shape this reader takes.
-func streamYAML(r io.Reader, name string, t *tables) bool {
+func streamYAML(r io.Reader, name string, t entrySink) bool {
 	w := newWindow(r)
 	y := &yscan{data: w.data, eof: w.eof, line: 1, w: w}
 	list := -1
@@ -560,14 +560,18 @@ func streamYAML(r io.Reader, name string, t *tables) bool {
 			}
 			list = int(l)
 		}
-		off := w.base + int64(at)
-		if l == listUsers {
-			return !e.has(fieldLogin) || t.add(tableLogin, e.str[fieldLogin], off)
-		}
-		return (!e.has(fieldSHA256) || t.add(tableSHA, e.str[fieldSHA256], off)) &&
-			(!e.has(fieldPartner) || t.add(tablePartner, e.str[fieldPartner], off))
+		return t.yamlEntry(l, e, w.base+int64(at))
 	})
 	return ok && w.err == nil
+}
+
+// yamlEntry records a YAML entry of list l whose line starts at file offset off.
+func (t *tables) yamlEntry(l listKind, e *yentry, off int64) bool {
+	if l == listUsers {
+		return !e.has(fieldLogin) || t.add(tableLogin, e.str[fieldLogin], off)
+	}
+	return (!e.has(fieldSHA256) || t.add(tableSHA, e.str[fieldSHA256], off)) &&
+		(!e.has(fieldPartner) || t.add(tablePartner, e.str[fieldPartner], off))
 }
 
 // yamlEntryAt reads the entry of list l whose "- " line w starts with, into k or u.
