@@ -105,14 +105,7 @@ func TestDiagnoseWhileTheJournalOpens(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		return // the default journal's folder below is Linux's
 	}
-	home := t.TempDir()
-	def := filepath.Join(home, ".local", "share", "triagem", "journal.db")
-	if err := os.MkdirAll(filepath.Dir(def), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(def, []byte(strings.Repeat("nada de SQLite aqui\n", 40)), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	home, _ := unreadableDefaultJournal(t)
 	code, stdout, stderr := runApp(t, map[string]string{"HOME": home}, one...)
 	if code == exitDependency || !strings.Contains(stdout, "SUP-") || !strings.Contains(stderr, "nada registrado") {
 		t.Errorf("default journal unreadable: exit %d, stdout %q, stderr %q; want the verdict and a warning", code, stdout, stderr)
@@ -132,14 +125,7 @@ func TestEscalateOpensTheJournalOnce(t *testing.T) {
 	if err := os.WriteFile(casePath, []byte(plantedCase), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	home := t.TempDir()
-	def := filepath.Join(home, ".local", "share", "triagem", "journal.db")
-	if err := os.MkdirAll(filepath.Dir(def), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(def, []byte(strings.Repeat("nada de SQLite aqui\n", 40)), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	home, def := unreadableDefaultJournal(t)
 	out := filepath.Join(dir, "pacote.zip")
 	code, _, stderr := runApp(t, map[string]string{"HOME": home}, "escalate", casePath, "--directory", "../../testdata/directory.yaml", "--out", out)
 	if code != exitOK || strings.Count(stderr, "nada registrado") != 1 {
@@ -156,4 +142,19 @@ func TestEscalateOpensTheJournalOnce(t *testing.T) {
 	if _, err := os.Stat(named); err == nil {
 		t.Errorf("a bundle was written although the ticket's incident could not be read")
 	}
+}
+
+// unreadableDefaultJournal is a HOME whose default journal (Linux's data folder) is a file
+// that is not an SQLite database; def is that file.
+func unreadableDefaultJournal(t *testing.T) (home, def string) {
+	t.Helper()
+	home = t.TempDir()
+	def = filepath.Join(home, ".local", "share", "triagem", "journal.db")
+	if err := os.MkdirAll(filepath.Dir(def), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(def, []byte(strings.Repeat("nada de SQLite aqui\n", 40)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return home, def
 }
