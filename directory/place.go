@@ -110,6 +110,8 @@ type lineCounter struct {
 	off       int // bytes before off are counted
 	line      int // newlines before off
 	lineStart int // offset of the first byte of the line holding off
+	col       int // runes from lineStart to off: a file on one line (a minified snapshot) is
+	// not counted again from its start for every entry
 }
 
 func (c *lineCounter) at(file string, off int) Place {
@@ -120,7 +122,10 @@ func (c *lineCounter) at(file string, off int) Place {
 	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
 		c.line += n
 		c.lineStart = c.off + bytes.LastIndexByte(seg, '\n') + 1
+		c.col = utf8.RuneCount(c.data[c.lineStart:off])
+	} else {
+		c.col += utf8.RuneCount(seg)
 	}
 	c.off = off
-	return Place{File: file, Line: c.line + 1, Col: utf8.RuneCount(c.data[c.lineStart:off]) + 1}
+	return Place{File: file, Line: c.line + 1, Col: c.col + 1}
 }
