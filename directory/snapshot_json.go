@@ -158,7 +158,12 @@ func (d *entryDecoder) intern(sc *scanner, e *entry, f field) string {
 	if !e.has(f) {
 		return ""
 	}
-	b := sc.text(e.str[f])
+	return d.internText(sc.text(e.str[f]))
+}
+
+// internText is b as a string, one copy per distinct text (partners and environments recur
+// across thousands of entries).
+func (d *entryDecoder) internText(b []byte) string {
 	if v, ok := d.interned[string(b)]; ok {
 		return v
 	}

@@ -630,16 +630,7 @@ func (d *entryDecoder) internBytes(e *yentry, f field) string {
 	if !e.has(f) {
 		return ""
 	}
-	b := e.str[f]
-	if v, ok := d.interned[string(b)]; ok {
-		return v
-	}
-	if d.interned == nil {
-		d.interned = make(map[string]string)
-	}
-	v := string(b)
-	d.interned[v] = v
-	return v
+	return d.internText(e.str[f])
 }
 
 // room returns room for n logins, carved from a shared backing array; an empty list is
