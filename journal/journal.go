@@ -254,20 +254,29 @@ func (j *Journal) Leave() error {
 // database/sql keeps what was prepared on each connection, so a transaction on the
 // connection that prepared it runs it as it stands.
 func (j *Journal) in(ctx context.Context, tx *sql.Tx, stmt string) (*sql.Stmt, error) {
-	j.stmtMu.Lock()
-	defer j.stmtMu.Unlock()
-	s, ok := j.stmts[stmt]
-	if !ok {
-		var err error
-		if s, err = j.db.PrepareContext(ctx, j.q(stmt)); err != nil {
-			return nil, err
-		}
-		if j.stmts == nil {
-			j.stmts = map[string]*sql.Stmt{}
-		}
-		j.stmts[stmt] = s
+	s, err := j.prepared(ctx, stmt)
+	if err != nil {
+		return nil, err
 	}
 	return tx.StmtContext(ctx, s), nil
+}
+
+// prepared is stmt prepared on the journal, once.
+func (j *Journal) prepared(ctx context.Context, stmt string) (*sql.Stmt, error) {
+	j.stmtMu.Lock()
+	defer j.stmtMu.Unlock()
+	if s, ok := j.stmts[stmt]; ok {
+		return s, nil
+	}
+	s, err := j.db.PrepareContext(ctx, j.q(stmt))
+	if err != nil {
+		return nil, err
+	}
+	if j.stmts == nil {
+		j.stmts = map[string]*sql.Stmt{}
+	}
+	j.stmts[stmt] = s
+	return s, nil
 }
 
 // Warm prepares what recording a diagnosis runs (Record), so that a caller that opens the
@@ -276,26 +285,9 @@ func (j *Journal) in(ctx context.Context, tx *sql.Tx, stmt string) (*sql.Stmt, e
 // Recording works the same without it.
 func (j *Journal) Warm(ctx context.Context) error {
 	for _, stmt := range append(recordStatements[:len(recordStatements):len(recordStatements)], j.fillEventStmt()) {
-		j.stmtMu.Lock()
-		_, ok := j.stmts[stmt]
-		j.stmtMu.Unlock()
-		if ok {
-			continue
-		}
-		s, err := j.db.PrepareContext(ctx, j.q(stmt))
-		if err != nil {
+		if _, err := j.prepared(ctx, stmt); err != nil {
 			return err
 		}
-		j.stmtMu.Lock()
-		if j.stmts == nil {
-			j.stmts = map[string]*sql.Stmt{}
-		}
-		if _, ok := j.stmts[stmt]; ok {
-			s.Close()
-		} else {
-			j.stmts[stmt] = s
-		}
-		j.stmtMu.Unlock()
 	}
 	return nil
 }
