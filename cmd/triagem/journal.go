@@ -58,19 +58,12 @@ func (a *app) openJournalQuiet(ctx context.Context, batch bool) (j *journal.Jour
 	if a.journal.off {
 		return nil, "", nil
 	}
-	dsn, named := a.journal.dsn, a.journal.explicit
-	if batch && !named {
+	if batch && !a.journal.explicit {
 		return nil, "", nil
 	}
-	if dsn == "" {
-		dsn, named = a.getenv("TRIAGEM_JOURNAL"), true
-	}
-	if dsn == "" {
-		named = false
-		var err error
-		if dsn, err = journal.DefaultPath(a.getenv); err != nil {
-			return nil, "", nil // no data folder at all (a bare service account): nowhere to keep it
-		}
+	dsn, named, err := a.journalDSN()
+	if err != nil {
+		return nil, "", nil // no data folder at all (a bare service account): nowhere to keep it
 	}
 	j, err = journal.Open(ctx, dsn)
 	if err != nil {
@@ -143,20 +136,29 @@ func (a *app) endJournal(p *pendingJournal) {
 	}
 }
 
+// journalDSN is the journal the user chose: --journal or the config file's (named when it
+// is the flag's), else TRIAGEM_JOURNAL (named), else the file in the user's data folder
+// (not named; an error when there is none). A named journal that cannot be opened is an
+// error; any other, a warning.
+func (a *app) journalDSN() (dsn string, named bool, err error) {
+	if a.journal.dsn != "" {
+		return a.journal.dsn, a.journal.explicit, nil
+	}
+	if dsn = a.getenv("TRIAGEM_JOURNAL"); dsn != "" {
+		return dsn, true, nil
+	}
+	dsn, err = journal.DefaultPath(a.getenv)
+	return dsn, false, err
+}
+
 // openJournalForTickets opens the journal for the ticket commands, which need one.
 func (a *app) openJournalForTickets(ctx context.Context) (*journal.Journal, error) {
 	if a.journal.off {
 		return nil, inputError("%s", a.T("--no-journal: os comandos de chamado precisam do diário", "--no-journal: the ticket commands need the journal"))
 	}
-	dsn := a.journal.dsn
-	if dsn == "" {
-		dsn = a.getenv("TRIAGEM_JOURNAL")
-	}
-	if dsn == "" {
-		var err error
-		if dsn, err = journal.DefaultPath(a.getenv); err != nil {
-			return nil, &exitError{exitDependency, fmt.Errorf("%s", a.T("diário de chamados: nenhuma pasta de dados (HOME não definido): informe --journal", "ticket journal: no data folder (HOME is not set): give --journal"))}
-		}
+	dsn, _, err := a.journalDSN()
+	if err != nil {
+		return nil, &exitError{exitDependency, fmt.Errorf("%s", a.T("diário de chamados: nenhuma pasta de dados (HOME não definido): informe --journal", "ticket journal: no data folder (HOME is not set): give --journal"))}
 	}
 	j, err := journal.Open(ctx, dsn)
 	if err != nil {
