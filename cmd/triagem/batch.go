@@ -151,11 +151,8 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 			// Before the first word of output: a journal the user named that does not open
 			// ends the command with nothing printed, as it did when it opened first.
 			journalChecked = true
-			if _, err := b.journal.wait(); err != nil {
+			if _, err := b.a.journalOf(b.journal); err != nil {
 				return tally, exitDependency, err
-			}
-			if b.journal.warning != "" {
-				b.a.say(b.journal.warning)
 			}
 		}
 		pending[o.seq] = o

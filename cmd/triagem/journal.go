@@ -117,8 +117,8 @@ func (p *pendingJournal) wait() (*journal.Journal, error) {
 	return p.j, p.err
 }
 
-// journalOf waits for a pending journal, in a command that runs one step at a time
-// (escalate): a warning about the default journal is said once, at the first use.
+// journalOf waits for a pending journal, from the goroutine that writes the command's
+// output: a warning about the default journal is said once, at the first use.
 func (a *app) journalOf(p *pendingJournal) (*journal.Journal, error) {
 	j, err := p.wait()
 	if p.warning != "" {
