@@ -93,6 +93,8 @@ type Bundle struct {
 	// signature, and the secret scan of every file on the very bytes written into the zip
 	// (not decompressed again, nor hashed twice). A bundle with a problem must not be written.
 	Problems Problems
+	// learnt is what the case's redaction learnt, for the output redactor (Teach).
+	learnt learntSecrets
 }
 
 // Build redacts the case and the verdict and packs them, with the summary, the token's view,
@@ -209,7 +211,7 @@ func Build(in BundleInput) (*Bundle, error) {
 	}
 	_, problems := verify(in.Rules.Redaction, zipData, self, built)
 	sum := sha256.Sum256(zipData)
-	return &Bundle{Zip: zipData, Manifest: m, SHA256: hex.EncodeToString(sum[:]), Problems: problems}, nil
+	return &Bundle{Zip: zipData, Manifest: m, SHA256: hex.EncodeToString(sum[:]), Problems: problems, learnt: rd.learnt(in.Case)}, nil
 }
 
 // namedFile is one file of a bundle: its bytes, or case.yaml as encodeCase made it (its

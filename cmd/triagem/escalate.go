@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"aead.dev/minisign"
@@ -133,7 +134,9 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 	if err != nil {
 		return err
 	}
-	a.learn(c)
+	// The output redactor learns the case's secrets from the bundle's redaction, which walks
+	// the body anyway, unless something is printed before the bundle is built (learnLater).
+	teach := a.learnLater(c)
 	casePath := c.Source
 	// The journal, read for the ticket's incident and written with the escalation, opens
 	// once, while the case is judged and the bundle built (pendingJournal).
@@ -162,8 +165,14 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 	if err != nil {
 		return err
 	}
+	// The bundle is made at the time the command acts at (TRIAGEM_NOW replays one), as its
+	// journal event is: a bad TRIAGEM_NOW is refused before the bundle is written, not after.
+	now, err := a.now()
+	if err != nil {
+		return err
+	}
 	in := evidence.BundleInput{
-		Case: c, Verdict: v, Rules: rl, ToolVersion: version(), CreatedAt: time.Now(),
+		Case: c, Verdict: v, Rules: rl, ToolVersion: version(), CreatedAt: now,
 		Forced: opts.force && v.Category != "no-apparent-cause", Reason: opts.reason, SignKey: signKey,
 	}
 	var b *evidence.Bundle
@@ -185,6 +194,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 	case err != nil:
 		return &exitError{exitDependency, fmt.Errorf("%s", a.T("montando o pacote: %v", "building the bundle: %v", err))}
 	}
+	teach(b)
 	// A bundle must pass its own verification before it is written: Build ran it on the
 	// bytes it wrote (b.Problems), so the zip is not read back.
 	if problems := b.Problems; len(problems) > 0 {
@@ -208,6 +218,38 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 			v.Ticket, inc.ID, opts.out, len(b.Manifest.Incident.Tickets), incidentTickets(b.Manifest)))
 	}
 	return a.recordEscalation(ctx, pj, rl, c, v, incID, b)
+}
+
+// learnLater has the output redactor learn c's secrets at the latest moment: before the
+// first thing printed, or from a built bundle (the returned teach), whichever comes first.
+// Learning a case walks its body as the bundle's redaction does, a fifth of escalating a
+// large payload, and nothing is printed before the bundle on the way to writing it.
+func (a *app) learnLater(c *diagnose.Case) (teach func(*evidence.Bundle)) {
+	out, okOut := a.stdout.(*scrubWriter)
+	errw, okErr := a.stderr.(*scrubWriter)
+	if c == nil || !okOut || !okErr {
+		a.learn(c)
+		return func(*evidence.Bundle) {}
+	}
+	var once sync.Once
+	learn := func(b *evidence.Bundle) {
+		once.Do(func() {
+			rd := a.outputRedactor()
+			if b == nil || !b.Teach(rd) {
+				rd.Learn(c)
+			}
+		})
+	}
+	for _, w := range []*scrubWriter{out, errw} {
+		w.mu.Lock()
+		red := w.red
+		w.red = func() *evidence.Redactor {
+			learn(nil)
+			return red()
+		}
+		w.mu.Unlock()
+	}
+	return learn
 }
 
 // incidentTickets lists the tickets an incident's bundle holds, in the order they were added.
