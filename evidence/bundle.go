@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -95,6 +96,32 @@ type Bundle struct {
 	Problems Problems
 	// learnt is what the case's redaction learnt, for the output redactor (Teach).
 	learnt learntSecrets
+	// files are the files as they were built, for Text: the journal's event keeps two of
+	// them, which it used to inflate back from the zip.
+	files []namedFile
+}
+
+// Text is the text of one of the files the manifest lists as it was built, the very bytes
+// written into the zip (case.yaml put together when its body was spliced in), without reading
+// the zip back. False for any other name, and for every file of an incident's bundle, which
+// is put together from its tickets' (read its zip).
+func (b *Bundle) Text(name string) (string, bool) {
+	for i := range b.files {
+		f := &b.files[i]
+		if f.name != name {
+			continue
+		}
+		if f.yaml == nil {
+			return string(f.data), true
+		}
+		var sb strings.Builder
+		sb.Grow(f.size())
+		if f.writeTo(&sb) != nil {
+			return "", false
+		}
+		return sb.String(), true
+	}
+	return "", false
 }
 
 // Build redacts the case and the verdict and packs them, with the summary, the token's view,
@@ -159,6 +186,9 @@ func Build(in BundleInput) (*Bundle, error) {
 		Checklist: Checklist(in.Verdict),
 		Redacted:  report.Counts,
 	}
+	// The redactor's last use: what it learnt is kept for Teach, and the rest of it (the
+	// numbering of the body's distinct values, its memo) is garbage while the zip is written.
+	learnt := rd.learnt(in.Case)
 	for _, f := range files {
 		h := sha256.New()
 		if err := f.writeTo(h); err != nil {
@@ -211,7 +241,7 @@ func Build(in BundleInput) (*Bundle, error) {
 	}
 	_, problems := verify(in.Rules.Redaction, zipData, self, built)
 	sum := sha256.Sum256(zipData)
-	return &Bundle{Zip: zipData, Manifest: m, SHA256: hex.EncodeToString(sum[:]), Problems: problems, learnt: rd.learnt(in.Case)}, nil
+	return &Bundle{Zip: zipData, Manifest: m, SHA256: hex.EncodeToString(sum[:]), Problems: problems, learnt: learnt, files: files}, nil
 }
 
 // namedFile is one file of a bundle: its bytes, or case.yaml as encodeCase made it (its

@@ -252,6 +252,20 @@ func (a *app) learnLater(c *diagnose.Case) (teach func(*evidence.Bundle)) {
 	return learn
 }
 
+// builtTexts are the texts of a bundle's files: as Build made them, or, for an incident's
+// bundle, read from its zip (bundleTexts).
+func builtTexts(b *evidence.Bundle, names ...string) map[string]string {
+	out := make(map[string]string, len(names))
+	for _, name := range names {
+		t, ok := b.Text(name)
+		if !ok {
+			return bundleTexts(b.Zip, names...)
+		}
+		out[name] = t
+	}
+	return out
+}
+
 // incidentTickets lists the tickets an incident's bundle holds, in the order they were added.
 func incidentTickets(m *evidence.Manifest) string {
 	ids := make([]string, len(m.Incident.Tickets))

@@ -413,7 +413,7 @@ func (a *app) recordEscalation(ctx context.Context, pj *pendingJournal, rl *rule
 			}
 		}
 	}
-	files := bundleTexts(b.Zip, folder+evidence.CaseFile, folder+evidence.VerdictFile)
+	files := builtTexts(b, folder+evidence.CaseFile, folder+evidence.VerdictFile)
 	caseYAML, okCase := files[folder+evidence.CaseFile]
 	verdictJSON, okVerdict := files[folder+evidence.VerdictFile]
 	if !okCase || !okVerdict {
