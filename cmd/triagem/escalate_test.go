@@ -410,3 +410,34 @@ func TestIncidentBundleHoldsNothingPlanted(t *testing.T) {
 		t.Errorf("with --no-journal the bundle is not a ticket's own")
 	}
 }
+
+// TestEscalateAtTriagemNow: a bundle is made at TRIAGEM_NOW when it is set, so that the same
+// case builds the same bytes (replaying a history, or comparing two builds of triagem); a
+// TRIAGEM_NOW that is no time is refused before anything is written.
+func TestEscalateAtTriagemNow(t *testing.T) {
+	dir := t.TempDir()
+	var zips [2][]byte
+	for i := range zips {
+		out := filepath.Join(dir, fmt.Sprintf("b%d.zip", i))
+		env := map[string]string{"TRIAGEM_JOURNAL": filepath.Join(dir, fmt.Sprintf("j%d.db", i)), "TRIAGEM_NOW": "2026-11-18T15:00:00-03:00"}
+		if code, stdout, stderr := runApp(t, env, "escalate", "../../testdata/cases/sem-causa-aparente.yaml", "--directory", "../../testdata/directory.yaml", "--out", out); code != 0 {
+			t.Fatalf("escalate: exit %d\n%s\n%s", code, stdout, stderr)
+		}
+		zips[i], _ = os.ReadFile(out)
+		if m := readZip(t, out)["manifest.json"]; !bytes.Contains(m, []byte(`"created_at": "2026-11-18T18:00:00Z"`)) {
+			t.Errorf("the manifest is not dated TRIAGEM_NOW:\n%s", m)
+		}
+	}
+	if !bytes.Equal(zips[0], zips[1]) {
+		t.Error("the same case at the same TRIAGEM_NOW built two different bundles")
+	}
+	out := filepath.Join(dir, "bad.zip")
+	code, _, stderr := runApp(t, map[string]string{"TRIAGEM_JOURNAL": filepath.Join(dir, "j.db"), "TRIAGEM_NOW": "ontem"},
+		"escalate", "../../testdata/cases/sem-causa-aparente.yaml", "--directory", "../../testdata/directory.yaml", "--out", out)
+	if code != 2 || !strings.Contains(stderr, "TRIAGEM_NOW") {
+		t.Errorf("a bad TRIAGEM_NOW: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a bad TRIAGEM_NOW left %s behind (%v)", out, err)
+	}
+}
