@@ -243,24 +243,45 @@ func literalPlain(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c != '\n' && (c < 0x20 || c > 0x7e) {
-				return false
-			}
-			i++
+		// Eight bytes at a time while they are printable ASCII (0x20 to 0x7e), which an
+		// indented JSON text nearly all is: a bundle's body is megabytes, and this loop was
+		// its slowest pass in case.yaml. A word with anything else (a line break, a byte of a
+		// longer character) is read a character at a time, to its end or just past it.
+		if i+8 <= len(s) && printableASCII8(s[i:i+8]) {
+			i += 8
 			continue
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			return false
-		case r >= 0xa0 && r <= 0xd7ff && r != 0x2028 && r != 0x2029:
-		case r >= 0xe000 && r <= 0xfffd && r != 0xfeff:
-		default:
-			return false
+		for word := min(i+8, len(s)); i < word; {
+			c := s[i]
+			if c < utf8.RuneSelf {
+				if c != '\n' && (c < 0x20 || c > 0x7e) {
+					return false
+				}
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && n == 1:
+				return false
+			case r >= 0xa0 && r <= 0xd7ff && r != 0x2028 && r != 0x2029:
+			case r >= 0xe000 && r <= 0xfffd && r != 0xfeff:
+			default:
+				return false
+			}
+			i += n
 		}
-		i += n
 	}
 	return true
+}
+
+// printableASCII8 tells whether the 8 bytes of s are all printable ASCII (0x20 to 0x7e). With
+// no byte's top bit set, a borrow in w-0x20.. starts only at a byte below 0x20, and one in
+// (w^0x7f..)-0x01.. only at a byte equal to 0x7f, so each test is exact.
+func printableASCII8(s string) bool {
+	const ones, tops = 0x0101010101010101, 0x8080808080808080
+	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	del := w ^ 0x7f*ones
+	return w&tops == 0 && (w-0x20*ones)&^w&tops == 0 && (del-ones)&^del&tops == 0
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 	"pgregory.net/rapid"
@@ -268,4 +269,47 @@ func TestCaseYAMLLargeSplice(t *testing.T) {
 	for _, n := range []int{0, 1, 100, 64 << 10, 64<<10 + 1, 200 << 10, want.Len() - 1, want.Len(), want.Len() + 1} {
 		sameText(t, doc(), want.Bytes(), n)
 	}
+}
+
+// literalPlain reads eight bytes at a time: it says what reading a character at a time says,
+// wherever in a word the character that is not plain falls.
+func TestLiteralPlainByWords(t *testing.T) {
+	oneByOne := func(s string) bool {
+		if s == "" || s[0] == ' ' || s[0] == '\n' || s[len(s)-1] == ' ' || s[len(s)-1] == '\n' ||
+			strings.Contains(s, "\n\n") || strings.Contains(s, " \n") {
+			return false
+		}
+		for _, r := range s {
+			switch {
+			case r == '\n', r >= 0x20 && r <= 0x7e:
+			case r >= 0xa0 && r <= 0xd7ff && r != 0x2028 && r != 0x2029:
+			case r >= 0xe000 && r <= 0xfffd && r != 0xfeff:
+			default:
+				return false
+			}
+		}
+		return utf8.ValidString(s) // U+FFFD itself is plain; an invalid byte is not
+	}
+	alphabet := []string{"a", "Z", "0", " ", "{", "~", "\"", "\n", "é", "…", "東", "\t", "\x00", "\x1f", "\x7f", "\x80", "\xff", "\u2028", "\ufeff", "\ufffd", "👍"}
+	// Each character at each place of the first words and the tail of a plain text.
+	const plain = "{ \"cpf\": \"[cpf#1 ~25]\"}"
+	for _, odd := range alphabet {
+		for at := 1; at < len(plain); at++ {
+			s := plain[:at] + odd + plain[at:]
+			if got, want := literalPlain(s), oneByOne(s); got != want {
+				t.Fatalf("literalPlain(%q) = %v, want %v", s, got, want)
+			}
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		parts := rapid.SliceOfN(rapid.SampledFrom(alphabet[:7]), 0, 40).Draw(t, "plain")
+		if rapid.Bool().Draw(t, "spoilt") {
+			at := rapid.IntRange(0, len(parts)).Draw(t, "at")
+			parts = append(parts[:at], append([]string{rapid.SampledFrom(alphabet).Draw(t, "odd")}, parts[at:]...)...)
+		}
+		s := "{" + strings.Join(parts, "") + "}"
+		if got, want := literalPlain(s), oneByOne(s); got != want {
+			t.Fatalf("literalPlain(%q) = %v, want %v", s, got, want)
+		}
+	})
 }
