@@ -133,7 +133,7 @@ func (a *app) startJournal(ctx context.Context, batch bool, rule journal.Inciden
 // lazyJournal is startJournal for one case that names no ticket: its verdict is not
 // recorded (unless the case names one after all, in a way the look at its text missed:
 // then wait opens the journal there and then), so the journal is not opened for it. Opening
-// SQLite costs such a diagnosis a fifth of its CPU and 3 MB, for nothing; and a journal
+// SQLite costs such a diagnosis a fifth of its CPU and 4 MB, for nothing; and a journal
 // that does not open has nothing to fail.
 func (a *app) lazyJournal(ctx context.Context, rule journal.IncidentRule) *pendingJournal {
 	p := a.newPendingJournal(ctx, false, rule)
