@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
@@ -18,7 +19,9 @@ import (
 
 type schemaValidator = *jsonschema.Schema
 
-var enPrinter = message.NewPrinter(language.English)
+// enPrinter words the schema library's findings in English, made when a finding is first
+// worded rather than at every start.
+var enPrinter = sync.OnceValue(func() *message.Printer { return message.NewPrinter(language.English) })
 
 // Formats the route schemas may use on top of JSON Schema's own ("date", "email", ...).
 var customFormats = []*jsonschema.Format{
@@ -109,7 +112,7 @@ func schemaError(err error, loc string) error {
 	leaves = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
 			at := "/" + strings.Join(e.InstanceLocation, "/")
-			msgs = append(msgs, fmt.Sprintf("at %s: %s", at, e.ErrorKind.LocalizedString(enPrinter)))
+			msgs = append(msgs, fmt.Sprintf("at %s: %s", at, e.ErrorKind.LocalizedString(enPrinter())))
 			return
 		}
 		for _, c := range e.Causes {
@@ -198,7 +201,7 @@ func collectViolations(e *jsonschema.ValidationError, out *[]Violation) {
 	case *kind.Maximum:
 		v.Code, v.Want = "maximum", k.Want.FloatString(2)
 	default:
-		v.Code, v.Detail = "other", e.ErrorKind.LocalizedString(enPrinter)
+		v.Code, v.Detail = "other", e.ErrorKind.LocalizedString(enPrinter())
 	}
 	*out = append(*out, v)
 }

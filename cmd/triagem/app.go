@@ -72,6 +72,9 @@ type app struct {
 	allChecks bool // diagnose --all: list passing checks one by one
 
 	versionOnly bool // the command line is a lone --version: the root alone is built
+	// only is the subcommand the command line names first ("diagnose"), when it names one:
+	// the root is built with it alone (see newRootCommand).
+	only string
 
 	configDir func() (string, error) // the user's config folder; nil: no config file
 	cfg       *fileConfig
@@ -120,6 +123,7 @@ func (a *app) main(ctx context.Context, args []string) (code int) {
 	a.argLang = prescanLang(args)
 	a.cfg, a.cfgErr = a.loadConfig() // reported once the flags are parsed
 	a.versionOnly = len(args) == 1 && args[0] == "--version"
+	a.only = onlySubcommand(args)
 	return a.execute(ctx, a.newRootCommand(), args)
 }
 
@@ -259,25 +263,55 @@ func (a *app) newRootCommand() *cobra.Command {
 		a.localizeCobra(root)
 		return root
 	}
-	root.AddCommand(a.newDiagnoseCommand())
-	root.AddCommand(a.newCheckCommand())
-	root.AddCommand(a.newRulesCommand())
-	root.AddCommand(a.newChecksCommand())
-	root.AddCommand(a.newEscalateCommand())
-	root.AddCommand(a.newCaseCommand())
-	root.AddCommand(a.newWebCommand())
-	root.AddCommand(a.newTokenCommand())
-	root.AddCommand(a.newDocsCommand())
-	root.AddCommand(a.newDirectoryCommand())
-	root.AddCommand(a.newReplayCommand())
-	root.AddCommand(a.newAuthCommand())
-	root.AddCommand(a.newVersionCommand())
-	root.AddCommand(a.newConfigCommand())
-	root.AddCommand(a.newTicketCommand())
-	root.AddCommand(a.newIncidentCommand())
-	root.AddCommand(a.newReportCommand())
+	for _, s := range subcommands {
+		if a.only == "" || a.only == s.name {
+			root.AddCommand(s.build(a))
+		}
+	}
 	a.localizeCobra(root)
 	return root
+}
+
+// subcommands are the root's commands, each with the name it is called by
+// (TestSubcommandsTable checks the names against the commands built).
+var subcommands = []struct {
+	name  string
+	build func(*app) *cobra.Command
+}{
+	{"diagnose", (*app).newDiagnoseCommand},
+	{"check", (*app).newCheckCommand},
+	{"rules", (*app).newRulesCommand},
+	{"checks", (*app).newChecksCommand},
+	{"escalate", (*app).newEscalateCommand},
+	{"case", (*app).newCaseCommand},
+	{"web", (*app).newWebCommand},
+	{"token", (*app).newTokenCommand},
+	{"docs", (*app).newDocsCommand},
+	{"directory", (*app).newDirectoryCommand},
+	{"replay", (*app).newReplayCommand},
+	{"auth", (*app).newAuthCommand},
+	{"version", (*app).newVersionCommand},
+	{"config", (*app).newConfigCommand},
+	{"ticket", (*app).newTicketCommand},
+	{"incident", (*app).newIncidentCommand},
+	{"report", (*app).newReportCommand},
+}
+
+// onlySubcommand is the subcommand a command line runs when its first word names one
+// ("triagem diagnose caso.yaml"): the others, ~60 commands and ~300 flags with their help
+// texts, are then not built, as cobra would reach none of them (a fifth of a millisecond
+// on every run). "" when the first word is a flag, help, a completion request or anything
+// else: then the whole tree is built, for cobra to find, list or suggest from.
+func onlySubcommand(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	for _, s := range subcommands {
+		if s.name == args[0] {
+			return s.name
+		}
+	}
+	return ""
 }
 
 // checkGlobalFlags settles the global settings (flag, environment, config file, default)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -179,8 +180,15 @@ func (a *app) runDiagnose(ctx context.Context, opts *diagnoseOptions) error {
 		return err
 	}
 	many := len(refs) > 1 || opts.jsonl != ""
-	// The journal opens while the cases are read and judged (pendingJournal).
-	pj := a.startJournal(ctx, many, journal.IncidentRule{Partners: rl.IncidentPartners(), Window: rl.IncidentWindow()})
+	// The journal opens while the cases are read and judged (pendingJournal); for one case
+	// that names no ticket, only if its verdict turns out to be recorded after all.
+	rule := journal.IncidentRule{Partners: rl.IncidentPartners(), Window: rl.IncidentWindow()}
+	var pj *pendingJournal
+	if many || mayRecord(a, opts, refs) {
+		pj = a.startJournal(ctx, many, rule)
+	} else {
+		pj = a.lazyJournal(ctx, rule)
+	}
 	defer a.endJournal(pj)
 	pasted, err := a.readPaste(&opts.paste, rl)
 	if err != nil {
@@ -443,6 +451,7 @@ type caseRef struct {
 	name      string
 	path      string
 	stdin     []byte // standard input, read once
+	ahead     []byte // the file, read ahead (mayRecord)
 	fromFlags bool
 	err       error
 	lang      diagnose.Lang // of a read error's message
@@ -458,12 +467,55 @@ func (r caseRef) read() caseInput {
 		return caseInput{name: r.name}
 	case r.stdin != nil:
 		return caseInput{name: r.name, data: r.stdin}
+	case r.ahead != nil:
+		return caseInput{name: r.name, data: r.ahead}
 	}
 	data, err := os.ReadFile(r.path)
 	if err != nil {
 		return caseInput{name: r.name, err: inputError("%s: %s", r.path, pathErrText(r.lang, err))}
 	}
 	return caseInput{name: r.name, data: data}
+}
+
+// mayRecord tells whether a single diagnosis may be recorded in the journal, before its
+// case is parsed: with --journal, with --ticket, with a pasted request, or when the case's
+// text holds the word "ticket" in any case (the key a case file names its ticket by; a
+// value, a comment or an escaped key only makes the guess wrong the safe way). A case file
+// is read here for that, once: the worker gets what was read. When the guess is no and the
+// verdict names a ticket after all, the journal opens when it is recorded (lazyJournal).
+func mayRecord(a *app, opts *diagnoseOptions, refs []caseRef) bool {
+	if a.journal.explicit || opts.overrides.Ticket != nil || opts.paste.given() > 0 {
+		return true
+	}
+	if len(refs) != 1 {
+		return len(refs) > 1
+	}
+	r := &refs[0]
+	data := r.stdin
+	if data == nil && r.err == nil && !r.fromFlags {
+		ahead, err := os.ReadFile(r.path)
+		if err != nil {
+			return false // the case fails to read (again, in the worker): no verdict
+		}
+		r.ahead, data = ahead, ahead
+	}
+	return containsTicket(data)
+}
+
+// containsTicket tells whether b holds "ticket" in any mix of cases, without a lowered copy
+// of a case that may hold megabytes of payload.
+func containsTicket(b []byte) bool {
+	for i := 0; i+len("ticket") <= len(b); i++ {
+		j := bytes.IndexAny(b[i:], "tT")
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i+len("ticket") <= len(b) && bytes.EqualFold(b[i:i+len("ticket")], []byte("ticket")) {
+			return true
+		}
+	}
+	return false
 }
 
 // collectCases lists the case arguments: files, folders (their *.yaml, *.yml and *.json, in

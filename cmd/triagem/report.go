@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -117,7 +118,8 @@ func (a *app) reportFormat(opts *reportOptions, explicit bool) (string, error) {
 	return a.output, nil
 }
 
-var sinceAgo = regexp.MustCompile(`^(\d{1,4})([dw])$`)
+// sinceAgo reads --since 30d or 2w; compiled when a report is first asked for.
+var sinceAgo = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{1,4})([dw])$`) })
 
 // period reads --since and --until in the rules' time zone. A date as --until includes that
 // day: the period ends at the next midnight.
@@ -142,7 +144,7 @@ func (a *app) period(rl *rules.Rules, opts *reportOptions, now time.Time) (since
 		}
 	}
 	v := strings.TrimSpace(opts.since)
-	if m := sinceAgo.FindStringSubmatch(v); m != nil {
+	if m := sinceAgo().FindStringSubmatch(v); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		if m[2] == "w" {
 			n *= 7

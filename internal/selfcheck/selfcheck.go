@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/crefazon/triagem/diagnose"
 	"github.com/crefazon/triagem/evidence"
@@ -202,8 +203,11 @@ func readHAR(in Input, rl *rules.Rules, l diagnose.Lang) (*intake.Request, error
 		len(failing), strings.Join(nums, ", ")))
 }
 
-// curlLine is a curl command's first line, maybe after a shell's prompt (C:\Users\maria>, $).
-var curlLine = regexp.MustCompile(`(?i)^(?:[^\s>]*>\s*|[$#]\s*)?curl(?:\.exe)?(?:\s|$)`)
+// curlLine is a curl command's first line, maybe after a shell's prompt (C:\Users\maria>, $),
+// compiled when a paste is first detected rather than when the page's program starts.
+var curlLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^(?:[^\s>]*>\s*|[$#]\s*)?curl(?:\.exe)?(?:\s|$)`)
+})
 
 // Detect tells what was pasted: a HAR (JSON with a "log"), a case file in JSON, a curl or
 // PowerShell command, a raw HTTP request, or else a case file in YAML.
@@ -220,7 +224,7 @@ func Detect(text string) string {
 	}
 	first, _, _ := strings.Cut(t, "\n")
 	first = strings.TrimSpace(first)
-	if curlLine.MatchString(first) {
+	if curlLine().MatchString(first) {
 		return "curl"
 	}
 	if f := strings.Fields(first); len(f) == 3 && strings.HasPrefix(f[2], "HTTP/") {
