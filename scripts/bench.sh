@@ -29,6 +29,7 @@ sections=${*:-startup batch directory dirservice bundle journal}
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/triagem" ./cmd/triagem
 go build -o "$work/runcmp" ./scripts/runcmp
 go build -o "$work/gen" ./scripts/gen
+go build -o "$work/floor" ./scripts/floor
 t=$work/triagem
 run() { "$work/runcmp" "$@"; echo; }
 
@@ -59,8 +60,9 @@ for s in $sections; do
       -cases "$work/few.jsonl" -snapshot "$work/big.json" -yaml "$work/big.yaml"
     head -1 "$work/few.jsonl" >"$work/case.json"
     echo "== directory: one diagnosis against a ${n}+${n} snapshot, JSON and YAML, beside reading the file once"
-    echo "   (--no-cache: the whole file read and scanned; first: the index built; later: from the index)"
-    rows=("cat big.json")
+    echo "   (floor: the file read once and each key entry found, nothing parsed, the least any index"
+    echo "   costs; --no-cache: the whole file read and scanned; first: the index built; later: from the index)"
+    rows=("cat big.json" "$work/floor big.json")
     for f in json yaml; do # one small script a row, so that runcmp's labels say which
       d="diagnose $work/case.json --directory $work/big.$f -o json"
       printf 'exec %s %s --no-cache\n' "$t" "$d" >"$work/$f-no-cache.sh"
