@@ -318,7 +318,8 @@ func encodings(v string) []string {
 }
 
 func encodingsOf(v string) []string {
-	out := []string{v}
+	out := make([]string, 1, 9)
+	out[0] = v
 	add := func(e string) {
 		for _, o := range out {
 			if o == e {
@@ -328,18 +329,29 @@ func encodingsOf(v string) []string {
 		out = append(out, e)
 	}
 	if !unreserved(v) { // escaping leaves a plain value as it is: nothing more to look for
-		add(url.QueryEscape(v))
+		q := url.QueryEscape(v) // once: the third form is derived from it
+		add(q)
 		add(url.PathEscape(v))
-		add(strings.ReplaceAll(url.QueryEscape(v), "+", "%20"))
+		add(strings.ReplaceAll(q, "+", "%20"))
 		if b, err := json.Marshal(v); err == nil {
 			add(string(b[1 : len(b)-1]))
 		}
 	}
 	if len(v) >= 6 {
-		add(base64.StdEncoding.EncodeToString([]byte(v)))
-		add(base64.RawStdEncoding.EncodeToString([]byte(v)))
-		add(base64.URLEncoding.EncodeToString([]byte(v)))
-		add(base64.RawURLEncoding.EncodeToString([]byte(v)))
+		// The four base64 forms written into one buffer and cut from it: one allocation
+		// instead of eight (a batch learns dozens of secrets per case).
+		src := []byte(v)
+		std, raw := base64.StdEncoding.EncodedLen(len(src)), base64.RawStdEncoding.EncodedLen(len(src))
+		buf := make([]byte, 2*std+2*raw)
+		base64.StdEncoding.Encode(buf[:std], src)
+		base64.RawStdEncoding.Encode(buf[std:std+raw], src)
+		base64.URLEncoding.Encode(buf[std+raw:2*std+raw], src)
+		base64.RawURLEncoding.Encode(buf[2*std+raw:], src)
+		all := string(buf)
+		add(all[:std])
+		add(all[std : std+raw])
+		add(all[std+raw : 2*std+raw])
+		add(all[2*std+raw:])
 	}
 	return out
 }

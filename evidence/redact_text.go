@@ -318,13 +318,15 @@ func (rd *Redactor) addSecret(value, mask, kind string) {
 			continue
 		}
 		rd.secrets[v] = secret{mask, kind}
-		rd.byLen = append(rd.byLen, v)
+		// Longest first, and among equal lengths in the order learnt (what a stable sort
+		// of the appended list gave): inserted after the last that is as long or longer.
+		at := sort.Search(len(rd.byLen), func(i int) bool { return len(rd.byLen[i]) < len(v) })
+		rd.byLen = slices.Insert(rd.byLen, at, v)
 		rd.heads.add(v)
 		added = true
 	}
 	if added {
 		clear(rd.memo) // texts masked before may hold it
-		sort.SliceStable(rd.byLen, func(i, j int) bool { return len(rd.byLen[i]) > len(rd.byLen[j]) })
 	}
 }
 
