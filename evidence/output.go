@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/crefazon/triagem/internal/memo"
 
@@ -67,9 +69,7 @@ func (rd *Redactor) Output(s string) string {
 		return s
 	}
 	w := &walker{file: "output"}
-	if rd.clean == nil {
-		rd.clean = cleanSetOf(rd.pol)
-	}
+	rd.cleanOf()
 	if len(s) <= maxCleanLen && rd.knownClean(s) {
 		// Nothing of a pattern's in it (a batch prints the same check messages for every
 		// case): only the secrets this redactor learnt can be.
@@ -78,19 +78,64 @@ func (rd *Redactor) Output(s string) string {
 	before := rd.changes
 	out := rd.text(w, s, 1)
 	if rd.changes == before && len(s) <= maxCleanLen {
-		rd.clean.Put(s, struct{}{})
+		rd.clean.texts.Put(s, struct{}{})
 	}
 	return out
 }
 
+// cleanOf is the set of texts known clean under rd's policy.
+func (rd *Redactor) cleanOf() *cleanSet {
+	if rd.clean == nil {
+		rd.clean = cleanSetOf(rd.pol)
+	}
+	return rd.clean
+}
+
 func (rd *Redactor) knownClean(s string) bool {
-	_, ok := rd.clean.Get(s)
-	return ok
+	c := rd.clean
+	if c.sameText(s) {
+		return true
+	}
+	if _, ok := c.texts.Get(s); !ok {
+		return false
+	}
+	c.keepSame(s)
+	return true
 }
 
 // The printed texts that nothing but a case's own secrets could touch, per policy (the
 // rules' redaction section): a batch asks for every string of every verdict from every worker.
-type cleanSet = memo.Map[struct{}]
+//
+// Most of what a verdict prints is the very same string every time (a check's id, a status,
+// a section, a sentence without arguments): same holds such strings by where their bytes lie,
+// and answers for them without hashing them into texts' large map (whose look-ups, cache
+// misses mostly, were a twentieth of a batch). A slot keeps its string alive, so no other
+// string can come to lie at the same place while it is there; Go strings never change, so a
+// string at the same place with the same length is the same text. A slot is taken once,
+// by a text found in texts (so clean, whatever case it came from), and never given back:
+// strings made anew for each case cannot push out those that recur.
+type cleanSet struct {
+	texts memo.Map[struct{}]
+	same  [cleanSlots]atomic.Pointer[string]
+}
+
+const cleanSlots = 1 << 12
+
+func (c *cleanSet) slot(s string) *atomic.Pointer[string] {
+	h := uint64(uintptr(unsafe.Pointer(unsafe.StringData(s)))) ^ uint64(len(s))<<48
+	return &c.same[(h*0x9E3779B97F4A7C15)>>(64-12)]
+}
+
+func (c *cleanSet) sameText(s string) bool {
+	e := c.slot(s).Load()
+	return e != nil && unsafe.StringData(*e) == unsafe.StringData(s) && len(*e) == len(s)
+}
+
+func (c *cleanSet) keepSame(s string) {
+	if p := c.slot(s); p.Load() == nil {
+		p.CompareAndSwap(nil, &s)
+	}
+}
 
 var cleanSets sync.Map // *sensitive.Policy -> *cleanSet
 
@@ -98,7 +143,7 @@ func cleanSetOf(pol *sensitive.Policy) *cleanSet {
 	if c, ok := cleanSets.Load(pol); ok {
 		return c.(*cleanSet)
 	}
-	c, _ := cleanSets.LoadOrStore(pol, &cleanSet{Max: maxClean})
+	c, _ := cleanSets.LoadOrStore(pol, &cleanSet{texts: memo.Map[struct{}]{Max: maxClean}})
 	return c.(*cleanSet)
 }
 
