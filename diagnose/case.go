@@ -228,6 +228,9 @@ func ParseTimeNote(s string, loc *time.Location) (time.Time, TimeNote, error) {
 		return t, TimeExact, nil // the common form first: each failed layout below costs an error
 	}
 	for _, l := range []string{time.RFC1123, time.RFC1123Z, time.RFC850, time.ANSIC} { // an HTTP Date header
+		if s == "" || !('a' <= s[0]|0x20 && s[0]|0x20 <= 'z') {
+			break // each of these opens with a weekday's name: no need to pay for four errors
+		}
 		if t, err := time.Parse(l, s); err == nil {
 			if l == time.ANSIC {
 				t = t.UTC() // HTTP dates are GMT

@@ -2,8 +2,10 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template"
 )
 
@@ -197,13 +199,23 @@ type replyTemplates struct {
 	mu    sync.Mutex // lazy only: m fills as verdicts need it, from concurrent batch workers
 	m     map[string]*template.Template
 	parts map[string]*template.Template // lazy only: the common parts by lang, parsed once
+	// ready is, for lazy ones, a copy of m read without the lock (every verdict of a batch
+	// asks, from every worker): replaced whole, never written, when m gains a template.
+	ready atomic.Pointer[map[replyKey]*template.Template]
 }
+
+type replyKey struct{ category, lang string }
 
 // template is the reply for category in lang; nil when the rules have none.
 func (r *Rules) template(category, lang string) *template.Template {
 	rt := r.replies
 	if !rt.lazy {
 		return rt.m[category+"\x00"+lang]
+	}
+	if ready := rt.ready.Load(); ready != nil {
+		if t, ok := (*ready)[replyKey{category, lang}]; ok {
+			return t
+		}
 	}
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
@@ -226,6 +238,12 @@ func (r *Rules) template(category, lang string) *template.Template {
 		}
 	}
 	rt.m[key] = t
+	ready := map[replyKey]*template.Template{}
+	if old := rt.ready.Load(); old != nil {
+		maps.Copy(ready, *old)
+	}
+	ready[replyKey{category, lang}] = t
+	rt.ready.Store(&ready)
 	return t
 }
 
