@@ -109,31 +109,40 @@ func (rd *Redactor) knownClean(s string) bool {
 // Most of what a verdict prints is the very same string every time (a check's id, a status,
 // a section, a sentence without arguments): same holds such strings by where their bytes lie,
 // and answers for them without hashing them into texts' large map (whose look-ups, cache
-// misses mostly, were a twentieth of a batch). A slot keeps its string alive, so no other
-// string can come to lie at the same place while it is there; Go strings never change, so a
-// string at the same place with the same length is the same text. A slot is taken once,
-// by a text found in texts (so clean, whatever case it came from), and never given back:
-// strings made anew for each case cannot push out those that recur.
+// misses mostly, were a twentieth of a batch). A slot holds a pointer to its string's bytes,
+// which keeps them alive, so no other string can come to lie at the same place while it is
+// there; Go strings never change, so a string at the same place with the same length is the
+// same text. A slot is taken once, by a text found in texts (so clean, whatever case it came
+// from), and never given back: strings made anew for each case cannot push out those that
+// recur.
 type cleanSet struct {
 	texts memo.Map[struct{}]
-	same  [cleanSlots]atomic.Pointer[string]
+	same  [cleanSlots]sameSlot
 }
 
-const cleanSlots = 1 << 12
+// sameSlot is taken by setting n (from 0, so one writer wins) and then at; a reader that
+// sees at sees the n written before it.
+type sameSlot struct {
+	at atomic.Pointer[byte]
+	n  atomic.Int64
+}
 
-func (c *cleanSet) slot(s string) *atomic.Pointer[string] {
+const cleanSlotBits = 12
+const cleanSlots = 1 << cleanSlotBits
+
+func (c *cleanSet) slot(s string) *sameSlot {
 	h := uint64(uintptr(unsafe.Pointer(unsafe.StringData(s)))) ^ uint64(len(s))<<48
-	return &c.same[(h*0x9E3779B97F4A7C15)>>(64-12)]
+	return &c.same[(h*0x9E3779B97F4A7C15)>>(64-cleanSlotBits)]
 }
 
 func (c *cleanSet) sameText(s string) bool {
-	e := c.slot(s).Load()
-	return e != nil && unsafe.StringData(*e) == unsafe.StringData(s) && len(*e) == len(s)
+	sl := c.slot(s)
+	return sl.at.Load() == unsafe.StringData(s) && sl.n.Load() == int64(len(s))
 }
 
 func (c *cleanSet) keepSame(s string) {
-	if p := c.slot(s); p.Load() == nil {
-		p.CompareAndSwap(nil, &s)
+	if sl := c.slot(s); sl.n.Load() == 0 && sl.n.CompareAndSwap(0, int64(len(s))) {
+		sl.at.Store(unsafe.StringData(s))
 	}
 }
 
