@@ -2,13 +2,13 @@ package evidence
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/crefazon/triagem/internal/brdoc"
@@ -334,9 +334,7 @@ func encodingsOf(v string) []string {
 		add(q)
 		add(url.PathEscape(v))
 		add(strings.ReplaceAll(q, "+", "%20"))
-		if b, err := json.Marshal(v); err == nil {
-			add(string(b[1 : len(b)-1]))
-		}
+		add(jsonEscaped(v))
 	}
 	if len(v) >= 6 {
 		// The four base64 forms written into one buffer and cut from it: one allocation
@@ -356,6 +354,51 @@ func encodingsOf(v string) []string {
 		add(all[2*std+raw:])
 	}
 	return out
+}
+
+// jsonEscaped is v as json.Marshal writes it inside the quotes (HTML-safe: <, > and & as
+// \u003c...; U+2028 and U+2029 escaped; invalid UTF-8 as \ufffd): written here because
+// json.Marshal's reflection and pooled state cost more than the escaping, for each secret a
+// case teaches.
+func jsonEscaped(v string) string {
+	const hex = "0123456789abcdef"
+	b := make([]byte, 0, len(v)+8)
+	for i := 0; i < len(v); {
+		c := v[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\b':
+				b = append(b, '\\', 'b')
+			case c == '\f':
+				b = append(b, '\\', 'f')
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(v[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			b = append(b, v[i:i+size]...)
+		}
+		i += size
+	}
+	return string(b)
 }
 
 // unreserved: only letters, digits and -._~, which URL query and path escaping and JSON

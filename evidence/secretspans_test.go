@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -45,6 +46,21 @@ func TestSecretSpansAsSearch(t *testing.T) {
 		got, want := rd.secretSpans(s), spansBySearch(rd, s)
 		if !slices.Equal(got, want) {
 			t.Fatalf("secrets %q in %q: %v, the search gave %v", rd.byLen, s, got, want)
+		}
+	})
+}
+
+// A secret is looked for JSON-escaped exactly as encoding/json writes it.
+func TestJSONEscapedAsMarshal(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		v := rapid.OneOf(rapid.String(), rapid.StringOf(rapid.SampledFrom([]rune{'<', '>', '&', '"', '\\', '\b', '\f', '\n', '\r', '\t', 0, 0x1f, 0x7f, '\u2028', '\u2029', 'é', 0xfffd, 'a'})),
+			rapid.Map(rapid.SliceOf(rapid.Byte()), func(b []byte) string { return string(b) })).Draw(t, "v")
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := jsonEscaped(v), string(b[1:len(b)-1]); got != want {
+			t.Fatalf("jsonEscaped(%q) = %q, json.Marshal wrote %q", v, got, want)
 		}
 	})
 }
