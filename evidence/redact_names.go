@@ -362,8 +362,20 @@ func encodingsOf(v string) []string {
 // case teaches.
 func jsonEscaped(v string) string {
 	const hex = "0123456789abcdef"
+	plain := 0 // the bytes before the first one to escape (or to check, past ASCII)
+	for plain < len(v) {
+		c := v[plain]
+		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			break
+		}
+		plain++
+	}
+	if plain == len(v) {
+		return v
+	}
 	b := make([]byte, 0, len(v)+8)
-	for i := 0; i < len(v); {
+	b = append(b, v[:plain]...)
+	for i := plain; i < len(v); {
 		c := v[i]
 		if c < utf8.RuneSelf {
 			switch {
