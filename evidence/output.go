@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"fmt"
+	"hash/maphash"
 	"reflect"
 	"strconv"
 	"sync"
@@ -77,7 +78,7 @@ func (rd *Redactor) Output(s string) string {
 	}
 	before := rd.changes
 	out := rd.text(w, s, 1)
-	if rd.changes == before && len(s) <= maxCleanLen {
+	if rd.changes == before && len(s) <= maxCleanLen && rd.clean.seenBefore(s) {
 		rd.clean.texts.Put(s, struct{}{})
 	}
 	return out
@@ -115,9 +116,33 @@ func (rd *Redactor) knownClean(s string) bool {
 // same text. A slot is taken once, by a text found in texts (so clean, whatever case it came
 // from), and never given back: strings made anew for each case cannot push out those that
 // recur.
+//
+// A clean text joins texts only the second time it is found clean: most texts of a verdict
+// that are not the same string every time hold the case's own values (a ticket, a time, a
+// user) and never come again, and remembering them made texts' map large (slow to look up,
+// costly to grow) for no answer. seen remembers a fingerprint of each text found clean once;
+// a fingerprint two texts share only lets the second in early.
 type cleanSet struct {
 	texts memo.Map[struct{}]
 	same  [cleanSlots]sameSlot
+	seen  [seenSlots]atomic.Uint32
+}
+
+const seenSlots = 1 << 16
+
+var seenSeed = maphash.MakeSeed()
+
+// seenBefore tells whether s was found clean before (or shares its fingerprint), and
+// remembers that it now was.
+func (c *cleanSet) seenBefore(s string) bool {
+	h := maphash.String(seenSeed, s)
+	fp := uint32(h>>32) | 1 // never 0, an empty slot
+	sl := &c.seen[h&(seenSlots-1)]
+	if sl.Load() == fp {
+		return true
+	}
+	sl.Store(fp)
+	return false
 }
 
 // sameSlot is taken by setting n (from 0, so one writer wins) and then at; a reader that
