@@ -224,10 +224,50 @@ func ParseTime(s string, loc *time.Location) (time.Time, error) {
 // "18/11/2026 às 10:15", "18/11/2026, 10:15:32", an HTTP Date header, a lower-case t or z.
 func ParseTimeNote(s string, loc *time.Location) (time.Time, TimeNote, error) {
 	s = strings.Join(strings.Fields(s), " ")
+	if l := localLayoutOf(s); l != "" {
+		// The two shapes most cases write, read at once: every layout tried before them
+		// below fails on them, each with an error to build, and the rewrites leave them as
+		// they are. What does not read (a 13th month) goes the whole way, as before.
+		if wall, err := time.Parse(l, s); err == nil {
+			t, note := inZone(wall, loc)
+			return t, note, nil
+		}
+	}
+	return parseTimeNote(s, loc)
+}
+
+// localLayoutOf is the layout of s when s is exactly "dddd-dd-dd dd:dd" or "dd/dd/dddd dd:dd"
+// (d a digit), else "".
+func localLayoutOf(s string) string {
+	if len(s) != 16 || s[10] != ' ' || s[13] != ':' {
+		return ""
+	}
+	digits := func(idx ...int) bool {
+		for _, i := range idx {
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case s[4] == '-' && s[7] == '-' && digits(0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15):
+		return "2006-01-02 15:04"
+	case s[2] == '/' && s[5] == '/' && digits(0, 1, 3, 4, 6, 7, 8, 9, 11, 12, 14, 15):
+		return "02/01/2006 15:04"
+	}
+	return ""
+}
+
+// parseTimeNote is ParseTimeNote for any layout, s with its spaces already made single.
+func parseTimeNote(s string, loc *time.Location) (time.Time, TimeNote, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, TimeExact, nil // the common form first: each failed layout below costs an error
 	}
 	for _, l := range []string{time.RFC1123, time.RFC1123Z, time.RFC850, time.ANSIC} { // an HTTP Date header
+		if s == "" || !('a' <= s[0]|0x20 && s[0]|0x20 <= 'z') {
+			break // each of these opens with a weekday's name: no need to pay for four errors
+		}
 		if t, err := time.Parse(l, s); err == nil {
 			if l == time.ANSIC {
 				t = t.UTC() // HTTP dates are GMT

@@ -2,9 +2,12 @@ package evidence
 
 import (
 	"fmt"
+	"hash/maphash"
 	"reflect"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/crefazon/triagem/internal/memo"
 
@@ -67,9 +70,7 @@ func (rd *Redactor) Output(s string) string {
 		return s
 	}
 	w := &walker{file: "output"}
-	if rd.clean == nil {
-		rd.clean = cleanSetOf(rd.pol)
-	}
+	rd.cleanOf()
 	if len(s) <= maxCleanLen && rd.knownClean(s) {
 		// Nothing of a pattern's in it (a batch prints the same check messages for every
 		// case): only the secrets this redactor learnt can be.
@@ -77,20 +78,98 @@ func (rd *Redactor) Output(s string) string {
 	}
 	before := rd.changes
 	out := rd.text(w, s, 1)
-	if rd.changes == before && len(s) <= maxCleanLen {
-		rd.clean.Put(s, struct{}{})
+	if rd.changes == before && len(s) <= maxCleanLen && rd.clean.seenBefore(s) {
+		rd.clean.texts.Put(s, struct{}{})
 	}
 	return out
 }
 
+// cleanOf is the set of texts known clean under rd's policy.
+func (rd *Redactor) cleanOf() *cleanSet {
+	if rd.clean == nil {
+		rd.clean = cleanSetOf(rd.pol)
+	}
+	return rd.clean
+}
+
 func (rd *Redactor) knownClean(s string) bool {
-	_, ok := rd.clean.Get(s)
-	return ok
+	c := rd.clean
+	if c.sameText(s) {
+		return true
+	}
+	if _, ok := c.texts.Get(s); !ok {
+		return false
+	}
+	c.keepSame(s)
+	return true
 }
 
 // The printed texts that nothing but a case's own secrets could touch, per policy (the
 // rules' redaction section): a batch asks for every string of every verdict from every worker.
-type cleanSet = memo.Map[struct{}]
+//
+// Most of what a verdict prints is the very same string every time (a check's id, a status,
+// a section, a sentence without arguments): same holds such strings by where their bytes lie,
+// and answers for them without hashing them into texts' large map (whose look-ups, cache
+// misses mostly, were a twentieth of a batch). A slot holds a pointer to its string's bytes,
+// which keeps them alive, so no other string can come to lie at the same place while it is
+// there; Go strings never change, so a string at the same place with the same length is the
+// same text. A slot is taken once, by a text found in texts (so clean, whatever case it came
+// from), and never given back: strings made anew for each case cannot push out those that
+// recur.
+//
+// A clean text joins texts only the second time it is found clean: most texts of a verdict
+// that are not the same string every time hold the case's own values (a ticket, a time, a
+// user) and never come again, and remembering them made texts' map large (slow to look up,
+// costly to grow) for no answer. seen remembers a fingerprint of each text found clean once;
+// a fingerprint two texts share only lets the second in early.
+type cleanSet struct {
+	texts memo.Map[struct{}]
+	same  [cleanSlots]sameSlot
+	seen  [seenSlots]atomic.Uint32
+}
+
+const seenSlots = 1 << 16
+
+var seenSeed = maphash.MakeSeed()
+
+// seenBefore tells whether s was found clean before (or shares its fingerprint), and
+// remembers that it now was.
+func (c *cleanSet) seenBefore(s string) bool {
+	h := maphash.String(seenSeed, s)
+	fp := uint32(h>>32) | 1 // never 0, an empty slot
+	sl := &c.seen[h&(seenSlots-1)]
+	if sl.Load() == fp {
+		return true
+	}
+	sl.Store(fp)
+	return false
+}
+
+// sameSlot is taken by setting n (from 0, so one writer wins) and then at; a reader that
+// sees at sees the n written before it.
+type sameSlot struct {
+	at atomic.Pointer[byte]
+	n  atomic.Int64
+}
+
+const cleanSlotBits = 12
+const cleanSlots = 1 << cleanSlotBits
+
+func (c *cleanSet) slot(s string) *sameSlot {
+	h := uint64(uintptr(unsafe.Pointer(unsafe.StringData(s)))) ^ uint64(len(s))<<48
+	return &c.same[(h*0x9E3779B97F4A7C15)>>(64-cleanSlotBits)]
+}
+
+func (c *cleanSet) sameText(s string) bool {
+	sl := c.slot(s)
+	return sl.at.Load() == unsafe.StringData(s) && sl.n.Load() == int64(len(s))
+}
+
+func (c *cleanSet) keepSame(s string) {
+	if sl := c.slot(s); sl.n.Load() == 0 && sl.n.CompareAndSwap(0, int64(len(s))) {
+		sl.at.Store(unsafe.StringData(s))
+	}
+}
 
 var cleanSets sync.Map // *sensitive.Policy -> *cleanSet
 
@@ -98,7 +177,7 @@ func cleanSetOf(pol *sensitive.Policy) *cleanSet {
 	if c, ok := cleanSets.Load(pol); ok {
 		return c.(*cleanSet)
 	}
-	c, _ := cleanSets.LoadOrStore(pol, &cleanSet{Max: maxClean})
+	c, _ := cleanSets.LoadOrStore(pol, &cleanSet{texts: memo.Map[struct{}]{Max: maxClean}})
 	return c.(*cleanSet)
 }
 

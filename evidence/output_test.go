@@ -44,3 +44,31 @@ func TestFreshForgetsTheCase(t *testing.T) {
 		})
 	}
 }
+
+// A text printed with every verdict (the very same string each time) is soon known clean and
+// answered for by where its bytes lie; it is still masked with the secrets of the case at hand,
+// and only those: a key one case taught masks neither another case's copy of the text nor
+// its own once a case that does not hold it comes.
+func TestRecurringTextMaskedPerCase(t *testing.T) {
+	base, err := NewOutputRedactor(defaultRedaction(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key = "hml-beta-fedcba9876543210"
+	const recurring = "a chave " + key + " falhou" // one string, printed by every case
+	for i := range 6 {
+		clean := base.Fresh()
+		clean.Learn(&diagnose.Case{Credentials: diagnose.Credentials{APIKey: "hml-gama-00112233445566778899"}})
+		if got := clean.Output(recurring); got != recurring {
+			t.Fatalf("round %d: a case without the key changed %q to %q", i, recurring, got)
+		}
+		holder := base.Fresh()
+		holder.Learn(&diagnose.Case{Credentials: diagnose.Credentials{APIKey: key}})
+		if got := holder.Output(recurring); strings.Contains(got, "fedcba9876543210") {
+			t.Fatalf("round %d: the case's own key left in %q", i, got)
+		}
+	}
+	if !base.Fresh().cleanOf().sameText(recurring) {
+		t.Error("the recurring text is not remembered by its place: the test no longer covers that path")
+	}
+}

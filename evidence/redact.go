@@ -67,6 +67,7 @@ type Redactor struct {
 	secrets  map[string]secret     // literal values masked wherever they appear
 	byLen    []string              // secrets' values, longest first
 	heads    gramSet               // the first minSecret bytes of each of byLen
+	byHead   []headRef             // byLen's indices by their heads' gramOf (nil: to build)
 	tokens   map[string]*tokenEntry
 	keys     map[string]*keyFacts
 	entries  []ReportEntry  // the report: one entry per kind and place

@@ -249,20 +249,7 @@ func (rd *Redactor) stageSecrets(w *walker, s string, line int) string {
 	if len(rd.byLen) == 0 || !rd.heads.any(s) {
 		return s
 	}
-	var c []span
-	for _, v := range rd.byLen {
-		for off := 0; ; {
-			i := strings.Index(s[off:], v)
-			if i < 0 {
-				break
-			}
-			st, en := off+i, off+i+len(v)
-			if len(v) >= 8 || wordBounded(s, st, en) {
-				c = append(c, span{st, en, len(v)})
-			}
-			off = en
-		}
-	}
+	c := rd.secretSpans(s)
 	if len(c) == 0 {
 		return s
 	}
@@ -271,6 +258,58 @@ func (rd *Redactor) stageSecrets(w *walker, s string, line int) string {
 		sec := rd.secrets[v]
 		return sec.mask, sec.kind
 	})
+}
+
+// headRef is a secret (its index in byLen) under the gramOf of its first bytes.
+type headRef struct{ head, at uint32 }
+
+// secretSpans finds the known secrets in s in one pass: at each place whose 4 bytes are some
+// secret's head, the secrets with that head are compared there. It gives what a search for
+// each secret in turn gave (each secret's occurrences left to right, one starting only where
+// the previous ended; a short one only as a whole word), ordered by place and, at one place,
+// longest first: the order replaceSpans sorts them into. A case teaches dozens of secrets
+// in several encodings each, and a search per secret over every printed text that the filter
+// let through was most of this stage.
+func (rd *Redactor) secretSpans(s string) []span {
+	if rd.byHead == nil {
+		rd.byHead = make([]headRef, len(rd.byLen))
+		for i, v := range rd.byLen {
+			rd.byHead[i] = headRef{gramOf(v), uint32(i)}
+		}
+		slices.SortFunc(rd.byHead, func(a, b headRef) int {
+			if a.head != b.head {
+				return int(a.head) - int(b.head)
+			}
+			return int(a.at) - int(b.at)
+		})
+	}
+	var c []span
+	var ends map[uint32]int // where each secret's last occurrence ended, once one is found
+	for i := 0; i+minSecret <= len(s); i++ {
+		h := gramOf(s[i:])
+		if rd.heads[h>>6]&(1<<(h&63)) == 0 {
+			continue
+		}
+		k, _ := slices.BinarySearchFunc(rd.byHead, h, func(r headRef, h uint32) int { return int(r.head) - int(h) })
+		for ; k < len(rd.byHead) && rd.byHead[k].head == h; k++ {
+			at := rd.byHead[k].at
+			v := rd.byLen[at]
+			if !strings.HasPrefix(s[i:], v) {
+				continue
+			}
+			if e, ok := ends[at]; ok && i < e {
+				continue // inside this secret's previous occurrence
+			}
+			if ends == nil {
+				ends = map[uint32]int{}
+			}
+			ends[at] = i + len(v)
+			if len(v) >= 8 || wordBounded(s, i, i+len(v)) {
+				c = append(c, span{i, i + len(v), len(v)})
+			}
+		}
+	}
+	return c
 }
 
 // gramSet is a filter of the 4-byte heads of the known secrets: a printed text none of whose
@@ -318,13 +357,16 @@ func (rd *Redactor) addSecret(value, mask, kind string) {
 			continue
 		}
 		rd.secrets[v] = secret{mask, kind}
-		rd.byLen = append(rd.byLen, v)
+		// Longest first, and among equal lengths in the order learnt (what a stable sort
+		// of the appended list gave): inserted after the last that is as long or longer.
+		at := sort.Search(len(rd.byLen), func(i int) bool { return len(rd.byLen[i]) < len(v) })
+		rd.byLen = slices.Insert(rd.byLen, at, v)
+		rd.byHead = nil // built again when next asked
 		rd.heads.add(v)
 		added = true
 	}
 	if added {
 		clear(rd.memo) // texts masked before may hold it
-		sort.SliceStable(rd.byLen, func(i, j int) bool { return len(rd.byLen[i]) > len(rd.byLen[j]) })
 	}
 }
 

@@ -189,6 +189,7 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 						writeErr = err
 						cancel()
 					}
+					putOutBuf(o.out) // a Writer keeps nothing of what it was given
 				}
 			}
 			worst = max(worst, o.code)
@@ -250,7 +251,7 @@ func (b *batch) diagnose(ctx context.Context, j job) (o outcome) {
 	out := caseRedactor(b.chain.Rules, c)
 	out.Verdict(v)
 	b.record(ctx, out, c, v)
-	var buf bytes.Buffer
+	buf := bytes.NewBuffer(getOutBuf())
 	if j.seq > 0 && b.a.output != "json" {
 		switch b.a.output {
 		case "markdown":
@@ -261,12 +262,29 @@ func (b *batch) diagnose(ctx context.Context, j job) (o outcome) {
 			buf.WriteString("\n" + strings.Repeat("─", b.screen.Width) + "\n\n")
 		}
 	}
-	if err := render.Verdict(&buf, b.a.output, v, b.screen); err != nil {
+	if err := render.Verdict(buf, b.a.output, v, b.screen); err != nil {
 		o.errMsg, o.code = fmt.Sprintf("%s: rendering the verdict: %v", j.in.name, err), exitDependency
 		return o
 	}
 	o.out, o.code, o.category = buf.Bytes(), v.ExitCode(), v.Category
 	return o
+}
+
+// outBufs are the buffers verdicts are rendered into, given back once written: a batch
+// renders one per case, a few kilobytes each, which the collector otherwise has to reclaim.
+var outBufs sync.Pool
+
+func getOutBuf() []byte {
+	if p, ok := outBufs.Get().(*[]byte); ok {
+		return (*p)[:0]
+	}
+	return make([]byte, 0, 8<<10)
+}
+
+func putOutBuf(b []byte) {
+	if cap(b) <= 64<<10 { // a rare large verdict is not kept
+		outBufs.Put(&b)
+	}
 }
 
 // produceRefs reads case files one at a time, as the workers need them.

@@ -20,6 +20,9 @@ type Map[V any] struct {
 	mu     sync.Mutex
 	fresh  map[string]V
 	n      atomic.Int64
+	// inFresh is len(fresh): a miss looks no further than the frozen map while fresh is
+	// empty, without taking the lock (most asks of a batch are misses once Max is reached).
+	inFresh atomic.Int64
 }
 
 // Get is the answer remembered for k.
@@ -28,6 +31,10 @@ func (m *Map[V]) Get(k string) (V, bool) {
 		if v, ok := (*f)[k]; ok {
 			return v, true
 		}
+	}
+	if m.inFresh.Load() == 0 {
+		var zero V
+		return zero, false
 	}
 	m.mu.Lock()
 	v, ok := m.fresh[k]
@@ -41,6 +48,10 @@ func (m *Map[V]) GetBytes(k []byte) (V, bool) {
 		if v, ok := (*f)[string(k)]; ok {
 			return v, true
 		}
+	}
+	if m.inFresh.Load() == 0 {
+		var zero V
+		return zero, false
 	}
 	m.mu.Lock()
 	v, ok := m.fresh[string(k)]
@@ -59,12 +70,14 @@ func (m *Map[V]) Put(k string, v V) {
 		m.fresh = map[string]V{}
 	}
 	m.fresh[k] = v
+	m.inFresh.Store(int64(len(m.fresh)))
 	old := m.frozen.Load()
 	n := 0
 	if old != nil {
 		n = len(*old)
 	}
-	if len(m.fresh) < max(1, n/4) {
+	// Once Max answers are in, the last ones are frozen too, so that fresh stays empty.
+	if len(m.fresh) < max(1, n/4) && m.n.Load() < m.Max {
 		return
 	}
 	f := make(map[string]V, n+len(m.fresh))
@@ -78,4 +91,5 @@ func (m *Map[V]) Put(k string, v V) {
 	}
 	m.frozen.Store(&f)
 	m.fresh = map[string]V{}
+	m.inFresh.Store(0)
 }
