@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -87,21 +86,51 @@ func (m *Manifest) Holds() string {
 // bundleFileOrder is the order of a ticket's files in a bundle, as Build writes them.
 var bundleFileOrder = []string{VerdictFile, CaseFile, SummaryFile, TokenFile, RedactionFile}
 
-// safeFolder is a ticket id that makes a folder name on every system: letters, digits and
-// - _ + . (not first), at most 64 characters.
-var safeFolder = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$`)
+// safeFolder tells whether a ticket id makes a folder name on every system: ASCII letters,
+// digits and - _ + . (not first), at most 64 characters. Written out rather than as a
+// regular expression: the bounded repetition unrolled into a program of hundreds of
+// instructions, compiled at every start of every command (TestFolderNamesAsPatterns keeps
+// the two in step).
+func safeFolder(name string) bool {
+	if name == "" || len(name) > 64 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case i > 0 && (c == '.' || c == '_' || c == '+' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // plainFolder tells whether a name can be a ticket's folder: a safe name, not ending in a dot
 // (Windows drops it), not a Windows device's name, and not one of the files at a bundle's top, which it would collide with
 // once extracted on a system that ignores case.
 func plainFolder(name string) bool {
-	return safeFolder.MatchString(name) && !strings.HasSuffix(name, ".") && !windowsDevice.MatchString(name) &&
+	return safeFolder(name) && !strings.HasSuffix(name, ".") && !windowsDevice(name) &&
 		!strings.EqualFold(name, ManifestFile) && !strings.EqualFold(name, SignatureFile)
 }
 
-// windowsDevice is a name Windows keeps for a device (CON, NUL, COM1...), with any extension:
-// no folder can be made with it there.
-var windowsDevice = regexp.MustCompile(`(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$`)
+// windowsDevice tells whether a name is one Windows keeps for a device (CON, NUL, COM1...),
+// with any extension: no folder can be made with it there.
+func windowsDevice(name string) bool {
+	stem, _, _ := strings.Cut(name, ".")
+	switch strings.ToLower(stem) {
+	case "con", "prn", "aux", "nul":
+		return true
+	}
+	if len(stem) == 4 && '0' <= stem[3] && stem[3] <= '9' {
+		switch strings.ToLower(stem[:3]) {
+		case "com", "lpt":
+			return true
+		}
+	}
+	return false
+}
 
 // folderFor is the folder of a ticket in an incident's bundle: its id when that is a safe
 // name (and not one a case-insensitive system would merge with another's), else chamado-N.
