@@ -151,20 +151,23 @@ func (rd *Redactor) jsonInString(w *walker, v *jval) bool {
 	if len(t) < 2 || t[0] != '{' && t[0] != '[' || rd.isMask(v.s) {
 		return false // a mask opens with '[' and is never JSON: not worth a parser and its error
 	}
-	d := unsafe.Slice(unsafe.StringData(t), len(t)) // read only
-	if !oneJSONValue(d) {
-		return false
-	}
-	lead := v.s[:strings.Index(v.s, t)]
-	line := int(v.line) + strings.Count(lead, "\n")
+	lineOf := func() int { return int(v.line) + strings.Count(v.s[:strings.Index(v.s, t)], "\n") }
 	if rd.scan != nil {
+		// A body scanned as it was written (prescan.go) was read then as one JSON value, with
+		// the options oneJSONValue reads with: it is not parsed again to be told so.
 		if p := rd.scan.prescanned(rd, w, t); p != nil {
+			line := lineOf()
 			for _, f := range p.findings {
 				rd.record(w, f.Line+line-1, f.Kind, 0, "")
 			}
 			return true
 		}
 	}
+	d := unsafe.Slice(unsafe.StringData(t), len(t)) // read only
+	if !oneJSONValue(d) {
+		return false
+	}
+	line := lineOf()
 	before := rd.changes
 	write := rd.scan == nil
 	out, err := rd.streamJSONTo(w, d, line, write, indentOf(d), nil, true, nil) // d is a string's
