@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/crefazon/triagem/internal/brdoc"
+	"hash/maphash"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -115,25 +116,41 @@ func maskText(kind, norm string, sp maskSpec) string {
 }
 
 // kindMasks numbers one kind's values: the same value, the same mask.
+//
+// A value is known by a 64-bit hash of it rather than by its text: a body of many records
+// holds tens of thousands of distinct documents, e-mails and phones, and a map keyed by
+// their normalised texts held each text besides a slot half as large again as a hash's (the
+// value itself is at hand whenever its mask is written, so nothing needs it kept). The same
+// value always has the same hash, so it always gets the same mask. Two distinct values get
+// one number only if their hashes collide: the hash is maphash's, with a seed drawn when the
+// process starts, so no input can be made to collide on purpose, and by chance the odds for
+// the 150,000 distinct values of a 10 MB payload are about 1 in 1.6 billion. Such a
+// collision would show two values under one #n, each mask still keeping its own value's last
+// characters or domain: support might take two records for one customer's; no value is
+// shown, and nothing else reads the number.
 type kindMasks struct {
-	specs map[string]uint64 // normalised value -> how its mask is written (maskSpec.pack)
+	specs map[uint64]uint64 // the normalised value's hash -> how its mask is written (maskSpec.pack)
 	last  int32             // the last #n given
 }
+
+// valueSeed keys the numbering's hash of values (kindMasks).
+var valueSeed = maphash.MakeSeed()
 
 // numbered gives the value's mask, the same one every time: [kind#n …keep, note], as sp says
 // the first time the value is met.
 func (rd *Redactor) numbered(kind, norm string, sp maskSpec) string {
 	km := rd.masks[kind]
 	if km == nil {
-		km = &kindMasks{specs: map[string]uint64{}}
+		km = &kindMasks{specs: map[uint64]uint64{}}
 		rd.masks[kind] = km
 	}
-	if got, ok := km.specs[norm]; ok {
+	key := maphash.String(valueSeed, norm)
+	if got, ok := km.specs[key]; ok {
 		return maskText(kind, norm, unpackSpec(got))
 	}
 	km.last++
 	sp.n = km.last
-	km.specs[norm] = sp.pack()
+	km.specs[key] = sp.pack()
 	return maskText(kind, norm, sp)
 }
 

@@ -261,12 +261,22 @@ type pathKid struct {
 
 // leaf is leafOf(raw), a plain string read in place in d when the stream may (alias): raw
 // ends at end in d (raw itself is the decoder's, and only good until its next read).
+// Numbers, true and false are read in place too: their text is the value's, as written.
 func (s *jstream) leaf(raw jsontext.Value, end int64, line int) jval {
-	if s.alias && raw.Kind() == '"' {
+	if s.alias {
 		if start := end - int64(len(raw)); start >= 0 && end <= int64(len(s.d)) {
-			q := s.d[start+1 : end-1]
-			if bytes.IndexByte(q, '\\') < 0 && utf8.Valid(q) {
-				return jval{kind: jStr, s: unsafe.String(unsafe.SliceData(q), len(q)), line: int32(line)}
+			switch raw.Kind() {
+			case '"':
+				q := s.d[start+1 : end-1]
+				if bytes.IndexByte(q, '\\') < 0 && utf8.Valid(q) {
+					return jval{kind: jStr, s: unsafe.String(unsafe.SliceData(q), len(q)), line: int32(line)}
+				}
+			case '0', 't', 'f':
+				v := jval{kind: jNum, s: unsafe.String(&s.d[start], end-start), line: int32(line)}
+				if raw.Kind() != '0' {
+					v.kind = jBool
+				}
+				return v
 			}
 		}
 	}

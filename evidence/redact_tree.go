@@ -144,27 +144,41 @@ func memberHint(k string, ki *keyFacts, h hint) hint {
 	return kh
 }
 
+// mayOpenArray tells whether r, what follows a '[', can start a JSON array's rest: a letter
+// there must begin true, false or null. Nearly every text a scan meets that opens with '[' is
+// a mask, [cpf#12 …25], whose kind's first letter says at once that it is no JSON, before
+// the costlier check that it is a mask.
+func mayOpenArray(r string) bool {
+	if c := r[0] | 0x20; c >= 'a' && c <= 'z' {
+		return strings.HasPrefix(r, "true") || strings.HasPrefix(r, "false") || strings.HasPrefix(r, "null")
+	}
+	return true
+}
+
 // jsonInString redacts a string that holds a JSON object or array (a body kept as text) as
 // JSON, so that its numbers are judged as numbers, as they were when it was written.
 func (rd *Redactor) jsonInString(w *walker, v *jval) bool {
 	t := strings.TrimSpace(v.s)
-	if len(t) < 2 || t[0] != '{' && t[0] != '[' || rd.isMask(v.s) {
+	if len(t) < 2 || t[0] != '{' && t[0] != '[' || t[0] == '[' && !mayOpenArray(t[1:]) || rd.isMask(v.s) {
 		return false // a mask opens with '[' and is never JSON: not worth a parser and its error
 	}
-	d := unsafe.Slice(unsafe.StringData(t), len(t)) // read only
-	if !oneJSONValue(d) {
-		return false
-	}
-	lead := v.s[:strings.Index(v.s, t)]
-	line := int(v.line) + strings.Count(lead, "\n")
+	lineOf := func() int { return int(v.line) + strings.Count(v.s[:strings.Index(v.s, t)], "\n") }
 	if rd.scan != nil {
+		// A body scanned as it was written (prescan.go) was read then as one JSON value, with
+		// the options oneJSONValue reads with: it is not parsed again to be told so.
 		if p := rd.scan.prescanned(rd, w, t); p != nil {
+			line := lineOf()
 			for _, f := range p.findings {
 				rd.record(w, f.Line+line-1, f.Kind, 0, "")
 			}
 			return true
 		}
 	}
+	d := unsafe.Slice(unsafe.StringData(t), len(t)) // read only
+	if !oneJSONValue(d) {
+		return false
+	}
+	line := lineOf()
 	before := rd.changes
 	write := rd.scan == nil
 	out, err := rd.streamJSONTo(w, d, line, write, indentOf(d), nil, true, nil) // d is a string's
