@@ -190,10 +190,8 @@ func (p *pattern) mayMatch(s string) bool {
 	if p.minDigits > 0 && !hasDigits(s, p.minDigits) {
 		return false
 	}
-	for i := 0; i < len(p.must); i++ {
-		if strings.IndexByte(s, p.must[i]) < 0 {
-			return false
-		}
+	if !holdsAll(s, p.must) {
+		return false
 	}
 	if p.lead != nil && !p.lead.holds(s) {
 		return false
@@ -702,27 +700,56 @@ func (rd *Redactor) stagePattern(w *walker, s string, line int, p *pattern) stri
 	if p.keepDomain && strings.IndexByte(s, '@') < 0 && strings.Index(s, "%40") < 0 && strings.Index(s, "%2540") < 0 {
 		return s // an e-mail pattern needs its @, written or encoded
 	}
-	for i := 0; i < len(p.must); i++ {
-		if strings.IndexByte(s, p.must[i]) < 0 {
-			return s
-		}
-	}
-	var ms [][]int
-	if len(s) > byLines && p.lineLocal {
-		ms = p.findByLines(s)
-	} else {
-		ms = p.re.FindAllStringIndex(s, -1)
-	}
-	if ms == nil {
+	if !holdsAll(s, p.must) {
 		return s
 	}
-	c := make([]span, 0, len(ms))
+	var one [1]span
+	c := p.spans(s, one[:0])
+	if len(c) == 0 {
+		return s
+	}
+	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) { return rd.valueMask(p, v), p.name })
+}
+
+// spans are the non-empty matches of p's regular expression in s, as FindAllStringIndex finds
+// them, appended to c. Most texts a pattern matches at all hold one match (a field's e-mail):
+// the first match is found alone, and when what follows it lacks a byte every match holds
+// (p.must), there is no other, and no list of matches is made for it (the list was a fifth of
+// what a bundle allocates while its body is redacted).
+func (p *pattern) spans(s string, c []span) []span {
+	var ms [][]int
+	switch {
+	case len(s) > byLines && p.lineLocal:
+		ms = p.findByLines(s)
+	case p.must != "":
+		m := p.re.FindStringIndex(s)
+		if m == nil {
+			return c
+		}
+		if m[1] > m[0] && !holdsAll(s[m[1]:], p.must) {
+			// FindAll's next match would begin at m[1] or later, so it would lie in s[m[1]:].
+			return append(c, span{m[0], m[1], 0})
+		}
+		ms = p.re.FindAllStringIndex(s, -1)
+	default:
+		ms = p.re.FindAllStringIndex(s, -1)
+	}
 	for _, m := range ms {
 		if m[1] > m[0] {
 			c = append(c, span{m[0], m[1], 0})
 		}
 	}
-	return rd.replaceSpans(w, s, line, c, func(_ int, v string) (string, string) { return rd.valueMask(p, v), p.name })
+	return c
+}
+
+// holdsAll tells whether s holds each of the bytes of set.
+func holdsAll(s, set string) bool {
+	for i := 0; i < len(set); i++ {
+		if strings.IndexByte(s, set[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // byLines is the size from which a pattern that cannot cross a line looks for its matches line

@@ -134,3 +134,31 @@ func TestAnyOfHoldsForEveryMatch(t *testing.T) {
 		})
 	}
 }
+
+// A pattern's spans are its regular expression's non-empty matches, as FindAllStringIndex
+// finds them, whether the first match is found alone (what follows lacks a byte every match
+// holds) or all are listed; short texts and long ones (line by line), with and without the
+// bytes every match holds.
+func TestSpansAreFindAll(t *testing.T) {
+	exprs := []string{`[\p{L}\p{N}._%+-]+(?:@|%40|%2540)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}`, `a\.b`, `\b\d{4}\b`, `x*\.`, `[a-z]+@?`, `\B@`}
+	for _, e := range exprs {
+		st := mustParse(t, e)
+		p := &pattern{re: regexp.MustCompile(e), lineLocal: lineLocal(st), minDigits: minDigits(st.Simplify()), must: string(mustBytes(st.Simplify()))}
+		pieces := []string{"\n", "a", "b", "x", "é", "1234", "12", "@", "%40", "%2540", ".", "com", "br", " ", "-", "fulano", "_"}
+		rapid.Check(t, func(t *rapid.T) {
+			s := textOf(t, pieces)
+			if rapid.Bool().Draw(t, "long") {
+				s = strings.Repeat(" ", byLines) + s // past byLines: searched line by line
+			}
+			var want []span
+			for _, m := range p.re.FindAllStringIndex(s, -1) {
+				if m[1] > m[0] {
+					want = append(want, span{m[0], m[1], 0})
+				}
+			}
+			if got := p.spans(s, nil); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s (must %q) over %q: spans %v, FindAll %v", e, p.must, s, got, want)
+			}
+		})
+	}
+}
