@@ -34,10 +34,11 @@ func Checklist(v *diagnose.Verdict) []Item {
 // Refusal lists every reason an escalation cannot go: it is the error `escalate` exits 4 with.
 type Refusal struct {
 	Reasons []string
+	Lang    diagnose.Lang // of the reasons, and so of the line that heads them
 }
 
 func (r *Refusal) Error() string {
-	return "escalation refused:\n  - " + strings.Join(r.Reasons, "\n  - ")
+	return r.Lang.T("escalonamento recusado:", "escalation refused:") + "\n  - " + strings.Join(r.Reasons, "\n  - ")
 }
 
 // CheckEscalation applies the procedure's rules for escalating (3.6, 3.9, 4.5, 5, 8): every
@@ -68,7 +69,7 @@ func CheckEscalation(v *diagnose.Verdict, force bool, l diagnose.Lang) *Refusal 
 	if len(reasons) == 0 {
 		return nil
 	}
-	return &Refusal{Reasons: reasons}
+	return &Refusal{Reasons: reasons, Lang: l}
 }
 
 func skippedChecks(v *diagnose.Verdict) string {
