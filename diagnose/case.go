@@ -699,7 +699,10 @@ func decodeJSONCase(name string, data []byte, c *Case) error {
 	switch {
 	case errors.As(err, &se):
 		line, col := lineCol(data, int(se.Offset)-1) // Offset counts the offending byte
-		return inputErrL(fmt.Sprintf("%s:%d:%d", name, line, col), "JSON inválido (%s)", "invalid JSON: %s", strings.TrimPrefix(se.Error(), "json: "))
+		// encoding/json's words stay in the English text; the Portuguese one says what to look at.
+		return &InputError{Place: fmt.Sprintf("%s:%d:%d", name, line, col),
+			Msg: "invalid JSON: " + strings.TrimPrefix(se.Error(), "json: "),
+			Pt:  "JSON inválido a partir daqui: confira vírgulas, aspas, chaves e colchetes"}
 	case errors.As(err, &ue):
 		off := int(ue.Offset)
 		if off == 0 { // a custom unmarshaler's type error carries no offset: find the key

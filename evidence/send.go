@@ -88,6 +88,30 @@ func (e *UnreachableError) Error() string {
 		e.URL, len(e.Attempts), sendFormatAttempts(e.Attempts))
 }
 
+// Text is the error in lang ("en", or Portuguese for anything else). In Portuguese each
+// attempt is told by its HTTP status or as "sem resposta", and the network library's own
+// words (which --lang en shows) are left out.
+func (e *UnreachableError) Text(lang string) string {
+	if lang == "en" {
+		return e.Error()
+	}
+	parts := make([]string, 0, len(e.Attempts))
+	for _, a := range e.Attempts {
+		what := "sem resposta"
+		if a.Status != 0 {
+			what = fmt.Sprintf("HTTP %d", a.Status)
+		}
+		parts = append(parts, fmt.Sprintf("tentativa %d: %s", a.N, what))
+	}
+	n := len(e.Attempts)
+	if n == 1 {
+		return fmt.Sprintf("a entrada do time de Code em %s não recebeu o pacote (1 tentativa: %s): confira a rede e a URL, ou tente mais tarde; o detalhe aparece com --lang en",
+			e.URL, strings.Join(parts, "; "))
+	}
+	return fmt.Sprintf("a entrada do time de Code em %s não recebeu o pacote após %d tentativas (%s): confira a rede e a URL, ou tente mais tarde; o detalhe aparece com --lang en",
+		e.URL, n, strings.Join(parts, "; "))
+}
+
 // RejectedError says the intake answered with a final status that is neither success nor
 // worth retrying (4xx other than 429, or an unfollowed redirect): the request itself is wrong.
 type RejectedError struct {
@@ -113,6 +137,17 @@ func (e *RejectedError) Error() string {
 		}, b)
 	}
 	return msg
+}
+
+// Text is the error in lang ("en", or Portuguese for anything else); the intake's own answer,
+// whatever its language, is quoted as Error quotes it.
+func (e *RejectedError) Text(lang string) string {
+	if lang == "en" {
+		return e.Error()
+	}
+	msg := e.Error()
+	head := fmt.Sprintf("intake %s rejected the bundle: HTTP %d %s", e.URL, e.Status, http.StatusText(e.Status))
+	return fmt.Sprintf("a entrada do time de Code em %s recusou o pacote: HTTP %d", e.URL, e.Status) + strings.TrimPrefix(msg, head)
 }
 
 // sendPrepared is everything Send and DryRun share: built once, identical on every attempt.

@@ -264,6 +264,16 @@ func TestSendAlways503IsUnreachable(t *testing.T) {
 	if !strings.Contains(msg, "key=***") {
 		t.Errorf("message should show the masked query: %s", msg)
 	}
+	// In Portuguese: each attempt by its status, the URL masked as in English.
+	pt := ue.Text("pt-BR")
+	for _, want := range []string{"não recebeu o pacote após 3 tentativas", "tentativa 1: HTTP 503; tentativa 2: HTTP 503; tentativa 3: HTTP 503", "key=***"} {
+		if !strings.Contains(pt, want) {
+			t.Errorf("Portuguese text lacks %q: %s", want, pt)
+		}
+	}
+	if strings.Contains(pt, "attempt") || strings.Contains(pt, "hook-s3cret") || ue.Text("en") != msg {
+		t.Errorf("Portuguese text %q, English %q", pt, ue.Text("en"))
+	}
 	if ue.Attempts[0].Wait <= 0 || ue.Attempts[1].Wait <= 0 || ue.Attempts[2].Wait != 0 {
 		t.Errorf("waits %+v", ue.Attempts)
 	}
@@ -397,6 +407,10 @@ func TestSendRejectedOn400(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "\x1b") {
 		t.Errorf("message carries the server's escape sequence: %q", err.Error())
+	}
+	// In Portuguese the heading is, and the intake's own answer is quoted as it came.
+	if pt := re.Text("pt-BR"); !strings.HasPrefix(pt, "a entrada do time de Code em ") || !strings.Contains(pt, "recusou o pacote: HTTP 400: metadata.ticket is required") || strings.Contains(pt, "rejected") || strings.Contains(pt, "\x1b") {
+		t.Errorf("Portuguese text %.200q", pt)
 	}
 }
 

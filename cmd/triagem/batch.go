@@ -171,8 +171,10 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 				stopped = true
 				cancel()
 				b.a.say("triagem: " + o.errMsg)
-				b.a.say("triagem: " + b.a.T("lote interrompido: os casos depois deste não foram diagnosticados",
-					"stopping the batch: the cases after this one were not diagnosed"))
+				if !b.alone { // a lone diagnosis has no cases after it to speak of
+					b.a.say("triagem: " + b.a.T("lote interrompido: os casos depois deste não foram diagnosticados",
+						"stopping the batch: the cases after this one were not diagnosed"))
+				}
 				worst = max(worst, o.code)
 				continue
 			}

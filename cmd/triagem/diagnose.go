@@ -329,7 +329,8 @@ func (a *app) runChain(ctx context.Context, chain *diagnose.Chain, c *diagnose.C
 		}
 		var ue *directory.UnreachableError
 		if errors.As(err, &ue) {
-			return nil, &exitError{exitDependency, err}
+			// In Portuguese without the network library's English, which --lang en shows.
+			return nil, &exitError{exitDependency, errors.New(ue.Text(string(a.language())))}
 		}
 		return nil, &exitError{directoryExitCode(chain.Dir), fmt.Errorf("%s", a.T("diretório %s: %v", "directory %s: %v", chain.Dir.Source(), a.directoryError(err)))}
 	}

@@ -86,6 +86,21 @@ func TestHTTPDirectoryUnreachableExits3(t *testing.T) {
 	if !strings.Contains(stderr, addr) || stdout != "" {
 		t.Errorf("stderr does not name the host, or stdout is not empty:\n%s\n%s", stderr, stdout)
 	}
+	// In Portuguese, without the network library's English; a lone case is no batch to stop.
+	for _, w := range []string{"não respondeu após 3 tentativas", "--lang en"} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr)
+		}
+	}
+	for _, w := range []string{"unreachable", "connection refused", "lote interrompido"} {
+		if strings.Contains(stderr, w) {
+			t.Errorf("stderr of one case holds %q:\n%s", w, stderr)
+		}
+	}
+	code, _, stderr = runApp(t, nil, "diagnose", "../../testdata/cases/sem-causa-aparente.yaml", "--directory", "http://"+addr, "--no-cache", "--lang", "en")
+	if code != exitDependency || !strings.Contains(stderr, "unreachable after 3 attempts") || !strings.Contains(stderr, "connection refused") {
+		t.Errorf("--lang en: exit %d, want 3 and the network's own words:\n%s", code, stderr)
+	}
 
 	// A batch stops at the first unreachable answer instead of waiting on every case.
 	code, _, stderr = runApp(t, nil, "diagnose", "../../testdata/cases", "--directory", "http://"+addr, "--no-cache")

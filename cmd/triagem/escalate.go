@@ -518,11 +518,17 @@ func (a *app) runSend(ctx context.Context, opts *sendOptions, path string) error
 	res, err := evidence.Send(ctx, so, filepath.Base(path), data, meta)
 	var rejected *evidence.RejectedError
 	var failed error
+	var unreachable *evidence.UnreachableError
+	lang := string(a.language())
 	switch {
 	case errors.As(err, &rejected) && (rejected.Status == 401 || rejected.Status == 403):
-		failed = &exitError{exitInput, fmt.Errorf("%s", a.T("%v (confira o token em $%s)", "%v (check the token in $%s)", err, opts.tokenEnv))}
+		failed = &exitError{exitInput, fmt.Errorf("%s", a.T("%s (confira o token em $%s)", "%s (check the token in $%s)", rejected.Text(lang), opts.tokenEnv))}
+	case errors.As(err, &rejected):
+		failed = &exitError{exitDependency, errors.New(rejected.Text(lang))}
+	case errors.As(err, &unreachable):
+		failed = &exitError{exitDependency, errors.New(unreachable.Text(lang))}
 	case err != nil:
-		// Unreachable after every attempt, rejected by the intake, or interrupted.
+		// Interrupted, or a failure before any attempt.
 		failed = &exitError{exitDependency, err}
 	}
 	rl, rerr := a.loadRules()
