@@ -141,7 +141,7 @@ func sampleReplyData(lang string) ReplyData {
 // Without eager (the embedded rules) it parses nothing now: each template is parsed when a
 // verdict first needs it.
 func (r *Rules) compileReplies(add func(path, pt, en string, args ...any), eager bool) {
-	r.replies = &replyTemplates{m: map[string]*template.Template{}}
+	r.replies = &replyTemplates{}
 	if !eager {
 		// The embedded rules: every template is known to parse and render
 		// (TestDefaultLoadsAsTheYAML); each is parsed when a verdict first needs it.
@@ -149,6 +149,8 @@ func (r *Rules) compileReplies(add func(path, pt, en string, args ...any), eager
 		return
 	}
 	parts := map[string]*template.Template{}
+	all := map[replyKey]*template.Template{}
+	defer func() { r.replies.ready.Store(&all) }()
 	for _, l := range Langs {
 		if strings.TrimSpace(r.ReplyCommon.Signature[l]) == "" {
 			add("reply.signature", "falta o texto em %s", "no %s text", l)
@@ -183,7 +185,7 @@ func (r *Rules) compileReplies(add func(path, pt, en string, args ...any), eager
 				add("replies."+cat, "o texto em %[1]s não pôde ser montado com dados de exemplo: confira os nomes dos campos entre {{ }}", "%[1]s text: %[2]v", l, err)
 				continue
 			}
-			r.replies.m[cat+"\x00"+l] = t
+			all[replyKey{cat, l}] = t
 		}
 	}
 }
@@ -192,15 +194,15 @@ func parseReply(parts *template.Template, text string) (*template.Template, erro
 	return template.Must(parts.Clone()).New("reply").Option("missingkey=error").Parse(text)
 }
 
-// replyTemplates are the rules' reply templates by category + "\x00" + lang: all parsed and
-// checked at load for a rules file, parsed on first use for the embedded rules (lazy).
+// replyTemplates are the rules' reply templates by category and lang: all parsed and checked
+// at load for a rules file, parsed on first use for the embedded rules (lazy).
 type replyTemplates struct {
 	lazy  bool
-	mu    sync.Mutex // lazy only: m fills as verdicts need it, from concurrent batch workers
-	m     map[string]*template.Template
+	mu    sync.Mutex                    // lazy only: one writer at a time (concurrent batch workers)
 	parts map[string]*template.Template // lazy only: the common parts by lang, parsed once
-	// ready is, for lazy ones, a copy of m read without the lock (every verdict of a batch
-	// asks, from every worker): replaced whole, never written, when m gains a template.
+	// ready holds the templates known so far (nil for a category without one), read without
+	// the lock by every verdict of a batch: a lazy one replaces the map whole, never writes it,
+	// when it parses another.
 	ready atomic.Pointer[map[replyKey]*template.Template]
 }
 
@@ -209,18 +211,20 @@ type replyKey struct{ category, lang string }
 // template is the reply for category in lang; nil when the rules have none.
 func (r *Rules) template(category, lang string) *template.Template {
 	rt := r.replies
-	if !rt.lazy {
-		return rt.m[category+"\x00"+lang]
-	}
-	if ready := rt.ready.Load(); ready != nil {
-		if t, ok := (*ready)[replyKey{category, lang}]; ok {
-			return t
+	key := replyKey{category, lang}
+	known := func() (*template.Template, bool) {
+		if ready := rt.ready.Load(); ready != nil {
+			t, ok := (*ready)[key]
+			return t, ok
 		}
+		return nil, false
+	}
+	if t, ok := known(); ok || !rt.lazy {
+		return t
 	}
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
-	key := category + "\x00" + lang
-	if t, ok := rt.m[key]; ok {
+	if t, ok := known(); ok {
 		return t
 	}
 	var t *template.Template
@@ -237,12 +241,11 @@ func (r *Rules) template(category, lang string) *template.Template {
 			t, _ = parseReply(base, text)
 		}
 	}
-	rt.m[key] = t
 	ready := map[replyKey]*template.Template{}
 	if old := rt.ready.Load(); old != nil {
 		maps.Copy(ready, *old)
 	}
-	ready[replyKey{category, lang}] = t
+	ready[key] = t
 	rt.ready.Store(&ready)
 	return t
 }
