@@ -123,20 +123,7 @@ type RejectedError struct {
 }
 
 func (e *RejectedError) Error() string {
-	msg := fmt.Sprintf("intake %s rejected the bundle: HTTP %d %s", e.URL, e.Status, http.StatusText(e.Status))
-	if b := strings.TrimSpace(e.Body); b != "" {
-		if len(b) > 512 {
-			b = strings.ToValidUTF8(b[:512], "") + "..."
-		}
-		// The server's text goes to a terminal: no control characters (escape sequences).
-		msg += ": " + strings.Map(func(r rune) rune {
-			if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-				return ' '
-			}
-			return r
-		}, b)
-	}
-	return msg
+	return fmt.Sprintf("intake %s rejected the bundle: HTTP %d %s", e.URL, e.Status, http.StatusText(e.Status)) + e.answer()
 }
 
 // Text is the error in lang ("en", or Portuguese for anything else); the intake's own answer,
@@ -145,9 +132,26 @@ func (e *RejectedError) Text(lang string) string {
 	if lang == "en" {
 		return e.Error()
 	}
-	msg := e.Error()
-	head := fmt.Sprintf("intake %s rejected the bundle: HTTP %d %s", e.URL, e.Status, http.StatusText(e.Status))
-	return fmt.Sprintf("a entrada do time de Code em %s recusou o pacote: HTTP %d", e.URL, e.Status) + strings.TrimPrefix(msg, head)
+	return fmt.Sprintf("a entrada do time de Code em %s recusou o pacote: HTTP %d", e.URL, e.Status) + e.answer()
+}
+
+// answer is the intake's answer as the error quotes it, after ": " (empty when it said
+// nothing): at most 512 bytes, and no control characters, since it goes to a terminal
+// (no escape sequences).
+func (e *RejectedError) answer() string {
+	b := strings.TrimSpace(e.Body)
+	if b == "" {
+		return ""
+	}
+	if len(b) > 512 {
+		b = strings.ToValidUTF8(b[:512], "") + "..."
+	}
+	return ": " + strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, b)
 }
 
 // sendPrepared is everything Send and DryRun share: built once, identical on every attempt.
