@@ -264,15 +264,16 @@ func parseTimeNote(s string, loc *time.Location) (time.Time, TimeNote, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, TimeExact, nil // the common form first: each failed layout below costs an error
 	}
-	for _, l := range []string{time.RFC1123, time.RFC1123Z, time.RFC850, time.ANSIC} { // an HTTP Date header
-		if s == "" || !('a' <= s[0]|0x20 && s[0]|0x20 <= 'z') {
-			break // each of these opens with a weekday's name: no need to pay for four errors
-		}
-		if t, err := time.Parse(l, s); err == nil {
-			if l == time.ANSIC {
-				t = t.UTC() // HTTP dates are GMT
+	// An HTTP Date header; each of its layouts opens with a weekday's name, so a text that
+	// does not open with a letter skips the four errors they would cost.
+	if s != "" && 'a' <= s[0]|0x20 && s[0]|0x20 <= 'z' {
+		for _, l := range []string{time.RFC1123, time.RFC1123Z, time.RFC850, time.ANSIC} {
+			if t, err := time.Parse(l, s); err == nil {
+				if l == time.ANSIC {
+					t = t.UTC() // HTTP dates are GMT
+				}
+				return t, TimeExact, nil
 			}
-			return t, TimeExact, nil
 		}
 	}
 	if len(s) > 10 && s[4] == '-' && (s[10] == 't' || s[10] == 'T') {
