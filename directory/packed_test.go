@@ -13,9 +13,8 @@ import (
 	"testing"
 )
 
-// samePacked checks that p answers, for every sha256, login and partner of the snapshot at
-// path and a few it lacks, exactly what the snapshot's Index answers.
-func samePacked(t *testing.T, path string, p *Packed) {
+// openIndex opens the snapshot at path and indexes it in memory.
+func openIndex(t *testing.T, path string) *Index {
 	t.Helper()
 	s, err := Open(path)
 	if err != nil {
@@ -25,6 +24,14 @@ func samePacked(t *testing.T, path string, p *Packed) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return x
+}
+
+// samePacked checks that p answers, for every sha256, login and partner of the snapshot at
+// path and a few it lacks, exactly what the snapshot's Index answers.
+func samePacked(t *testing.T, path string, p *Packed) {
+	t.Helper()
+	x := openIndex(t, path)
 	if pk, pu := p.Len(); pk != len(x.keys) || pu != len(x.users) {
 		t.Fatalf("packed %d keys and %d users, the index %d and %d", pk, pu, len(x.keys), len(x.users))
 	}
@@ -198,17 +205,7 @@ func TestPackedIsSmall(t *testing.T) {
 	}
 	path := writeGenerated(t, t.TempDir(), 20000)
 	packed := heapGrowth(t, func() any { return packFile(t, path) })
-	index := heapGrowth(t, func() any {
-		s, err := Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		x, err := s.Index()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return x
-	})
+	index := heapGrowth(t, func() any { return openIndex(t, path) })
 	t.Logf("packed %d KB, index %d KB", packed>>10, index>>10)
 	if packed*2 > index {
 		t.Errorf("packed entries take %d KB, the index %d KB: want under half", packed>>10, index>>10)

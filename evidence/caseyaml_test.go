@@ -11,11 +11,16 @@ import (
 	"pgregory.net/rapid"
 )
 
+// setSpliceMin makes bodies from n bytes long take the splice, for the test's length.
+func setSpliceMin(t *testing.T, n int) {
+	old := spliceMin
+	spliceMin = n
+	t.Cleanup(func() { spliceMin = old })
+}
+
 // The splice writes exactly what yaml.v3 writes, and what it writes reads back as the body.
 func TestCaseYAMLSpliceIsYAMLv3s(t *testing.T) {
-	old := spliceMin
-	spliceMin = 8
-	defer func() { spliceMin = old }()
+	setSpliceMin(t, 8)
 	bodies := []struct {
 		name    string
 		body    string
@@ -87,9 +92,7 @@ func TestCaseYAMLSpliceIsYAMLv3s(t *testing.T) {
 
 // Any text, spliced or not, is written as yaml.v3 writes it.
 func TestCaseYAMLSpliceProperty(t *testing.T) {
-	old := spliceMin
-	spliceMin = 1
-	defer func() { spliceMin = old }()
+	setSpliceMin(t, 1)
 	any := []rune("{}[]\":,- #|>!&*.\n\t\r abcXYZ019éã東\u2028\u0085\ufeff👍\x7f\x00")
 	plain := []rune("{}[]\":,-#|>!&*.\n\n abc19é東") // mostly spliced
 	rapid.Check(t, func(t *rapid.T) {
@@ -127,9 +130,7 @@ func TestCaseYAMLSpliceProperty(t *testing.T) {
 // Scanning a spliced case.yaml in its parts finds what scanning the whole file finds, at the
 // same lines: leaks inside a body, after it, between two bodies, in a comment-free document.
 func TestScanSplicedIsScan(t *testing.T) {
-	old := spliceMin
-	spliceMin = 16
-	defer func() { spliceMin = old }()
+	setSpliceMin(t, 16)
 	red := defaultRedaction(t)
 	body := func(n int, leak string) string {
 		var b strings.Builder

@@ -11,9 +11,7 @@ import (
 // at the same place (a scan learns no secret, so what came before a body changes nothing in
 // it), and not for a scan made elsewhere or cut short.
 func TestPrescanIsScan(t *testing.T) {
-	old := spliceMin
-	spliceMin = 64
-	defer func() { spliceMin = old }()
+	setSpliceMin(t, 64)
 	red := defaultRedaction(t)
 	jwt := signedToken(t)
 	body := func(n int, planted string) string {
