@@ -1,7 +1,7 @@
 package evidence
 
 import (
-	"sort"
+	"strings"
 
 	"github.com/crefazon/triagem/diagnose"
 )
@@ -38,12 +38,18 @@ func (rd *Redactor) learnt(c *diagnose.Case) learntSecrets {
 			skip[e] = true
 		}
 	}
-	l := learntSecrets{secrets: make(map[string]secret, len(rd.byLen)), tokens: rd.tokens, apiKeys: rd.apiKeys, ok: true}
+	// Copies: in Build the body is read in place, so what rd found in it may point into the
+	// case's bytes, and the output redactor keeps these for the rest of the process.
+	l := learntSecrets{secrets: make(map[string]secret, len(rd.byLen)), tokens: make(map[string]*tokenEntry, len(rd.tokens)), apiKeys: rd.apiKeys, ok: true}
 	for _, v := range rd.byLen {
 		if !skip[v] {
+			v = strings.Clone(v)
 			l.values = append(l.values, v)
 			l.secrets[v] = rd.secrets[v]
 		}
+	}
+	for raw, t := range rd.tokens {
+		l.tokens[strings.Clone(raw)] = &tokenEntry{raw: strings.Clone(t.raw), n: t.n, mask: t.mask}
 	}
 	return l
 }
@@ -61,12 +67,8 @@ func (b *Bundle) Teach(out *Redactor) bool {
 		return false
 	}
 	for _, v := range l.values {
-		out.secrets[v] = l.secrets[v]
-		out.byLen = append(out.byLen, v)
-		out.heads.add(v)
+		out.know(v, l.secrets[v])
 	}
-	// l.values are longest first already; kept stable as addSecret keeps them.
-	sort.SliceStable(out.byLen, func(i, j int) bool { return len(out.byLen[i]) > len(out.byLen[j]) })
 	for raw, t := range l.tokens {
 		out.tokens[raw] = &tokenEntry{raw: t.raw, n: t.n, mask: t.mask}
 	}

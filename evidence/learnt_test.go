@@ -74,3 +74,27 @@ func TestTeachIsLearn(t *testing.T) {
 }
 
 var personalNumber = regexp.MustCompile(`\[(cpf|cnpj|email|phone)#[0-9]+`)
+
+// What a bundle teaches outlives the case it was built from: a case whose body's bytes are
+// written over after Build (a buffer used again) still has its secrets masked in print.
+func TestTeachOutlivesTheBody(t *testing.T) {
+	const body = `{"senha": "Pl4nt3d#Senha", "auth": {"access_token": "AcCeSsToKeN-7f3a9c21d"}, "nota": "senha=pwdValue77"}`
+	r := defaultRules(t)
+	raw := []byte(body)
+	c, v := diagnoseFile(t, "../testdata/cases/sem-causa-aparente.yaml", true, func(c *diagnose.Case) {
+		c.Request.Body = diagnose.Body{Raw: raw, Present: true}
+	})
+	b := build(t, c, v)
+	out, _ := evidence.NewOutputRedactor(r.Redaction)
+	if !b.Teach(out) {
+		t.Fatal("the bundle taught nothing")
+	}
+	for i := range raw {
+		raw[i] = 'X'
+	}
+	for _, s := range []string{"Pl4nt3d#Senha", "AcCeSsToKeN-7f3a9c21d", "pwdValue77"} {
+		if got := out.Output("o parceiro repetiu " + s); strings.Contains(got, s) {
+			t.Errorf("%q in clear after the body changed: %q", s, got)
+		}
+	}
+}

@@ -240,8 +240,9 @@ func (rd *Redactor) body(w *walker, b diagnose.Body) (jval, bool) {
 			if rd.prescan != nil && len(t) >= spliceMin {
 				scan, pipe = rd.prescan.start(w)
 			}
-			// In Build (prescan set) the case's body is read in place: nothing the redactor
-			// keeps outlives Build, and Build does not change the case.
+			// In Build (prescan set) the case's body is read in place: Build does not change
+			// the case, and what outlives Build of what the redactor kept (the secrets it
+			// hands on, learnt) is copied out.
 			out, err := rd.streamJSONTo(w, t, 1, true, "  ", make([]byte, 0, len(t)+len(t)/2), rd.prescan != nil, pipe)
 			rd.cleanOnly = false
 			if err == nil {

@@ -351,21 +351,27 @@ func (rd *Redactor) addSecret(value, mask, kind string) {
 	}
 	added := false
 	for _, v := range encodings(value) {
-		if _, ok := rd.secrets[v]; ok || len(v) < minSecret || len(rd.byLen) >= maxSecrets {
-			continue
-		}
-		rd.secrets[v] = secret{mask, kind}
-		// Longest first, and among equal lengths in the order learnt (what a stable sort
-		// of the appended list gave): inserted after the last that is as long or longer.
-		at := sort.Search(len(rd.byLen), func(i int) bool { return len(rd.byLen[i]) < len(v) })
-		rd.byLen = slices.Insert(rd.byLen, at, v)
-		rd.byHead = nil // built again when next asked
-		rd.heads.add(v)
-		added = true
+		added = rd.know(v, secret{mask, kind}) || added
 	}
 	if added {
 		clear(rd.memo) // texts masked before may hold it
 	}
+}
+
+// know adds one literal form of a secret to those rd searches for, unless it is known, too
+// short, or rd knows as many as it keeps; it tells whether it did. The caller clears rd.memo.
+func (rd *Redactor) know(v string, sec secret) bool {
+	if _, ok := rd.secrets[v]; ok || len(v) < minSecret || len(rd.byLen) >= maxSecrets {
+		return false
+	}
+	rd.secrets[v] = sec
+	// Longest first, and among equal lengths in the order learnt (what a stable sort of the
+	// appended list gave): inserted after the last that is as long or longer.
+	at := sort.Search(len(rd.byLen), func(i int) bool { return len(rd.byLen[i]) < len(v) })
+	rd.byLen = slices.Insert(rd.byLen, at, v)
+	rd.byHead = nil // built again when next asked
+	rd.heads.add(v)
+	return true
 }
 
 // replaceSpans masks the candidate spans that touch no mask; maskOf gets the candidate's
