@@ -472,7 +472,7 @@ func (rd *Redactor) personalPath(w *walker) bool {
 	if !ok {
 		return rd.pol.PersonalPath(keys) // a key holding the separator: never remembered
 	}
-	return rd.pol.PersonalJoined(joined)
+	return rd.pol.PersonalJoined(joined, keys)
 }
 
 func (rd *Redactor) isMaskVal(v *jval) bool { return v.kind == jStr && rd.isMask(v.s) }

@@ -217,19 +217,22 @@ func (p *Policy) PersonalPath(keys []string) bool {
 	if !ok {
 		return p.personalPath(keys) // a key holding the separator: never remembered
 	}
-	return p.PersonalJoined(joined)
+	return p.PersonalJoined(joined, keys)
 }
 
-// PersonalJoined is PersonalPath for a path already joined by JoinPath (a walker keeps it in
-// a buffer as it goes down a tree). A batch walks the same key paths in every case (the API's
+// PersonalJoined is PersonalPath for keys that JoinPath has joined into joined (a walker joins
+// them into a buffer it reuses). A batch walks the same key paths in every case (the API's
 // payload has one shape), and a glob such as endereco*.* leaves no quick "no": the answers
-// are remembered, for every redactor of this policy, bounded as SecretName's are.
-func (p *Policy) PersonalJoined(joined []byte) bool {
+// are remembered by the joined path, for every redactor of this policy, bounded as
+// SecretName's are.
+func (p *Policy) PersonalJoined(joined []byte, keys []string) bool {
+	if len(keys) == 0 || len(p.personal) == 0 {
+		return false
+	}
 	if v, ok := p.paths.GetBytes(joined); ok {
 		return v
 	}
-	keys := strings.Split(string(joined[:len(joined)-1]), string(pathSep))
-	personal := len(p.personal) > 0 && p.mayBePersonal(keys) && p.personalPath(keys)
+	personal := p.mayBePersonal(keys) && p.personalPath(keys)
 	p.paths.Put(string(joined), personal)
 	return personal
 }
