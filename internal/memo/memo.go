@@ -61,7 +61,8 @@ func (m *Map[V]) GetBytes(k []byte) (V, bool) {
 
 // Put remembers v for k, while fewer than Max answers are.
 func (m *Map[V]) Put(k string, v V) {
-	if m.n.Add(1) > m.Max {
+	// Loaded first: once full, a miss (which every unknown text is) writes nothing shared.
+	if m.n.Load() >= m.Max || m.n.Add(1) > m.Max {
 		return
 	}
 	m.mu.Lock()
