@@ -59,9 +59,10 @@ func (rd *Redactor) valueMask(p *pattern, v string) string {
 
 // maskSpec is how a value's mask is written, besides its kind and value: its #n, how many
 // characters it keeps, whether it keeps an e-mail's domain instead, whether it is a document
-// whose check digits do not add up (its value then "?" and the digits). A kind's values keep
-// their specs rather than their masks, which are written again when a value recurs: about
-// half the memory for a payload of many distinct documents, e-mails and phones.
+// whose check digits do not add up (its value then "?" and the digits). All but #n follow from
+// the value and its pattern, so a kind keeps only its values' numbers (kindMasks), and a mask
+// is written again when a value recurs: a payload of many distinct documents, e-mails and
+// phones would otherwise keep a mask's text for each.
 type maskSpec struct {
 	n, last  int32
 	domain   bool
@@ -71,23 +72,6 @@ type maskSpec struct {
 // keepOf is how many characters p's masks keep, in a maskSpec (none, below 0; a billion at
 // most, more than any value holds).
 func keepOf(p *pattern) int32 { return int32(max(0, min(p.keepLast, 1<<30-1))) }
-
-// pack is sp in a word: #n in the low 32 bits, last in the next 30, then domain and mistyped.
-// A map of words takes three quarters of the room a map of specs does.
-func (sp maskSpec) pack() uint64 {
-	w := uint64(uint32(sp.n)) | uint64(sp.last)<<32
-	if sp.domain {
-		w |= 1 << 62
-	}
-	if sp.mistyped {
-		w |= 1 << 63
-	}
-	return w
-}
-
-func unpackSpec(w uint64) maskSpec {
-	return maskSpec{n: int32(uint32(w)), last: int32(w >> 32 & (1<<30 - 1)), domain: w&(1<<62) != 0, mistyped: w&(1<<63) != 0}
-}
 
 // maskText writes the mask of value norm of a kind: [kind#n …kept, note].
 func maskText(kind, norm string, sp maskSpec) string {
@@ -119,38 +103,39 @@ func maskText(kind, norm string, sp maskSpec) string {
 //
 // A value is known by a 64-bit hash of it rather than by its text: a body of many records
 // holds tens of thousands of distinct documents, e-mails and phones, and a map keyed by
-// their normalised texts held each text besides a slot half as large again as a hash's (the
-// value itself is at hand whenever its mask is written, so nothing needs it kept). The same
-// value always has the same hash, so it always gets the same mask. Two distinct values get
-// one number only if their hashes collide: the hash is maphash's, with a seed drawn when the
-// process starts, so no input can be made to collide on purpose, and by chance the odds for
-// the 150,000 distinct values of a 10 MB payload are about 1 in 1.6 billion. Such a
-// collision would show two values under one #n, each mask still keeping its own value's last
-// characters or domain: support might take two records for one customer's; no value is
-// shown, and nothing else reads the number.
+// their normalised texts held each text besides its number (the value itself is at hand
+// whenever its mask is written, so nothing needs it kept). The same value always has the
+// same hash, so it always gets the same number. Two distinct values get one number only if
+// their hashes collide: the hash is maphash's, with a seed drawn when the process starts, so
+// no input can be made to collide on purpose, and by chance the odds for the 150,000
+// distinct values of a 10 MB payload are about 1 in 1.6 billion. Such a collision would show
+// two values under one #n, each mask written from its own value (its own last characters or
+// domain): support might take two records for one customer's; no value is shown, and
+// nothing else reads the number.
 type kindMasks struct {
-	specs map[uint64]uint64 // the normalised value's hash -> how its mask is written (maskSpec.pack)
-	last  int32             // the last #n given
+	numbers map[uint64]int32 // the normalised value's hash -> its #n
+	last    int32            // the last #n given
 }
 
 // valueSeed keys the numbering's hash of values (kindMasks).
 var valueSeed = maphash.MakeSeed()
 
-// numbered gives the value's mask, the same one every time: [kind#n …keep, note], as sp says
-// the first time the value is met.
+// numbered gives the value's mask, the same one every time: [kind#n …keep, note], as sp
+// (worked out from this value) says, with the number the value got when first met.
 func (rd *Redactor) numbered(kind, norm string, sp maskSpec) string {
 	km := rd.masks[kind]
 	if km == nil {
-		km = &kindMasks{specs: map[uint64]uint64{}}
+		km = &kindMasks{numbers: map[uint64]int32{}}
 		rd.masks[kind] = km
 	}
 	key := maphash.String(valueSeed, norm)
-	if got, ok := km.specs[key]; ok {
-		return maskText(kind, norm, unpackSpec(got))
+	n, ok := km.numbers[key]
+	if !ok {
+		km.last++
+		n = km.last
+		km.numbers[key] = n
 	}
-	km.last++
-	sp.n = km.last
-	km.specs[key] = sp.pack()
+	sp.n = n
 	return maskText(kind, norm, sp)
 }
 
