@@ -52,14 +52,10 @@ func oneJSONValue(d []byte) bool {
 	return err == io.EOF
 }
 
-// streamJSON redacts the JSON text d (one value, checked by oneJSONValue) at w, the text
+// streamJSONTo redacts the JSON text d (one value, checked by oneJSONValue) at w, the text
 // starting on line; with write, it appends the result to out, written as appendJSON writes
-// the redacted tree with indent.
-func (rd *Redactor) streamJSON(w *walker, d []byte, line int, write bool, indent string, out []byte) ([]byte, error) {
-	return rd.streamJSONTo(w, d, line, write, indent, out, false, nil)
-}
-
-// streamJSONTo is streamJSON, handing what it writes on to pipe as it goes, and closing it.
+// the redacted tree with indent, and hands what it writes on to pipe (when not nil) as it
+// goes, closing it at the end.
 // With alias, d does not change while the redactor lives (it is a string's, or a case's body
 // while Build uses it), and its strings are read in place rather than copied.
 func (rd *Redactor) streamJSONTo(w *walker, d []byte, line int, write bool, indent string, out []byte, alias bool, pipe chan<- []byte) ([]byte, error) {
