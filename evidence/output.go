@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -64,22 +65,24 @@ func (rd *Redactor) Learn(c *diagnose.Case) {
 	rd.output, rd.quiet, rd.learning = output, quiet, false
 }
 
-// Output masks a printed text.
+// Output masks a printed text. s must not change once given (no string made over a buffer
+// that is written again): a text found clean is known again by where its bytes lie.
 func (rd *Redactor) Output(s string) string {
 	if s == "" {
 		return s
 	}
 	w := &walker{file: "output"}
-	rd.cleanOf()
-	if len(s) <= maxCleanLen && rd.knownClean(s) {
+	clean := rd.cleanOf()
+	if len(s) <= maxCleanLen && clean.has(s) {
 		// Nothing of a pattern's in it (a batch prints the same check messages for every
 		// case): only the secrets this redactor learnt can be.
 		return rd.stageSecrets(w, s, 1)
 	}
 	before := rd.changes
 	out := rd.text(w, s, 1)
-	if rd.changes == before && len(s) <= maxCleanLen && rd.clean.seenBefore(s) {
-		rd.clean.texts.Put(s, struct{}{})
+	if rd.changes == before && len(s) <= maxCleanLen && clean.seenBefore(s) {
+		// A copy: s may be a piece of a larger text, which the set would keep alive.
+		clean.texts.Put(strings.Clone(s), struct{}{})
 	}
 	return out
 }
@@ -92,8 +95,8 @@ func (rd *Redactor) cleanOf() *cleanSet {
 	return rd.clean
 }
 
-func (rd *Redactor) knownClean(s string) bool {
-	c := rd.clean
+// has tells whether s is known clean.
+func (c *cleanSet) has(s string) bool {
 	if c.sameText(s) {
 		return true
 	}

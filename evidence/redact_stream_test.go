@@ -74,7 +74,7 @@ func streamValue(t *rapid.T, depth int) string {
 	return b.String()
 }
 
-// TestStreamIsTree: a JSON text redacted as it is read (streamJSON) comes out as the tree of
+// TestStreamIsTree: a JSON text redacted as it is read (streamJSONTo) comes out as the tree of
 // it did (parseJSON, walk, appendJSON): the same bytes, the same report and the same masks
 // learnt (the same text masked afterwards, as the rest of a case is); and scanned as it is
 // read, the same findings on the same lines as the tree.
