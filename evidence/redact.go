@@ -273,10 +273,11 @@ func compiledPatterns(rp []rules.RedactionPattern) ([]pattern, error) {
 			cp.re = re
 			cp.phone = strings.Contains(strings.ToLower(name), "phone") || strings.Contains(strings.ToLower(name), "fone")
 			if st, err := syntax.Parse(p.Regex, syntax.Perl); err == nil {
-				cp.minDigits = minDigits(st.Simplify())
-				cp.must = string(mustBytes(st.Simplify()))
-				cp.anyOf = anyOf(st.Simplify())
-				cp.lead = leadOf(st.Simplify())
+				simple := st.Simplify()
+				cp.minDigits = minDigits(simple)
+				cp.must = string(mustBytes(simple))
+				cp.anyOf = anyOf(simple)
+				cp.lead = leadOf(simple)
 				cp.lineLocal = lineLocal(st)
 			}
 		default:
