@@ -149,10 +149,15 @@ func (b *batch) run(ctx context.Context, produce func(ctx context.Context, emit 
 	for o := range outs {
 		if !journalChecked {
 			// Before the first word of output: a journal the user named that does not open
-			// ends the command with nothing printed, as it did when it opened first.
+			// ends the command with nothing printed, as it did when it opened first. A lone
+			// case that records nothing (no ticket) has nothing to fail, whether or not its
+			// journal was opened ahead on a guess (mayRecord): its worker, which records
+			// before sending the outcome, would have asked.
 			journalChecked = true
-			if _, err := b.a.journalOf(b.journal); err != nil {
-				return tally, exitDependency, err
+			if !b.alone || b.journal.asked.Load() {
+				if _, err := b.a.journalOf(b.journal); err != nil {
+					return tally, exitDependency, err
+				}
 			}
 		}
 		pending[o.seq] = o

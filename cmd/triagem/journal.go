@@ -94,6 +94,9 @@ type pendingJournal struct {
 	opener  func() // opens it and closes done
 	once    sync.Once
 	started atomic.Bool
+
+	asked  atomic.Bool        // something waited for it (wait): a verdict or an escalation to record
+	cancel context.CancelFunc // stops an opening that nothing asked for, when the command ends
 }
 
 // newPendingJournal is a pending journal not yet opening: opener opens it; done is closed
@@ -104,6 +107,7 @@ func (a *app) newPendingJournal(ctx context.Context, batch bool, rule journal.In
 		close(p.done) // nothing to open: no goroutine for it
 		return p
 	}
+	ctx, p.cancel = context.WithCancel(ctx)
 	p.opener = func() {
 		defer close(p.done)
 		p.j, p.warning, p.err = a.openJournalQuiet(ctx, batch)
@@ -144,6 +148,7 @@ func (a *app) lazyJournal(ctx context.Context, rule journal.IncidentRule) *pendi
 // wait waits for the journal to be open: nil without an error when nothing is recorded.
 // A lazy journal opens here, in the caller's goroutine, unless the command has ended.
 func (p *pendingJournal) wait() (*journal.Journal, error) {
+	p.asked.Store(true)
 	if p.lazy {
 		p.once.Do(func() {
 			p.started.Store(true)
@@ -172,14 +177,23 @@ func (a *app) journalOf(p *pendingJournal) (*journal.Journal, error) {
 	return j, err
 }
 
-// endJournal waits for a pending journal and ends its use (closeJournal), whether or not
-// the command used it. A lazy one that nothing opened stays closed from here on.
+// endJournal ends a pending journal's use (closeJournal), whether or not the command used
+// it. A lazy one that nothing opened stays closed from here on; an opening that nothing
+// asked for (a refused escalation, a case with nothing to record) is stopped rather than
+// waited for, which a journal server that is slow to answer would make long.
 func (a *app) endJournal(p *pendingJournal) {
 	if p.lazy {
 		p.once.Do(func() { close(p.done) }) // a later wait finds nothing, at once
 	}
-	if j, _ := p.wait(); j != nil {
-		a.closeJournal(j)
+	if p.cancel != nil {
+		if !p.asked.Load() {
+			p.cancel()
+		}
+		defer p.cancel()
+	}
+	<-p.done
+	if p.j != nil {
+		a.closeJournal(p.j)
 	}
 }
 

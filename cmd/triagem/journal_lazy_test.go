@@ -2,10 +2,12 @@ package main
 
 import (
 	"database/sql"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // One case that names no ticket is not recorded, so its diagnosis does not open the journal
@@ -76,6 +78,13 @@ func TestJournalOpensOnlyForARecordedDiagnosis(t *testing.T) {
 	if code != exitFound || !strings.Contains(stdout, "token-expired") || stderr != "" {
 		t.Errorf("no ticket, a journal that does not open: exit %d, stdout %q, stderr %q; want the verdict alone", code, stdout, stderr)
 	}
+	// The word "ticket" elsewhere in the case (a comment) opens the journal ahead, on a
+	// guess; with nothing to record, that it does not open still fails nothing.
+	commented := write("comentado.yaml", append([]string{"# ticket: ainda por abrir"}, noTicket...))
+	code, stdout, stderr = runApp(t, map[string]string{"TRIAGEM_JOURNAL": notdb}, append([]string{"diagnose", commented}, dirArgs...)...)
+	if code != exitFound || !strings.Contains(stdout, "token-expired") || stderr != "" {
+		t.Errorf("a comment naming a ticket, a journal that does not open: exit %d, stdout %q, stderr %q; want the verdict alone", code, stdout, stderr)
+	}
 	// The same journal, with a verdict to record: exit 3 and no verdict, as ever.
 	code, stdout, stderr = runApp(t, map[string]string{"TRIAGEM_JOURNAL": notdb}, append([]string{"diagnose", plain, "--ticket", "SUP-7001"}, dirArgs...)...)
 	if code != exitDependency || stdout != "" || !strings.Contains(stderr, "não é um diário do triagem") {
@@ -122,5 +131,35 @@ func TestContainsTicket(t *testing.T) {
 		if got := containsTicket([]byte(tc.text)); got != tc.want {
 			t.Errorf("containsTicket(%q) = %v, want %v", tc.text, got, tc.want)
 		}
+	}
+}
+
+// A command that ends without recording (a refused escalation) does not wait for a journal
+// that is still opening: a journal server that takes connections and never answers used to
+// hold it for as long as the connection attempt lasted.
+func TestEndWithoutWaitingForTheJournal(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	dsn := "postgres://triagem@" + ln.Addr().String() + "/diario?sslmode=disable&connect_timeout=20"
+	start := time.Now()
+	code, _, stderr := runApp(t, map[string]string{"TRIAGEM_JOURNAL": dsn}, "escalate", "../../testdata/cases/token-expirado.yaml",
+		"--directory", "../../testdata/directory.yaml", "--out", filepath.Join(t.TempDir(), "b.zip"))
+	if code != exitRefused || !strings.Contains(stderr, "escalonamento recusado") {
+		t.Fatalf("exit %d, stderr %q; want the refusal", code, stderr)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("the refused escalation took %s, waiting for the journal", took)
 	}
 }
