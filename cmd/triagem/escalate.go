@@ -217,7 +217,7 @@ func (a *app) runEscalate(ctx context.Context, opts *escalateOptions, args []str
 			"triagem: ticket %s was added to incident %s's bundle (%s) instead of opening another escalation; the bundle now holds %d ticket(s): %s.",
 			v.Ticket, inc.ID, opts.out, len(b.Manifest.Incident.Tickets), incidentTickets(b.Manifest)))
 	}
-	return a.recordEscalation(ctx, pj, rl, c, v, incID, b)
+	return a.recordEscalation(ctx, pj, rl, c, v, incID, b, now)
 }
 
 // learnLater has the output redactor learn c's secrets at the latest moment: before the

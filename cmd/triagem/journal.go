@@ -455,10 +455,10 @@ func (b *batch) journalErr() error {
 	return b.jerr.first
 }
 
-// recordEscalation appends an escalation whose bundle was written, added to incident's bundle
-// when incident is not ""; a journal that fails then is a dependency failing (exit 3), the
-// bundle being already on disk.
-func (a *app) recordEscalation(ctx context.Context, pj *pendingJournal, rl *rules.Rules, c *diagnose.Case, v *diagnose.Verdict, incident string, b *evidence.Bundle) error {
+// recordEscalation appends an escalation whose bundle was written at at, added to incident's
+// bundle when incident is not ""; a journal that fails then is a dependency failing (exit 3),
+// the bundle being already on disk.
+func (a *app) recordEscalation(ctx context.Context, pj *pendingJournal, rl *rules.Rules, c *diagnose.Case, v *diagnose.Verdict, incident string, b *evidence.Bundle, at time.Time) error {
 	j, err := a.journalOf(pj)
 	if err != nil || j == nil {
 		return err
@@ -499,11 +499,9 @@ func (a *app) recordEscalation(ctx context.Context, pj *pendingJournal, rl *rule
 	if json.Compact(&compact, []byte(verdictJSON)) == nil {
 		ev.VerdictJSON = compact.String()
 	}
-	if ev.At, err = a.now(); err == nil {
-		_, err = j.Record(ctx, &ev)
-	}
-	if err != nil {
-		return &exitError{exitDependency, fmt.Errorf("%s", a.T("registrando %s no diário de chamados (%s): %v", "recording %s in the ticket journal (%s): %v", c.Source, j.Where(), err))}
+	ev.At = at
+	if _, err := j.Record(ctx, &ev); err != nil {
+		return &exitError{exitDependency, a.recordError(j, c, err)}
 	}
 	return nil
 }
